@@ -1,0 +1,37 @@
+"""Decorators for who may open a page: staff, admins, or managers and admins."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from opsdesk.accounts.models import Role
+
+View = Callable[..., HttpResponse]
+
+
+def roles_required(*roles: str) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if getattr(request.user, "role", None) not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+staff_required = roles_required(Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT, Role.LIGHT_AGENT)
+admin_required = roles_required(Role.ADMIN)
+manager_required = roles_required(Role.ADMIN, Role.MANAGER)
+customer_required = roles_required(Role.CUSTOMER)
+signed_in_required = roles_required(*Role.values)

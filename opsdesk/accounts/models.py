@@ -1,0 +1,164 @@
+"""Users, their roles, API tokens and emailed sign-in links."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from opsdesk.people.models import Team
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    MANAGER = "manager", _("Manager")
+    TEAM_LEAD = "team_lead", _("Team lead")
+    AGENT = "agent", _("Agent")
+    LIGHT_AGENT = "light_agent", _("Light agent")
+    CUSTOMER = "customer", _("Customer")
+
+
+STAFF_ROLES = (Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT, Role.LIGHT_AGENT)
+ALL_TICKET_ROLES = (Role.ADMIN, Role.MANAGER)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save()
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("role", Role.ADMIN)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Anyone who signs in: staff in one of five roles, or a customer using the portal."""
+
+    email = models.EmailField(_("email"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Helsinki")
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["role", "name"], name="user_role_name")]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def is_staff(self) -> bool:  # the Django admin is not used; kept for third-party checks
+        return False
+
+    @property
+    def is_agent_side(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def sees_all_tickets(self) -> bool:
+        return self.role in ALL_TICKET_ROLES
+
+    @property
+    def can_reply_publicly(self) -> bool:
+        return self.role in (Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT)
+
+    @property
+    def can_configure(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def team_ids(self) -> list[int]:
+        """Ids of the teams this user belongs to (memoised on the instance for one request)."""
+        cached: list[int] | None = getattr(self, "_team_ids", None)
+        if cached is None:
+            from opsdesk.people.models import TeamMembership
+
+            cached = list(TeamMembership.objects.filter(user=self).values_list("team_id", flat=True))
+            self._team_ids = cached
+        return cached
+
+    def writable_team_ids(self) -> list[int]:
+        from opsdesk.people.models import TeamMembership
+
+        return list(
+            TeamMembership.objects.filter(user=self, access=TeamMembership.Access.FULL).values_list(
+                "team_id", flat=True
+            )
+        )
+
+    def teams(self) -> models.QuerySet[Team]:
+        from opsdesk.people.models import Team
+
+        return Team.objects.filter(pk__in=self.team_ids())
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 hash is stored."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        WRITE = "write", _("Read and write")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def generate() -> str:
+        return "odk_" + secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class SignInLink(models.Model):
+    """A one-time emailed sign-in link for the customer portal; only the hash of its token is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sign-in link for {self.user_id}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,27 @@
+"""The read-only audit log for administrators and managers."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from opsdesk.accounts.access import manager_required
+from opsdesk.audit.models import AuditEvent
+from opsdesk.core.http import AuthedRequest
+
+PAGE = 100
+
+
+@manager_required
+@require_GET
+def event_list(request: AuthedRequest) -> HttpResponse:
+    qs = AuditEvent.objects.select_related("actor")
+    if verb := request.GET.get("verb", "").strip():
+        qs = qs.filter(verb__startswith=verb)
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        qs = qs.filter(pk__lt=int(before))
+    rows = list(qs.order_by("-pk")[: PAGE + 1])
+    return render(request, "audit/event_list.html", {
+        "events": rows[:PAGE], "verb": verb, "next_before": rows[PAGE - 1].pk if len(rows) > PAGE else None})

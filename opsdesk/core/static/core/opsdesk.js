@@ -1,0 +1,56 @@
+// OpsDesk keyboard shortcuts and small helpers; works without it, faster with it.
+(function () {
+  "use strict";
+  function typing(e) {
+    var t = e.target;
+    return t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+  }
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-ticket-row]")); }
+  var current = -1;
+  function select(i) {
+    var r = rows(); if (!r.length) return;
+    current = Math.max(0, Math.min(i, r.length - 1));
+    r.forEach(function (row, j) { row.classList.toggle("selected", j === current); });
+    var link = r[current].querySelector("a"); if (link) link.focus();
+  }
+  function openTab(name) {
+    var tab = document.querySelector('[data-composer-tab="' + name + '"]');
+    if (tab) { tab.click(); var area = document.querySelector("#composer-" + name + " textarea"); if (area) area.focus(); }
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) {
+      if ((e.ctrlKey || e.metaKey) && e.key === "Enter" && typing(e) && e.target.form) { e.preventDefault(); e.target.form.requestSubmit(); }
+      return;
+    }
+    if (typing(e)) { if (e.key === "Escape") e.target.blur(); return; }
+    switch (e.key) {
+      case "j": select(current + 1); break;
+      case "k": select(current - 1); break;
+      case "x": var r = rows()[current]; if (r) { var c = r.querySelector("input[type=checkbox]"); if (c) c.click(); } break;
+      case "/": var s = document.querySelector("[data-search]"); if (s) { e.preventDefault(); s.focus(); } break;
+      case "r": openTab("reply"); e.preventDefault(); break;
+      case "n": openTab("note"); e.preventDefault(); break;
+      case "g": window.location.href = document.body.dataset.inboxUrl || "/"; break;
+      case "?": var d = document.getElementById("shortcuts"); if (d && d.showModal) d.showModal(); break;
+      default: return;
+    }
+  });
+  document.addEventListener("click", function (e) {
+    var tab = e.target.closest("[data-composer-tab]");
+    if (tab) {
+      var name = tab.getAttribute("data-composer-tab");
+      document.querySelectorAll("[data-composer-tab]").forEach(function (b) { b.setAttribute("aria-selected", b === tab ? "true" : "false"); });
+      document.querySelectorAll("[data-composer-panel]").forEach(function (p) { p.hidden = p.getAttribute("data-composer-panel") !== name; });
+    }
+    var all = e.target.closest("[data-select-all]");
+    if (all) { document.querySelectorAll("[data-ticket-row] input[type=checkbox]").forEach(function (c) { c.checked = all.checked; }); }
+  });
+  document.addEventListener("change", function (e) {
+    var canned = e.target.closest("[data-canned]");
+    if (canned && canned.value) {
+      var area = document.querySelector("#composer-reply textarea");
+      if (area) { area.value = (area.value ? area.value + "\n\n" : "") + canned.value; area.focus(); }
+      canned.selectedIndex = 0;
+    }
+  });
+})();

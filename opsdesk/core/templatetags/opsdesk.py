@@ -1,0 +1,125 @@
+"""Presentation helpers: status and priority badges, translated default status names, timeline sentences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+register = template.Library()
+
+# Statuses are admin-defined rows; the ones OpsDesk ships with are translated by name.
+DEFAULT_STATUS_NAMES = {
+    "New": gettext_lazy("New"),
+    "Open": gettext_lazy("Open"),
+    "Pending": gettext_lazy("Pending"),
+    "On hold": gettext_lazy("On hold"),
+    "Solved": gettext_lazy("Solved"),
+    "Closed": gettext_lazy("Closed"),
+    "Waiting for third party": gettext_lazy("Waiting for third party"),
+}
+CATEGORY_LABELS = {
+    "new": gettext_lazy("New"),
+    "open": gettext_lazy("Open"),
+    "pending": gettext_lazy("Pending"),
+    "on_hold": gettext_lazy("On hold"),
+    "solved": gettext_lazy("Solved"),
+    "closed": gettext_lazy("Closed"),
+}
+
+
+@register.filter
+def status_label(status: Any) -> str:
+    name = getattr(status, "name", str(status))
+    return str(DEFAULT_STATUS_NAMES.get(name, name))
+
+
+@register.simple_tag
+def status_badge(status: Any) -> SafeString:
+    return format_html('<span class="badge cat-{}">{}</span>', status.category, status_label(status))
+
+
+@register.simple_tag
+def category_badge(category: str) -> SafeString:
+    return format_html('<span class="badge cat-{}">{}</span>', category, CATEGORY_LABELS.get(category, category))
+
+
+@register.simple_tag
+def priority_text(ticket: Any) -> SafeString:
+    return format_html('<span class="prio-{}">{}</span>', ticket.priority, ticket.get_priority_display())
+
+
+def _name(names: dict[str, dict[int, str]], kind: str, pk: Any) -> str:
+    if pk is None:
+        return _("nobody") if kind == "user" else _("none")
+    return names.get(kind, {}).get(int(pk), f"#{pk}")
+
+
+@register.simple_tag
+def event_text(event: Any, names: dict[str, dict[int, str]]) -> str:
+    """One translated sentence for a timeline row."""
+    data = event.data or {}
+    kind = event.kind
+    if kind == "ticket.created":
+        return _("Ticket created via %(channel)s") % {"channel": data.get("channel", "")}
+    if kind == "comment.added":
+        if data.get("visibility") == "internal":
+            return _("Internal note added")
+        if data.get("author_role") == "end_user":
+            return _("Customer wrote")
+        return _("Public reply sent")
+    if kind == "status.changed":
+        return _("Status: %(old)s → %(new)s") % {
+            "old": _name(names, "status", data.get("from_status")), "new": _name(names, "status", data.get("to_status"))}
+    if kind == "assignee.changed":
+        return _("Assignee: %(old)s → %(new)s") % {
+            "old": _name(names, "user", data.get("old")), "new": _name(names, "user", data.get("new"))}
+    if kind == "group.changed":
+        return _("Team: %(old)s → %(new)s") % {
+            "old": _name(names, "team", data.get("old")), "new": _name(names, "team", data.get("new"))}
+    if kind == "priority.changed":
+        return _("Priority: %(old)s → %(new)s") % {"old": data.get("old"), "new": data.get("new")}
+    if kind == "type.changed":
+        return _("Type: %(old)s → %(new)s") % {"old": data.get("old"), "new": data.get("new")}
+    if kind == "tags.changed":
+        return _("Tags: %(tags)s") % {"tags": ", ".join(data.get("new", [])) or "–"}
+    if kind == "fields.changed":
+        return _("Fields changed")
+    if kind == "followers.changed":
+        return _("Followers changed")
+    if kind == "ticket.merged":
+        return _("Merged: #%(source)s into #%(target)s") % {"source": data.get("source"), "target": data.get("target")}
+    if kind == "ticket.linked":
+        return _("Linked with #%(n)s") % {"n": data.get("other")}
+    if kind == "ticket.split":
+        return _("A message was split into #%(n)s") % {"n": data.get("new_ticket")}
+    if kind == "attachment.added":
+        return _("File attached: %(name)s") % {"name": data.get("filename", "")}
+    return kind
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: Any, **kwargs: Any) -> str:
+    """The current query string with some parameters replaced (empty value: removed)."""
+    params = context["request"].GET.copy()
+    params.pop("cursor", None)
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+@register.filter
+def cleaned(value: str) -> SafeString:
+    """Stored message HTML was cleaned on the way in; clean it again on the way out instead of trusting `|safe`."""
+    from django.utils.safestring import mark_safe
+
+    from opsdesk.core.html import clean_html
+
+    return mark_safe(clean_html(value or ""))  # noqa: S308 - nh3 output

@@ -1,0 +1,317 @@
+"""Every write to customers and organizations: create, update, notes, merge and CSV import."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opsdesk.audit import actions as audit
+from opsdesk.core.errors import ActionError
+from opsdesk.customers.models import (
+    Customer,
+    CustomerEmail,
+    CustomerEvent,
+    CustomerOrganization,
+    CustomerPhone,
+)
+
+if TYPE_CHECKING:
+    from opsdesk.accounts.models import User
+
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+
+def _event(customer: Customer, kind: str, *, actor: User | None, data: dict[str, Any]) -> None:
+    CustomerEvent.objects.create(customer=customer, kind=kind, actor=actor if actor and actor.pk else None, data=data)
+
+
+def normalise_email(address: str) -> str:
+    address = (address or "").strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ActionError("invalid_email", _("Enter a valid email address."), field="email", status=422) from None
+    return address
+
+
+def _check_language_and_zone(language: str, time_zone: str) -> None:
+    if language not in LANGUAGE_CODES:
+        raise ActionError("invalid_language", _("Choose a supported language."), field="language", status=422)
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ActionError("invalid_time_zone", _("Choose a valid time zone."), field="time_zone", status=422) \
+            from None
+
+
+def organization_for_domain(address: str) -> CustomerOrganization | None:
+    domain = address.rsplit("@", 1)[-1]
+    for org in CustomerOrganization.objects.filter(domains__icontains=domain):
+        if domain in [d.lower() for d in org.domains]:
+            return org
+    return None
+
+
+@transaction.atomic
+def create_customer(
+    *,
+    name: str,
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    organization: CustomerOrganization | None = None,
+    language: str = "en",
+    time_zone: str = "Europe/Helsinki",
+    notes: str = "",
+    custom_fields: dict[str, Any] | None = None,
+    actor: User | None,
+) -> Customer:
+    name = " ".join((name or "").split())
+    addresses = list(dict.fromkeys(normalise_email(e) for e in emails if e and e.strip()))
+    if not name:
+        name = addresses[0].split("@")[0] if addresses else ""
+    if not name:
+        raise ActionError("empty_name", _("Enter a name."), field="name", status=422)
+    _check_language_and_zone(language, time_zone)
+    taken = list(CustomerEmail.objects.filter(address__in=addresses).values_list("address", flat=True))
+    if taken:
+        raise ActionError("email_taken", _("%(email)s already belongs to another customer.") % {"email": taken[0]},
+                          field="emails")
+    if organization is None and addresses:
+        organization = organization_for_domain(addresses[0])
+    customer = Customer.objects.create(
+        name=name[:200], organization=organization, language=language, time_zone=time_zone, notes=notes,
+        custom_fields=custom_fields or {},
+    )
+    CustomerEmail.objects.bulk_create(
+        [CustomerEmail(customer=customer, address=a, is_primary=i == 0) for i, a in enumerate(addresses)]
+    )
+    CustomerPhone.objects.bulk_create(
+        [CustomerPhone(customer=customer, number=p.strip()[:40]) for p in phones if p and p.strip()]
+    )
+    _event(customer, "customer.created", actor=actor, data={"emails": addresses})
+    return customer
+
+
+def get_or_create_customer_by_email(
+    *, email: str, name: str = "", language: str = "en", actor: User | None
+) -> Customer:
+    address = normalise_email(email)
+    found = CustomerEmail.objects.select_related("customer").filter(address=address).first()
+    if found is not None:
+        customer = found.customer
+        while customer.merged_into_id:
+            customer = Customer.objects.get(pk=customer.merged_into_id)
+        return customer
+    return create_customer(
+        name=name or address.split("@")[0], emails=[address],
+        language=language if language in LANGUAGE_CODES else "en", actor=actor,
+    )
+
+
+@transaction.atomic
+def update_customer(
+    customer: Customer,
+    *,
+    name: str,
+    emails: Iterable[str],
+    phones: Iterable[str],
+    organization: CustomerOrganization | None,
+    language: str,
+    time_zone: str,
+    notes: str = "",
+    actor: User,
+) -> Customer:
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ActionError("empty_name", _("Enter a name."), field="name", status=422)
+    _check_language_and_zone(language, time_zone)
+    addresses = list(dict.fromkeys(normalise_email(e) for e in emails if e and e.strip()))
+    taken = list(CustomerEmail.objects.filter(address__in=addresses).exclude(customer=customer)
+                 .values_list("address", flat=True))
+    if taken:
+        raise ActionError("email_taken", _("%(email)s already belongs to another customer.") % {"email": taken[0]},
+                          field="emails")
+    before = {"name": customer.name, "organization": customer.organization_id, "language": customer.language,
+              "time_zone": customer.time_zone, "emails": [e.address for e in customer.emails.all()],
+              "phones": [p.number for p in customer.phones.all()]}
+    customer.name, customer.organization, customer.language = name[:200], organization, language
+    customer.time_zone, customer.notes = time_zone, notes
+    customer.save(update_fields=["name", "organization", "language", "time_zone", "notes", "updated_at"])
+    customer.emails.exclude(address__in=addresses).delete()
+    existing = set(customer.emails.values_list("address", flat=True))
+    CustomerEmail.objects.bulk_create(
+        [CustomerEmail(customer=customer, address=a) for a in addresses if a not in existing]
+    )
+    customer.emails.update(is_primary=False)
+    if addresses:
+        customer.emails.filter(address=addresses[0]).update(is_primary=True)
+    numbers = [p.strip()[:40] for p in phones if p and p.strip()]
+    customer.phones.all().delete()
+    CustomerPhone.objects.bulk_create([CustomerPhone(customer=customer, number=n) for n in numbers])
+    after = {"name": customer.name, "organization": customer.organization_id, "language": language,
+             "time_zone": time_zone, "emails": addresses, "phones": numbers}
+    if customer.user_id:
+        from opsdesk.accounts.models import User as UserModel
+
+        UserModel.objects.filter(pk=customer.user_id).update(name=customer.name, language=language,
+                                                             time_zone=time_zone)
+    _event(customer, "customer.updated", actor=actor, data={"before": before, "after": after})
+    return customer
+
+
+@transaction.atomic
+def add_customer_note(customer: Customer, *, body: str, actor: User) -> Customer:
+    body = (body or "").strip()
+    if not body:
+        raise ActionError("empty_body", _("Write a note first."), field="body", status=422)
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    stamp = timezone.now().strftime("%Y-%m-%d %H:%M UTC")
+    customer.notes = (customer.notes + "\n\n" if customer.notes else "") + f"[{stamp}, {actor.name}] {body}"
+    customer.save(update_fields=["notes", "updated_at"])
+    _event(customer, "note.added", actor=actor, data={"body": body})
+    return customer
+
+
+@transaction.atomic
+def merge_customers(source: Customer, *, target: Customer, actor: User) -> Customer:
+    """Move the source's emails, phones, tickets and notes to the target and mark the source merged."""
+    from opsdesk.tickets.models import Message, Ticket
+
+    if source.pk == target.pk:
+        raise ActionError("merge_self", _("A customer cannot be merged into itself."), field="target")
+    first, second = sorted([source.pk, target.pk])
+    locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[first, second])}
+    source, target = locked[source.pk], locked[target.pk]
+    if source.merged_into_id or target.merged_into_id:
+        raise ActionError("customer_merged", _("This customer was already merged."), field="target")
+    if source.user_id and target.user_id:
+        raise ActionError("both_have_logins", _("Both customers have a portal login; remove one first."),
+                          field="target")
+    moved_tickets = list(Ticket.objects.filter(requester=source).values_list("pk", flat=True))
+    Ticket.objects.filter(requester=source).update(requester=target)
+    Message.objects.filter(author_customer=source).update(author_customer=target)
+    CustomerEmail.objects.filter(customer=source).update(customer=target, is_primary=False)
+    CustomerPhone.objects.filter(customer=source).update(customer=target)
+    if source.notes:
+        target.notes = (target.notes + "\n\n" if target.notes else "") + source.notes
+    if source.user_id and not target.user_id:
+        target.user_id, source.user_id = source.user_id, None
+        source.save(update_fields=["user"])
+    target.organization_id = target.organization_id or source.organization_id
+    target.save(update_fields=["notes", "user", "organization", "updated_at"])
+    source.merged_into = target
+    source.save(update_fields=["merged_into", "updated_at"])
+    _event(source, "customer.merged", actor=actor, data={"source": source.pk, "target": target.pk})
+    _event(target, "customer.merged", actor=actor, data={"source": source.pk, "target": target.pk,
+                                                        "tickets": moved_tickets})
+    audit.record(actor=actor, verb="customer.merged", target=target, data={"source": source.pk})
+    return target
+
+
+@transaction.atomic
+def create_organization(
+    *, name: str, domains: Iterable[str] = (), shared_tickets: bool = False, notes: str = "", actor: User
+) -> CustomerOrganization:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ActionError("empty_name", _("Enter a name."), field="name", status=422)
+    if CustomerOrganization.objects.filter(name__iexact=name).exists():
+        raise ActionError("name_taken", _("An organization with this name exists already."), field="name")
+    clean_domains = sorted({d.strip().lower().lstrip("@") for d in domains if d and d.strip()})
+    org = CustomerOrganization.objects.create(name=name, domains=clean_domains, shared_tickets=shared_tickets,
+                                              notes=notes)
+    audit.record(actor=actor, verb="organization.created", target=org, data={"name": name, "domains": clean_domains})
+    return org
+
+
+@transaction.atomic
+def update_organization(
+    org: CustomerOrganization, *, name: str, domains: Iterable[str], shared_tickets: bool, notes: str, actor: User
+) -> CustomerOrganization:
+    org = CustomerOrganization.objects.select_for_update().get(pk=org.pk)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ActionError("empty_name", _("Enter a name."), field="name", status=422)
+    if CustomerOrganization.objects.filter(name__iexact=name).exclude(pk=org.pk).exists():
+        raise ActionError("name_taken", _("An organization with this name exists already."), field="name")
+    before = {"name": org.name, "domains": org.domains, "shared_tickets": org.shared_tickets}
+    org.name, org.shared_tickets, org.notes = name, shared_tickets, notes
+    org.domains = sorted({d.strip().lower().lstrip("@") for d in domains if d and d.strip()})
+    org.save(update_fields=["name", "domains", "shared_tickets", "notes", "updated_at"])
+    audit.record(actor=actor, verb="organization.updated", target=org,
+                 data={"before": before, "after": {"name": name, "domains": org.domains,
+                                                   "shared_tickets": shared_tickets}})
+    return org
+
+
+# --- CSV import ----------------------------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = ("name", "email", "phone", "organization", "language", "time_zone")
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
+
+
+def import_customers_csv(data: bytes, *, actor: User) -> ImportReport:
+    """Import customers from CSV (columns: name, email, phone, organization, language, time_zone).
+
+    Each row is its own transaction: a bad row is reported with its line number and nothing of it is written;
+    good rows are kept. Several emails or phones in one cell are separated by ';'."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ActionError("not_utf8", _("The file must be UTF-8 encoded CSV."), field="file", status=422) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "name" not in header and "email" not in header:
+        raise ActionError("bad_header", _("The first row must name the columns, including name or email."),
+                          field="file", status=422)
+    reader.fieldnames = header
+    report = ImportReport()
+    org_cache: dict[str, CustomerOrganization] = {}
+    for line, row in enumerate(reader, start=2):
+        values = {k: (v or "").strip() for k, v in row.items() if k}
+        try:
+            with transaction.atomic():
+                org = None
+                if values.get("organization"):
+                    key = values["organization"].lower()
+                    org = org_cache.get(key) or CustomerOrganization.objects.filter(name__iexact=key).first()
+                    if org is None:
+                        org = create_organization(name=values["organization"], actor=actor)
+                    org_cache[key] = org
+                customer = create_customer(
+                    name=values.get("name", ""),
+                    emails=values.get("email", "").split(";"),
+                    phones=values.get("phone", "").split(";"),
+                    organization=org,
+                    language=values.get("language") or "en",
+                    time_zone=values.get("time_zone") or settings.OPSDESK_DEFAULT_TIME_ZONE,
+                    actor=actor,
+                )
+                _event(customer, "customer.imported", actor=actor, data={"line": line})
+            report.created += 1
+        except ActionError as error:
+            report.errors.append((line, error.message))
+    audit.record(actor=actor, verb="customers.imported", data={"created": report.created,
+                                                               "failed": report.failed})
+    return report

@@ -1,0 +1,56 @@
+"""Fetch one ticket (or attachment) for a user, or fail: 404 when invisible, 403 when read-only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from opsdesk.accounts.models import Role
+from opsdesk.tickets.models import Attachment, Ticket
+
+if TYPE_CHECKING:
+    from opsdesk.accounts.models import User
+
+
+def can_edit(user: User, ticket: Ticket) -> bool:
+    """May `user` change fields of, or reply publicly on, this (visible) ticket?"""
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        return True
+    if user.role in (Role.TEAM_LEAD, Role.AGENT):
+        if ticket.assignee_id == user.pk or ticket.team_id is None:
+            return True
+        return ticket.team_id in user.writable_team_ids()
+    return False
+
+
+def can_add_note(user: User, ticket: Ticket) -> bool:
+    """Every staff member who sees a ticket may leave an internal note on it (light agents included)."""
+    return user.is_agent_side
+
+
+def can_reply_as_customer(user: User, ticket: Ticket) -> bool:
+    return user.role == Role.CUSTOMER and ticket.merged_into_id is None
+
+
+def get_ticket_for_user(user: User, pk: int, *, write: bool = False) -> Ticket:
+    ticket = get_object_or_404(
+        Ticket.objects.visible_to(user).select_related(
+            "status", "requester", "organization", "team", "assignee"
+        ),
+        pk=pk,
+    )
+    if write and not can_edit(user, ticket):
+        raise PermissionDenied
+    return ticket
+
+
+def get_attachment_for_user(user: User, pk: int) -> Attachment:
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("message").filter(ticket__in=Ticket.objects.visible_to(user).values("pk")),
+        pk=pk,
+    )
+    if user.role == Role.CUSTOMER and (attachment.message is None or not attachment.message.is_public):
+        raise PermissionDenied
+    return attachment

@@ -1,0 +1,197 @@
+"""Forms for the agent workspace and the customer portal; their field names match the actions' keywords."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from opsdesk.accounts.models import Role, User
+from opsdesk.core.forms import ActionForm
+from opsdesk.people.models import Team
+from opsdesk.tickets.models import CustomField, Ticket, TicketStatus
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def active_agents() -> forms.ModelChoiceField[User]:
+    return forms.ModelChoiceField(
+        label=_("Assignee"),
+        queryset=User.objects.filter(is_active=True, role__in=[Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD,
+                                                               Role.AGENT]).order_by("name"),
+        required=False, empty_label=_("Unassigned"),
+    )
+
+
+def status_choice(label: Any = None, *, required: bool = True) -> forms.ModelChoiceField[TicketStatus]:
+    return forms.ModelChoiceField(
+        label=label or _("Status"),
+        queryset=TicketStatus.objects.filter(is_active=True).exclude(category=TicketStatus.Category.NEW),
+        required=required,
+        empty_label=_("Keep the status") if not required else "---------",
+    )
+
+
+class ReplyForm(ActionForm):
+    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000)
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"] = status_choice(_("Submit as"), required=False)
+
+
+class NoteForm(ActionForm):
+    body = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000)
+    attachments = MultipleFileField(label=_("Attachments"))
+
+
+class CustomerReplyForm(ActionForm):
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000)
+    attachments = MultipleFileField(label=_("Attachments"))
+
+
+class StatusForm(ActionForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"] = status_choice()
+
+
+class AssignForm(ActionForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"] = active_agents()
+
+
+class TeamForm(ActionForm):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False,
+                                  empty_label=_("No team"))
+
+
+class PriorityForm(ActionForm):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices)
+
+
+class TypeForm(ActionForm):
+    type = forms.ChoiceField(label=_("Type"), choices=Ticket.Type.choices)
+
+
+class TagsForm(ActionForm):
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separate tags with commas."))
+
+    def clean_tags(self) -> list[str]:
+        return [t for t in self.cleaned_data["tags"].split(",") if t.strip()]
+
+
+class MergeForm(ActionForm):
+    target = forms.IntegerField(label=_("Merge into ticket number"), min_value=1)
+
+
+class LinkForm(ActionForm):
+    other = forms.IntegerField(label=_("Link to ticket number"), min_value=1)
+
+
+def custom_field_formfield(field: CustomField, *, portal: bool) -> forms.Field:
+    required = field.required_in_portal if portal else False
+    label = field.label
+    if field.type == CustomField.Type.NUMBER:
+        return forms.DecimalField(label=label, required=required)
+    if field.type == CustomField.Type.DATE:
+        return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    if field.type == CustomField.Type.CHECKBOX:
+        return forms.BooleanField(label=label, required=required)
+    if field.type == CustomField.Type.SELECT:
+        return forms.ChoiceField(label=label, required=required,
+                                 choices=[("", "---------")] + [(c, c) for c in field.choices])
+    return forms.CharField(label=label, required=required, max_length=1000)
+
+
+class CustomFieldsForm(forms.Form):
+    """Typed inputs for the ticket custom fields; prefix `cf_` keeps them apart from other fields."""
+
+    def __init__(self, *args: Any, portal: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        defs = CustomField.objects.filter(target=CustomField.Target.TICKET)
+        if portal:
+            defs = defs.filter(visible_in_portal=True)
+        self.definitions = list(defs)
+        for definition in self.definitions:
+            self.fields[f"cf_{definition.key}"] = custom_field_formfield(definition, portal=portal)
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for definition in self.definitions:
+            value = self.cleaned_data.get(f"cf_{definition.key}")
+            if value is None or value == "":
+                out[definition.key] = None
+            elif definition.type == CustomField.Type.DATE:
+                out[definition.key] = value.isoformat()
+            elif definition.type == CustomField.Type.NUMBER:
+                out[definition.key] = str(value)
+            else:
+                out[definition.key] = value
+        return out
+
+
+class NewTicketForm(forms.Form):
+    """An agent logs a ticket on a customer's behalf."""
+
+    requester_email = forms.EmailField(label=_("Requester email"))
+    requester_name = forms.CharField(label=_("Requester name"), required=False, max_length=200)
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    body = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}), max_length=200_000)
+    public = forms.BooleanField(label=_("Send the description to the customer as a reply"), required=False,
+                                initial=True)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Ticket.Channel.choices, initial=Ticket.Channel.PHONE)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices, initial="normal")
+    type = forms.ChoiceField(label=_("Type"), choices=Ticket.Type.choices)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False,
+                                  empty_label=_("No team"))
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"] = active_agents()
+
+
+class PortalTicketForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    body = forms.CharField(label=_("How can we help?"), widget=forms.Textarea(attrs={"rows": 8}),
+                           max_length=200_000)
+    attachments = MultipleFileField(label=_("Attachments"))
+
+
+class ContactForm(forms.Form):
+    """The public contact form; `website` is a honeypot that people never see or fill in."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Your email"))
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}), max_length=50_000)
+    attachments = MultipleFileField(label=_("Attachments"))
+    website = forms.CharField(required=False, label=_("Leave this field empty"),
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    shared = forms.BooleanField(label=_("Share with everyone"), required=False)

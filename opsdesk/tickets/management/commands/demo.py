@@ -1,0 +1,53 @@
+"""Run the web server and the background worker together for the demo."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+DEMO_LOGINS = [
+    ("admin", "admin@opsdesk.example", "Administrator"),
+    ("manager", "manager@opsdesk.example", "Manager"),
+    ("lead", "lead.fi@opsdesk.example", "Team lead (Finnish team)"),
+    ("agent", "agent.en@opsdesk.example", "Agent (English)"),
+    ("agent", "agent.fi@opsdesk.example", "Agent (Finnish)"),
+    ("agent", "agent.sv@opsdesk.example", "Agent (Swedish)"),
+    ("agent", "agent.ru@opsdesk.example", "Agent (Russian)"),
+    ("agent", "agent.el@opsdesk.example", "Agent (Greek)"),
+    ("light", "light@opsdesk.example", "Light agent"),
+    ("customer", "customer@opsdesk.example", "Customer (portal)"),
+]
+
+
+class Command(BaseCommand):
+    help = "Serve OpsDesk (uvicorn) and run the worker, printing the URL and the demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on (default 127.0.0.1).")
+        parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from opsdesk.tickets.demo_data import DEMO_PASSWORD
+
+        worker = subprocess.Popen([sys.executable, "-m", "opsdesk.cli", "worker", "--workers", "2"])
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(self.style.SUCCESS(f"\nOpsDesk is running at {url}\n"))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for _kind, email, label in DEMO_LOGINS:
+            self.stdout.write(f"  {label:28} {email}")
+        self.stdout.write(f"Public contact form: {url}contact/   Stop with Ctrl+C.\n")
+        try:
+            subprocess.run([sys.executable, "-m", "opsdesk.cli", "serve", "--host", options["host"],
+                            "--port", str(options["port"])], check=False)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.send_signal(signal.SIGINT)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()

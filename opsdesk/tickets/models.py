@@ -1,0 +1,348 @@
+"""Tickets, their statuses, messages, attachments, tags, custom fields, links, saved views and the timeline."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from opsdesk.tickets.querysets import MessageQuerySet, TicketQuerySet
+
+
+class TicketStatus(models.Model):
+    """An admin-defined status; SLA and KPI logic reads only its fixed category (METRICS.md §1)."""
+
+    class Category(models.TextChoices):
+        NEW = "new", _("New")
+        OPEN = "open", _("Open")
+        PENDING = "pending", _("Pending")
+        ON_HOLD = "on_hold", _("On hold")
+        SOLVED = "solved", _("Solved")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_default = models.BooleanField(
+        _("default for its category"), default=False,
+        help_text=_("The status used when the system moves a ticket into this category."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+        verbose_name_plural = "ticket statuses"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+UNSOLVED_CATEGORIES = (
+    TicketStatus.Category.NEW,
+    TicketStatus.Category.OPEN,
+    TicketStatus.Category.PENDING,
+    TicketStatus.Category.ON_HOLD,
+)
+
+
+class Tag(models.Model):
+    """A label on tickets, lower-case, unique."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomField(models.Model):
+    """A typed field admins add to tickets or customers; values live in the owner's `custom_fields` JSON."""
+
+    class Type(models.TextChoices):
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
+        CHECKBOX = "checkbox", _("Checkbox")
+        SELECT = "select", _("Drop-down")
+
+    class Target(models.TextChoices):
+        TICKET = "ticket", _("Ticket")
+        CUSTOMER = "customer", _("Customer")
+
+    key = models.SlugField(_("key"), max_length=50)
+    label = models.CharField(_("label"), max_length=100)
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.TEXT)
+    target = models.CharField(_("applies to"), max_length=10, choices=Target.choices, default=Target.TICKET)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    visible_in_portal = models.BooleanField(_("shown in the portal"), default=False)
+    required_in_portal = models.BooleanField(_("required in the portal"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+        constraints: ClassVar = [models.UniqueConstraint(fields=["target", "key"], name="custom_field_key_once")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Ticket(models.Model):
+    """A customer's request and everything done about it; its number is its primary key."""
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
+    class Type(models.TextChoices):
+        QUESTION = "question", _("Question")
+        INCIDENT = "incident", _("Incident")
+        PROBLEM = "problem", _("Problem")
+        TASK = "task", _("Task")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        WEB = "web", _("Web form")
+        PORTAL = "portal", _("Portal")
+        CHAT = "chat", _("Chat")
+        PHONE = "phone", _("Phone")
+        API = "api", _("API")
+        AGENT = "agent", _("Agent")
+
+    subject = models.CharField(_("subject"), max_length=250)
+    requester = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="tickets", verbose_name=_("requester"),
+        db_index=False,  # covered by the ticket_requester index
+    )
+    organization = models.ForeignKey(
+        "customers.CustomerOrganization", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="tickets", verbose_name=_("organization"), db_index=False,  # ticket_organization index
+    )
+    team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets",
+        verbose_name=_("team"), db_index=False,  # covered by the ticket_team index
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="assigned_tickets", verbose_name=_("assignee"), db_index=False,  # ticket_mine index
+    )
+    status = models.ForeignKey(TicketStatus, on_delete=models.PROTECT, related_name="+", verbose_name=_("status"))
+    # Denormalised from status.category so every saved view filters on one indexed column.
+    status_category = models.CharField(max_length=10, choices=TicketStatus.Category.choices)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.QUESTION)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tickets", verbose_name=_("tags"))
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="followed_tickets", verbose_name=_("followers")
+    )
+    custom_fields = models.JSONField(default=dict, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
+    followup_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followups"
+    )
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"))
+    solved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    message_count = models.PositiveIntegerField(default=0)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        indexes: ClassVar = [
+            # One index per saved view: its filter columns, then the keyset order (updated_at, id).
+            models.Index(fields=["assignee", "status_category", "-updated_at", "-id"], name="ticket_mine"),
+            models.Index(fields=["team", "status_category", "-updated_at", "-id"], name="ticket_team"),
+            models.Index(fields=["status_category", "-updated_at", "-id"], name="ticket_category"),
+            models.Index(fields=["-updated_at", "-id"], name="ticket_updated"),
+            models.Index(fields=["-created_at", "-id"], name="ticket_created"),
+            models.Index(fields=["requester", "-updated_at", "-id"], name="ticket_requester"),
+            models.Index(fields=["organization", "-updated_at", "-id"], name="ticket_organization"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    @property
+    def number(self) -> int:
+        return int(self.pk)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:ticket_detail", args=[self.pk])
+
+    def get_portal_url(self) -> str:
+        return reverse("portal:ticket_detail", args=[self.pk])
+
+    @property
+    def is_solved_or_closed(self) -> bool:
+        return self.status_category in (TicketStatus.Category.SOLVED, TicketStatus.Category.CLOSED)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status_category == TicketStatus.Category.CLOSED
+
+
+class TicketLink(models.Model):
+    """A link between two tickets: related, or split from."""
+
+    class Kind(models.TextChoices):
+        RELATED = "related", _("Related")
+        SPLIT_FROM = "split_from", _("Split from")
+
+    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.RELATED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["source", "target"], name="ticket_link_once"),
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="ticket_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"
+
+
+class Message(models.Model):
+    """A comment on a ticket ("comment" in METRICS.md): a public reply or an internal note."""
+
+    class AuthorRole(models.TextChoices):
+        END_USER = "end_user", _("Customer")
+        AGENT = "agent", _("Agent")
+        SYSTEM = "system", _("System")
+        BOT = "bot", _("Bot")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public reply")
+        INTERNAL = "internal", _("Internal note")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages", db_index=False)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    author_role = models.CharField(max_length=10, choices=AuthorRole.choices)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    is_automated = models.BooleanField(default=False)
+    channel = models.CharField(max_length=10, choices=Ticket.Channel.choices)
+    via = models.CharField(max_length=20, default="ui")
+    body_html = models.TextField()
+    body_text = models.TextField()
+    created_at = models.DateTimeField()
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+        indexes: ClassVar = [models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_time")]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} on ticket {self.ticket_id}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def author_name(self) -> str:
+        if self.author_user_id and self.author_user is not None:
+            return self.author_user.name
+        if self.author_customer_id and self.author_customer is not None:
+            return self.author_customer.name
+        return "OpsDesk"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"tickets/{instance.ticket_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A file on a message, stored on disk or object storage and downloaded only through an access check."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:attachment_download", args=[self.pk])
+
+
+class TicketEvent(models.Model):
+    """One append-only row of a ticket's timeline (METRICS.md §0.1); written only by timeline.record()."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", db_index=False)
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_role = models.CharField(max_length=10, default="system")
+    at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["at", "id"]
+        indexes: ClassVar = [
+            models.Index(fields=["ticket", "at", "id"], name="event_ticket_time"),
+            models.Index(fields=["kind", "at"], name="event_kind_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on ticket {self.ticket_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Ticket events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class SavedView(models.Model):
+    """A custom inbox filter saved by an agent (owner) or shared with everyone (no owner)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    filters = models.JSONField(default=dict)
+    sort = models.CharField(max_length=20, default="-updated")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CannedResponse(models.Model):
+    """A reusable reply text agents insert in the composer."""
+
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    team = models.ForeignKey("people.Team", null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        ordering: ClassVar = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

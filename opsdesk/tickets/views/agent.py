@@ -1,0 +1,419 @@
+"""The agent workspace: inbox, ticket page, composer and every ticket change (thin views over actions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opsdesk.accounts.access import staff_required
+from opsdesk.accounts.models import Role, User
+from opsdesk.core.errors import ActionError
+from opsdesk.core.forms import ActionForm
+from opsdesk.core.templatetags.opsdesk import status_label
+from opsdesk.core.http import AuthedRequest, redirect_after_post, render_page_or_partial
+from opsdesk.customers import actions as customer_actions
+from opsdesk.people.models import Team
+from opsdesk.tickets import actions, inbox
+from opsdesk.tickets.access import can_add_note, can_edit, get_attachment_for_user, get_ticket_for_user
+from opsdesk.tickets.forms import (
+    AssignForm,
+    CustomFieldsForm,
+    LinkForm,
+    MergeForm,
+    NewTicketForm,
+    NoteForm,
+    PriorityForm,
+    ReplyForm,
+    SavedViewForm,
+    StatusForm,
+    TagsForm,
+    TeamForm,
+    TypeForm,
+)
+from opsdesk.tickets.models import Attachment, CannedResponse, Message, SavedView, Ticket, TicketStatus
+
+
+def _filters(params: QueryDict) -> dict[str, Any]:
+    return {k: params.get(k, "").strip() for k in inbox.FILTER_KEYS if params.get(k, "").strip()}
+
+
+@staff_required
+@require_GET
+def ticket_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    default_view = "open" if user.sees_all_tickets else "mine"
+    view = request.GET.get("view", default_view)
+    if view not in inbox.BUILTIN_VIEWS and not view.startswith("saved-"):
+        view = default_view
+    sort = request.GET.get("sort", "-updated")
+    if sort not in inbox.SORTS:
+        sort = "-updated"
+    filters = _filters(request.GET)
+    qs = inbox.view_queryset(user, view=view, filters=filters).select_related(
+        "requester", "assignee", "team", "status")
+    result = inbox.page(qs, sort=sort, cursor=request.GET.get("cursor"))
+    saved_views = list(SavedView.objects.filter(Q(owner=user) | Q(owner__isnull=True)))
+    base_params = {"view": view, "sort": sort, **filters}
+    context = {
+        "tickets": result.tickets,
+        "next_url": (reverse("tickets:ticket_list") + "?" + urlencode({**base_params, "cursor": result.next_cursor})
+                     if result.next_cursor else None),
+        "view": view,
+        "sort": sort,
+        "filters": filters,
+        "builtin_views": inbox.BUILTIN_VIEWS,
+        "saved_views": saved_views,
+        "sorts": inbox.SORT_LABELS,
+        "query_string": urlencode(base_params),
+        "teams": Team.objects.all(),
+        "statuses": [s for s in TicketStatus.objects.filter(is_active=True) if s.category != "new"],
+        "categories": TicketStatus.Category.choices,
+        "priorities": Ticket.Priority.choices,
+        "channels": Ticket.Channel.choices,
+        "agents": User.objects.filter(is_active=True, role__in=[Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD,
+                                                                Role.AGENT]).order_by("name"),
+        "is_first_page": not request.GET.get("cursor"),
+        "can_bulk": user.role != Role.LIGHT_AGENT,
+    }
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "tickets/partials/ticket_rows.html", context)
+    return render_page_or_partial(request, "tickets/ticket_list.html", "tickets/partials/ticket_table.html", context)
+
+
+@staff_required
+@require_GET
+def ticket_counts(request: AuthedRequest) -> HttpResponse:
+    views = list(inbox.BUILTIN_VIEWS)
+    counts = inbox.cached_counts(request.user, views)
+    return render(request, "tickets/partials/view_counts.html", {"counts": counts})
+
+
+@staff_required
+@require_POST
+def ticket_bulk(request: AuthedRequest) -> HttpResponse:
+    if request.user.role == Role.LIGHT_AGENT:
+        raise PermissionDenied
+    ids = [int(i) for i in request.POST.getlist("ticket") if i.isdigit()][:200]
+    tickets = [t for t in Ticket.objects.visible_to(request.user).filter(pk__in=ids) if can_edit(request.user, t)]
+    kwargs: dict[str, Any] = {}
+    assignee = request.POST.get("assignee", "")
+    if assignee == "none":
+        kwargs["assignee"] = None
+    elif assignee.isdigit():
+        kwargs["assignee"] = get_object_or_404(User, pk=int(assignee), role__in=[
+            Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT])
+    if (status := request.POST.get("status", "")).isdigit():
+        kwargs["status"] = get_object_or_404(TicketStatus, pk=int(status))
+    if tags := request.POST.get("tags", "").strip():
+        kwargs["add_tags"] = tags.split(",")
+    if not tickets or not kwargs:
+        messages.error(request, _("Select tickets and a change to apply."))
+    else:
+        changed, refused = actions.bulk_update(tickets, actor=request.user, **kwargs)
+        messages.success(request, ngettext("%(n)d ticket updated.", "%(n)d tickets updated.", changed)
+                         % {"n": changed})
+        for number, reason in refused[:5]:
+            messages.error(request, _("Ticket #%(n)s: %(reason)s") % {"n": number, "reason": reason})
+    back = request.POST.get("back", "")
+    return redirect_after_post(request, back if back.startswith("/tickets/") else reverse("tickets:ticket_list"))
+
+
+@staff_required
+@require_POST
+def saved_view_create(request: AuthedRequest) -> HttpResponse:
+    form = SavedViewForm(request.POST)
+    if form.is_valid():
+        shared = form.cleaned_data["shared"] and request.user.role in (Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD)
+        saved = actions.save_view(name=form.cleaned_data["name"], filters=_filters(request.POST),
+                                  sort=request.POST.get("sort", "-updated"), shared=shared, actor=request.user)
+        return redirect_after_post(request, reverse("tickets:ticket_list") + f"?view=saved-{saved.pk}")
+    messages.error(request, _("Give the view a name."))
+    return redirect_after_post(request, reverse("tickets:ticket_list"))
+
+
+@staff_required
+@require_POST
+def saved_view_delete(request: AuthedRequest, view_id: int) -> HttpResponse:
+    saved = get_object_or_404(SavedView, pk=view_id)
+    if saved.owner_id != request.user.pk and request.user.role not in (Role.ADMIN, Role.MANAGER):
+        raise PermissionDenied
+    actions.delete_view(saved, actor=request.user)
+    return redirect_after_post(request, reverse("tickets:ticket_list"))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def ticket_create(request: AuthedRequest) -> HttpResponse:
+    if not request.user.can_reply_publicly:
+        raise PermissionDenied
+    form = NewTicketForm(request.POST or None, request.FILES or None,
+                         initial={"language": request.user.language})
+    fields_form = CustomFieldsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and fields_form.is_valid():
+        data = form.cleaned_data
+        try:
+            requester = customer_actions.get_or_create_customer_by_email(
+                email=data["requester_email"], name=data["requester_name"], language=data["language"],
+                actor=request.user)
+            ticket = actions.create_ticket(
+                subject=data["subject"], body=data["body"], requester=requester, actor=request.user,
+                channel=data["channel"], public=data["public"], team=data["team"], assignee=data["assignee"],
+                priority=data["priority"], type=data["type"], language=data["language"],
+                custom_fields=fields_form.values(), attachments=data["attachments"],
+            )
+        except ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Ticket #%(n)s created.") % {"n": ticket.pk})
+            return redirect(ticket.get_absolute_url())
+    return render(request, "tickets/ticket_create.html", {"form": form, "fields_form": fields_form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    message_list = list(
+        ticket.messages.select_related("author_user", "author_customer").prefetch_related("attachments")
+    )
+    events = list(ticket.events.select_related("actor").order_by("at", "id"))
+    editable = can_edit(user, ticket)
+    statuses = list(TicketStatus.objects.all())
+    canned = CannedResponse.objects.filter(Q(team__isnull=True) | Q(team_id=ticket.team_id))
+    fields_form = forms.pop("fields_form", None) or CustomFieldsForm(
+        initial={f"cf_{k}": v for k, v in ticket.custom_fields.items()})
+    user_ids = {e.data.get(k) for e in events if e.kind == "assignee.changed" for k in ("old", "new")}
+    team_ids = {e.data.get(k) for e in events if e.kind == "group.changed" for k in ("old", "new")}
+    names = {
+        "user": dict(User.objects.filter(pk__in=[i for i in user_ids if i]).values_list("pk", "name")),
+        "team": dict(Team.objects.filter(pk__in=[i for i in team_ids if i]).values_list("pk", "name")),
+        "status": {s.pk: status_label(s) for s in statuses},
+    }
+    return {
+        "ticket": ticket,
+        "names": names,
+        "messages_list": message_list,
+        "events": events,
+        "can_edit": editable,
+        "can_reply": editable and user.can_reply_publicly and not ticket.is_closed,
+        "can_note": can_add_note(user, ticket),
+        "reply_form": forms.pop("reply_form", None) or ReplyForm(),
+        "note_form": forms.pop("note_form", None) or NoteForm(),
+        "status_form": StatusForm(initial={"status": ticket.status_id}),
+        "assign_form": AssignForm(initial={"assignee": ticket.assignee_id}),
+        "team_form": TeamForm(initial={"team": ticket.team_id}),
+        "priority_form": PriorityForm(initial={"priority": ticket.priority}),
+        "type_form": TypeForm(initial={"type": ticket.type}),
+        "tags_form": TagsForm(initial={"tags": ", ".join(t.name for t in ticket.tags.all())}),
+        "fields_form": fields_form,
+        "merge_form": forms.pop("merge_form", None) or MergeForm(),
+        "link_form": forms.pop("link_form", None) or LinkForm(),
+        "statuses": [s for s in statuses if s.category != "new" and s.is_active],
+        "canned_responses": canned,
+        "is_following": ticket.followers.filter(pk=user.pk).exists(),
+        "links": list(ticket.links_out.select_related("target")) + list(ticket.links_in.select_related("source")),
+        "followups": list(ticket.followups.all()),
+        "requester_tickets": list(Ticket.objects.visible_to(user).filter(requester_id=ticket.requester_id)
+                                  .exclude(pk=ticket.pk).select_related("status").order_by("-updated_at")[:5]),
+        "action_error": forms.pop("action_error", None),
+    }
+
+
+@staff_required
+@require_GET
+def ticket_detail(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket_id)
+    return render(request, "tickets/ticket_detail.html", _detail_context(request, ticket))
+
+
+@staff_required
+@require_GET
+def ticket_conversation(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    """The conversation alone, polled by the ticket page for live updates."""
+    ticket = get_ticket_for_user(request.user, ticket_id)
+    message_list = list(
+        ticket.messages.select_related("author_user", "author_customer").prefetch_related("attachments"))
+    return render(request, "tickets/partials/ticket_conversation.html",
+                  {"ticket": ticket, "messages_list": message_list})
+
+
+def _detail_with_error(request: AuthedRequest, ticket: Ticket, **forms: Any) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket.pk)
+    return render(request, "tickets/ticket_detail.html", _detail_context(request, ticket, **forms), status=400)
+
+
+def _done(request: AuthedRequest, ticket: Ticket, message: str | None = None) -> HttpResponse:
+    if message:
+        messages.success(request, message)
+    return redirect_after_post(request, ticket.get_absolute_url())
+
+
+@staff_required
+@require_POST
+def ticket_reply(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket_id, write=True)
+    if not request.user.can_reply_publicly:
+        raise PermissionDenied
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid() and form.apply(actions.reply_to_ticket, ticket, actor=request.user):
+        return _done(request, ticket, _("Reply sent."))
+    return _detail_with_error(request, ticket, reply_form=form)
+
+
+@staff_required
+@require_POST
+def ticket_note(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket_id)
+    if not can_add_note(request.user, ticket):
+        raise PermissionDenied
+    form = NoteForm(request.POST, request.FILES)
+    if form.is_valid() and form.apply(actions.add_note, ticket, actor=request.user):
+        return _done(request, ticket, _("Note added."))
+    return _detail_with_error(request, ticket, note_form=form)
+
+
+def _apply_field(request: AuthedRequest, ticket_id: int, form_class: type[ActionForm], action: Any) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket_id, write=True)
+    form = form_class(request.POST)
+    if form.is_valid() and form.apply(action, ticket, actor=request.user):
+        return _done(request, ticket, _("Ticket updated."))
+    errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+    return _detail_with_error(request, ticket, action_error=errors)
+
+
+@staff_required
+@require_POST
+def ticket_set_status(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    return _apply_field(request, ticket_id, StatusForm, actions.change_status)
+
+
+@staff_required
+@require_POST
+def ticket_assign(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    return _apply_field(request, ticket_id, AssignForm, actions.assign_ticket)
+
+
+@staff_required
+@require_POST
+def ticket_set_team(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    return _apply_field(request, ticket_id, TeamForm, actions.set_team)
+
+
+@staff_required
+@require_POST
+def ticket_set_priority(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    return _apply_field(request, ticket_id, PriorityForm, actions.set_priority)
+
+
+@staff_required
+@require_POST
+def ticket_set_type(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    return _apply_field(request, ticket_id, TypeForm, actions.set_type)
+
+
+@staff_required
+@require_POST
+def ticket_set_tags(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    return _apply_field(request, ticket_id, TagsForm, actions.set_tags)
+
+
+@staff_required
+@require_POST
+def ticket_set_fields(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket_id, write=True)
+    form = CustomFieldsForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.set_custom_fields(ticket, values=form.values(), actor=request.user)
+        except ActionError as error:
+            return _detail_with_error(request, ticket, action_error=error.message, fields_form=form)
+        return _done(request, ticket, _("Ticket updated."))
+    return _detail_with_error(request, ticket, fields_form=form, action_error=_("Check the highlighted fields."))
+
+
+@staff_required
+@require_POST
+def ticket_follow(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket_id)
+    following = request.POST.get("following") == "1"
+    actions.set_following(ticket, user=request.user, following=following, actor=request.user)
+    return _done(request, ticket)
+
+
+def _other_ticket(request: AuthedRequest, number: int) -> Ticket:
+    try:
+        return get_ticket_for_user(request.user, number, write=True)
+    except (Http404, PermissionDenied):
+        raise ActionError("unknown_ticket", _("No ticket #%(n)s that you can change.") % {"n": number},
+                          field="target") from None
+
+
+@staff_required
+@require_POST
+def ticket_merge(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket_id, write=True)
+    form = MergeForm(request.POST)
+    if form.is_valid():
+        try:
+            target = actions.merge_tickets(ticket, target=_other_ticket(request, form.cleaned_data["target"]),
+                                           actor=request.user)
+        except ActionError as error:
+            form.add_error("target", error.message)
+        else:
+            return _done(request, target, _("Ticket #%(a)s was merged into #%(b)s.") % {"a": ticket.pk, "b": target.pk})
+    return _detail_with_error(request, ticket, merge_form=form)
+
+
+@staff_required
+@require_POST
+def ticket_link(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket_id, write=True)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            other = _other_ticket(request, form.cleaned_data["other"])
+            actions.link_tickets(ticket, other=other, actor=request.user)
+        except ActionError as error:
+            form.add_error("other", error.message)
+        else:
+            return _done(request, ticket, _("Tickets linked."))
+    return _detail_with_error(request, ticket, link_form=form)
+
+
+@staff_required
+@require_POST
+def ticket_split(request: AuthedRequest, ticket_id: int, message_id: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket_id, write=True)
+    message = get_object_or_404(Message, pk=message_id, ticket=ticket)
+    try:
+        new = actions.split_ticket(ticket, message=message, actor=request.user)
+    except ActionError as error:
+        return _detail_with_error(request, ticket, action_error=error.message)
+    return _done(request, new, _("The message was split into ticket #%(n)s.") % {"n": new.pk})
+
+
+@staff_required
+@require_GET
+def attachment_download(request: AuthedRequest, attachment_id: int) -> FileResponse:
+    attachment = get_attachment_for_user(request.user, attachment_id)
+    return _file_response(attachment)
+
+
+def _file_response(attachment: Attachment) -> FileResponse:
+    inline = attachment.content_type.startswith("image/") and attachment.content_type != "image/svg+xml"
+    response = FileResponse(attachment.file.open("rb"), as_attachment=not inline, filename=attachment.filename,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+

@@ -1,0 +1,140 @@
+"""The customer portal (own and shared-organization tickets) and the public contact form."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opsdesk.accounts.access import customer_required
+from opsdesk.core import ratelimit
+from opsdesk.core.errors import ActionError
+from opsdesk.core.http import AuthedRequest, client_ip
+from opsdesk.customers import actions as customer_actions
+from opsdesk.tickets import actions
+from opsdesk.tickets.access import can_reply_as_customer, get_attachment_for_user, get_ticket_for_user
+from opsdesk.tickets.forms import ContactForm, CustomerReplyForm, CustomFieldsForm, PortalTicketForm
+from opsdesk.tickets.models import Ticket
+from opsdesk.tickets.views.agent import _file_response
+
+PORTAL_PAGE = 25
+
+
+def _customer(request: AuthedRequest):  # type: ignore[no-untyped-def]
+    return request.user.customer
+
+
+@customer_required
+@require_GET
+def ticket_list(request: AuthedRequest) -> HttpResponse:
+    from opsdesk.tickets import inbox
+
+    qs = Ticket.objects.visible_to(request.user).live().select_related("status", "requester")
+    result = inbox.page(qs, sort="-updated", cursor=request.GET.get("cursor"), size=PORTAL_PAGE)
+    return render(request, "portal/ticket_list.html", {"tickets": result.tickets, "next_cursor": result.next_cursor})
+
+
+@customer_required
+@require_http_methods(["GET", "POST"])
+def ticket_create(request: AuthedRequest) -> HttpResponse:
+    form = PortalTicketForm(request.POST or None, request.FILES or None)
+    fields_form = CustomFieldsForm(request.POST or None, portal=True)
+    if request.method == "POST" and form.is_valid() and fields_form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = actions.create_ticket(
+                subject=data["subject"], body=data["body"], requester=_customer(request), actor=request.user,
+                channel=Ticket.Channel.PORTAL, language=request.user.language,
+                custom_fields=fields_form.values(), attachments=data["attachments"],
+            )
+        except ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Thank you. We received your request #%(n)s.") % {"n": ticket.pk})
+            return redirect(ticket.get_portal_url())
+    return render(request, "portal/ticket_create.html", {"form": form, "fields_form": fields_form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _portal_detail(request: AuthedRequest, ticket: Ticket, form: CustomerReplyForm, status: int = 200) -> HttpResponse:
+    public = list(ticket.messages.filter(visibility="public").select_related("author_user", "author_customer")
+                  .prefetch_related("attachments"))
+    return render(request, "portal/ticket_detail.html", {
+        "ticket": ticket, "messages_list": public, "form": form,
+        "can_reply": can_reply_as_customer(request.user, ticket),
+    }, status=status)
+
+
+@customer_required
+@require_GET
+def ticket_detail(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket_id)
+    return _portal_detail(request, ticket, CustomerReplyForm())
+
+
+@customer_required
+@require_POST
+def ticket_reply(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket_id)
+    form = CustomerReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            message = actions.add_customer_reply(ticket, body=form.cleaned_data["body"], customer=_customer(request),
+                                                 actor=request.user, attachments=form.cleaned_data["attachments"])
+        except ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            if message.ticket_id != ticket.pk:
+                messages.success(request, _("This request was closed, so we opened a new one for your message."))
+            else:
+                messages.success(request, _("Your reply was sent."))
+            return redirect("portal:ticket_detail", message.ticket_id)
+    return _portal_detail(request, ticket, form, status=400)
+
+
+@customer_required
+@require_GET
+def attachment_download(request: AuthedRequest, attachment_id: int) -> FileResponse:
+    return _file_response(get_attachment_for_user(request.user, attachment_id))
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest) -> HttpResponse:
+    """The public contact form: rate-limited per IP, with a honeypot field; it opens a ticket for the sender."""
+    form = ContactForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if not ratelimit.hit(f"contact:{client_ip(request)}", limit=settings.OPSDESK_CONTACT_RATE_LIMIT,
+                             window_seconds=600):
+            form.is_valid()
+            form.add_error(None, _("Too many messages from your address. Please try again in a few minutes."))
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            if data["website"]:
+                # A bot filled in the hidden field: answer as if it worked, store nothing.
+                return redirect("contact_thanks")
+            language = get_language() or "en"
+            try:
+                with transaction.atomic():
+                    requester = customer_actions.get_or_create_customer_by_email(
+                        email=data["email"], name=data["name"], language=language, actor=None)
+                    actions.create_ticket(subject=data["subject"], body=data["body"], requester=requester,
+                                          actor=None, channel=Ticket.Channel.WEB, language=language,
+                                          attachments=data["attachments"])
+            except ActionError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                return redirect("contact_thanks")
+    return render(request, "portal/contact.html", {"form": form}, status=status)
+
+
+@require_GET
+def contact_thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/contact_thanks.html")

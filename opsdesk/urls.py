@@ -1,0 +1,22 @@
+"""The URL map: one include per app, and the public health check."""
+
+from django.urls import include, path
+
+from opsdesk.core import views as core_views
+from opsdesk.tickets.views import portal as portal_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("health/", core_views.health, name="health"),
+    path("contact/", portal_views.contact, name="contact"),
+    path("contact/thanks/", portal_views.contact_thanks, name="contact_thanks"),
+    path("accounts/", include("opsdesk.accounts.urls")),
+    path("tickets/", include("opsdesk.tickets.urls.agent")),
+    path("portal/", include("opsdesk.tickets.urls.portal")),
+    path("customers/", include("opsdesk.customers.urls")),
+    path("people/", include("opsdesk.people.urls")),
+    path("audit/", include("opsdesk.audit.urls")),
+]
+
+handler403 = "opsdesk.core.views.forbidden"
+handler404 = "opsdesk.core.views.not_found"
