@@ -31,7 +31,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] in ("-h", "--help") or args[0] not in COMMANDS:
         parser.print_help()
         if args and args[0] not in ("-h", "--help"):
-            print(f"\nopsdesk: unknown command {args[0]!r}", file=sys.stderr)
             return 2
         return 0
     name, rest = args[0], args[1:]

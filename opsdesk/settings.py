@@ -24,7 +24,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    return int(value) if value else default
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -109,14 +109,12 @@ TEMPLATES = [
 # Database: SQLite (WAL, IMMEDIATE transactions, busy timeout) unless DATABASE_URL is set.
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
-    }
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "opsdesk.sqlite3",
+            "NAME": str(DATA_DIR / "opsdesk.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -142,9 +140,7 @@ if REDIS_URL:
 elif DATABASE_URL.startswith("postgres"):
     HUEY = PostgresHuey("opsdesk", dsn=DATABASE_URL, immediate=HUEY_IMMEDIATE)
 else:
-    HUEY = SqliteHuey(
-        "opsdesk", filename=str(DATA_DIR / "jobs.sqlite3"), immediate=HUEY_IMMEDIATE
-    )
+    HUEY = SqliteHuey("opsdesk", filename=str(DATA_DIR / "jobs.sqlite3"), immediate=HUEY_IMMEDIATE)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -229,8 +225,9 @@ OPSDESK_SIGN_IN_LINK_MINUTES = env_int("OPSDESK_SIGN_IN_LINK_MINUTES", 30)
 
 EMAIL_BACKEND = env_str(
     "OPSDESK_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if env_str("OPSDESK_SMTP_HOST", "") else
-    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("OPSDESK_SMTP_HOST", "")
+    else "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_FILE_PATH = DATA_DIR / "outbox"
 EMAIL_HOST = env_str("OPSDESK_SMTP_HOST", "localhost")

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Translations without GNU gettext at run time.
 
-  compile  write every locale's django.mo from its django.po (Babel), so a fresh machine needs no msgfmt
-  check    fail on a missing, fuzzy or untranslated entry, or a msgstr equal to its English msgid; when xgettext
-           is on the machine, also fail if the catalogues are out of step with the source (run `make messages`)
-  extract  run makemessages for every language (needs GNU gettext; a developer's step)
+compile  write every locale's django.mo from its django.po (Babel), so a fresh machine needs no msgfmt
+check    fail on a missing, fuzzy or untranslated entry, or a msgstr equal to its English msgid; when xgettext
+         is on the machine, also fail if the catalogues are out of step with the source (run `make messages`)
+extract  run makemessages for every language (needs GNU gettext; a developer's step)
 """
 
 from __future__ import annotations
@@ -46,15 +46,30 @@ def compile_all() -> int:
 
 def makemessages() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "opsdesk.settings"}
-    args = [sys.executable, str(ROOT / "manage.py"), "makemessages", "--no-location", "--no-obsolete", "-i", ".venv",
-            "-i", ".tools", "-i", "e2e", "-i", "bench", "-i", "scripts"]
+    args = [
+        sys.executable,
+        str(ROOT / "manage.py"),
+        "makemessages",
+        "--no-location",
+        "--no-obsolete",
+        "-i",
+        ".venv",
+        "-i",
+        ".tools",
+        "-i",
+        "e2e",
+        "-i",
+        "bench",
+        "-i",
+        "scripts",
+    ]
     for lang in ALL:
         args += ["-l", lang]
     subprocess.run(args, cwd=ROOT / "opsdesk", env=env, check=True, capture_output=True)
 
 
 def msgids(path: Path) -> set[str]:
-    import polib
+    import polib  # type: ignore[import-untyped]
 
     return {e.msgid for e in polib.pofile(str(path)) if not e.obsolete}
 

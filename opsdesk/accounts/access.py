@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 
 from opsdesk.accounts.models import Role
 
-View = Callable[..., HttpResponse]
+View = Callable[..., Any]
 
 
 def roles_required(*roles: str) -> Callable[[View], View]:

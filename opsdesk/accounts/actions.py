@@ -35,15 +35,20 @@ def _check_profile(email: str, role: str, language: str, time_zone: str) -> str:
     try:
         zoneinfo.ZoneInfo(time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ActionError("invalid_time_zone", _("Choose a valid time zone."), field="time_zone", status=422) \
-            from None
+        raise ActionError("invalid_time_zone", _("Choose a valid time zone."), field="time_zone", status=422) from None
     return email
 
 
 @transaction.atomic
 def create_user(
-    *, email: str, name: str, role: str, password: str | None = None, language: str = "en",
-    time_zone: str = "Europe/Helsinki", actor: User | None,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str | None = None,
+    language: str = "en",
+    time_zone: str = "Europe/Helsinki",
+    actor: User | None,
 ) -> User:
     email = _check_profile(email, role, language, time_zone)
     if User.objects.filter(email=email).exists():
@@ -53,9 +58,15 @@ def create_user(
             validate_password(password)
         except ValidationError as error:
             raise ActionError("weak_password", " ".join(error.messages), field="password", status=422) from None
-    user = User.objects.create_user(email, password or None, name=name.strip() or email.split("@")[0], role=role,
-                                    language=language, time_zone=time_zone,
-                                    is_superuser=role == Role.ADMIN)
+    user = User.objects.create_user(
+        email,
+        password or None,
+        name=name.strip() or email.split("@")[0],
+        role=role,
+        language=language,
+        time_zone=time_zone,
+        is_superuser=role == Role.ADMIN,
+    )
     if not password:
         user.set_unusable_password()
         user.save(update_fields=["password"])
@@ -71,13 +82,25 @@ def update_user(
     _check_profile(user.email, role, language, time_zone)
     if user.pk == actor.pk and (role != user.role or not is_active):
         raise ActionError("own_role", _("You cannot change your own role or deactivate yourself."), field="role")
-    before = {"name": user.name, "role": user.role, "language": user.language, "time_zone": user.time_zone,
-              "is_active": user.is_active}
+    before = {
+        "name": user.name,
+        "role": user.role,
+        "language": user.language,
+        "time_zone": user.time_zone,
+        "is_active": user.is_active,
+    }
     user.name, user.role, user.language, user.time_zone, user.is_active = name, role, language, time_zone, is_active
     user.is_superuser = role == Role.ADMIN
     user.save(update_fields=["name", "role", "language", "time_zone", "is_active", "is_superuser", "updated_at"])
-    audit.record(actor=actor, verb="user.updated", target=user, data={"before": before, "after": {
-        "name": name, "role": role, "language": language, "time_zone": time_zone, "is_active": is_active}})
+    audit.record(
+        actor=actor,
+        verb="user.updated",
+        target=user,
+        data={
+            "before": before,
+            "after": {"name": name, "role": role, "language": language, "time_zone": time_zone, "is_active": is_active},
+        },
+    )
     return user
 
 
@@ -92,8 +115,12 @@ def set_preferences(user: User, *, language: str, time_zone: str, actor: User) -
     if hasattr(user, "customer"):
         user.customer.language, user.customer.time_zone = language, time_zone
         user.customer.save(update_fields=["language", "time_zone", "updated_at"])
-    audit.record(actor=actor, verb="user.preferences_changed", target=user,
-                 data={"before": before, "after": {"language": language, "time_zone": time_zone}})
+    audit.record(
+        actor=actor,
+        verb="user.preferences_changed",
+        target=user,
+        data={"before": before, "after": {"language": language, "time_zone": time_zone}},
+    )
     return user
 
 
@@ -105,8 +132,9 @@ def issue_api_token(user: User, *, name: str, scope: str, actor: User) -> tuple[
     if scope not in ApiToken.Scope.values:
         raise ActionError("invalid_scope", _("Choose a valid scope."), field="scope", status=422)
     raw = ApiToken.generate()
-    token = ApiToken.objects.create(user=user, name=name.strip()[:100], prefix=raw[:10], token_hash=hash_token(raw),
-                                    scope=scope)
+    token = ApiToken.objects.create(
+        user=user, name=name.strip()[:100], prefix=raw[:10], token_hash=hash_token(raw), scope=scope
+    )
     audit.record(actor=actor, verb="api_token.issued", target=token, data={"user": user.pk, "scope": scope})
     return token, raw
 
@@ -126,7 +154,8 @@ def send_sign_in_link(user: User) -> SignInLink:
     """Email a one-time portal sign-in link; the raw token goes only into the mail."""
     raw = secrets.token_urlsafe(32)
     link = SignInLink.objects.create(
-        user=user, token_hash=hash_token(raw),
+        user=user,
+        token_hash=hash_token(raw),
         expires_at=timezone.now() + timedelta(minutes=settings.OPSDESK_SIGN_IN_LINK_MINUTES),
     )
     audit.record(actor=None, verb="sign_in_link.sent", target=user)
@@ -155,8 +184,15 @@ def create_portal_login(customer_id: int, *, password: str | None, actor: User |
     email = customer.primary_email
     if not email:
         raise ActionError("no_email", _("The customer needs an email address first."), field="email")
-    user = create_user(email=email, name=customer.name, role=Role.CUSTOMER, password=password,
-                       language=customer.language, time_zone=customer.time_zone, actor=actor)
+    user = create_user(
+        email=email,
+        name=customer.name,
+        role=Role.CUSTOMER,
+        password=password,
+        language=customer.language,
+        time_zone=customer.time_zone,
+        actor=actor,
+    )
     customer.user = user
     customer.save(update_fields=["user", "updated_at"])
     return user

@@ -14,10 +14,12 @@ COMMON_ZONES = sorted(z for z in zoneinfo.available_timezones() if "/" in z and 
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "username",
-                                                                            "autofocus": True}))
-    password = forms.CharField(label=_("Password"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    email = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True})
+    )
+    password = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class SignInLinkForm(forms.Form):
@@ -42,10 +44,16 @@ class NewUserForm(ActionForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in COMMON_ZONES],
-                                  initial=settings.OPSDESK_DEFAULT_TIME_ZONE)
-    password = forms.CharField(label=_("Password"), required=False, strip=False, widget=forms.PasswordInput,
-                               help_text=_("Leave empty to let the user sign in with an emailed link only."))
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=[(z, z) for z in COMMON_ZONES], initial=settings.OPSDESK_DEFAULT_TIME_ZONE
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput,
+        help_text=_("Leave empty to let the user sign in with an emailed link only."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,7 +17,12 @@ def record_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs
     audit.record(actor=user, verb="user.signed_in", target=user, ip_address=_ip(request))
 
 
-def record_failed_sign_in(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
-                          **kwargs: Any) -> None:
-    audit.record(actor=None, verb="user.sign_in_failed", data={"email": str(credentials.get("username", ""))[:200]},
-                 ip_address=_ip(request))
+def record_failed_sign_in(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    audit.record(
+        actor=None,
+        verb="user.sign_in_failed",
+        data={"email": str(credentials.get("username", ""))[:200]},
+        ip_address=_ip(request),
+    )

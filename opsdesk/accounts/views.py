@@ -43,8 +43,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
             status = 429
         elif form.is_valid():
-            user = authenticate(request, username=form.cleaned_data["email"].lower(),
-                                password=form.cleaned_data["password"])
+            user = authenticate(
+                request, username=form.cleaned_data["email"].lower(), password=form.cleaned_data["password"]
+            )
             if user is not None:
                 login(request, user)
                 return redirect(_next_url(request))
@@ -149,9 +150,16 @@ def user_create(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     target = get_object_or_404(User.objects.exclude(role="customer"), pk=user_id)
-    form = UserForm(request.POST or None, initial={
-        "name": target.name, "role": target.role, "language": target.language, "time_zone": target.time_zone,
-        "is_active": target.is_active})
+    form = UserForm(
+        request.POST or None,
+        initial={
+            "name": target.name,
+            "role": target.role,
+            "language": target.language,
+            "time_zone": target.time_zone,
+            "is_active": target.is_active,
+        },
+    )
     if request.method == "POST" and form.is_valid() and form.apply(actions.update_user, target, actor=request.user):
         messages.success(request, _("The user was saved."))
         return redirect("accounts:user_list")

@@ -23,5 +23,8 @@ def event_list(request: AuthedRequest) -> HttpResponse:
     if before.isdigit():
         qs = qs.filter(pk__lt=int(before))
     rows = list(qs.order_by("-pk")[: PAGE + 1])
-    return render(request, "audit/event_list.html", {
-        "events": rows[:PAGE], "verb": verb, "next_before": rows[PAGE - 1].pk if len(rows) > PAGE else None})
+    return render(
+        request,
+        "audit/event_list.html",
+        {"events": rows[:PAGE], "verb": verb, "next_before": rows[PAGE - 1].pk if len(rows) > PAGE else None},
+    )

@@ -10,8 +10,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send_templated(template_prefix: str, *, to: str, language: str, context: dict[str, Any],
-                   headers: dict[str, str] | None = None) -> None:
+def send_templated(
+    template_prefix: str, *, to: str, language: str, context: dict[str, Any], headers: dict[str, str] | None = None
+) -> None:
     """`template_prefix` names `<prefix>_subject.txt`, `<prefix>_body.txt` and `<prefix>_body.html`."""
     with translation.override(language):
         ctx = {**context, "site_url": settings.SITE_URL}

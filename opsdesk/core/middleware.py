@@ -44,7 +44,6 @@ class UserPreferencesMiddleware:
             timezone.activate(zoneinfo.ZoneInfo("UTC"))
         response = self.get_response(request)
         if chosen_for_visitor:
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen_for_visitor, max_age=365 * 86400,
-                                samesite="Lax")
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen_for_visitor, max_age=365 * 86400, samesite="Lax")
         timezone.deactivate()
         return response

@@ -51,8 +51,7 @@ def _check_language_and_zone(language: str, time_zone: str) -> None:
     try:
         zoneinfo.ZoneInfo(time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ActionError("invalid_time_zone", _("Choose a valid time zone."), field="time_zone", status=422) \
-            from None
+        raise ActionError("invalid_time_zone", _("Choose a valid time zone."), field="time_zone", status=422) from None
 
 
 def organization_for_domain(address: str) -> CustomerOrganization | None:
@@ -85,12 +84,17 @@ def create_customer(
     _check_language_and_zone(language, time_zone)
     taken = list(CustomerEmail.objects.filter(address__in=addresses).values_list("address", flat=True))
     if taken:
-        raise ActionError("email_taken", _("%(email)s already belongs to another customer.") % {"email": taken[0]},
-                          field="emails")
+        raise ActionError(
+            "email_taken", _("%(email)s already belongs to another customer.") % {"email": taken[0]}, field="emails"
+        )
     if organization is None and addresses:
         organization = organization_for_domain(addresses[0])
     customer = Customer.objects.create(
-        name=name[:200], organization=organization, language=language, time_zone=time_zone, notes=notes,
+        name=name[:200],
+        organization=organization,
+        language=language,
+        time_zone=time_zone,
+        notes=notes,
         custom_fields=custom_fields or {},
     )
     CustomerEmail.objects.bulk_create(
@@ -114,8 +118,10 @@ def get_or_create_customer_by_email(
             customer = Customer.objects.get(pk=customer.merged_into_id)
         return customer
     return create_customer(
-        name=name or address.split("@")[0], emails=[address],
-        language=language if language in LANGUAGE_CODES else "en", actor=actor,
+        name=name or address.split("@")[0],
+        emails=[address],
+        language=language if language in LANGUAGE_CODES else "en",
+        actor=actor,
     )
 
 
@@ -138,14 +144,21 @@ def update_customer(
         raise ActionError("empty_name", _("Enter a name."), field="name", status=422)
     _check_language_and_zone(language, time_zone)
     addresses = list(dict.fromkeys(normalise_email(e) for e in emails if e and e.strip()))
-    taken = list(CustomerEmail.objects.filter(address__in=addresses).exclude(customer=customer)
-                 .values_list("address", flat=True))
+    taken = list(
+        CustomerEmail.objects.filter(address__in=addresses).exclude(customer=customer).values_list("address", flat=True)
+    )
     if taken:
-        raise ActionError("email_taken", _("%(email)s already belongs to another customer.") % {"email": taken[0]},
-                          field="emails")
-    before = {"name": customer.name, "organization": customer.organization_id, "language": customer.language,
-              "time_zone": customer.time_zone, "emails": [e.address for e in customer.emails.all()],
-              "phones": [p.number for p in customer.phones.all()]}
+        raise ActionError(
+            "email_taken", _("%(email)s already belongs to another customer.") % {"email": taken[0]}, field="emails"
+        )
+    before = {
+        "name": customer.name,
+        "organization": customer.organization_id,
+        "language": customer.language,
+        "time_zone": customer.time_zone,
+        "emails": [e.address for e in customer.emails.all()],
+        "phones": [p.number for p in customer.phones.all()],
+    }
     customer.name, customer.organization, customer.language = name[:200], organization, language
     customer.time_zone, customer.notes = time_zone, notes
     customer.save(update_fields=["name", "organization", "language", "time_zone", "notes", "updated_at"])
@@ -160,13 +173,18 @@ def update_customer(
     numbers = [p.strip()[:40] for p in phones if p and p.strip()]
     customer.phones.all().delete()
     CustomerPhone.objects.bulk_create([CustomerPhone(customer=customer, number=n) for n in numbers])
-    after = {"name": customer.name, "organization": customer.organization_id, "language": language,
-             "time_zone": time_zone, "emails": addresses, "phones": numbers}
+    after = {
+        "name": customer.name,
+        "organization": customer.organization_id,
+        "language": language,
+        "time_zone": time_zone,
+        "emails": addresses,
+        "phones": numbers,
+    }
     if customer.user_id:
         from opsdesk.accounts.models import User as UserModel
 
-        UserModel.objects.filter(pk=customer.user_id).update(name=customer.name, language=language,
-                                                             time_zone=time_zone)
+        UserModel.objects.filter(pk=customer.user_id).update(name=customer.name, language=language, time_zone=time_zone)
     _event(customer, "customer.updated", actor=actor, data={"before": before, "after": after})
     return customer
 
@@ -197,8 +215,9 @@ def merge_customers(source: Customer, *, target: Customer, actor: User) -> Custo
     if source.merged_into_id or target.merged_into_id:
         raise ActionError("customer_merged", _("This customer was already merged."), field="target")
     if source.user_id and target.user_id:
-        raise ActionError("both_have_logins", _("Both customers have a portal login; remove one first."),
-                          field="target")
+        raise ActionError(
+            "both_have_logins", _("Both customers have a portal login; remove one first."), field="target"
+        )
     moved_tickets = list(Ticket.objects.filter(requester=source).values_list("pk", flat=True))
     Ticket.objects.filter(requester=source).update(requester=target)
     Message.objects.filter(author_customer=source).update(author_customer=target)
@@ -214,8 +233,12 @@ def merge_customers(source: Customer, *, target: Customer, actor: User) -> Custo
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
     _event(source, "customer.merged", actor=actor, data={"source": source.pk, "target": target.pk})
-    _event(target, "customer.merged", actor=actor, data={"source": source.pk, "target": target.pk,
-                                                        "tickets": moved_tickets})
+    _event(
+        target,
+        "customer.merged",
+        actor=actor,
+        data={"source": source.pk, "target": target.pk, "tickets": moved_tickets},
+    )
     audit.record(actor=actor, verb="customer.merged", target=target, data={"source": source.pk})
     return target
 
@@ -230,8 +253,9 @@ def create_organization(
     if CustomerOrganization.objects.filter(name__iexact=name).exists():
         raise ActionError("name_taken", _("An organization with this name exists already."), field="name")
     clean_domains = sorted({d.strip().lower().lstrip("@") for d in domains if d and d.strip()})
-    org = CustomerOrganization.objects.create(name=name, domains=clean_domains, shared_tickets=shared_tickets,
-                                              notes=notes)
+    org = CustomerOrganization.objects.create(
+        name=name, domains=clean_domains, shared_tickets=shared_tickets, notes=notes
+    )
     audit.record(actor=actor, verb="organization.created", target=org, data={"name": name, "domains": clean_domains})
     return org
 
@@ -250,9 +274,12 @@ def update_organization(
     org.name, org.shared_tickets, org.notes = name, shared_tickets, notes
     org.domains = sorted({d.strip().lower().lstrip("@") for d in domains if d and d.strip()})
     org.save(update_fields=["name", "domains", "shared_tickets", "notes", "updated_at"])
-    audit.record(actor=actor, verb="organization.updated", target=org,
-                 data={"before": before, "after": {"name": name, "domains": org.domains,
-                                                   "shared_tickets": shared_tickets}})
+    audit.record(
+        actor=actor,
+        verb="organization.updated",
+        target=org,
+        data={"before": before, "after": {"name": name, "domains": org.domains, "shared_tickets": shared_tickets}},
+    )
     return org
 
 
@@ -283,8 +310,9 @@ def import_customers_csv(data: bytes, *, actor: User) -> ImportReport:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "name" not in header and "email" not in header:
-        raise ActionError("bad_header", _("The first row must name the columns, including name or email."),
-                          field="file", status=422)
+        raise ActionError(
+            "bad_header", _("The first row must name the columns, including name or email."), field="file", status=422
+        )
     reader.fieldnames = header
     report = ImportReport()
     org_cache: dict[str, CustomerOrganization] = {}
@@ -312,6 +340,5 @@ def import_customers_csv(data: bytes, *, actor: User) -> ImportReport:
             report.created += 1
         except ActionError as error:
             report.errors.append((line, error.message))
-    audit.record(actor=actor, verb="customers.imported", data={"created": report.created,
-                                                               "failed": report.failed})
+    audit.record(actor=actor, verb="customers.imported", data={"created": report.created, "failed": report.failed})
     return report

@@ -17,12 +17,18 @@ def _lines(value: str) -> list[str]:
 
 class CustomerForm(ActionForm):
     name = forms.CharField(label=_("Name"), max_length=200)
-    emails = forms.CharField(label=_("Email addresses"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("One per line; the first is the primary address."))
-    phones = forms.CharField(label=_("Phone numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("One per line."))
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=CustomerOrganization.objects.all(),
-                                          required=False, empty_label=_("None"))
+    emails = forms.CharField(
+        label=_("Email addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line; the first is the primary address."),
+    )
+    phones = forms.CharField(
+        label=_("Phone numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line.")
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=CustomerOrganization.objects.all(), required=False, empty_label=_("None")
+    )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in COMMON_ZONES])
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -52,8 +58,9 @@ class ImportForm(forms.Form):
 
 class OrganizationForm(ActionForm):
     name = forms.CharField(label=_("Name"), max_length=200)
-    domains = forms.CharField(label=_("Email domains"), required=False,
-                              help_text=_("New customers with these domains join the organization."))
+    domains = forms.CharField(
+        label=_("Email domains"), required=False, help_text=_("New customers with these domains join the organization.")
+    )
     shared_tickets = forms.BooleanField(label=_("Members see each other's tickets"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -18,9 +18,7 @@ class CustomerOrganization(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=200)
     domains = models.JSONField(_("email domains"), default=list, blank=True)
-    shared_tickets = models.BooleanField(
-        _("members see each other's tickets"), default=False
-    )
+    shared_tickets = models.BooleanField(_("members see each other's tickets"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     custom_fields = models.JSONField(default=dict, blank=True)
 
@@ -39,7 +37,11 @@ class Customer(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=200)
     organization = models.ForeignKey(
-        CustomerOrganization, null=True, blank=True, on_delete=models.SET_NULL, related_name="customers",
+        CustomerOrganization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customers",
         verbose_name=_("organization"),
     )
     user = models.OneToOneField(

@@ -8,7 +8,7 @@ from django.db import models
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
-    from opsdesk.customers.models import Customer, CustomerOrganization
+    from opsdesk.customers.models import Customer, CustomerOrganization  # noqa: F401
 
 
 class CustomerQuerySet(models.QuerySet["Customer"]):

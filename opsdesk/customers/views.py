@@ -41,22 +41,37 @@ def customer_list(request: AuthedRequest) -> HttpResponse:
     if after.isdigit():
         qs = qs.filter(pk__lt=int(after))
     rows = list(qs.prefetch_related("emails").order_by("-pk")[: PAGE + 1])
-    return render(request, "customers/customer_list.html", {
-        "customers": rows[:PAGE], "q": q, "next_after": rows[PAGE - 1].pk if len(rows) > PAGE else None})
+    return render(
+        request,
+        "customers/customer_list.html",
+        {"customers": rows[:PAGE], "q": q, "next_after": rows[PAGE - 1].pk if len(rows) > PAGE else None},
+    )
 
 
 @staff_required
 @require_GET
 def customer_detail(request: AuthedRequest, customer_id: int) -> HttpResponse:
-    customer = get_object_or_404(Customer.objects.visible_to(request.user).select_related("organization", "user"),
-                                 pk=customer_id)
-    tickets = list(Ticket.objects.visible_to(request.user).filter(requester=customer)
-                   .select_related("status", "assignee").order_by("-updated_at")[:100])
-    return render(request, "customers/customer_detail.html", {
-        "customer": customer, "tickets": tickets, "events": customer.events.select_related("actor")[:50],
-        "note_form": CustomerNoteForm(), "merge_form": CustomerMergeForm(),
-        "can_edit": request.user.role in EDITOR_ROLES,
-    })
+    customer = get_object_or_404(
+        Customer.objects.visible_to(request.user).select_related("organization", "user"), pk=customer_id
+    )
+    tickets = list(
+        Ticket.objects.visible_to(request.user)
+        .filter(requester=customer)
+        .select_related("status", "assignee")
+        .order_by("-updated_at")[:100]
+    )
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {
+            "customer": customer,
+            "tickets": tickets,
+            "events": customer.events.select_related("actor")[:50],
+            "note_form": CustomerNoteForm(),
+            "merge_form": CustomerMergeForm(),
+            "can_edit": request.user.role in EDITOR_ROLES,
+        },
+    )
 
 
 @staff_required
@@ -69,8 +84,12 @@ def customer_create(request: AuthedRequest) -> HttpResponse:
         if customer:
             messages.success(request, _("Customer created."))
             return redirect("customers:customer_detail", customer.pk)
-    return render(request, "customers/customer_form.html", {"form": form, "title": _("New customer")},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "customers/customer_form.html",
+        {"form": form, "title": _("New customer")},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @staff_required
@@ -78,17 +97,31 @@ def customer_create(request: AuthedRequest) -> HttpResponse:
 def customer_edit(request: AuthedRequest, customer_id: int) -> HttpResponse:
     _require_editor(request)
     customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=customer_id)
-    form = CustomerForm(request.POST or None, initial={
-        "name": customer.name, "emails": "\n".join(e.address for e in customer.emails.all()),
-        "phones": "\n".join(p.number for p in customer.phones.all()), "organization": customer.organization_id,
-        "language": customer.language, "time_zone": customer.time_zone, "notes": customer.notes})
-    if request.method == "POST" and form.is_valid() and form.apply(actions.update_customer, customer,
-                                                                   actor=request.user):
+    form = CustomerForm(
+        request.POST or None,
+        initial={
+            "name": customer.name,
+            "emails": "\n".join(e.address for e in customer.emails.all()),
+            "phones": "\n".join(p.number for p in customer.phones.all()),
+            "organization": customer.organization_id,
+            "language": customer.language,
+            "time_zone": customer.time_zone,
+            "notes": customer.notes,
+        },
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.apply(actions.update_customer, customer, actor=request.user)
+    ):
         messages.success(request, _("Customer saved."))
         return redirect("customers:customer_detail", customer.pk)
-    return render(request, "customers/customer_form.html", {"form": form, "title": customer.name,
-                                                            "customer": customer},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "customers/customer_form.html",
+        {"form": form, "title": customer.name, "customer": customer},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @staff_required
@@ -173,11 +206,22 @@ def organization_list(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def organization_detail(request: AuthedRequest, organization_id: int) -> HttpResponse:
     org = get_object_or_404(CustomerOrganization.objects.visible_to(request.user), pk=organization_id)
-    tickets = Ticket.objects.visible_to(request.user).filter(organization=org).select_related(
-        "status", "requester").order_by("-updated_at")[:50]
-    return render(request, "customers/organization_detail.html", {
-        "organization": org, "members": org.customers.active().prefetch_related("emails")[:200],
-        "tickets": tickets, "can_edit": request.user.role in (Role.ADMIN, Role.MANAGER)})
+    tickets = (
+        Ticket.objects.visible_to(request.user)
+        .filter(organization=org)
+        .select_related("status", "requester")
+        .order_by("-updated_at")[:50]
+    )
+    return render(
+        request,
+        "customers/organization_detail.html",
+        {
+            "organization": org,
+            "members": org.customers.active().prefetch_related("emails")[:200],
+            "tickets": tickets,
+            "can_edit": request.user.role in (Role.ADMIN, Role.MANAGER),
+        },
+    )
 
 
 @manager_required
@@ -188,19 +232,36 @@ def organization_create(request: AuthedRequest) -> HttpResponse:
         org = form.apply(actions.create_organization, actor=request.user)
         if org:
             return redirect("customers:organization_detail", org.pk)
-    return render(request, "customers/organization_form.html", {"form": form, "title": _("New organization")},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "customers/organization_form.html",
+        {"form": form, "title": _("New organization")},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @manager_required
 @require_http_methods(["GET", "POST"])
 def organization_edit(request: AuthedRequest, organization_id: int) -> HttpResponse:
     org = get_object_or_404(CustomerOrganization, pk=organization_id)
-    form = OrganizationForm(request.POST or None, initial={
-        "name": org.name, "domains": ", ".join(org.domains), "shared_tickets": org.shared_tickets,
-        "notes": org.notes})
-    if request.method == "POST" and form.is_valid() and form.apply(actions.update_organization, org,
-                                                                   actor=request.user):
+    form = OrganizationForm(
+        request.POST or None,
+        initial={
+            "name": org.name,
+            "domains": ", ".join(org.domains),
+            "shared_tickets": org.shared_tickets,
+            "notes": org.notes,
+        },
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.apply(actions.update_organization, org, actor=request.user)
+    ):
         return redirect("customers:organization_detail", org.pk)
-    return render(request, "customers/organization_form.html", {"form": form, "title": org.name},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "customers/organization_form.html",
+        {"form": form, "title": org.name},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -21,13 +21,18 @@ LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 @transaction.atomic
 def save_team(
-    team: Team | None, *, name: str, email: str = "", languages: Iterable[str] = (), skills: Iterable[str] = (),
+    team: Team | None,
+    *,
+    name: str,
+    email: str = "",
+    languages: Iterable[str] = (),
+    skills: Iterable[str] = (),
     actor: User,
 ) -> Team:
     name = " ".join((name or "").split())
     if not name:
         raise ActionError("empty_name", _("Enter a name."), field="name", status=422)
-    if Team.objects.filter(name__iexact=name).exclude(pk=team.pk if team else None).exists():
+    if Team.objects.filter(name__iexact=name).exclude(pk=team.pk if team else 0).exists():
         raise ActionError("name_taken", _("A team with this name exists already."), field="name")
     langs = [code for code in LANGUAGE_CODES if code in set(languages)]
     created = team is None
@@ -41,15 +46,26 @@ def save_team(
         team.save(update_fields=["name", "email", "languages", "updated_at"])
     skill_objs = [Skill.objects.get_or_create(name=s.strip())[0] for s in skills if s and s.strip()]
     team.skills.set(skill_objs)
-    audit.record(actor=actor, verb="team.created" if created else "team.updated", target=team,
-                 data={"before": before, "after": {"name": name, "email": email, "languages": langs,
-                                                   "skills": [s.name for s in skill_objs]}})
+    audit.record(
+        actor=actor,
+        verb="team.created" if created else "team.updated",
+        target=team,
+        data={
+            "before": before,
+            "after": {"name": name, "email": email, "languages": langs, "skills": [s.name for s in skill_objs]},
+        },
+    )
     return team
 
 
 @transaction.atomic
 def set_membership(
-    team: Team, *, user: User, member: bool, is_lead: bool = False, access: str = TeamMembership.Access.FULL,
+    team: Team,
+    *,
+    user: User,
+    member: bool,
+    is_lead: bool = False,
+    access: str = TeamMembership.Access.FULL,
     actor: User,
 ) -> TeamMembership | None:
     if not user.is_agent_side:
@@ -67,6 +83,7 @@ def set_membership(
     else:
         existing.is_lead, existing.access = is_lead, access
         existing.save(update_fields=["is_lead", "access"])
-    audit.record(actor=actor, verb="team.member_set", target=team,
-                 data={"user": user.pk, "is_lead": is_lead, "access": access})
+    audit.record(
+        actor=actor, verb="team.member_set", target=team, data={"user": user.pk, "is_lead": is_lead, "access": access}
+    )
     return existing

@@ -11,8 +11,9 @@ from opsdesk.people.models import TeamMembership
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     email = forms.EmailField(label=_("Email"), required=False)
-    languages = forms.MultipleChoiceField(label=_("Languages"), choices=settings.LANGUAGES, required=False,
-                                          widget=forms.CheckboxSelectMultiple)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=settings.LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
+    )
     skills = forms.CharField(label=_("Skills"), required=False, help_text=_("Separate skills with commas."))
 
     def clean_skills(self) -> list[str]:
@@ -20,8 +21,9 @@ class TeamForm(forms.Form):
 
 
 class MembershipForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.filter(
-        is_active=True).exclude(role=Role.CUSTOMER).order_by("name"))
+    user = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.filter(is_active=True).exclude(role=Role.CUSTOMER).order_by("name")
+    )
     is_lead = forms.BooleanField(label=_("Team lead"), required=False)
     access = forms.ChoiceField(label=_("Access"), choices=TeamMembership.Access.choices)
     member = forms.BooleanField(required=False, initial=True, widget=forms.HiddenInput)

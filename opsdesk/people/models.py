@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -27,7 +27,7 @@ class Team(TimeStampedModel):
     email = models.EmailField(_("email"), blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="teams", verbose_name=_("skills"))
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="TeamMembership", related_name="team_set", blank=True
     )
 

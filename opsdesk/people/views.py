@@ -26,8 +26,12 @@ def team_list(request: AuthedRequest) -> HttpResponse:
 def _team_form(request: AuthedRequest, team: Team | None) -> HttpResponse:
     initial = {}
     if team is not None:
-        initial = {"name": team.name, "email": team.email, "languages": team.languages,
-                   "skills": ", ".join(s.name for s in team.skills.all())}
+        initial = {
+            "name": team.name,
+            "email": team.email,
+            "languages": team.languages,
+            "skills": ", ".join(s.name for s in team.skills.all()),
+        }
     form = TeamForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -37,8 +41,9 @@ def _team_form(request: AuthedRequest, team: Team | None) -> HttpResponse:
         else:
             messages.success(request, _("Team saved."))
             return redirect("people:team_detail", saved.pk)
-    return render(request, "people/team_form.html", {"form": form, "team": team},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request, "people/team_form.html", {"form": form, "team": team}, status=400 if request.method == "POST" else 200
+    )
 
 
 @admin_required
@@ -57,9 +62,16 @@ def team_edit(request: AuthedRequest, team_id: int) -> HttpResponse:
 @require_GET
 def team_detail(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = get_object_or_404(Team.objects.prefetch_related("skills"), pk=team_id)
-    return render(request, "people/team_detail.html", {
-        "team": team, "memberships": team.memberships.select_related("user").order_by("-is_lead", "user__name"),
-        "form": MembershipForm(), "can_edit": request.user.can_configure})
+    return render(
+        request,
+        "people/team_detail.html",
+        {
+            "team": team,
+            "memberships": team.memberships.select_related("user").order_by("-is_lead", "user__name"),
+            "form": MembershipForm(),
+            "can_edit": request.user.can_configure,
+        },
+    )
 
 
 @admin_required

@@ -36,9 +36,7 @@ def can_reply_as_customer(user: User, ticket: Ticket) -> bool:
 
 def get_ticket_for_user(user: User, pk: int, *, write: bool = False) -> Ticket:
     ticket = get_object_or_404(
-        Ticket.objects.visible_to(user).select_related(
-            "status", "requester", "organization", "team", "assignee"
-        ),
+        Ticket.objects.visible_to(user).select_related("status", "requester", "organization", "team", "assignee"),
         pk=pk,
     )
     if write and not can_edit(user, ticket):

@@ -50,9 +50,7 @@ MAX_BODY_CHARS = 200_000
 
 
 def default_status(category: str) -> TicketStatus:
-    status = (
-        TicketStatus.objects.filter(category=category, is_active=True).order_by("-is_default", "position").first()
-    )
+    status = TicketStatus.objects.filter(category=category, is_active=True).order_by("-is_default", "position").first()
     if status is None:
         raise ActionError("no_status", _("No active status exists for this category."), field="status")
     return status
@@ -115,9 +113,16 @@ def _store_attachments(ticket: Ticket, message: Message, files: Sequence[Uploade
         attachment.file.save(digest, ContentFile(data), save=False)
         attachment.save()
         timeline.record(
-            ticket, "attachment.added", actor=actor, at=message.created_at,
-            data={"attachment": attachment.pk, "comment": message.pk, "filename": attachment.filename,
-                  "size": attachment.size},
+            ticket,
+            "attachment.added",
+            actor=actor,
+            at=message.created_at,
+            data={
+                "attachment": attachment.pk,
+                "comment": message.pk,
+                "filename": attachment.filename,
+                "size": attachment.size,
+            },
         )
 
 
@@ -149,9 +154,19 @@ def _add_message(
         created_at=at,
     )
     timeline.record(
-        ticket, "comment.added", actor=actor, at=at, role=author_role,
-        data={"comment": message.pk, "author_role": author_role, "visibility": visibility,
-              "is_automated": is_automated, "channel": channel, "via": via},
+        ticket,
+        "comment.added",
+        actor=actor,
+        at=at,
+        role=author_role,
+        data={
+            "comment": message.pk,
+            "author_role": author_role,
+            "visibility": visibility,
+            "is_automated": is_automated,
+            "channel": channel,
+            "via": via,
+        },
     )
     _store_attachments(ticket, message, attachments, actor)
     ticket.message_count += 1
@@ -173,9 +188,17 @@ def _set_status(
         ticket.closed_at = at
         ticket.solved_at = ticket.solved_at or at
     timeline.record(
-        ticket, "status.changed", actor=actor, at=at, role=role,
-        data={"from_status": old.pk, "to_status": status.pk, "from_category": old.category,
-              "to_category": status.category},
+        ticket,
+        "status.changed",
+        actor=actor,
+        at=at,
+        role=role,
+        data={
+            "from_status": old.pk,
+            "to_status": status.pk,
+            "from_category": old.category,
+            "to_category": status.category,
+        },
     )
 
 
@@ -205,8 +228,9 @@ def clean_custom_fields(values: dict[str, Any], *, target: str = CustomField.Tar
             raise ActionError("unknown_field", _("Unknown field %(key)s.") % {"key": key}, field=key, status=422)
         if value in (None, ""):
             continue
-        error = ActionError("invalid_field", _("Enter a valid value for %(label)s.") % {"label": field.label},
-                            field=key, status=422)
+        error = ActionError(
+            "invalid_field", _("Enter a valid value for %(label)s.") % {"label": field.label}, field=key, status=422
+        )
         if field.type == CustomField.Type.NUMBER:
             try:
                 number = float(value)
@@ -260,8 +284,9 @@ def create_ticket(
     if not subject:
         raise ActionError("empty_subject", _("Enter a subject."), field="subject", status=422)
     if len(subject) > 250:
-        raise ActionError("subject_too_long", _("The subject can be at most 250 characters."), field="subject",
-                          status=422)
+        raise ActionError(
+            "subject_too_long", _("The subject can be at most 250 characters."), field="subject", status=422
+        )
     if requester.merged_into_id is not None:
         raise ActionError("requester_merged", _("This customer was merged into another one."), field="requester")
     body_html = _body_html(body, is_html=is_html)
@@ -295,20 +320,48 @@ def create_ticket(
     )
     role = Message.AuthorRole.AGENT if by_agent else Message.AuthorRole.END_USER
     timeline.record(
-        ticket, "ticket.created", actor=actor, at=now, role=role,
-        data={"channel": channel, "created_by": role, "requester": requester.pk,
-              "group": team.pk if team else None, "priority": priority, "status": status.pk,
-              "category": status.category, "assignee": assignee.pk if assignee else None,
-              "followup_of": followup_of.pk if followup_of else None},
+        ticket,
+        "ticket.created",
+        actor=actor,
+        at=now,
+        role=role,
+        data={
+            "channel": channel,
+            "created_by": role,
+            "requester": requester.pk,
+            "group": team.pk if team else None,
+            "priority": priority,
+            "status": status.pk,
+            "category": status.category,
+            "assignee": assignee.pk if assignee else None,
+            "followup_of": followup_of.pk if followup_of else None,
+        },
     )
     if by_agent:
-        _add_message(ticket, body_html=body_html, author_role=Message.AuthorRole.AGENT,
-                     visibility=Message.Visibility.PUBLIC if public else Message.Visibility.INTERNAL,
-                     actor=actor, channel=channel, via=via, at=now, attachments=attachments)
+        _add_message(
+            ticket,
+            body_html=body_html,
+            author_role=Message.AuthorRole.AGENT,
+            visibility=Message.Visibility.PUBLIC if public else Message.Visibility.INTERNAL,
+            actor=actor,
+            channel=channel,
+            via=via,
+            at=now,
+            attachments=attachments,
+        )
     else:
-        _add_message(ticket, body_html=body_html, author_role=Message.AuthorRole.END_USER,
-                     visibility=Message.Visibility.PUBLIC, actor=actor, customer=requester, channel=channel,
-                     via=via, at=now, attachments=attachments)
+        _add_message(
+            ticket,
+            body_html=body_html,
+            author_role=Message.AuthorRole.END_USER,
+            visibility=Message.Visibility.PUBLIC,
+            actor=actor,
+            customer=requester,
+            channel=channel,
+            via=via,
+            at=now,
+            attachments=attachments,
+        )
     tag_names = _clean_tags(tags)
     if tag_names:
         ticket.tags.set(_get_tags(tag_names))
@@ -354,9 +407,17 @@ def reply_to_ticket(
     if ticket.merged_into_id:
         raise ActionError("ticket_merged", _("This ticket was merged into another ticket."))
     now = timezone.now()
-    message = _add_message(ticket, body_html=body_html, author_role=Message.AuthorRole.AGENT,
-                           visibility=Message.Visibility.PUBLIC, actor=actor, channel=ticket.channel,
-                           via=via, at=now, attachments=attachments)
+    message = _add_message(
+        ticket,
+        body_html=body_html,
+        author_role=Message.AuthorRole.AGENT,
+        visibility=Message.Visibility.PUBLIC,
+        actor=actor,
+        channel=ticket.channel,
+        via=via,
+        at=now,
+        attachments=attachments,
+    )
     if status is not None:
         if status.category == Category.NEW:
             raise ActionError("invalid_transition", _("A ticket cannot move back to New."), field="status")
@@ -364,15 +425,19 @@ def reply_to_ticket(
     else:
         _agent_touch(ticket, actor=actor, at=now)
     ticket.updated_at = now
-    ticket.save(update_fields=["status", "status_category", "solved_at", "closed_at", "updated_at",
-                               "message_count"])
+    ticket.save(update_fields=["status", "status_category", "solved_at", "closed_at", "updated_at", "message_count"])
     enqueue_on_commit("opsdesk.tickets.tasks.send_reply_notification", message.pk)
     return message
 
 
 @transaction.atomic
 def add_note(
-    ticket: Ticket, *, body: str, actor: User, is_html: bool = False, attachments: Sequence[UploadedFile] = (),
+    ticket: Ticket,
+    *,
+    body: str,
+    actor: User,
+    is_html: bool = False,
+    attachments: Sequence[UploadedFile] = (),
     via: str = "ui",
 ) -> Message:
     """An internal note: seen by staff only, never a reply."""
@@ -382,9 +447,17 @@ def add_note(
     check_attachments(attachments)
     ticket = _lock(ticket)
     now = timezone.now()
-    message = _add_message(ticket, body_html=body_html, author_role=Message.AuthorRole.AGENT,
-                           visibility=Message.Visibility.INTERNAL, actor=actor, channel=ticket.channel,
-                           via=via, at=now, attachments=attachments)
+    message = _add_message(
+        ticket,
+        body_html=body_html,
+        author_role=Message.AuthorRole.AGENT,
+        visibility=Message.Visibility.INTERNAL,
+        actor=actor,
+        channel=ticket.channel,
+        via=via,
+        at=now,
+        attachments=attachments,
+    )
     ticket.updated_at = now
     ticket.save(update_fields=["updated_at", "message_count"])
     return message
@@ -410,15 +483,34 @@ def add_customer_reply(
         ticket = _lock(Ticket.objects.get(pk=ticket.merged_into_id))
     if ticket.status_category == Category.CLOSED:
         followup = create_ticket(
-            subject=ticket.subject, body=body_html, is_html=True, requester=customer, actor=actor,
-            channel=channel, via="followup", team=ticket.team, priority=ticket.priority, type=ticket.type,
-            language=ticket.language, attachments=attachments, followup_of=ticket,
+            subject=ticket.subject,
+            body=body_html,
+            is_html=True,
+            requester=customer,
+            actor=actor,
+            channel=channel,
+            via="followup",
+            team=ticket.team,
+            priority=ticket.priority,
+            type=ticket.type,
+            language=ticket.language,
+            attachments=attachments,
+            followup_of=ticket,
         )
         return followup.messages.get()
     now = timezone.now()
-    message = _add_message(ticket, body_html=body_html, author_role=Message.AuthorRole.END_USER,
-                           visibility=Message.Visibility.PUBLIC, actor=actor, customer=customer,
-                           channel=channel, via="ui", at=now, attachments=attachments)
+    message = _add_message(
+        ticket,
+        body_html=body_html,
+        author_role=Message.AuthorRole.END_USER,
+        visibility=Message.Visibility.PUBLIC,
+        actor=actor,
+        customer=customer,
+        channel=channel,
+        via="ui",
+        at=now,
+        attachments=attachments,
+    )
     if ticket.status_category in (Category.PENDING, Category.ON_HOLD, Category.SOLVED):
         _set_status(ticket, default_status(Category.OPEN), actor=actor, at=now, role=Message.AuthorRole.END_USER)
     ticket.updated_at = now
@@ -460,8 +552,9 @@ def assign_ticket(ticket: Ticket, *, assignee: User | None, actor: User | None) 
     now = timezone.now()
     old = ticket.assignee_id
     ticket.assignee = assignee
-    timeline.record(ticket, "assignee.changed", actor=actor, at=now,
-                    data={"old": old, "new": assignee.pk if assignee else None})
+    timeline.record(
+        ticket, "assignee.changed", actor=actor, at=now, data={"old": old, "new": assignee.pk if assignee else None}
+    )
     if assignee is not None:
         _agent_touch(ticket, actor=actor, at=now)
     ticket.updated_at = now
@@ -561,8 +654,12 @@ def set_following(ticket: Ticket, *, user: User, following: bool, actor: User) -
         ticket.followers.add(user)
     else:
         ticket.followers.remove(user)
-    timeline.record(ticket, "followers.changed", actor=actor,
-                    data={"added": [user.pk] if following else [], "removed": [] if following else [user.pk]})
+    timeline.record(
+        ticket,
+        "followers.changed",
+        actor=actor,
+        data={"added": [user.pk] if following else [], "removed": [] if following else [user.pk]},
+    )
     return ticket
 
 
@@ -575,8 +672,9 @@ def merge_tickets(source: Ticket, *, target: Ticket, actor: User) -> Ticket:
     if source.pk == target.pk:
         raise ActionError("merge_self", _("A ticket cannot be merged into itself."), field="target")
     first, second = sorted([source.pk, target.pk])
-    locked = {t.pk: t for t in Ticket.objects.select_for_update().select_related("status").filter(
-        pk__in=[first, second])}
+    locked = {
+        t.pk: t for t in Ticket.objects.select_for_update().select_related("status").filter(pk__in=[first, second])
+    }
     source, target = locked[source.pk], locked[target.pk]
     if source.merged_into_id:
         raise ActionError("ticket_merged", _("This ticket was already merged."), field="target")
@@ -587,17 +685,43 @@ def merge_tickets(source: Ticket, *, target: Ticket, actor: User) -> Ticket:
     _set_status(source, default_status(Category.CLOSED), actor=actor, at=now)
     timeline.record(source, "ticket.merged", actor=actor, at=now, data={"source": source.pk, "target": target.pk})
     timeline.record(target, "ticket.merged", actor=actor, at=now, data={"source": source.pk, "target": target.pk})
-    _add_message(source, body_html=text_to_html(_("Merged into ticket #%(n)s.") % {"n": target.pk}),
-                 author_role=Message.AuthorRole.SYSTEM, visibility=Message.Visibility.INTERNAL, actor=actor,
-                 channel=source.channel, via="merge", is_automated=True, at=now)
-    _add_message(target, body_html=text_to_html(
-        _("Ticket #%(n)s (%(subject)s) was merged into this ticket.") % {"n": source.pk, "subject": source.subject}),
-                 author_role=Message.AuthorRole.SYSTEM, visibility=Message.Visibility.INTERNAL, actor=actor,
-                 channel=target.channel, via="merge", is_automated=True, at=now)
+    _add_message(
+        source,
+        body_html=text_to_html(_("Merged into ticket #%(n)s.") % {"n": target.pk}),
+        author_role=Message.AuthorRole.SYSTEM,
+        visibility=Message.Visibility.INTERNAL,
+        actor=actor,
+        channel=source.channel,
+        via="merge",
+        is_automated=True,
+        at=now,
+    )
+    _add_message(
+        target,
+        body_html=text_to_html(
+            _("Ticket #%(n)s (%(subject)s) was merged into this ticket.") % {"n": source.pk, "subject": source.subject}
+        ),
+        author_role=Message.AuthorRole.SYSTEM,
+        visibility=Message.Visibility.INTERNAL,
+        actor=actor,
+        channel=target.channel,
+        via="merge",
+        is_automated=True,
+        at=now,
+    )
     source.updated_at = now
     target.updated_at = now
-    source.save(update_fields=["merged_into", "status", "status_category", "solved_at", "closed_at", "updated_at",
-                               "message_count"])
+    source.save(
+        update_fields=[
+            "merged_into",
+            "status",
+            "status_category",
+            "solved_at",
+            "closed_at",
+            "updated_at",
+            "message_count",
+        ]
+    )
     target.save(update_fields=["updated_at", "message_count"])
     return target
 
@@ -606,8 +730,10 @@ def merge_tickets(source: Ticket, *, target: Ticket, actor: User) -> Ticket:
 def link_tickets(ticket: Ticket, *, other: Ticket, actor: User, kind: str = TicketLink.Kind.RELATED) -> TicketLink:
     if ticket.pk == other.pk:
         raise ActionError("link_self", _("A ticket cannot be linked to itself."), field="other")
-    existing = TicketLink.objects.filter(source=ticket, target=other).first() or TicketLink.objects.filter(
-        source=other, target=ticket).first()
+    existing = (
+        TicketLink.objects.filter(source=ticket, target=other).first()
+        or TicketLink.objects.filter(source=other, target=ticket).first()
+    )
     if existing is not None:
         return existing
     link = TicketLink.objects.create(source=ticket, target=other, kind=kind)
@@ -627,21 +753,56 @@ def split_ticket(ticket: Ticket, *, message: Message, actor: User) -> Ticket:
     now = timezone.now()
     status = default_status(Category.OPEN)
     new = Ticket.objects.create(
-        subject=ticket.subject, requester=ticket.requester, organization_id=ticket.organization_id,
-        team=ticket.team, assignee=ticket.assignee, status=status, status_category=status.category,
-        priority=ticket.priority, type=ticket.type, channel=ticket.channel, language=ticket.language,
-        custom_fields=ticket.custom_fields, created_at=now, updated_at=now, message_count=1,
+        subject=ticket.subject,
+        requester=ticket.requester,
+        organization_id=ticket.organization_id,
+        team=ticket.team,
+        assignee=ticket.assignee,
+        status=status,
+        status_category=status.category,
+        priority=ticket.priority,
+        type=ticket.type,
+        channel=ticket.channel,
+        language=ticket.language,
+        custom_fields=ticket.custom_fields,
+        created_at=now,
+        updated_at=now,
+        message_count=1,
     )
-    timeline.record(new, "ticket.created", actor=actor, at=now,
-                    data={"channel": ticket.channel, "created_by": "agent", "requester": ticket.requester_id,
-                          "group": ticket.team_id, "priority": ticket.priority, "status": status.pk,
-                          "category": status.category, "assignee": ticket.assignee_id, "split_from": ticket.pk})
+    timeline.record(
+        new,
+        "ticket.created",
+        actor=actor,
+        at=now,
+        data={
+            "channel": ticket.channel,
+            "created_by": "agent",
+            "requester": ticket.requester_id,
+            "group": ticket.team_id,
+            "priority": ticket.priority,
+            "status": status.pk,
+            "category": status.category,
+            "assignee": ticket.assignee_id,
+            "split_from": ticket.pk,
+        },
+    )
     Message.objects.filter(pk=message.pk).update(ticket=new)
     Attachment.objects.filter(message=message).update(ticket=new)
-    timeline.record(new, "comment.added", actor=actor, at=now, role=message.author_role,
-                    data={"comment": message.pk, "author_role": message.author_role,
-                          "visibility": message.visibility, "is_automated": message.is_automated,
-                          "channel": message.channel, "via": "split"})
+    timeline.record(
+        new,
+        "comment.added",
+        actor=actor,
+        at=now,
+        role=message.author_role,
+        data={
+            "comment": message.pk,
+            "author_role": message.author_role,
+            "visibility": message.visibility,
+            "is_automated": message.is_automated,
+            "channel": message.channel,
+            "via": "split",
+        },
+    )
     timeline.record(ticket, "ticket.split", actor=actor, at=now, data={"comment": message.pk, "new_ticket": new.pk})
     TicketLink.objects.create(source=new, target=ticket, kind=TicketLink.Kind.SPLIT_FROM)
     ticket.message_count -= 1
@@ -704,6 +865,5 @@ def save_view(*, name: str, filters: dict[str, Any], sort: str, shared: bool, ac
 
 @transaction.atomic
 def delete_view(view: SavedView, *, actor: User) -> None:
-    audit.record(actor=actor, verb="saved_view.deleted", target=view, data={"name": view.name,
-                                                                             "filters": view.filters})
+    audit.record(actor=actor, verb="saved_view.deleted", target=view, data={"name": view.name, "filters": view.filters})
     view.delete()

@@ -35,9 +35,11 @@ class MultipleFileField(forms.FileField):
 def active_agents() -> forms.ModelChoiceField[User]:
     return forms.ModelChoiceField(
         label=_("Assignee"),
-        queryset=User.objects.filter(is_active=True, role__in=[Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD,
-                                                               Role.AGENT]).order_by("name"),
-        required=False, empty_label=_("Unassigned"),
+        queryset=User.objects.filter(
+            is_active=True, role__in=[Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT]
+        ).order_by("name"),
+        required=False,
+        empty_label=_("Unassigned"),
     )
 
 
@@ -82,8 +84,9 @@ class AssignForm(ActionForm):
 
 
 class TeamForm(ActionForm):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False,
-                                  empty_label=_("No team"))
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("No team")
+    )
 
 
 class PriorityForm(ActionForm):
@@ -119,8 +122,9 @@ def custom_field_formfield(field: CustomField, *, portal: bool) -> forms.Field:
     if field.type == CustomField.Type.CHECKBOX:
         return forms.BooleanField(label=label, required=required)
     if field.type == CustomField.Type.SELECT:
-        return forms.ChoiceField(label=label, required=required,
-                                 choices=[("", "---------")] + [(c, c) for c in field.choices])
+        return forms.ChoiceField(
+            label=label, required=required, choices=[("", "---------")] + [(c, c) for c in field.choices]
+        )
     return forms.CharField(label=label, required=required, max_length=1000)
 
 
@@ -158,13 +162,15 @@ class NewTicketForm(forms.Form):
     requester_name = forms.CharField(label=_("Requester name"), required=False, max_length=200)
     subject = forms.CharField(label=_("Subject"), max_length=250)
     body = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}), max_length=200_000)
-    public = forms.BooleanField(label=_("Send the description to the customer as a reply"), required=False,
-                                initial=True)
+    public = forms.BooleanField(
+        label=_("Send the description to the customer as a reply"), required=False, initial=True
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=Ticket.Channel.choices, initial=Ticket.Channel.PHONE)
     priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices, initial="normal")
     type = forms.ChoiceField(label=_("Type"), choices=Ticket.Type.choices)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False,
-                                  empty_label=_("No team"))
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("No team")
+    )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     attachments = MultipleFileField(label=_("Attachments"))
 
@@ -175,8 +181,7 @@ class NewTicketForm(forms.Form):
 
 class PortalTicketForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=250)
-    body = forms.CharField(label=_("How can we help?"), widget=forms.Textarea(attrs={"rows": 8}),
-                           max_length=200_000)
+    body = forms.CharField(label=_("How can we help?"), widget=forms.Textarea(attrs={"rows": 8}), max_length=200_000)
     attachments = MultipleFileField(label=_("Attachments"))
 
 
@@ -188,8 +193,11 @@ class ContactForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=250)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}), max_length=50_000)
     attachments = MultipleFileField(label=_("Attachments"))
-    website = forms.CharField(required=False, label=_("Leave this field empty"),
-                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
 
 class SavedViewForm(forms.Form):

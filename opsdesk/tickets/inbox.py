@@ -80,9 +80,8 @@ def filters_to_q(filters: dict[str, Any], user: User) -> Q:
     for key in ("priority", "channel", "language"):
         if value := filters.get(key):
             q &= Q(**{key: value})
-    if team := filters.get("team"):
-        if str(team).isdigit():
-            q &= Q(team_id=int(team))
+    if (team := filters.get("team")) and str(team).isdigit():
+        q &= Q(team_id=int(team))
     if assignee := filters.get("assignee"):
         if assignee == "me":
             q &= Q(assignee=user)

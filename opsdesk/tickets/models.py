@@ -27,7 +27,8 @@ class TicketStatus(models.Model):
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     position = models.PositiveSmallIntegerField(default=0)
     is_default = models.BooleanField(
-        _("default for its category"), default=False,
+        _("default for its category"),
+        default=False,
         help_text=_("The status used when the system moves a ticket into this category."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -114,20 +115,38 @@ class Ticket(models.Model):
 
     subject = models.CharField(_("subject"), max_length=250)
     requester = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="tickets", verbose_name=_("requester"),
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        verbose_name=_("requester"),
         db_index=False,  # covered by the ticket_requester index
     )
     organization = models.ForeignKey(
-        "customers.CustomerOrganization", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="tickets", verbose_name=_("organization"), db_index=False,  # ticket_organization index
+        "customers.CustomerOrganization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+        verbose_name=_("organization"),
+        db_index=False,  # ticket_organization index
     )
     team = models.ForeignKey(
-        "people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets",
-        verbose_name=_("team"), db_index=False,  # covered by the ticket_team index
+        "people.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+        verbose_name=_("team"),
+        db_index=False,  # covered by the ticket_team index
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="assigned_tickets", verbose_name=_("assignee"), db_index=False,  # ticket_mine index
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+        verbose_name=_("assignee"),
+        db_index=False,  # ticket_mine index
     )
     status = models.ForeignKey(TicketStatus, on_delete=models.PROTECT, related_name="+", verbose_name=_("status"))
     # Denormalised from status.category so every saved view filters on one indexed column.
@@ -144,9 +163,7 @@ class Ticket(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
-    followup_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followups"
-    )
+    followup_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followups")
     created_at = models.DateTimeField(_("created"))
     updated_at = models.DateTimeField(_("updated"))
     solved_at = models.DateTimeField(null=True, blank=True)
@@ -170,12 +187,12 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:ticket_detail", args=[self.pk])
+
     @property
     def number(self) -> int:
         return int(self.pk)
-
-    def get_absolute_url(self) -> str:
-        return reverse("tickets:ticket_detail", args=[self.pk])
 
     def get_portal_url(self) -> str:
         return reverse("portal:ticket_detail", args=[self.pk])
@@ -270,9 +287,7 @@ class Attachment(models.Model):
     """A file on a message, stored on disk or object storage and downloaded only through an access check."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    message = models.ForeignKey(
-        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
-    )
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=300)
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
-    from opsdesk.tickets.models import Message, Ticket
+    from opsdesk.tickets.models import Message, Ticket  # noqa: F401
 
 UNSOLVED = ("new", "open", "pending", "on_hold")
 
@@ -43,12 +43,12 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
 
 class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: User) -> Self:
+        """Messages on tickets `user` sees; customers see public messages only."""
         from opsdesk.accounts.models import Role
-        from opsdesk.tickets.models import Ticket
 
-        tickets = Ticket.objects.visible_to(user)
-        messages = self.filter(ticket__in=tickets.values("pk")) if user.role not in (
-            Role.ADMIN, Role.MANAGER) else self
+        ticket_model = self.model._meta.get_field("ticket").related_model
+        tickets = ticket_model._default_manager.visible_to(user)  # type: ignore[union-attr]
+        messages = self if user.role in (Role.ADMIN, Role.MANAGER) else self.filter(ticket__in=tickets.values("pk"))
         if user.role == Role.CUSTOMER:
             messages = messages.filter(visibility="public")
         return messages

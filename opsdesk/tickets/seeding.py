@@ -67,10 +67,12 @@ def _time_formatter() -> Callable[[float], Any]:
             if prefix is None:
                 prefix = days[day] = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d ")
             return prefix + clock[rest]
+
         return fmt
 
     def fmt_pg(ts: float) -> Any:
         return datetime.fromtimestamp(int(ts), UTC)
+
     return fmt_pg
 
 
@@ -91,7 +93,9 @@ class deferred_indexes:
             marks = ", ".join(["%s"] * len(BULK_TABLES))
             cursor.execute(
                 f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
-                f"AND sql NOT LIKE 'CREATE UNIQUE%%' AND tbl_name IN ({marks})", list(BULK_TABLES))
+                f"AND sql NOT LIKE 'CREATE UNIQUE%%' AND tbl_name IN ({marks})",
+                list(BULK_TABLES),
+            )
             self.saved = [(name, sql) for name, sql in cursor.fetchall()]
             for name, _sql_text in self.saved:
                 cursor.execute(f'DROP INDEX "{name}"')
@@ -173,19 +177,35 @@ def seed_reference_data(*, password: str = D.DEMO_PASSWORD) -> dict[str, Any]:
 
     Users are created without a password, then all demo logins get one shared hash: hashing it once instead of
     25 times saves about five seconds of PBKDF2."""
-    admin = account_actions.create_user(email="admin@opsdesk.example", name="Ada Admin", role=Role.ADMIN,
-                                        password=None, actor=None)
+    admin = account_actions.create_user(
+        email="admin@opsdesk.example", name="Ada Admin", role=Role.ADMIN, password=None, actor=None
+    )
     password_arg = password
     password = None  # type: ignore[assignment]
-    account_actions.create_user(email="manager@opsdesk.example", name="Mikko Manageri", role=Role.MANAGER,
-                                password=password, language="fi", time_zone="Europe/Helsinki", actor=admin)
-    account_actions.create_user(email="light@opsdesk.example", name="Lena Light", role=Role.LIGHT_AGENT,
-                                password=password, language="sv", time_zone="Europe/Stockholm", actor=admin)
+    account_actions.create_user(
+        email="manager@opsdesk.example",
+        name="Mikko Manageri",
+        role=Role.MANAGER,
+        password=password,
+        language="fi",
+        time_zone="Europe/Helsinki",
+        actor=admin,
+    )
+    account_actions.create_user(
+        email="light@opsdesk.example",
+        name="Lena Light",
+        role=Role.LIGHT_AGENT,
+        password=password,
+        language="sv",
+        time_zone="Europe/Stockholm",
+        actor=admin,
+    )
     teams: dict[str, Team] = {}
     agents: dict[str, list[User]] = {}
     for name, lang, skills in D.TEAMS:
-        team = people_actions.save_team(None, name=name, email=f"support-{lang}@opsdesk.example",
-                                        languages=[lang], skills=skills, actor=admin)
+        team = people_actions.save_team(
+            None, name=name, email=f"support-{lang}@opsdesk.example", languages=[lang], skills=skills, actor=admin
+        )
         teams[lang] = team
         agents[lang] = []
         for i in range(4):
@@ -195,35 +215,65 @@ def seed_reference_data(*, password: str = D.DEMO_PASSWORD) -> dict[str, Any]:
             role = Role.AGENT
             if i == 1 and lang == "fi":
                 email, role = "lead.fi@opsdesk.example", Role.TEAM_LEAD
-            user = account_actions.create_user(email=email, name=f"{first} {last}", role=role, password=password,
-                                               language=lang, time_zone=D.TIME_ZONES[lang], actor=admin)
-            people_actions.set_membership(team, user=user, member=True, is_lead=role == Role.TEAM_LEAD,
-                                          access=TeamMembership.Access.FULL, actor=admin)
+            user = account_actions.create_user(
+                email=email,
+                name=f"{first} {last}",
+                role=role,
+                password=password,
+                language=lang,
+                time_zone=D.TIME_ZONES[lang],
+                actor=admin,
+            )
+            people_actions.set_membership(
+                team,
+                user=user,
+                member=True,
+                is_lead=role == Role.TEAM_LEAD,
+                access=TeamMembership.Access.FULL,
+                actor=admin,
+            )
             agents[lang].append(user)
     light = User.objects.get(email="light@opsdesk.example")
-    people_actions.set_membership(teams["sv"], user=light, member=True, access=TeamMembership.Access.NOTES,
-                                  actor=admin)
-    orgs = [customer_actions.create_organization(name=name, domains=[domain], shared_tickets=i % 3 == 0,
-                                                 actor=admin)
-            for i, (name, domain) in enumerate(D.ORGANIZATIONS)]
-    CustomField.objects.get_or_create(target="ticket", key="order_number", defaults={
-        "label": "Order number", "type": CustomField.Type.TEXT, "visible_in_portal": True, "position": 1})
-    CustomField.objects.get_or_create(target="ticket", key="product_area", defaults={
-        "label": "Product area", "type": CustomField.Type.SELECT, "position": 2,
-        "choices": ["Web shop", "Mobile app", "Warehouse", "Payments"]})
+    people_actions.set_membership(teams["sv"], user=light, member=True, access=TeamMembership.Access.NOTES, actor=admin)
+    orgs = [
+        customer_actions.create_organization(name=name, domains=[domain], shared_tickets=i % 3 == 0, actor=admin)
+        for i, (name, domain) in enumerate(D.ORGANIZATIONS)
+    ]
+    CustomField.objects.get_or_create(
+        target="ticket",
+        key="order_number",
+        defaults={"label": "Order number", "type": CustomField.Type.TEXT, "visible_in_portal": True, "position": 1},
+    )
+    CustomField.objects.get_or_create(
+        target="ticket",
+        key="product_area",
+        defaults={
+            "label": "Product area",
+            "type": CustomField.Type.SELECT,
+            "position": 2,
+            "choices": ["Web shop", "Mobile app", "Warehouse", "Payments"],
+        },
+    )
     for lang, (title, body) in D.CANNED.items():
-        CannedResponse.objects.get_or_create(title=title, defaults={"body": body, "language": lang,
-                                                                    "team": teams[lang]})
+        CannedResponse.objects.get_or_create(
+            title=title, defaults={"body": body, "language": lang, "team": teams[lang]}
+        )
     demo_customer = customer_actions.create_customer(
-        name="Cecilia Customer", emails=["customer@opsdesk.example"], organization=orgs[0], language="en",
-        time_zone="Europe/London", actor=admin)
+        name="Cecilia Customer",
+        emails=["customer@opsdesk.example"],
+        organization=orgs[0],
+        language="en",
+        time_zone="Europe/London",
+        actor=admin,
+    )
     account_actions.create_portal_login(demo_customer.pk, password=None, actor=admin)
     User.objects.filter(email__endswith="@opsdesk.example").update(password=make_password(password_arg))
     return {"admin": admin, "teams": teams, "agents": agents, "orgs": orgs, "demo_customer": demo_customer}
 
 
-def seed_customers(count: int, *, rng: random.Random, orgs: list[CustomerOrganization]) -> list[tuple[int, str,
-                                                                                                       str, int | None]]:
+def seed_customers(
+    count: int, *, rng: random.Random, orgs: list[CustomerOrganization]
+) -> list[tuple[int, str, str, int | None]]:
     """Bulk customers with one email each, and their `customer.created` event; returns (id, name, lang, org)."""
     fmt = _time_formatter()
     now = timezone.now().timestamp()
@@ -238,14 +288,43 @@ def seed_customers(count: int, *, rng: random.Random, orgs: list[CustomerOrganiz
         org = orgs[i % len(orgs)] if rng.random() < 0.2 else None
         stamp = fmt(now - DAYS * 86400 - rng.random() * 86400 * 30)
         address = f"customer{cid}@{org.domains[0] if org else D.EMAIL_DOMAINS[lang]}"
-        customers.append((cid, f"{first} {last}", org.pk if org else None, None, lang, D.TIME_ZONES[lang], "", "{}",
-                          None, stamp, stamp))
+        customers.append(
+            (
+                cid,
+                f"{first} {last}",
+                org.pk if org else None,
+                None,
+                lang,
+                D.TIME_ZONES[lang],
+                "",
+                "{}",
+                None,
+                stamp,
+                stamp,
+            )
+        )
         emails.append((first_email + i, cid, address, True))
         events.append((first_event + i, cid, "customer.created", None, json.dumps({"emails": [address]}), stamp))
         out.append((cid, f"{first} {last}", lang, org.pk if org else None))
-    _executemany(_sql("customers_customer", ["id", "name", "organization_id", "user_id", "language", "time_zone",
-                                             "notes", "custom_fields", "merged_into_id", "created_at",
-                                             "updated_at"]), customers)
+    _executemany(
+        _sql(
+            "customers_customer",
+            [
+                "id",
+                "name",
+                "organization_id",
+                "user_id",
+                "language",
+                "time_zone",
+                "notes",
+                "custom_fields",
+                "merged_into_id",
+                "created_at",
+                "updated_at",
+            ],
+        ),
+        customers,
+    )
     _executemany(_sql("customers_customeremail", ["id", "customer_id", "address", "is_primary"]), emails)
     _executemany(_sql("customers_customerevent", ["id", "customer_id", "kind", "actor_id", "data", "at"]), events)
     return out
@@ -254,18 +333,50 @@ def seed_customers(count: int, *, rng: random.Random, orgs: list[CustomerOrganiz
 class TicketWriter:
     """Generates one ticket's life (rows of ticket, messages, events) exactly as the actions would record it."""
 
-    TICKET_COLS = ["id", "subject", "requester_id", "organization_id", "team_id", "assignee_id", "status_id",
-                   "status_category", "priority", "type", "channel", "language", "custom_fields", "merged_into_id",
-                   "followup_of_id", "created_at", "updated_at", "solved_at", "closed_at", "message_count"]
-    MESSAGE_COLS = ["id", "ticket_id", "author_user_id", "author_customer_id", "author_role", "visibility",
-                    "is_automated", "channel", "via", "body_html", "body_text", "created_at"]
+    TICKET_COLS = [
+        "id",
+        "subject",
+        "requester_id",
+        "organization_id",
+        "team_id",
+        "assignee_id",
+        "status_id",
+        "status_category",
+        "priority",
+        "type",
+        "channel",
+        "language",
+        "custom_fields",
+        "merged_into_id",
+        "followup_of_id",
+        "created_at",
+        "updated_at",
+        "solved_at",
+        "closed_at",
+        "message_count",
+    ]
+    MESSAGE_COLS = [
+        "id",
+        "ticket_id",
+        "author_user_id",
+        "author_customer_id",
+        "author_role",
+        "visibility",
+        "is_automated",
+        "channel",
+        "via",
+        "body_html",
+        "body_text",
+        "created_at",
+    ]
     EVENT_COLS = ["id", "ticket_id", "kind", "actor_id", "actor_role", "at", "data"]
 
     def __init__(self, rng: random.Random, agents: dict[str, list[User]], teams: dict[str, Team]) -> None:
         self.rng = rng
         self.fmt = _time_formatter()
-        self.status = {c: TicketStatus.objects.filter(category=c, is_default=True).first() for c in
-                       TicketStatus.Category.values}
+        self.status = {
+            c: TicketStatus.objects.filter(category=c, is_default=True).first() for c in TicketStatus.Category.values
+        }
         self.status_pk = {c: s.pk for c, s in self.status.items() if s is not None}
         self.agent_ids = {lang: [a.pk for a in agents[lang]] for lang in agents}
         self.team_ids = {lang: t.pk for lang, t in teams.items()}
@@ -285,23 +396,43 @@ class TicketWriter:
         self.events.append((self.event_id, tid, kind, actor, role, self.fmt(at), json.dumps(data)))
         self.event_id += 1
 
-    def _message(self, tid: int, *, agent: int | None, customer: int | None, role: str, channel: str, text: str,
-                 at: float) -> None:
+    def _message(
+        self, tid: int, *, agent: int | None, customer: int | None, role: str, channel: str, text: str, at: float
+    ) -> None:
         mid = self.message_id
         self.message_id += 1
         stamp = self.fmt(at)
-        self.messages.append((mid, tid, agent, customer, role, "public", False, channel, "ui", _paragraph(text),
-                              text, stamp))
+        self.messages.append(
+            (mid, tid, agent, customer, role, "public", False, channel, "ui", _paragraph(text), text, stamp)
+        )
         # The same JSON json.dumps writes for the action's dict, built directly (the seeder's hot path).
-        self.events.append((self.event_id, tid, "comment.added", agent, role, stamp,
-                            f'{{"comment": {mid}, "author_role": "{role}", "visibility": "public", '
-                            f'"is_automated": false, "channel": "{channel}", "via": "ui"}}'))
+        self.events.append(
+            (
+                self.event_id,
+                tid,
+                "comment.added",
+                agent,
+                role,
+                stamp,
+                f'{{"comment": {mid}, "author_role": "{role}", "visibility": "public", '
+                f'"is_automated": false, "channel": "{channel}", "via": "ui"}}',
+            )
+        )
         self.event_id += 1
 
     def _status(self, tid: int, old: str, new: str, actor: int | None, role: str, at: float) -> None:
-        self.events.append((self.event_id, tid, "status.changed", actor, role, self.fmt(at),
-                            f'{{"from_status": {self.status_pk[old]}, "to_status": {self.status_pk[new]}, '
-                            f'"from_category": "{old}", "to_category": "{new}"}}'))
+        self.events.append(
+            (
+                self.event_id,
+                tid,
+                "status.changed",
+                actor,
+                role,
+                self.fmt(at),
+                f'{{"from_status": {self.status_pk[old]}, "to_status": {self.status_pk[new]}, '
+                f'"from_category": "{old}", "to_category": "{new}"}}',
+            )
+        )
         self.event_id += 1
 
     def add(self, customer: tuple[int, str, str, int | None], created: float, now: float) -> int:
@@ -321,19 +452,52 @@ class TicketWriter:
         if age_days > 14:
             final = "closed" if roll < 0.86 else "solved" if roll < 0.95 else "pending"
         elif age_days > 4:
-            final = "solved" if roll < 0.45 else "pending" if roll < 0.65 else "open" if roll < 0.85 else \
-                "on_hold" if roll < 0.9 else "closed"
+            final = (
+                "solved"
+                if roll < 0.45
+                else "pending"
+                if roll < 0.65
+                else "open"
+                if roll < 0.85
+                else "on_hold"
+                if roll < 0.9
+                else "closed"
+            )
         else:
-            final = "new" if roll < 0.25 else "open" if roll < 0.55 else "pending" if roll < 0.75 else \
-                "on_hold" if roll < 0.8 else "solved"
+            final = (
+                "new"
+                if roll < 0.25
+                else "open"
+                if roll < 0.55
+                else "pending"
+                if roll < 0.75
+                else "on_hold"
+                if roll < 0.8
+                else "solved"
+            )
         agent = rng.choice(self.agent_ids[lang])
         category = "new"
         t = created
         solved_at = closed_at = None
         messages = 1
-        self._event(tid, "ticket.created", None, "end_user", t, {
-            "channel": channel, "created_by": "end_user", "requester": cid, "group": team, "priority": priority,
-            "status": self.status["new"].pk, "category": "new", "assignee": None, "followup_of": None})
+        self._event(
+            tid,
+            "ticket.created",
+            None,
+            "end_user",
+            t,
+            {
+                "channel": channel,
+                "created_by": "end_user",
+                "requester": cid,
+                "group": team,
+                "priority": priority,
+                "status": self.status_pk["new"],
+                "category": "new",
+                "assignee": None,
+                "followup_of": None,
+            },
+        )
         self._message(tid, agent=None, customer=cid, role="end_user", channel=channel, text=body, at=t)
         assignee = None
 
@@ -359,8 +523,7 @@ class TicketWriter:
                 if final != "pending":
                     t = cap(t + rng.uniform(3600, 172800))
                     followup = rng.choice(D.CUSTOMER_FOLLOWUPS[lang])
-                    self._message(tid, agent=None, customer=cid, role="end_user", channel=channel, text=followup,
-                                  at=t)
+                    self._message(tid, agent=None, customer=cid, role="end_user", channel=channel, text=followup, at=t)
                     self._status(tid, "pending", "open", None, "end_user", t)
                     t = cap(t + rng.uniform(600, 28800))
                     reply = rng.choice(D.AGENT_REPLIES[lang]).format(name=name.split()[0])
@@ -376,17 +539,36 @@ class TicketWriter:
                         closed_at = t
         fields = json.dumps({"order_number": order})
         fmt = self.fmt
-        self.tickets.append((
-            tid, subject, cid, org, team, assignee, self.status[category].pk, category, priority, ttype, channel,
-            lang, fields, None, None, fmt(created), fmt(t), fmt(solved_at) if solved_at else None,
-            fmt(closed_at) if closed_at else None, messages))
+        self.tickets.append(
+            (
+                tid,
+                subject,
+                cid,
+                org,
+                team,
+                assignee,
+                self.status_pk[category],
+                category,
+                priority,
+                ttype,
+                channel,
+                lang,
+                fields,
+                None,
+                None,
+                fmt(created),
+                fmt(t),
+                fmt(solved_at) if solved_at else None,
+                fmt(closed_at) if closed_at else None,
+                messages,
+            )
+        )
         self.count_messages += messages
         if self.tag_ids and rng.random() < 0.3:
             tag = rng.choice(self.tag_ids)
             self.tags.append((self.tag_link_id, tid, tag))
             self.tag_link_id += 1
-            self._event(tid, "tags.changed", None, "end_user", created,
-                        {"old": [], "new": [self.tag_names[tag]]})
+            self._event(tid, "tags.changed", None, "end_user", created, {"old": [], "new": [self.tag_names[tag]]})
         return tid
 
     tag_names: dict[int, str] = {}
@@ -408,9 +590,15 @@ def chunks(total: int, size: int) -> Iterator[int]:
         done += step
 
 
-def seed_tickets(count: int, *, customers: list[tuple[int, str, str, int | None]], agents: dict[str, list[User]],
-                 teams: dict[str, Team], rng: random.Random, first_customers: list[tuple[int, str, str, int | None]]
-                 | None = None) -> SeedResult:
+def seed_tickets(
+    count: int,
+    *,
+    customers: list[tuple[int, str, str, int | None]],
+    agents: dict[str, list[User]],
+    teams: dict[str, Team],
+    rng: random.Random,
+    first_customers: list[tuple[int, str, str, int | None]] | None = None,
+) -> SeedResult:
     from opsdesk.tickets.models import Attachment, Message, Tag, Ticket, TicketEvent
 
     result = SeedResult()
@@ -453,5 +641,9 @@ def load_reference_data() -> dict[str, Any]:
         agents[lang] = list(User.objects.filter(memberships__team=team, memberships__access="full"))
     from opsdesk.customers.models import Customer
 
-    return {"teams": teams, "agents": agents, "orgs": list(CustomerOrganization.objects.all()),
-            "demo_customer": Customer.objects.get(emails__address="customer@opsdesk.example")}
+    return {
+        "teams": teams,
+        "agents": agents,
+        "orgs": list(CustomerOrganization.objects.all()),
+        "demo_customer": Customer.objects.get(emails__address="customer@opsdesk.example"),
+    }

@@ -19,8 +19,9 @@ def send_ticket_received(ticket_id: int) -> None:
     ticket = Ticket.objects.select_related("requester").get(pk=ticket_id)
     to = ticket.requester.primary_email
     if to and _once(f"received:{ticket_id}"):
-        send_templated("tickets/emails/ticket_received", to=to, language=ticket.requester.language,
-                       context={"ticket": ticket})
+        send_templated(
+            "tickets/emails/ticket_received", to=to, language=ticket.requester.language, context={"ticket": ticket}
+        )
 
 
 @db_task(retries=3, retry_delay=30)
@@ -28,9 +29,13 @@ def send_reply_notification(message_id: int) -> None:
     message = Message.objects.select_related("ticket__requester", "author_user").get(pk=message_id)
     to = message.ticket.requester.primary_email
     if message.is_public and to and _once(f"reply:{message_id}"):
-        send_templated("tickets/emails/agent_reply", to=to, language=message.ticket.requester.language,
-                       context={"ticket": message.ticket, "message": message},
-                       headers={"Message-ID": f"<opsdesk-message-{message.pk}@opsdesk>"})
+        send_templated(
+            "tickets/emails/agent_reply",
+            to=to,
+            language=message.ticket.requester.language,
+            context={"ticket": message.ticket, "message": message},
+            headers={"Message-ID": f"<opsdesk-message-{message.pk}@opsdesk>"},
+        )
 
 
 @db_task(retries=3, retry_delay=30)
@@ -38,5 +43,9 @@ def send_customer_reply_notification(message_id: int) -> None:
     message = Message.objects.select_related("ticket__assignee", "ticket__requester").get(pk=message_id)
     assignee = message.ticket.assignee
     if assignee is not None and assignee.is_active and _once(f"customer-reply:{message_id}"):
-        send_templated("tickets/emails/customer_reply", to=assignee.email, language=assignee.language,
-                       context={"ticket": message.ticket, "message": message})
+        send_templated(
+            "tickets/emails/customer_reply",
+            to=assignee.email,
+            language=assignee.language,
+            context={"ticket": message.ticket, "message": message},
+        )

@@ -14,12 +14,26 @@ if TYPE_CHECKING:
     from opsdesk.tickets.models import Ticket
 
 # Event kinds, named as METRICS.md §0.1 names them; the extras follow the same `<noun>.<past tense>` pattern.
-KINDS = frozenset({
-    "ticket.created", "comment.added", "status.changed", "priority.changed", "group.changed",
-    "assignee.changed", "tags.changed", "ticket.merged", "type.changed", "subject.changed",
-    "fields.changed", "followers.changed", "ticket.linked", "ticket.split", "attachment.added",
-    "requester.changed",
-})
+KINDS = frozenset(
+    {
+        "ticket.created",
+        "comment.added",
+        "status.changed",
+        "priority.changed",
+        "group.changed",
+        "assignee.changed",
+        "tags.changed",
+        "ticket.merged",
+        "type.changed",
+        "subject.changed",
+        "fields.changed",
+        "followers.changed",
+        "ticket.linked",
+        "ticket.split",
+        "attachment.added",
+        "requester.changed",
+    }
+)
 
 
 def actor_role(actor: User | None) -> str:
@@ -31,7 +45,12 @@ def actor_role(actor: User | None) -> str:
 
 
 def record(
-    ticket: Ticket, kind: str, *, actor: User | None, data: dict[str, Any], at: datetime | None = None,
+    ticket: Ticket,
+    kind: str,
+    *,
+    actor: User | None,
+    data: dict[str, Any],
+    at: datetime | None = None,
     role: str | None = None,
 ) -> TicketEvent:
     if kind not in KINDS:

@@ -74,13 +74,19 @@ def event_text(event: Any, names: dict[str, dict[int, str]]) -> str:
         return _("Public reply sent")
     if kind == "status.changed":
         return _("Status: %(old)s → %(new)s") % {
-            "old": _name(names, "status", data.get("from_status")), "new": _name(names, "status", data.get("to_status"))}
+            "old": _name(names, "status", data.get("from_status")),
+            "new": _name(names, "status", data.get("to_status")),
+        }
     if kind == "assignee.changed":
         return _("Assignee: %(old)s → %(new)s") % {
-            "old": _name(names, "user", data.get("old")), "new": _name(names, "user", data.get("new"))}
+            "old": _name(names, "user", data.get("old")),
+            "new": _name(names, "user", data.get("new")),
+        }
     if kind == "group.changed":
         return _("Team: %(old)s → %(new)s") % {
-            "old": _name(names, "team", data.get("old")), "new": _name(names, "team", data.get("new"))}
+            "old": _name(names, "team", data.get("old")),
+            "new": _name(names, "team", data.get("new")),
+        }
     if kind == "priority.changed":
         return _("Priority: %(old)s → %(new)s") % {"old": data.get("old"), "new": data.get("new")}
     if kind == "type.changed":

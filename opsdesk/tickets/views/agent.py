@@ -19,8 +19,8 @@ from opsdesk.accounts.access import staff_required
 from opsdesk.accounts.models import Role, User
 from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import ActionForm
+from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
 from opsdesk.core.templatetags.opsdesk import status_label
-from opsdesk.core.http import AuthedRequest, redirect_after_post, render_page_or_partial
 from opsdesk.customers import actions as customer_actions
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, inbox
@@ -59,15 +59,17 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
     if sort not in inbox.SORTS:
         sort = "-updated"
     filters = _filters(request.GET)
-    qs = inbox.view_queryset(user, view=view, filters=filters).select_related(
-        "requester", "assignee", "team", "status")
+    qs = inbox.view_queryset(user, view=view, filters=filters).select_related("requester", "assignee", "team", "status")
     result = inbox.page(qs, sort=sort, cursor=request.GET.get("cursor"))
     saved_views = list(SavedView.objects.filter(Q(owner=user) | Q(owner__isnull=True)))
     base_params = {"view": view, "sort": sort, **filters}
     context = {
         "tickets": result.tickets,
-        "next_url": (reverse("tickets:ticket_list") + "?" + urlencode({**base_params, "cursor": result.next_cursor})
-                     if result.next_cursor else None),
+        "next_url": (
+            reverse("tickets:ticket_list") + "?" + urlencode({**base_params, "cursor": result.next_cursor})
+            if result.next_cursor
+            else None
+        ),
         "view": view,
         "sort": sort,
         "filters": filters,
@@ -80,12 +82,13 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         "categories": TicketStatus.Category.choices,
         "priorities": Ticket.Priority.choices,
         "channels": Ticket.Channel.choices,
-        "agents": User.objects.filter(is_active=True, role__in=[Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD,
-                                                                Role.AGENT]).order_by("name"),
+        "agents": User.objects.filter(
+            is_active=True, role__in=[Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT]
+        ).order_by("name"),
         "is_first_page": not request.GET.get("cursor"),
         "can_bulk": user.role != Role.LIGHT_AGENT,
     }
-    if request.htmx and request.GET.get("cursor"):
+    if is_htmx(request) and request.GET.get("cursor"):
         return render(request, "tickets/partials/ticket_rows.html", context)
     return render_page_or_partial(request, "tickets/ticket_list.html", "tickets/partials/ticket_table.html", context)
 
@@ -110,8 +113,9 @@ def ticket_bulk(request: AuthedRequest) -> HttpResponse:
     if assignee == "none":
         kwargs["assignee"] = None
     elif assignee.isdigit():
-        kwargs["assignee"] = get_object_or_404(User, pk=int(assignee), role__in=[
-            Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT])
+        kwargs["assignee"] = get_object_or_404(
+            User, pk=int(assignee), role__in=[Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT]
+        )
     if (status := request.POST.get("status", "")).isdigit():
         kwargs["status"] = get_object_or_404(TicketStatus, pk=int(status))
     if tags := request.POST.get("tags", "").strip():
@@ -120,8 +124,7 @@ def ticket_bulk(request: AuthedRequest) -> HttpResponse:
         messages.error(request, _("Select tickets and a change to apply."))
     else:
         changed, refused = actions.bulk_update(tickets, actor=request.user, **kwargs)
-        messages.success(request, ngettext("%(n)d ticket updated.", "%(n)d tickets updated.", changed)
-                         % {"n": changed})
+        messages.success(request, ngettext("%(n)d ticket updated.", "%(n)d tickets updated.", changed) % {"n": changed})
         for number, reason in refused[:5]:
             messages.error(request, _("Ticket #%(n)s: %(reason)s") % {"n": number, "reason": reason})
     back = request.POST.get("back", "")
@@ -134,8 +137,13 @@ def saved_view_create(request: AuthedRequest) -> HttpResponse:
     form = SavedViewForm(request.POST)
     if form.is_valid():
         shared = form.cleaned_data["shared"] and request.user.role in (Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD)
-        saved = actions.save_view(name=form.cleaned_data["name"], filters=_filters(request.POST),
-                                  sort=request.POST.get("sort", "-updated"), shared=shared, actor=request.user)
+        saved = actions.save_view(
+            name=form.cleaned_data["name"],
+            filters=_filters(request.POST),
+            sort=request.POST.get("sort", "-updated"),
+            shared=shared,
+            actor=request.user,
+        )
         return redirect_after_post(request, reverse("tickets:ticket_list") + f"?view=saved-{saved.pk}")
     messages.error(request, _("Give the view a name."))
     return redirect_after_post(request, reverse("tickets:ticket_list"))
@@ -156,28 +164,43 @@ def saved_view_delete(request: AuthedRequest, view_id: int) -> HttpResponse:
 def ticket_create(request: AuthedRequest) -> HttpResponse:
     if not request.user.can_reply_publicly:
         raise PermissionDenied
-    form = NewTicketForm(request.POST or None, request.FILES or None,
-                         initial={"language": request.user.language})
+    form = NewTicketForm(request.POST or None, request.FILES or None, initial={"language": request.user.language})
     fields_form = CustomFieldsForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and fields_form.is_valid():
         data = form.cleaned_data
         try:
             requester = customer_actions.get_or_create_customer_by_email(
-                email=data["requester_email"], name=data["requester_name"], language=data["language"],
-                actor=request.user)
+                email=data["requester_email"],
+                name=data["requester_name"],
+                language=data["language"],
+                actor=request.user,
+            )
             ticket = actions.create_ticket(
-                subject=data["subject"], body=data["body"], requester=requester, actor=request.user,
-                channel=data["channel"], public=data["public"], team=data["team"], assignee=data["assignee"],
-                priority=data["priority"], type=data["type"], language=data["language"],
-                custom_fields=fields_form.values(), attachments=data["attachments"],
+                subject=data["subject"],
+                body=data["body"],
+                requester=requester,
+                actor=request.user,
+                channel=data["channel"],
+                public=data["public"],
+                team=data["team"],
+                assignee=data["assignee"],
+                priority=data["priority"],
+                type=data["type"],
+                language=data["language"],
+                custom_fields=fields_form.values(),
+                attachments=data["attachments"],
             )
         except ActionError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("Ticket #%(n)s created.") % {"n": ticket.pk})
             return redirect(ticket.get_absolute_url())
-    return render(request, "tickets/ticket_create.html", {"form": form, "fields_form": fields_form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "tickets/ticket_create.html",
+        {"form": form, "fields_form": fields_form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
@@ -190,7 +213,8 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
     statuses = list(TicketStatus.objects.all())
     canned = CannedResponse.objects.filter(Q(team__isnull=True) | Q(team_id=ticket.team_id))
     fields_form = forms.pop("fields_form", None) or CustomFieldsForm(
-        initial={f"cf_{k}": v for k, v in ticket.custom_fields.items()})
+        initial={f"cf_{k}": v for k, v in ticket.custom_fields.items()}
+    )
     user_ids = {e.data.get(k) for e in events if e.kind == "assignee.changed" for k in ("old", "new")}
     team_ids = {e.data.get(k) for e in events if e.kind == "group.changed" for k in ("old", "new")}
     names = {
@@ -222,8 +246,13 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
         "is_following": ticket.followers.filter(pk=user.pk).exists(),
         "links": list(ticket.links_out.select_related("target")) + list(ticket.links_in.select_related("source")),
         "followups": list(ticket.followups.all()),
-        "requester_tickets": list(Ticket.objects.visible_to(user).filter(requester_id=ticket.requester_id)
-                                  .exclude(pk=ticket.pk).select_related("status").order_by("-updated_at")[:5]),
+        "requester_tickets": list(
+            Ticket.objects.visible_to(user)
+            .filter(requester_id=ticket.requester_id)
+            .exclude(pk=ticket.pk)
+            .select_related("status")
+            .order_by("-updated_at")[:5]
+        ),
         "action_error": forms.pop("action_error", None),
     }
 
@@ -241,9 +270,11 @@ def ticket_conversation(request: AuthedRequest, ticket_id: int) -> HttpResponse:
     """The conversation alone, polled by the ticket page for live updates."""
     ticket = get_ticket_for_user(request.user, ticket_id)
     message_list = list(
-        ticket.messages.select_related("author_user", "author_customer").prefetch_related("attachments"))
-    return render(request, "tickets/partials/ticket_conversation.html",
-                  {"ticket": ticket, "messages_list": message_list})
+        ticket.messages.select_related("author_user", "author_customer").prefetch_related("attachments")
+    )
+    return render(
+        request, "tickets/partials/ticket_conversation.html", {"ticket": ticket, "messages_list": message_list}
+    )
 
 
 def _detail_with_error(request: AuthedRequest, ticket: Ticket, **forms: Any) -> HttpResponse:
@@ -353,8 +384,9 @@ def _other_ticket(request: AuthedRequest, number: int) -> Ticket:
     try:
         return get_ticket_for_user(request.user, number, write=True)
     except (Http404, PermissionDenied):
-        raise ActionError("unknown_ticket", _("No ticket #%(n)s that you can change.") % {"n": number},
-                          field="target") from None
+        raise ActionError(
+            "unknown_ticket", _("No ticket #%(n)s that you can change.") % {"n": number}, field="target"
+        ) from None
 
 
 @staff_required
@@ -364,8 +396,9 @@ def ticket_merge(request: AuthedRequest, ticket_id: int) -> HttpResponse:
     form = MergeForm(request.POST)
     if form.is_valid():
         try:
-            target = actions.merge_tickets(ticket, target=_other_ticket(request, form.cleaned_data["target"]),
-                                           actor=request.user)
+            target = actions.merge_tickets(
+                ticket, target=_other_ticket(request, form.cleaned_data["target"]), actor=request.user
+            )
         except ActionError as error:
             form.add_error("target", error.message)
         else:
@@ -410,10 +443,13 @@ def attachment_download(request: AuthedRequest, attachment_id: int) -> FileRespo
 
 def _file_response(attachment: Attachment) -> FileResponse:
     inline = attachment.content_type.startswith("image/") and attachment.content_type != "image/svg+xml"
-    response = FileResponse(attachment.file.open("rb"), as_attachment=not inline, filename=attachment.filename,
-                            content_type=attachment.content_type)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private, max-age=0"
     return response
-

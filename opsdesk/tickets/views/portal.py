@@ -48,26 +48,45 @@ def ticket_create(request: AuthedRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             ticket = actions.create_ticket(
-                subject=data["subject"], body=data["body"], requester=_customer(request), actor=request.user,
-                channel=Ticket.Channel.PORTAL, language=request.user.language,
-                custom_fields=fields_form.values(), attachments=data["attachments"],
+                subject=data["subject"],
+                body=data["body"],
+                requester=_customer(request),
+                actor=request.user,
+                channel=Ticket.Channel.PORTAL,
+                language=request.user.language,
+                custom_fields=fields_form.values(),
+                attachments=data["attachments"],
             )
         except ActionError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("Thank you. We received your request #%(n)s.") % {"n": ticket.pk})
             return redirect(ticket.get_portal_url())
-    return render(request, "portal/ticket_create.html", {"form": form, "fields_form": fields_form},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "portal/ticket_create.html",
+        {"form": form, "fields_form": fields_form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _portal_detail(request: AuthedRequest, ticket: Ticket, form: CustomerReplyForm, status: int = 200) -> HttpResponse:
-    public = list(ticket.messages.filter(visibility="public").select_related("author_user", "author_customer")
-                  .prefetch_related("attachments"))
-    return render(request, "portal/ticket_detail.html", {
-        "ticket": ticket, "messages_list": public, "form": form,
-        "can_reply": can_reply_as_customer(request.user, ticket),
-    }, status=status)
+    public = list(
+        ticket.messages.filter(visibility="public")
+        .select_related("author_user", "author_customer")
+        .prefetch_related("attachments")
+    )
+    return render(
+        request,
+        "portal/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "messages_list": public,
+            "form": form,
+            "can_reply": can_reply_as_customer(request.user, ticket),
+        },
+        status=status,
+    )
 
 
 @customer_required
@@ -84,8 +103,13 @@ def ticket_reply(request: AuthedRequest, ticket_id: int) -> HttpResponse:
     form = CustomerReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            message = actions.add_customer_reply(ticket, body=form.cleaned_data["body"], customer=_customer(request),
-                                                 actor=request.user, attachments=form.cleaned_data["attachments"])
+            message = actions.add_customer_reply(
+                ticket,
+                body=form.cleaned_data["body"],
+                customer=_customer(request),
+                actor=request.user,
+                attachments=form.cleaned_data["attachments"],
+            )
         except ActionError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -110,8 +134,9 @@ def contact(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
-        if not ratelimit.hit(f"contact:{client_ip(request)}", limit=settings.OPSDESK_CONTACT_RATE_LIMIT,
-                             window_seconds=600):
+        if not ratelimit.hit(
+            f"contact:{client_ip(request)}", limit=settings.OPSDESK_CONTACT_RATE_LIMIT, window_seconds=600
+        ):
             form.is_valid()
             form.add_error(None, _("Too many messages from your address. Please try again in a few minutes."))
             status = 429
@@ -124,10 +149,17 @@ def contact(request: HttpRequest) -> HttpResponse:
             try:
                 with transaction.atomic():
                     requester = customer_actions.get_or_create_customer_by_email(
-                        email=data["email"], name=data["name"], language=language, actor=None)
-                    actions.create_ticket(subject=data["subject"], body=data["body"], requester=requester,
-                                          actor=None, channel=Ticket.Channel.WEB, language=language,
-                                          attachments=data["attachments"])
+                        email=data["email"], name=data["name"], language=language, actor=None
+                    )
+                    actions.create_ticket(
+                        subject=data["subject"],
+                        body=data["body"],
+                        requester=requester,
+                        actor=None,
+                        channel=Ticket.Channel.WEB,
+                        language=language,
+                        attachments=data["attachments"],
+                    )
             except ActionError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:

@@ -24,8 +24,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         password = options["password"] or getpass.getpass("Password: ")
         try:
-            user = actions.create_user(email=options["email"], name=options["name"], role=Role.ADMIN,
-                                       password=password, language=options["language"], actor=None)
+            user = actions.create_user(
+                email=options["email"],
+                name=options["name"],
+                role=Role.ADMIN,
+                password=password,
+                language=options["language"],
+                actor=None,
+            )
         except ActionError as error:
             raise CommandError(error.message) from None
         self.stdout.write(self.style.SUCCESS(f"Administrator {user.email} created."))

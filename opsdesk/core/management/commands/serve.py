@@ -18,5 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         import uvicorn
 
-        uvicorn.run("opsdesk.asgi:application", host=options["host"], port=options["port"],
-                    workers=options["workers"], log_level="warning", lifespan="off")
+        uvicorn.run(
+            "opsdesk.asgi:application",
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            log_level="warning",
+            lifespan="off",
+        )

@@ -41,8 +41,19 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:28} {email}")
         self.stdout.write(f"Public contact form: {url}contact/   Stop with Ctrl+C.\n")
         try:
-            subprocess.run([sys.executable, "-m", "opsdesk.cli", "serve", "--host", options["host"],
-                            "--port", str(options["port"])], check=False)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "opsdesk.cli",
+                    "serve",
+                    "--host",
+                    options["host"],
+                    "--port",
+                    str(options["port"]),
+                ],
+                check=False,
+            )
         except KeyboardInterrupt:
             pass
         finally:

@@ -18,13 +18,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--tickets", type=int, default=5000, help="How many tickets (default 5000).")
-        parser.add_argument("--customers", type=int, default=0,
-                            help="How many customers (default: a quarter of the tickets, at least 50).")
+        parser.add_argument(
+            "--customers",
+            type=int,
+            default=0,
+            help="How many customers (default: a quarter of the tickets, at least 50).",
+        )
         parser.add_argument("--seed", type=int, default=42, help="Random seed, for repeatable data.")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Do nothing when the database already has tickets (for `make demo`).")
-        parser.add_argument("--add", action="store_true",
-                            help="Add tickets to a database that already has demo reference data.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has tickets (for `make demo`).",
+        )
+        parser.add_argument(
+            "--add", action="store_true", help="Add tickets to a database that already has demo reference data."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = options["tickets"]
@@ -38,23 +46,25 @@ class Command(BaseCommand):
 
         has_reference = User.objects.filter(email="admin@opsdesk.example").exists()
         if has_reference and not options["add"]:
-            raise CommandError("Demo data exists already. Use --add to add more tickets, or start from an empty "
-                               "database.")
+            raise CommandError(
+                "Demo data exists already. Use --add to add more tickets, or start from an empty database."
+            )
         rng = random.Random(options["seed"])
         started = time.perf_counter()
-        if has_reference:
-            ref = seeding.load_reference_data()
-        else:
-            ref = seeding.seed_reference_data()
+        ref = seeding.load_reference_data() if has_reference else seeding.seed_reference_data()
         n_customers = options["customers"] or max(50, count // 4)
         customers = seeding.seed_customers(n_customers, rng=rng, orgs=ref["orgs"])
         demo = ref["demo_customer"]
         pinned = [] if has_reference else [(demo.pk, demo.name, demo.language, demo.organization_id)] * 6
-        result = seeding.seed_tickets(count, customers=customers, agents=ref["agents"], teams=ref["teams"], rng=rng,
-                                      first_customers=pinned)
+        result = seeding.seed_tickets(
+            count, customers=customers, agents=ref["agents"], teams=ref["teams"], rng=rng, first_customers=pinned
+        )
         elapsed = time.perf_counter() - started
         rate = count / elapsed if elapsed else 0
-        self.stdout.write(self.style.SUCCESS(
-            f"Seeded {result.tickets} tickets, {result.messages} messages, {result.events} events and "
-            f"{len(customers)} customers in {elapsed:.1f} s ({rate:,.0f} tickets/s). "
-            f"Customers in total: {Customer.objects.count()}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {result.tickets} tickets, {result.messages} messages, {result.events} events and "
+                f"{len(customers)} customers in {elapsed:.1f} s ({rate:,.0f} tickets/s). "
+                f"Customers in total: {Customer.objects.count()}."
+            )
+        )
