@@ -1,0 +1,199 @@
+"""The permission matrix: every route of the URL configuration, tried as every role.
+
+The test walks the URL resolver and fails on a route the matrix does not cover, so a new page cannot ship without
+its access rules. "Allowed" means the view ran (200, a form error 400, or a redirect that is not to sign-in);
+"denied" means 403, 404, or a redirect to sign-in for visitors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from opsdesk.accounts import actions as account_actions
+from opsdesk.tickets import actions as ticket_actions
+from opsdesk.tickets.models import SavedView
+
+ROLES = ["anon", "customer", "light", "agent", "other", "lead", "manager", "admin"]
+STAFF = {"light", "agent", "other", "lead", "manager", "admin"}
+SIGNED_IN = STAFF | {"customer"}
+EVERYONE = set(ROLES)
+SEES_TICKET = {"light", "agent", "lead", "manager", "admin"}  # "other" is in another team
+EDITS_TICKET = {"agent", "lead", "manager", "admin"}
+EDITORS = {"agent", "other", "lead", "manager", "admin"}
+MANAGERS = {"manager", "admin"}
+ADMIN = {"admin"}
+
+# url name -> (method, roles allowed)
+MATRIX: dict[str, tuple[str, set[str]]] = {
+    "home": ("GET", SIGNED_IN),
+    "health": ("GET", EVERYONE),
+    "contact": ("GET", EVERYONE),
+    "contact_thanks": ("GET", EVERYONE),
+    "accounts:sign_in": ("GET", EVERYONE),
+    "accounts:sign_out": ("POST", EVERYONE),
+    "accounts:link_request": ("GET", EVERYONE),
+    "accounts:link_sign_in": ("GET", EVERYONE),
+    "accounts:preferences_edit": ("GET", SIGNED_IN),
+    "accounts:token_list": ("GET", SIGNED_IN),
+    "accounts:token_revoke": ("POST", ADMIN),  # the token belongs to the admin
+    "accounts:user_list": ("GET", ADMIN),
+    "accounts:user_create": ("GET", ADMIN),
+    "accounts:user_edit": ("GET", ADMIN),
+    "tickets:ticket_list": ("GET", STAFF),
+    "tickets:ticket_counts": ("GET", STAFF),
+    "tickets:ticket_bulk": ("POST", EDITS_TICKET | {"other"}),
+    "tickets:ticket_create": ("GET", EDITORS),
+    "tickets:saved_view_create": ("POST", STAFF),
+    "tickets:saved_view_delete": ("POST", {"agent", "manager", "admin"}),  # the view belongs to the agent
+    "tickets:attachment_download": ("GET", SEES_TICKET),
+    "tickets:ticket_detail": ("GET", SEES_TICKET),
+    "tickets:ticket_conversation": ("GET", SEES_TICKET),
+    "tickets:ticket_reply": ("POST", EDITS_TICKET),
+    "tickets:ticket_note": ("POST", SEES_TICKET),
+    "tickets:ticket_set_status": ("POST", EDITS_TICKET),
+    "tickets:ticket_assign": ("POST", EDITS_TICKET),
+    "tickets:ticket_set_team": ("POST", EDITS_TICKET),
+    "tickets:ticket_set_priority": ("POST", EDITS_TICKET),
+    "tickets:ticket_set_type": ("POST", EDITS_TICKET),
+    "tickets:ticket_set_tags": ("POST", EDITS_TICKET),
+    "tickets:ticket_set_fields": ("POST", EDITS_TICKET),
+    "tickets:ticket_follow": ("POST", SEES_TICKET),
+    "tickets:ticket_merge": ("POST", EDITS_TICKET),
+    "tickets:ticket_link": ("POST", EDITS_TICKET),
+    "tickets:ticket_split": ("POST", EDITS_TICKET),
+    "portal:ticket_list": ("GET", {"customer"}),
+    "portal:ticket_create": ("GET", {"customer"}),
+    "portal:ticket_detail": ("GET", {"customer"}),
+    "portal:ticket_reply": ("POST", {"customer"}),
+    "portal:attachment_download": ("GET", {"customer"}),
+    "customers:customer_list": ("GET", STAFF),
+    "customers:customer_create": ("GET", EDITORS),
+    "customers:customer_import": ("GET", MANAGERS),
+    "customers:customer_detail": ("GET", STAFF),
+    "customers:customer_edit": ("GET", EDITORS),
+    "customers:customer_note": ("POST", STAFF),
+    "customers:customer_merge": ("POST", EDITORS),
+    "customers:customer_invite": ("POST", EDITORS),
+    "customers:organization_list": ("GET", STAFF),
+    "customers:organization_create": ("GET", MANAGERS),
+    "customers:organization_detail": ("GET", STAFF),
+    "customers:organization_edit": ("GET", MANAGERS),
+    "people:team_list": ("GET", STAFF),
+    "people:team_create": ("GET", ADMIN),
+    "people:team_detail": ("GET", STAFF),
+    "people:team_edit": ("GET", ADMIN),
+    "people:team_member_set": ("POST", ADMIN),
+    "audit:event_list": ("GET", MANAGERS),
+}
+
+
+def all_route_names() -> list[str]:
+    names: list[str] = []
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in ("djdt",):
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_the_matrix_covers_every_route() -> None:
+    routes = set(all_route_names())
+    assert routes - set(MATRIX) == set(), "routes without access rules"
+    assert set(MATRIX) - routes == set(), "rules for routes that no longer exist"
+
+
+def _kwargs(name: str, fixtures: dict[str, Any]) -> dict[str, Any]:
+    pattern = next(p for p in _patterns() if p[0] == name)[1]
+    return {key: fixtures[key] for key in pattern.pattern.converters}
+
+
+def _patterns() -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                found.append((f"{namespace}:{pattern.name}" if namespace else pattern.name, pattern))
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def _fresh_fixtures(world: Any) -> dict[str, Any]:
+    """New objects for each attempt, so one role's successful write cannot change what the next role meets."""
+    attachment = SimpleUploadedFile("a.txt", b"hello", content_type="text/plain")
+    ticket = world.ticket(attachments=[attachment])
+    message = ticket.messages.get()
+    token, _raw = account_actions.issue_api_token(world.admin, name="ci", scope="read", actor=world.admin)
+    saved = SavedView.objects.create(name="Mine", owner=world.agent, filters={"priority": "high"})
+    return {
+        "ticket_id": ticket.pk, "message_id": message.pk, "attachment_id": message.attachments.get().pk,
+        "view_id": saved.pk, "customer_id": world.customer.pk, "organization_id": world.organization.pk,
+        "team_id": world.support.pk, "user_id": world.agent.pk, "token_id": token.pk, "token": "not-a-token",
+    }
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_route_access_by_role(name: str, world: Any) -> None:
+    method, allowed = MATRIX[name]
+    users = {"customer": world.customer_user, "light": world.light_agent, "agent": world.agent,
+             "other": world.other_agent, "lead": world.lead, "manager": world.manager, "admin": world.admin}
+    outcomes = {}
+    for role in ROLES:
+        url = reverse(name, kwargs=_kwargs(name, _fresh_fixtures(world)))
+        client = Client()
+        if role != "anon":
+            client.force_login(users[role])
+        response = client.post(url, {}) if method == "POST" else client.get(url)
+        location = response.get("Location", "")
+        denied = response.status_code in (403, 404) or (
+            response.status_code == 302 and reverse("accounts:sign_in") in location and name not in (
+                "accounts:sign_out", "accounts:link_request"))
+        assert response.status_code != 500
+        assert response.status_code != 405, f"{name} does not accept {method}"
+        outcomes[role] = not denied
+    assert {r for r, ok in outcomes.items() if ok} == allowed
+
+
+def test_customers_see_only_their_own_and_shared_organization_tickets(world: Any, client: Client) -> None:
+    own = world.ticket()
+    other = world.ticket(requester=world.other_customer)
+    client.force_login(world.customer_user)
+    assert client.get(reverse("portal:ticket_detail", args=[own.pk])).status_code == 200
+    assert client.get(reverse("portal:ticket_detail", args=[other.pk])).status_code == 404
+    colleague = ticket_actions.create_ticket(
+        subject="Colleague", body="x", requester=_colleague(world), actor=None)
+    assert client.get(reverse("portal:ticket_detail", args=[colleague.pk])).status_code == 404
+    world.organization.shared_tickets = True
+    world.organization.save(update_fields=["shared_tickets"])
+    assert client.get(reverse("portal:ticket_detail", args=[colleague.pk])).status_code == 200
+
+
+def _colleague(world: Any) -> Any:
+    from opsdesk.customers import actions as customer_actions
+
+    return customer_actions.create_customer(name="Colleague", emails=["col@acme.example"], actor=world.admin)
+
+
+def test_customers_never_see_internal_notes_or_their_files(world: Any, client: Client) -> None:
+    ticket = world.ticket()
+    note = ticket_actions.add_note(ticket, body="secret margin", actor=world.agent,
+                                   attachments=[SimpleUploadedFile("n.txt", b"internal", content_type="text/plain")])
+    client.force_login(world.customer_user)
+    page = client.get(reverse("portal:ticket_detail", args=[ticket.pk])).content.decode()
+    assert "secret margin" not in page
+    assert client.get(reverse("portal:attachment_download", args=[note.attachments.get().pk])).status_code == 403
