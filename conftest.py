@@ -11,13 +11,16 @@ import pytest
 @pytest.fixture(autouse=True)
 def _isolated(settings: Any, tmp_path: Any) -> Iterator[None]:
     from django.core.cache import cache
+    from django.utils import translation
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.HUEY.immediate = True
     cache.clear()
+    translation.activate("en")
     yield
     cache.clear()
+    translation.activate("en")
 
 
 @pytest.fixture

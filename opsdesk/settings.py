@@ -182,6 +182,7 @@ OPSDESK_DEFAULT_TIME_ZONE = env_str("OPSDESK_DEFAULT_TIME_ZONE", "Europe/Helsink
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = Path(env_str("OPSDESK_MEDIA_DIR", str(DATA_DIR / "attachments")))
 # Attachments are never served from a public URL: a view checks access first.
 MEDIA_URL = "/attachments-not-public/"

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -97,9 +98,7 @@ def preferences_edit(request: AuthedRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, initial={"language": user.language, "time_zone": user.time_zone})
     if request.method == "POST" and form.is_valid() and form.apply(actions.set_preferences, user, actor=user):
         user.refresh_from_db()
-        from django.utils import translation
-
-        translation.activate(user.language)
+        translation.activate(user.language)  # the confirmation below is shown in the new language
         messages.success(request, _("Your preferences were saved."))
         return redirect("accounts:preferences_edit")
     return render(request, "accounts/preferences_edit.html", {"form": form})

@@ -69,5 +69,6 @@ def build_world() -> World:
     other_customer = customer_actions.create_customer(name="Dora Else", emails=["dora@else.example"], actor=admin)
     customer_user = account_actions.create_portal_login(customer.pk, password=PASSWORD, actor=admin)
     customer.refresh_from_db()
-    return World(admin, manager, lead, agent, other_agent, light, customer_user, customer, other_customer, org,
-                 support, billing)
+    return World(
+        admin, manager, lead, agent, other_agent, light, customer_user, customer, other_customer, org, support, billing
+    )

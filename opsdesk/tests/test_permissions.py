@@ -141,17 +141,31 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
     token, _raw = account_actions.issue_api_token(world.admin, name="ci", scope="read", actor=world.admin)
     saved = SavedView.objects.create(name="Mine", owner=world.agent, filters={"priority": "high"})
     return {
-        "ticket_id": ticket.pk, "message_id": message.pk, "attachment_id": message.attachments.get().pk,
-        "view_id": saved.pk, "customer_id": world.customer.pk, "organization_id": world.organization.pk,
-        "team_id": world.support.pk, "user_id": world.agent.pk, "token_id": token.pk, "token": "not-a-token",
+        "ticket_id": ticket.pk,
+        "message_id": message.pk,
+        "attachment_id": message.attachments.get().pk,
+        "view_id": saved.pk,
+        "customer_id": world.customer.pk,
+        "organization_id": world.organization.pk,
+        "team_id": world.support.pk,
+        "user_id": world.agent.pk,
+        "token_id": token.pk,
+        "token": "not-a-token",
     }
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_route_access_by_role(name: str, world: Any) -> None:
     method, allowed = MATRIX[name]
-    users = {"customer": world.customer_user, "light": world.light_agent, "agent": world.agent,
-             "other": world.other_agent, "lead": world.lead, "manager": world.manager, "admin": world.admin}
+    users = {
+        "customer": world.customer_user,
+        "light": world.light_agent,
+        "agent": world.agent,
+        "other": world.other_agent,
+        "lead": world.lead,
+        "manager": world.manager,
+        "admin": world.admin,
+    }
     outcomes = {}
     for role in ROLES:
         url = reverse(name, kwargs=_kwargs(name, _fresh_fixtures(world)))
@@ -161,8 +175,10 @@ def test_route_access_by_role(name: str, world: Any) -> None:
         response = client.post(url, {}) if method == "POST" else client.get(url)
         location = response.get("Location", "")
         denied = response.status_code in (403, 404) or (
-            response.status_code == 302 and reverse("accounts:sign_in") in location and name not in (
-                "accounts:sign_out", "accounts:link_request"))
+            response.status_code == 302
+            and reverse("accounts:sign_in") in location
+            and name not in ("accounts:sign_out", "accounts:link_request")
+        )
         assert response.status_code != 500
         assert response.status_code != 405, f"{name} does not accept {method}"
         outcomes[role] = not denied
@@ -175,8 +191,7 @@ def test_customers_see_only_their_own_and_shared_organization_tickets(world: Any
     client.force_login(world.customer_user)
     assert client.get(reverse("portal:ticket_detail", args=[own.pk])).status_code == 200
     assert client.get(reverse("portal:ticket_detail", args=[other.pk])).status_code == 404
-    colleague = ticket_actions.create_ticket(
-        subject="Colleague", body="x", requester=_colleague(world), actor=None)
+    colleague = ticket_actions.create_ticket(subject="Colleague", body="x", requester=_colleague(world), actor=None)
     assert client.get(reverse("portal:ticket_detail", args=[colleague.pk])).status_code == 404
     world.organization.shared_tickets = True
     world.organization.save(update_fields=["shared_tickets"])
@@ -191,8 +206,12 @@ def _colleague(world: Any) -> Any:
 
 def test_customers_never_see_internal_notes_or_their_files(world: Any, client: Client) -> None:
     ticket = world.ticket()
-    note = ticket_actions.add_note(ticket, body="secret margin", actor=world.agent,
-                                   attachments=[SimpleUploadedFile("n.txt", b"internal", content_type="text/plain")])
+    note = ticket_actions.add_note(
+        ticket,
+        body="secret margin",
+        actor=world.agent,
+        attachments=[SimpleUploadedFile("n.txt", b"internal", content_type="text/plain")],
+    )
     client.force_login(world.customer_user)
     page = client.get(reverse("portal:ticket_detail", args=[ticket.pk])).content.decode()
     assert "secret margin" not in page

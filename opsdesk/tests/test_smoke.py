@@ -8,9 +8,23 @@ from django.test import Client
 def test_every_agent_page_renders_for_an_admin(client: Client, world: Any) -> None:
     ticket = world.ticket()
     client.force_login(world.admin)
-    for url in ["/tickets/", f"/tickets/{ticket.pk}/", "/tickets/new/", "/customers/", f"/customers/{world.customer.pk}/",
-                "/customers/organizations/", f"/customers/organizations/{world.organization.pk}/", "/people/teams/",
-                f"/people/teams/{world.support.pk}/", "/accounts/users/", "/audit/", "/accounts/preferences/",
-                "/accounts/tokens/", "/customers/import/", "/customers/new/", "/tickets/counts/"]:
+    for url in [
+        "/tickets/",
+        f"/tickets/{ticket.pk}/",
+        "/tickets/new/",
+        "/customers/",
+        f"/customers/{world.customer.pk}/",
+        "/customers/organizations/",
+        f"/customers/organizations/{world.organization.pk}/",
+        "/people/teams/",
+        f"/people/teams/{world.support.pk}/",
+        "/accounts/users/",
+        "/audit/",
+        "/accounts/preferences/",
+        "/accounts/tokens/",
+        "/customers/import/",
+        "/customers/new/",
+        "/tickets/counts/",
+    ]:
         response = client.get(url)
         assert response.status_code == 200, url

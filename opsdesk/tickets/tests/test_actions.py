@@ -21,8 +21,9 @@ def events(ticket: Ticket) -> list[tuple[str, str, dict[str, Any]]]:
     return [(e.kind, e.actor_role, e.data) for e in TicketEvent.objects.filter(ticket=ticket).order_by("at", "id")]
 
 
-def test_customer_ticket_is_new_with_created_and_comment_events(world: Any, django_capture_on_commit_callbacks: Any
-                                                                ) -> None:
+def test_customer_ticket_is_new_with_created_and_comment_events(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         ticket = world.ticket(subject="  Printer   on fire ", body="Help <b>now</b>", tags=["Urgent Thing", "vip"])
     ticket.refresh_from_db()
@@ -32,22 +33,47 @@ def test_customer_ticket_is_new_with_created_and_comment_events(world: Any, djan
     assert message.body_html == "<p>Help &lt;b&gt;now&lt;/b&gt;</p>"
     assert message.body_text == "Help <b>now</b>"
     assert (message.author_role, message.visibility, message.author_customer_id) == (
-        "end_user", "public", world.customer.pk)
+        "end_user",
+        "public",
+        world.customer.pk,
+    )
     assert events(ticket) == [
-        ("ticket.created", "end_user", {
-            "channel": "email", "created_by": "end_user", "requester": world.customer.pk, "group": world.support.pk,
-            "priority": "normal", "status": status("new").pk, "category": "new", "assignee": None,
-            "followup_of": None}),
-        ("comment.added", "end_user", {"comment": message.pk, "author_role": "end_user", "visibility": "public",
-                                       "is_automated": False, "channel": "email", "via": "ui"}),
+        (
+            "ticket.created",
+            "end_user",
+            {
+                "channel": "email",
+                "created_by": "end_user",
+                "requester": world.customer.pk,
+                "group": world.support.pk,
+                "priority": "normal",
+                "status": status("new").pk,
+                "category": "new",
+                "assignee": None,
+                "followup_of": None,
+            },
+        ),
+        (
+            "comment.added",
+            "end_user",
+            {
+                "comment": message.pk,
+                "author_role": "end_user",
+                "visibility": "public",
+                "is_automated": False,
+                "channel": "email",
+                "via": "ui",
+            },
+        ),
         ("tags.changed", "end_user", {"old": [], "new": ["urgent-thing", "vip"]}),
     ]
     assert [m.subject for m in mail.outbox] == [f"[#{ticket.pk}] We received your request: Printer on fire"]
 
 
 def test_html_is_sanitised_before_it_is_stored(world: Any) -> None:
-    ticket = world.ticket(body='<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:x">l</a></p>',
-                          is_html=True)
+    ticket = world.ticket(
+        body='<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:x">l</a></p>', is_html=True
+    )
     assert ticket.messages.get().body_html == '<p>Hi <a rel="noopener noreferrer nofollow">l</a></p>'
 
 
@@ -60,10 +86,28 @@ def test_first_agent_reply_opens_a_new_ticket_and_mails_the_requester(
     ticket.refresh_from_db()
     assert ticket.status_category == "open"
     assert events(ticket)[-2:] == [
-        ("comment.added", "agent", {"comment": message.pk, "author_role": "agent", "visibility": "public",
-                                    "is_automated": False, "channel": "email", "via": "ui"}),
-        ("status.changed", "agent", {"from_status": status("new").pk, "to_status": status("open").pk,
-                                     "from_category": "new", "to_category": "open"}),
+        (
+            "comment.added",
+            "agent",
+            {
+                "comment": message.pk,
+                "author_role": "agent",
+                "visibility": "public",
+                "is_automated": False,
+                "channel": "email",
+                "via": "ui",
+            },
+        ),
+        (
+            "status.changed",
+            "agent",
+            {
+                "from_status": status("new").pk,
+                "to_status": status("open").pk,
+                "from_category": "new",
+                "to_category": "open",
+            },
+        ),
     ]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["carl@acme.example"]
@@ -76,8 +120,7 @@ def test_reply_with_status_sets_it_and_stamps_solved_at(world: Any) -> None:
     ticket.refresh_from_db()
     assert ticket.status_category == "solved"
     assert ticket.solved_at is not None
-    assert [k for k, _r, _d in events(ticket)] == ["ticket.created", "comment.added", "comment.added",
-                                                   "status.changed"]
+    assert [k for k, _r, _d in events(ticket)] == ["ticket.created", "comment.added", "comment.added", "status.changed"]
 
 
 def test_light_agent_cannot_reply_but_can_note(world: Any) -> None:
@@ -107,9 +150,16 @@ def test_customer_reply_reopens_pending_and_solved(world: Any) -> None:
     actions.add_customer_reply(ticket, body="Model X", customer=world.customer, actor=world.customer_user)
     ticket.refresh_from_db()
     assert ticket.status_category == "open"
-    assert events(ticket)[-1] == ("status.changed", "end_user", {
-        "from_status": status("pending").pk, "to_status": status("open").pk, "from_category": "pending",
-        "to_category": "open"})
+    assert events(ticket)[-1] == (
+        "status.changed",
+        "end_user",
+        {
+            "from_status": status("pending").pk,
+            "to_status": status("open").pk,
+            "from_category": "pending",
+            "to_category": "open",
+        },
+    )
     actions.change_status(ticket, status=status("solved"), actor=world.agent)
     actions.add_customer_reply(ticket, body="Broken again", customer=world.customer, actor=world.customer_user)
     ticket.refresh_from_db()
@@ -119,13 +169,13 @@ def test_customer_reply_reopens_pending_and_solved(world: Any) -> None:
 def test_reply_to_a_closed_ticket_opens_a_linked_followup(world: Any) -> None:
     ticket = world.ticket()
     actions.change_status(ticket, status=status("closed"), actor=world.agent)
-    message = actions.add_customer_reply(ticket, body="One more thing", customer=world.customer,
-                                         actor=world.customer_user, channel="portal")
+    message = actions.add_customer_reply(
+        ticket, body="One more thing", customer=world.customer, actor=world.customer_user, channel="portal"
+    )
     ticket.refresh_from_db()
     followup = message.ticket
     assert followup.pk != ticket.pk
-    assert (followup.followup_of_id, followup.subject, followup.status_category) == (ticket.pk, ticket.subject,
-                                                                                   "new")
+    assert (followup.followup_of_id, followup.subject, followup.status_category) == (ticket.pk, ticket.subject, "new")
     assert ticket.status_category == "closed"
     assert ticket.message_count == 1
 
@@ -158,8 +208,16 @@ def test_assigning_opens_the_ticket_and_records_both_events(world: Any) -> None:
     assert (ticket.assignee_id, ticket.status_category) == (world.agent.pk, "open")
     assert events(ticket)[-2:] == [
         ("assignee.changed", "agent", {"old": None, "new": world.agent.pk}),
-        ("status.changed", "agent", {"from_status": status("new").pk, "to_status": status("open").pk,
-                                     "from_category": "new", "to_category": "open"}),
+        (
+            "status.changed",
+            "agent",
+            {
+                "from_status": status("new").pk,
+                "to_status": status("open").pk,
+                "from_category": "new",
+                "to_category": "open",
+            },
+        ),
     ]
     with pytest.raises(ActionError) as error:
         actions.assign_ticket(ticket, assignee=world.light_agent, actor=world.lead)
@@ -205,7 +263,7 @@ def test_merge_closes_the_source_and_notes_both(world: Any) -> None:
     target.refresh_from_db()
     assert (source.merged_into_id, source.status_category) == (target.pk, "closed")
     assert events(source)[-2][0:3:2] == ("ticket.merged", {"source": source.pk, "target": target.pk})
-    assert target.messages.last().body_text == f"Ticket #{source.pk} (Dup) was merged into this ticket."  # type: ignore[union-attr]
+    assert target.messages.last().body_text == f"Ticket #{source.pk} (Dup) was merged into this ticket."
     with pytest.raises(ActionError) as error:
         actions.merge_tickets(target, target=source, actor=world.agent)
     assert error.value.code == "merge_target_closed"
@@ -215,8 +273,9 @@ def test_merge_closes_the_source_and_notes_both(world: Any) -> None:
 
 def test_split_moves_a_message_to_a_linked_ticket(world: Any) -> None:
     ticket = world.ticket()
-    second = actions.add_customer_reply(ticket, body="Also my invoice is wrong", customer=world.customer,
-                                        actor=world.customer_user)
+    second = actions.add_customer_reply(
+        ticket, body="Also my invoice is wrong", customer=world.customer, actor=world.customer_user
+    )
     new = actions.split_ticket(ticket, message=second, actor=world.agent)
     ticket.refresh_from_db()
     assert list(new.messages.values_list("pk", flat=True)) == [second.pk]

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from opsdesk.audit.models import AuditEvent
+from opsdesk.core.errors import ActionError
+from opsdesk.customers import actions
+from opsdesk.customers.models import Customer, CustomerEmail, CustomerOrganization
+
+
+def test_create_customer_normalises_emails_and_joins_the_domain_organization(world: Any) -> None:
+    customer = actions.create_customer(
+        name=" Erin  Example ",
+        emails=["Erin@ACME.example", "erin@home.example"],
+        phones=["+358 40 123"],
+        actor=world.agent,
+    )
+    assert customer.name == "Erin Example"
+    assert customer.organization_id == world.organization.pk
+    assert list(customer.emails.values_list("address", "is_primary")) == [
+        ("erin@acme.example", True),
+        ("erin@home.example", False),
+    ]
+    assert list(customer.events.values_list("kind", flat=True)) == ["customer.created"]
+    with pytest.raises(ActionError) as error:
+        actions.create_customer(name="Dup", emails=["erin@acme.example"], actor=world.agent)
+    assert error.value.code == "email_taken"
+    with pytest.raises(ActionError) as error:
+        actions.create_customer(name="Bad", emails=["not an email"], actor=world.agent)
+    assert error.value.code == "invalid_email"
+
+
+def test_merge_moves_tickets_emails_and_login(world: Any) -> None:
+    ticket = world.ticket(requester=world.other_customer)
+    target = actions.merge_customers(world.other_customer, target=world.customer, actor=world.admin)
+    ticket.refresh_from_db()
+    world.other_customer.refresh_from_db()
+    assert ticket.requester_id == target.pk
+    assert world.other_customer.merged_into_id == target.pk
+    assert sorted(target.emails.values_list("address", flat=True)) == ["carl@acme.example", "dora@else.example"]
+    assert AuditEvent.objects.filter(verb="customer.merged", target_id=str(target.pk)).count() == 1
+    with pytest.raises(ActionError):
+        actions.merge_customers(world.customer, target=world.customer, actor=world.admin)
+
+
+def test_csv_import_keeps_good_rows_and_reports_bad_ones(world: Any) -> None:
+    data = (
+        b"name,email,phone,organization,language,time_zone\n"
+        b"Good One,good1@x.example,+1 555,Newco,fi,Europe/Helsinki\n"
+        b"Bad Email,not-an-email,,,en,\n"
+        b"Taken,carl@acme.example,,,en,\n"
+        b"Good Two,good2@x.example;alt@x.example,,Newco,sv,\n"
+        b"Bad Lang,bad@x.example,,,xx,\n"
+        b"Bad Zone,zone@x.example,,,en,Mars/Base\n"
+    )
+    report = actions.import_customers_csv(data, actor=world.manager)
+    assert report.created == 2
+    assert [line for line, _m in report.errors] == [3, 4, 6, 7]
+    assert report.errors[0][1] == "Enter a valid email address."
+    assert set(Customer.objects.filter(name__startswith="Good").values_list("organization__name", flat=True)) == {
+        "Newco"
+    }
+    assert CustomerOrganization.objects.filter(name="Newco").count() == 1
+    assert not CustomerEmail.objects.filter(address__in=["bad@x.example", "zone@x.example"]).exists()
+
+
+def test_csv_import_refuses_a_file_without_a_header(world: Any) -> None:
+    with pytest.raises(ActionError) as error:
+        actions.import_customers_csv(b"just,some,values\n", actor=world.manager)
+    assert error.value.code == "bad_header"
+    with pytest.raises(ActionError) as error:
+        actions.import_customers_csv(b"\xff\xfe\x00", actor=world.manager)
+    assert error.value.code == "not_utf8"
+
+
+def test_import_page_shows_the_row_report(client: Client, world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.manager)
+    upload = SimpleUploadedFile("c.csv", b"name,email\nA,a@a.example\nB,broken\n", content_type="text/csv")
+    page = client.post(reverse("customers:customer_import"), {"file": upload}).content.decode()
+    assert "1 customers imported, 1 rows refused." in page
+    assert "<td>3</td><td>Enter a valid email address.</td>" in page
+
+
+def test_customer_page_shows_the_whole_history(client: Client, world: Any) -> None:
+    world.ticket(subject="First problem")
+    client.force_login(world.agent)
+    page = client.get(reverse("customers:customer_detail", args=[world.customer.pk])).content.decode()
+    assert "First problem" in page
+    assert "carl@acme.example" in page
