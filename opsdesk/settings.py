@@ -117,7 +117,6 @@ else:
             "NAME": str(DATA_DIR / "opsdesk.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                     "PRAGMA busy_timeout=5000; PRAGMA cache_size=-32000"

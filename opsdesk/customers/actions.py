@@ -25,6 +25,7 @@ from opsdesk.customers.models import (
     CustomerOrganization,
     CustomerPhone,
 )
+from opsdesk.tickets import timeline
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
@@ -210,7 +211,7 @@ def merge_customers(source: Customer, *, target: Customer, actor: User) -> Custo
     if source.pk == target.pk:
         raise ActionError("merge_self", _("A customer cannot be merged into itself."), field="target")
     first, second = sorted([source.pk, target.pk])
-    locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[first, second])}
+    locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
     source, target = locked[source.pk], locked[target.pk]
     if source.merged_into_id or target.merged_into_id:
         raise ActionError("customer_merged", _("This customer was already merged."), field="target")
@@ -218,8 +219,11 @@ def merge_customers(source: Customer, *, target: Customer, actor: User) -> Custo
         raise ActionError(
             "both_have_logins", _("Both customers have a portal login; remove one first."), field="target"
         )
-    moved_tickets = list(Ticket.objects.filter(requester=source).values_list("pk", flat=True))
+    moved = list(Ticket.objects.filter(requester=source).order_by("pk"))
+    moved_tickets = [t.pk for t in moved]
     Ticket.objects.filter(requester=source).update(requester=target)
+    for ticket in moved:  # each moved ticket's timeline says who its requester became
+        timeline.record(ticket, "requester.changed", actor=actor, data={"old": source.pk, "new": target.pk})
     Message.objects.filter(author_customer=source).update(author_customer=target)
     CustomerEmail.objects.filter(customer=source).update(customer=target, is_primary=False)
     CustomerPhone.objects.filter(customer=source).update(customer=target)

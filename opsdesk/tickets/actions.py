@@ -672,9 +672,8 @@ def merge_tickets(source: Ticket, *, target: Ticket, actor: User) -> Ticket:
     if source.pk == target.pk:
         raise ActionError("merge_self", _("A ticket cannot be merged into itself."), field="target")
     first, second = sorted([source.pk, target.pk])
-    locked = {
-        t.pk: t for t in Ticket.objects.select_for_update().select_related("status").filter(pk__in=[first, second])
-    }
+    rows = Ticket.objects.select_for_update().select_related("status").filter(pk__in=[first, second])
+    locked = {t.pk: t for t in rows.order_by("pk")}
     source, target = locked[source.pk], locked[target.pk]
     if source.merged_into_id:
         raise ActionError("ticket_merged", _("This ticket was already merged."), field="target")

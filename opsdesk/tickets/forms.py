@@ -43,8 +43,15 @@ def active_agents() -> forms.ModelChoiceField[User]:
     )
 
 
+class StatusChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: TicketStatus) -> str:
+        from opsdesk.core.templatetags.opsdesk import status_label
+
+        return status_label(obj)
+
+
 def status_choice(label: Any = None, *, required: bool = True) -> forms.ModelChoiceField[TicketStatus]:
-    return forms.ModelChoiceField(
+    return StatusChoiceField(
         label=label or _("Status"),
         queryset=TicketStatus.objects.filter(is_active=True).exclude(category=TicketStatus.Category.NEW),
         required=required,
@@ -72,9 +79,13 @@ class CustomerReplyForm(ActionForm):
 
 
 class StatusForm(ActionForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, current: TicketStatus | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"] = status_choice()
+        if current is not None and current.category == TicketStatus.Category.NEW:
+            # A new ticket shows "New" as its current value; choosing it again changes nothing.
+            field = self.fields["status"]
+            field.queryset = TicketStatus.objects.filter(pk=current.pk) | field.queryset  # type: ignore[attr-defined]
 
 
 class AssignForm(ActionForm):

@@ -40,6 +40,9 @@ def test_merge_moves_tickets_emails_and_login(world: Any) -> None:
     ticket.refresh_from_db()
     world.other_customer.refresh_from_db()
     assert ticket.requester_id == target.pk
+    assert list(ticket.events.filter(kind="requester.changed").values_list("data", flat=True)) == [
+        {"old": world.other_customer.pk, "new": target.pk}
+    ]
     assert world.other_customer.merged_into_id == target.pk
     assert sorted(target.emails.values_list("address", flat=True)) == ["carl@acme.example", "dora@else.example"]
     assert AuditEvent.objects.filter(verb="customer.merged", target_id=str(target.pk)).count() == 1

@@ -232,7 +232,7 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
         "can_note": can_add_note(user, ticket),
         "reply_form": forms.pop("reply_form", None) or ReplyForm(),
         "note_form": forms.pop("note_form", None) or NoteForm(),
-        "status_form": StatusForm(initial={"status": ticket.status_id}),
+        "status_form": StatusForm(initial={"status": ticket.status_id}, current=ticket.status),
         "assign_form": AssignForm(initial={"assignee": ticket.assignee_id}),
         "team_form": TeamForm(initial={"team": ticket.team_id}),
         "priority_form": PriorityForm(initial={"priority": ticket.priority}),
