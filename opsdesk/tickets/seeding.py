@@ -499,16 +499,29 @@ class TicketWriter:
         self._message(tid, agent=None, customer=cid, role="end_user", channel=channel, text=body, at=t)
         assignee = None
 
-        def cap(value: float) -> float:
-            return min(value, now - 30)
+        # Delays between the steps of its life; squeezed to fit when the ticket is younger than its life.
+        delays = [
+            rng.uniform(300, 72000),
+            rng.uniform(60, 14400),
+            rng.uniform(3600, 172800),
+            rng.uniform(600, 28800),
+            4 * 86400.0,
+        ]
+        used = {"new": 0, "open": 2, "on_hold": 2, "pending": 2, "solved": 4, "closed": 5}[final]
+        total = sum(delays[:used])
+        scale = min(1.0, (now - 60 - created) / total) if total else 1.0
+        steps = iter(d * scale for d in delays)
+
+        def later() -> float:
+            return t + next(steps)
 
         if final != "new":
-            t = cap(t + rng.uniform(300, 72000))
+            t = later()
             assignee = agent
             self._event(tid, "assignee.changed", agent, "agent", t, {"old": None, "new": agent})
             self._status(tid, "new", "open", agent, "agent", t)
             category = "open"
-            t = cap(t + rng.uniform(60, 14400))
+            t = later()
             reply = rng.choice(D.AGENT_REPLIES[lang]).format(name=name.split()[0])
             self._message(tid, agent=agent, customer=None, role="agent", channel=channel, text=reply, at=t)
             messages += 1
@@ -519,11 +532,11 @@ class TicketWriter:
                 self._status(tid, "open", "pending", agent, "agent", t)
                 category = "pending"
                 if final != "pending":
-                    t = cap(t + rng.uniform(3600, 172800))
+                    t = later()
                     followup = rng.choice(D.CUSTOMER_FOLLOWUPS[lang])
                     self._message(tid, agent=None, customer=cid, role="end_user", channel=channel, text=followup, at=t)
                     self._status(tid, "pending", "open", None, "end_user", t)
-                    t = cap(t + rng.uniform(600, 28800))
+                    t = later()
                     reply = rng.choice(D.AGENT_REPLIES[lang]).format(name=name.split()[0])
                     self._message(tid, agent=agent, customer=None, role="agent", channel=channel, text=reply, at=t)
                     self._status(tid, "open", "solved", agent, "agent", t)
@@ -531,7 +544,7 @@ class TicketWriter:
                     category = "solved"
                     solved_at = t
                     if final == "closed":
-                        t = cap(t + 4 * 86400)
+                        t = later()
                         self._status(tid, "solved", "closed", None, "system", t)
                         category = "closed"
                         closed_at = t

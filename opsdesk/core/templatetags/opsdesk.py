@@ -103,6 +103,8 @@ def event_text(event: Any, names: dict[str, dict[int, str]]) -> str:
         return _("Linked with #%(n)s") % {"n": data.get("other")}
     if kind == "ticket.split":
         return _("A message was split into #%(n)s") % {"n": data.get("new_ticket")}
+    if kind == "requester.changed":
+        return _("Requester changed (customers merged)")
     if kind == "attachment.added":
         return _("File attached: %(name)s") % {"name": data.get("filename", "")}
     return kind
