@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing
+import os
 import random
+import sqlite3
+import tempfile
 from bisect import bisect
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from opsdesk.accounts import actions as account_actions
@@ -39,6 +43,7 @@ HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 13, 11, 12, 13, 12, 10, 8, 6
 WEEKDAY_WEIGHTS = [1.3, 1.2, 1.1, 1.05, 1.0, 0.55, 0.45]
 DAYS = 548  # about 18 months
 CHUNK = 5000
+CustomerRow = tuple[int, str, str, int | None]  # id, name, language, organization id
 
 
 @dataclass
@@ -48,7 +53,6 @@ class SeedResult:
     events: int = 0
     customers: int = 0
     seconds: float = 0.0
-    ticket_ids: list[int] = field(default_factory=list)
 
 
 def _sql(table: str, columns: list[str]) -> str:
@@ -78,6 +82,7 @@ def _time_formatter() -> Callable[[float], Any]:
 
 
 BULK_TABLES = ("tickets_ticket", "tickets_message", "tickets_ticketevent", "tickets_ticket_tags")
+CUSTOMER_TABLES = ("customers_customer", "customers_customeremail", "customers_customerevent")
 
 
 class deferred_indexes:
@@ -86,16 +91,19 @@ class deferred_indexes:
     Building an index once, sorted, is several times faster than updating it row by row. The unique indexes
     (primary keys, UNIQUE constraints) stay, so the data is checked the same way throughout."""
 
+    def __init__(self, tables: tuple[str, ...] = BULK_TABLES) -> None:
+        self.tables = tables
+
     def __enter__(self) -> None:
         self.saved: list[tuple[str, str]] = []
         if connection.vendor != "sqlite":
             return
         with connection.cursor() as cursor:
-            marks = ", ".join(["%s"] * len(BULK_TABLES))
+            marks = ", ".join(["%s"] * len(self.tables))
             cursor.execute(
                 f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
                 f"AND sql NOT LIKE 'CREATE UNIQUE%%' AND tbl_name IN ({marks})",
-                list(BULK_TABLES),
+                list(self.tables),
             )
             self.saved = [(name, sql) for name, sql in cursor.fetchall()]
             for name, _sql_text in self.saved:
@@ -117,10 +125,12 @@ def _next_id(table: str) -> int:
         return int(cursor.fetchone()[0]) + 1
 
 
-def _executemany(sql: str, rows: list[tuple[Any, ...]]) -> None:
+def _executemany(sql: str, rows: list[tuple[Any, ...]], db: sqlite3.Connection | None = None) -> None:
     if not rows:
         return
-    if connection.vendor == "sqlite":
+    if db is not None:
+        db.executemany(sql, rows)
+    elif connection.vendor == "sqlite":
         connection.ensure_connection()
         connection.connection.executemany(sql, rows)
     else:
@@ -321,10 +331,12 @@ def seed_customers(
         "created_at",
         "updated_at",
     ]
-    with bulk_pragmas():
+    with bulk_pragmas(), transaction.atomic(), deferred_indexes(CUSTOMER_TABLES):
         _executemany(_sql("customers_customer", customer_cols), customers)
         _executemany(_sql("customers_customeremail", ["id", "customer_id", "address", "is_primary"]), emails)
         _executemany(_sql("customers_customerevent", ["id", "customer_id", "kind", "actor_id", "data", "at"]), events)
+    if connection.vendor == "sqlite":
+        connection.check_constraints(table_names=list(CUSTOMER_TABLES))
     return out
 
 
@@ -598,12 +610,103 @@ class TicketWriter:
 Batch = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
-def insert(batch: Batch) -> None:
+def insert(batch: Batch, db: sqlite3.Connection | None = None) -> None:
     tickets, messages, events, tags = batch
-    _executemany(_sql("tickets_ticket", TicketWriter.TICKET_COLS), tickets)
-    _executemany(_sql("tickets_message", TicketWriter.MESSAGE_COLS), messages)
-    _executemany(_sql("tickets_ticketevent", TicketWriter.EVENT_COLS), events)
-    _executemany(_sql("tickets_ticket_tags", ["id", "ticket_id", "tag_id"]), tags)
+    _executemany(_sql("tickets_ticket", TicketWriter.TICKET_COLS), tickets, db)
+    _executemany(_sql("tickets_message", TicketWriter.MESSAGE_COLS), messages, db)
+    _executemany(_sql("tickets_ticketevent", TicketWriter.EVENT_COLS), events, db)
+    _executemany(_sql("tickets_ticket_tags", ["id", "ticket_id", "tag_id"]), tags, db)
+
+
+# Upper bounds per ticket, so each shard gets its own id ranges: at most 4 messages and 12 events per ticket.
+MAX_MESSAGES, MAX_EVENTS = 4, 12
+PARALLEL_FROM = 20_000  # below this, forking costs more than it saves
+
+
+def _write_shard(
+    writer: TicketWriter,
+    path: str,
+    schema: list[str],
+    count: int,
+    seed: int,
+    customers: list[CustomerRow],
+    now_dt: datetime,
+) -> None:
+    """In a forked child: generate `count` tickets into a SQLite file of its own (no Django database access)."""
+    rng = random.Random(seed)
+    writer.rng = rng
+    sample = _day_sampler(rng, now_dt)
+    now = now_dt.timestamp()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    for statement in schema:
+        db.execute(statement)
+    db.execute("BEGIN")
+    for size in chunks(count, CHUNK):
+        for _ in range(size):
+            writer.add(customers[rng.randrange(len(customers))], sample(), now)
+        insert(writer.take(), db)
+    db.execute("COMMIT")
+    db.close()
+
+
+def _seed_in_parallel(
+    writer: TicketWriter,
+    count: int,
+    *,
+    customers: list[CustomerRow],
+    rng: random.Random,
+    now_dt: datetime,
+    workers: int,
+) -> None:
+    """Generate the tickets in `workers` forked processes, each into its own SQLite file with its own id ranges,
+    then copy the files into the main database with INSERT ... SELECT (no Python per row)."""
+    with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(BULK_TABLES))
+        cursor.execute(
+            f"SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN ({marks})",  # noqa: S608
+            list(BULK_TABLES),
+        )
+        schema = [row[0] for row in cursor.fetchall()]
+    sizes = [count // workers + (1 if i < count % workers else 0) for i in range(workers)]
+    base = (writer.ticket_id, writer.message_id, writer.event_id, writer.tag_link_id)
+    context = multiprocessing.get_context("fork")
+    with tempfile.TemporaryDirectory(prefix="opsdesk-seed-") as folder:
+        paths, processes, offset = [], [], 0
+        connections.close_all()  # the children never touch Django's connection
+        for i, size in enumerate(sizes):
+            writer.ticket_id = base[0] + offset
+            writer.message_id = base[1] + MAX_MESSAGES * offset
+            writer.event_id = base[2] + MAX_EVENTS * offset
+            writer.tag_link_id = base[3] + offset
+            path = f"{folder}/shard{i}.sqlite3"
+            seed = rng.randrange(2**32)
+            process = context.Process(target=_write_shard, args=(writer, path, schema, size, seed, customers, now_dt))
+            process.start()
+            paths.append(path)
+            processes.append(process)
+            offset += size
+        for process in processes:
+            process.join()
+        if any(process.exitcode != 0 for process in processes):
+            raise RuntimeError("A seeding process failed; nothing was written.")
+        with connection.cursor() as cursor:
+            for i, path in enumerate(paths):
+                cursor.execute(f"ATTACH DATABASE %s AS shard{i}", [path])
+        try:
+            with bulk_pragmas(), transaction.atomic(), deferred_indexes(), connection.cursor() as cursor:
+                for i in range(len(paths)):
+                    for table in BULK_TABLES:
+                        cursor.execute(f"INSERT INTO main.{table} SELECT * FROM shard{i}.{table} ORDER BY id")
+                        if table == "tickets_message":
+                            writer.count_messages += cursor.rowcount
+                        elif table == "tickets_ticketevent":
+                            writer.count_events += cursor.rowcount
+        finally:
+            with connection.cursor() as cursor:
+                for i in range(len(paths)):
+                    cursor.execute(f"DETACH DATABASE shard{i}")
 
 
 class bulk_pragmas:
@@ -663,15 +766,19 @@ def seed_tickets(
     with transaction.atomic():
         # The pinned customers (the demo portal login) get recent tickets in every state first.
         for customer in pinned:
-            result.ticket_ids.append(writer.add(customer, now - rng.uniform(86400, 86400 * 12), now))
+            writer.add(customer, now - rng.uniform(86400, 86400 * 12), now)
             remaining -= 1
         writer.flush()
-    with bulk_pragmas(), transaction.atomic(), deferred_indexes():
-        for size in chunks(max(remaining, 0), CHUNK):
-            for _ in range(size):
-                customer = customers[rng.randrange(len(customers))]
-                result.ticket_ids.append(writer.add(customer, sample(), now))
-            insert(writer.take())
+    workers = min(os.cpu_count() or 1, 4)
+    parallel = connection.vendor == "sqlite" and not connection.in_atomic_block and workers > 1
+    if parallel and remaining >= PARALLEL_FROM:
+        _seed_in_parallel(writer, remaining, customers=customers, rng=rng, now_dt=now_dt, workers=workers)
+    else:
+        with bulk_pragmas(), transaction.atomic(), deferred_indexes():
+            for size in chunks(max(remaining, 0), CHUNK):
+                for _ in range(size):
+                    writer.add(customers[rng.randrange(len(customers))], sample(), now)
+                insert(writer.take())
     if connection.vendor == "sqlite":
         # Foreign keys were not checked row by row during the load; check every one now (raises IntegrityError).
         connection.check_constraints(table_names=list(BULK_TABLES))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 
 from opsdesk.core.html import text_to_html
@@ -85,3 +86,40 @@ def test_seed_demo_command_counts_and_refuses_to_seed_twice(db: None, capsys: An
     call_command("seed_demo", tickets=10, add=True)
     assert Ticket.objects.count() == 50
     assert len(set(Ticket.objects.values_list("language", flat=True))) == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_parallel_load_writes_the_same_rows_as_the_serial_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above PARALLEL_FROM tickets, forked processes generate shards that are copied in with INSERT ... SELECT."""
+    monkeypatch.setattr(seeding, "PARALLEL_FROM", 10)
+    ref = seeding.seed_reference_data()
+    rng = random.Random(3)
+    customers = seeding.seed_customers(30, rng=rng, orgs=ref["orgs"])
+    result = seeding.seed_tickets(400, customers=customers, agents=ref["agents"], teams=ref["teams"], rng=rng)
+    assert Ticket.objects.count() == 400
+    assert (result.messages, result.events) == (Message.objects.count(), TicketEvent.objects.count())
+    assert Message.objects.count() == sum(Ticket.objects.values_list("message_count", flat=True))
+    assert not Message.objects.exclude(ticket__in=Ticket.objects.all()).exists()
+    closed = next(
+        t
+        for t in Ticket.objects.filter(status_category="closed").order_by("pk")
+        if not t.events.filter(kind="tags.changed").exists()
+    )
+    assert [k for k, _r, _keys, _types in shape(closed)] == [
+        "ticket.created",
+        "comment.added",
+        "assignee.changed",
+        "status.changed",
+        "comment.added",
+        "status.changed",
+        "comment.added",
+        "status.changed",
+        "comment.added",
+        "status.changed",
+        "status.changed",
+    ]
+    # a write after the load gets a fresh id, not one inside a shard's range
+    requester = Customer.objects.order_by("pk").first()
+    assert requester is not None
+    extra = actions.create_ticket(subject="After", body="x", requester=requester, actor=None)
+    assert extra.pk > max(Ticket.objects.exclude(pk=extra.pk).values_list("pk", flat=True))
