@@ -243,3 +243,19 @@ def test_pages_render_in_the_users_language(client: Client, world: Any) -> None:
     assert "Αποσύνδεση" in page  # "Sign out"
     ru = client.get(reverse("tickets:ticket_list") + "?lang=ru").content.decode()
     assert '<html lang="ru">' in ru
+
+
+def test_a_queue_failure_never_loses_or_duplicates_the_ticket(
+    client: Client, world: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from opsdesk.tickets import tasks
+
+    def broken(*args: Any) -> None:
+        raise ConnectionError("queue unavailable")
+
+    monkeypatch.setattr(tasks, "send_ticket_received", broken)
+    data = {"name": "Q", "email": "q@q.example", "subject": "Queue down", "body": "Hello"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("contact"), data)
+    assert response["Location"] == reverse("contact_thanks")
+    assert Ticket.objects.filter(subject="Queue down").count() == 1
