@@ -719,9 +719,13 @@ class bulk_pragmas:
         if self.active:
             self.fk_were_on = connection.disable_constraint_checking()  # as loaddata does; checked after
             with connection.cursor() as cursor:
+                # A rollback journal instead of the WAL for the load: pages appended to the file need no journal,
+                # where the WAL would write every new page twice. Only takes effect with no other connection open.
+                cursor.execute("PRAGMA journal_mode=DELETE")
                 cursor.execute("PRAGMA synchronous=OFF")
                 cursor.execute("PRAGMA ignore_check_constraints=ON")
-                cursor.execute("PRAGMA cache_size=-262144")
+                cursor.execute("PRAGMA cache_size=-524288")
+                cursor.execute("PRAGMA threads=4")  # helper threads for the sorts of CREATE INDEX
 
     def __exit__(self, *exc: object) -> None:
         if self.active:
@@ -731,6 +735,8 @@ class bulk_pragmas:
                 cursor.execute("PRAGMA ignore_check_constraints=OFF")
                 cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.execute("PRAGMA cache_size=-32000")
+                cursor.execute("PRAGMA threads=0")
+                cursor.execute("PRAGMA journal_mode=WAL")
 
 
 def chunks(total: int, size: int) -> Iterator[int]:
