@@ -4,11 +4,6 @@ Playwright in Debian's Chromium. Every request to a host other than 127.0.0.1 is
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,15 +11,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from opsdesk.tests.demo_server import demo_env, running_demo
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "opsdesk-demo"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -49,60 +39,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("opsdesk-e2e")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "OPSDESK_PLAIN_STATIC")}
-    env.update(
-        {
-            "OPSDESK_DATA_DIR": str(data),
-            "OPSDESK_FAST_HASHER": "1",
-            "DJANGO_SETTINGS_MODULE": "opsdesk.settings",
-            "OPSDESK_CONTACT_RATE_LIMIT": "100",
-        }
-    )
-
-    def run(*args: str) -> None:
-        subprocess.run(
-            [sys.executable, "-m", "opsdesk.cli", *args],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-
-    run("migrate", "-v0")
-    run("seed-demo", "--tickets", "200")
-    run("collectstatic")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env["OPSDESK_SITE_URL"] = base
-    processes = [
-        subprocess.Popen([sys.executable, "-m", "opsdesk.cli", "serve", "--port", str(port)], env=env, cwd=ROOT),
-        subprocess.Popen(
-            [sys.executable, "-m", "opsdesk.cli", "worker"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        ),
-    ]
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/health/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start")
+    env = demo_env(tmp_path_factory.mktemp("opsdesk-e2e"), OPSDESK_CONTACT_RATE_LIMIT="100")
+    with running_demo(env, tickets=200) as base:
         yield base
-    finally:
-        for process in processes:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 @pytest.fixture

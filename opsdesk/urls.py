@@ -16,6 +16,7 @@ urlpatterns = [
     path("customers/", include("opsdesk.customers.urls")),
     path("people/", include("opsdesk.people.urls")),
     path("audit/", include("opsdesk.audit.urls")),
+    path("settings/", include("opsdesk.tickets.urls.settings")),
 ]
 
 handler403 = "opsdesk.core.views.forbidden"

@@ -26,6 +26,7 @@ from opsdesk.customers.models import (
     CustomerPhone,
 )
 from opsdesk.tickets import timeline
+from opsdesk.tickets.actions import clean_custom_fields
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
@@ -96,7 +97,7 @@ def create_customer(
         language=language,
         time_zone=time_zone,
         notes=notes,
-        custom_fields=custom_fields or {},
+        custom_fields=clean_custom_fields(custom_fields or {}, target="customer"),
     )
     CustomerEmail.objects.bulk_create(
         [CustomerEmail(customer=customer, address=a, is_primary=i == 0) for i, a in enumerate(addresses)]
@@ -137,6 +138,7 @@ def update_customer(
     language: str,
     time_zone: str,
     notes: str = "",
+    custom_fields: dict[str, Any] | None = None,
     actor: User,
 ) -> Customer:
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -162,7 +164,11 @@ def update_customer(
     }
     customer.name, customer.organization, customer.language = name[:200], organization, language
     customer.time_zone, customer.notes = time_zone, notes
-    customer.save(update_fields=["name", "organization", "language", "time_zone", "notes", "updated_at"])
+    if custom_fields is not None:
+        customer.custom_fields = clean_custom_fields(custom_fields, target="customer")
+    customer.save(
+        update_fields=["name", "organization", "language", "time_zone", "notes", "custom_fields", "updated_at"]
+    )
     customer.emails.exclude(address__in=addresses).delete()
     existing = set(customer.emails.values_list("address", flat=True))
     CustomerEmail.objects.bulk_create(

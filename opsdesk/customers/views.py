@@ -17,7 +17,8 @@ from opsdesk.core.http import AuthedRequest
 from opsdesk.customers import actions
 from opsdesk.customers.forms import CustomerForm, CustomerMergeForm, CustomerNoteForm, ImportForm, OrganizationForm
 from opsdesk.customers.models import Customer, CustomerOrganization
-from opsdesk.tickets.models import Ticket
+from opsdesk.tickets.forms import CustomFieldsForm
+from opsdesk.tickets.models import CustomField, Ticket
 
 PAGE = 50
 EDITOR_ROLES = (Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT)
@@ -70,6 +71,7 @@ def customer_detail(request: AuthedRequest, customer_id: int) -> HttpResponse:
             "note_form": CustomerNoteForm(),
             "merge_form": CustomerMergeForm(),
             "can_edit": request.user.role in EDITOR_ROLES,
+            "field_labels": dict(CustomField.objects.filter(target="customer").values_list("key", "label")),
         },
     )
 
@@ -79,15 +81,16 @@ def customer_detail(request: AuthedRequest, customer_id: int) -> HttpResponse:
 def customer_create(request: AuthedRequest) -> HttpResponse:
     _require_editor(request)
     form = CustomerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        customer = form.apply(actions.create_customer, actor=request.user)
+    fields_form = CustomFieldsForm(request.POST or None, target=CustomField.Target.CUSTOMER)
+    if request.method == "POST" and form.is_valid() and fields_form.is_valid():
+        customer = form.apply(actions.create_customer, actor=request.user, custom_fields=fields_form.values())
         if customer:
             messages.success(request, _("Customer created."))
             return redirect("customers:customer_detail", customer.pk)
     return render(
         request,
         "customers/customer_form.html",
-        {"form": form, "title": _("New customer")},
+        {"form": form, "fields_form": fields_form, "title": _("New customer")},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -109,17 +112,23 @@ def customer_edit(request: AuthedRequest, customer_id: int) -> HttpResponse:
             "notes": customer.notes,
         },
     )
+    fields_form = CustomFieldsForm(
+        request.POST or None,
+        target=CustomField.Target.CUSTOMER,
+        initial={f"cf_{key}": value for key, value in customer.custom_fields.items()},
+    )
     if (
         request.method == "POST"
         and form.is_valid()
-        and form.apply(actions.update_customer, customer, actor=request.user)
+        and fields_form.is_valid()
+        and form.apply(actions.update_customer, customer, actor=request.user, custom_fields=fields_form.values())
     ):
         messages.success(request, _("Customer saved."))
         return redirect("customers:customer_detail", customer.pk)
     return render(
         request,
         "customers/customer_form.html",
-        {"form": form, "title": customer.name, "customer": customer},
+        {"form": form, "fields_form": fields_form, "title": customer.name, "customer": customer},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
-import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -17,56 +15,18 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from opsdesk.tests.demo_server import ROOT, demo_env, running_demo
 
 
 @pytest.fixture
-def demo_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "OPSDESK_PLAIN_STATIC")}
-    env.update(
-        {"OPSDESK_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "opsdesk.settings", "OPSDESK_FAST_HASHER": "1"}
-    )
-    return env
-
-
-def opsdesk(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "opsdesk.cli", *args], env=env, cwd=ROOT, check=True, capture_output=True, timeout=300
-    )
+def env(tmp_path: Path) -> dict[str, str]:
+    return demo_env(tmp_path)
 
 
 @pytest.fixture
-def running(demo_env: dict[str, str]) -> Iterator[str]:
-    opsdesk(demo_env, "migrate", "-v0")
-    opsdesk(demo_env, "seed-demo", "--tickets", "60")
-    opsdesk(demo_env, "collectstatic")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "opsdesk.cli", "serve", "--port", str(port)], env=demo_env, cwd=ROOT
-    )
-    worker = subprocess.Popen([sys.executable, "-m", "opsdesk.cli", "worker"], env=demo_env, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/health/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
+def running(env: dict[str, str]) -> Iterator[str]:
+    with running_demo(env, tickets=60) as base:
         yield base
-    finally:
-        for process in (server, worker):
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def sign_in(base: str, email: str) -> urllib.request.OpenerDirector:
@@ -82,7 +42,7 @@ def sign_in(base: str, email: str) -> urllib.request.OpenerDirector:
     return opener
 
 
-def test_demo_serves_pages_and_runs_jobs(running: str, demo_env: dict[str, str]) -> None:
+def test_demo_serves_pages_and_runs_jobs(running: str, env: dict[str, str]) -> None:
     base = running
     sign_in_page = urllib.request.urlopen(base + "/accounts/sign-in/")
     assert sign_in_page.status == 200
@@ -105,7 +65,7 @@ def test_demo_serves_pages_and_runs_jobs(running: str, demo_env: dict[str, str])
             "from opsdesk.tickets.models import Ticket; "
             "print(Ticket.objects.visible_to(User.objects.get(email='customer@opsdesk.example')).live().count())",
         ],
-        env=demo_env,
+        env=env,
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -116,7 +76,7 @@ def test_demo_serves_pages_and_runs_jobs(running: str, demo_env: dict[str, str])
 
     subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); from opsdesk.core.tasks import beat; beat('smoke')"],
-        env=demo_env,
+        env=env,
         cwd=ROOT,
         check=True,
     )

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from opsdesk.accounts import actions as account_actions
 from opsdesk.tickets import actions as ticket_actions
-from opsdesk.tickets.models import SavedView
+from opsdesk.tickets.models import CannedResponse, CustomField, SavedView, TicketStatus
 
 ROLES = ["anon", "customer", "light", "agent", "other", "lead", "manager", "admin"]
 STAFF = {"light", "agent", "other", "lead", "manager", "admin"}
@@ -89,6 +89,14 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "people:team_edit": ("GET", ADMIN),
     "people:team_member_set": ("POST", ADMIN),
     "audit:event_list": ("GET", MANAGERS),
+    "ticket_settings:settings_index": ("GET", ADMIN),
+    "ticket_settings:status_create": ("GET", ADMIN),
+    "ticket_settings:status_edit": ("GET", ADMIN),
+    "ticket_settings:custom_field_create": ("GET", ADMIN),
+    "ticket_settings:custom_field_edit": ("GET", ADMIN),
+    "ticket_settings:canned_response_create": ("GET", ADMIN),
+    "ticket_settings:canned_response_edit": ("GET", ADMIN),
+    "ticket_settings:canned_response_delete": ("POST", ADMIN),
 }
 
 
@@ -151,6 +159,9 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
         "user_id": world.agent.pk,
         "token_id": token.pk,
         "token": "not-a-token",
+        "status_id": TicketStatus.objects.get(name="Open").pk,
+        "field_id": CustomField.objects.get_or_create(key="order", defaults={"label": "Order"})[0].pk,
+        "response_id": CannedResponse.objects.create(title="Hi", body="Hello").pk,
     }
 
 

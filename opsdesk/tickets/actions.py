@@ -562,51 +562,38 @@ def assign_ticket(ticket: Ticket, *, assignee: User | None, actor: User | None) 
     return ticket
 
 
-@transaction.atomic
-def set_team(ticket: Ticket, *, team: Team | None, actor: User | None) -> Ticket:
+def _change_column(ticket: Ticket, column: str, value: Any, *, kind: str, actor: User | None) -> Ticket:
+    """Set one plain column of a (not closed) ticket and record `kind` with the old and new values."""
     ticket = _lock(ticket)
-    if ticket.team_id == (team.pk if team else None):
-        return ticket
+    old = getattr(ticket, column)
+    if old == value:
+        return ticket  # a double click changes nothing
     _check_not_closed(ticket)
     now = timezone.now()
-    old = ticket.team_id
-    ticket.team = team
-    timeline.record(ticket, "group.changed", actor=actor, at=now, data={"old": old, "new": team.pk if team else None})
+    setattr(ticket, column, value)
+    timeline.record(ticket, kind, actor=actor, at=now, data={"old": old, "new": value})
     ticket.updated_at = now
-    ticket.save(update_fields=["team", "updated_at"])
+    ticket.save(update_fields=[column.removesuffix("_id"), "updated_at"])
     return ticket
+
+
+@transaction.atomic
+def set_team(ticket: Ticket, *, team: Team | None, actor: User | None) -> Ticket:
+    return _change_column(ticket, "team_id", team.pk if team else None, kind="group.changed", actor=actor)
 
 
 @transaction.atomic
 def set_priority(ticket: Ticket, *, priority: str, actor: User | None) -> Ticket:
     if priority not in Ticket.Priority.values:
         raise ActionError("invalid_priority", _("Choose a valid priority."), field="priority", status=422)
-    ticket = _lock(ticket)
-    if ticket.priority == priority:
-        return ticket
-    _check_not_closed(ticket)
-    now = timezone.now()
-    timeline.record(ticket, "priority.changed", actor=actor, at=now, data={"old": ticket.priority, "new": priority})
-    ticket.priority = priority
-    ticket.updated_at = now
-    ticket.save(update_fields=["priority", "updated_at"])
-    return ticket
+    return _change_column(ticket, "priority", priority, kind="priority.changed", actor=actor)
 
 
 @transaction.atomic
 def set_type(ticket: Ticket, *, type: str, actor: User | None) -> Ticket:
     if type not in Ticket.Type.values:
         raise ActionError("invalid_type", _("Choose a valid type."), field="type", status=422)
-    ticket = _lock(ticket)
-    if ticket.type == type:
-        return ticket
-    _check_not_closed(ticket)
-    now = timezone.now()
-    timeline.record(ticket, "type.changed", actor=actor, at=now, data={"old": ticket.type, "new": type})
-    ticket.type = type
-    ticket.updated_at = now
-    ticket.save(update_fields=["type", "updated_at"])
-    return ticket
+    return _change_column(ticket, "type", type, kind="type.changed", actor=actor)
 
 
 @transaction.atomic

@@ -140,11 +140,13 @@ def custom_field_formfield(field: CustomField, *, portal: bool) -> forms.Field:
 
 
 class CustomFieldsForm(forms.Form):
-    """Typed inputs for the ticket custom fields; prefix `cf_` keeps them apart from other fields."""
+    """Typed inputs for the custom fields of tickets (or customers); prefix `cf_` keeps them apart from others."""
 
-    def __init__(self, *args: Any, portal: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, portal: bool = False, target: str = CustomField.Target.TICKET, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        defs = CustomField.objects.filter(target=CustomField.Target.TICKET)
+        defs = CustomField.objects.filter(target=target)
         if portal:
             defs = defs.filter(visible_in_portal=True)
         self.definitions = list(defs)
@@ -214,3 +216,48 @@ class ContactForm(forms.Form):
 class SavedViewForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     shared = forms.BooleanField(label=_("Share with everyone"), required=False)
+
+
+class StatusConfigForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=TicketStatus.Category.choices,
+        help_text=_("Reports and SLA clocks read only the category."),
+    )
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=1000, initial=0)
+    is_default = forms.BooleanField(label=_("Default for its category"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class CustomFieldConfigForm(forms.Form):
+    label = forms.CharField(label=_("Label"), max_length=100)
+    key = forms.CharField(
+        label=_("Key"),
+        max_length=50,
+        required=False,
+        help_text=_("Used in the API and imports; made from the label when empty."),
+    )
+    type = forms.ChoiceField(label=_("Type"), choices=CustomField.Type.choices)
+    target = forms.ChoiceField(label=_("Applies to"), choices=CustomField.Target.choices)
+    choices = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For a drop-down: one choice per line."),
+    )
+    visible_in_portal = forms.BooleanField(label=_("Shown in the portal"), required=False)
+    required_in_portal = forms.BooleanField(label=_("Required in the portal"), required=False)
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=1000, initial=0)
+
+    def clean_choices(self) -> list[str]:
+        return [c.strip() for c in self.cleaned_data["choices"].splitlines() if c.strip()]
+
+
+class CannedResponseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("Every team")
+    )

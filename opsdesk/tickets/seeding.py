@@ -30,8 +30,9 @@ from opsdesk.customers import actions as customer_actions
 from opsdesk.customers.models import CustomerOrganization
 from opsdesk.people import actions as people_actions
 from opsdesk.people.models import Team, TeamMembership
+from opsdesk.tickets import configuration
 from opsdesk.tickets import demo_data as D
-from opsdesk.tickets.models import CannedResponse, CustomField, TicketStatus
+from opsdesk.tickets.models import CustomField, TicketStatus
 
 LANGS = ["en", "fi", "sv", "ru", "el"]
 LANG_WEIGHTS = [30, 25, 20, 15, 10]
@@ -251,25 +252,26 @@ def seed_reference_data(*, password: str = D.DEMO_PASSWORD) -> dict[str, Any]:
         customer_actions.create_organization(name=name, domains=[domain], shared_tickets=i % 3 == 0, actor=admin)
         for i, (name, domain) in enumerate(D.ORGANIZATIONS)
     ]
-    CustomField.objects.get_or_create(
-        target="ticket",
+    configuration.save_custom_field(
+        None,
         key="order_number",
-        defaults={"label": "Order number", "type": CustomField.Type.TEXT, "visible_in_portal": True, "position": 1},
+        label="Order number",
+        type=CustomField.Type.TEXT,
+        visible_in_portal=True,
+        position=1,
+        actor=admin,
     )
-    CustomField.objects.get_or_create(
-        target="ticket",
+    configuration.save_custom_field(
+        None,
         key="product_area",
-        defaults={
-            "label": "Product area",
-            "type": CustomField.Type.SELECT,
-            "position": 2,
-            "choices": ["Web shop", "Mobile app", "Warehouse", "Payments"],
-        },
+        label="Product area",
+        type=CustomField.Type.SELECT,
+        choices=["Web shop", "Mobile app", "Warehouse", "Payments"],
+        position=2,
+        actor=admin,
     )
     for lang, (title, body) in D.CANNED.items():
-        CannedResponse.objects.get_or_create(
-            title=title, defaults={"body": body, "language": lang, "team": teams[lang]}
-        )
+        configuration.save_canned_response(None, title=title, body=body, language=lang, team=teams[lang], actor=admin)
     demo_customer = customer_actions.create_customer(
         name="Cecilia Customer",
         emails=["customer@opsdesk.example"],

@@ -131,3 +131,9 @@ def cleaned(value: str) -> SafeString:
     from opsdesk.core.html import clean_html
 
     return mark_safe(clean_html(value or ""))  # noqa: S308 - nh3 output
+
+
+@register.filter
+def lookup(mapping: dict[str, Any], key: str) -> Any:
+    """`{{ labels|lookup:key }}`: a dictionary value by key, or the key itself."""
+    return mapping.get(key, key) if isinstance(mapping, dict) else key

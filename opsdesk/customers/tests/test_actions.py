@@ -96,3 +96,30 @@ def test_customer_page_shows_the_whole_history(client: Client, world: Any) -> No
     page = client.get(reverse("customers:customer_detail", args=[world.customer.pk])).content.decode()
     assert "First problem" in page
     assert "carl@acme.example" in page
+
+
+def test_customer_custom_fields_are_typed_and_edited_on_the_form(client: Client, world: Any) -> None:
+    from opsdesk.tickets.models import CustomField
+
+    CustomField.objects.create(key="tier", label="Tier", type="select", target="customer", choices=["Gold", "Basic"])
+    with pytest.raises(ActionError) as error:
+        actions.create_customer(name="X", custom_fields={"tier": "Platinum"}, actor=world.agent)
+    assert (error.value.code, error.value.field) == ("invalid_field", "tier")
+    client.force_login(world.agent)
+    page = client.get(reverse("customers:customer_edit", args=[world.customer.pk])).content.decode()
+    assert 'name="cf_tier"' in page
+    response = client.post(
+        reverse("customers:customer_edit", args=[world.customer.pk]),
+        {
+            "name": "Carl Customer",
+            "emails": "carl@acme.example",
+            "phones": "",
+            "language": "en",
+            "time_zone": "Europe/Helsinki",
+            "notes": "",
+            "cf_tier": "Gold",
+        },
+    )
+    assert response.status_code == 302
+    world.customer.refresh_from_db()
+    assert world.customer.custom_fields == {"tier": "Gold"}

@@ -40,7 +40,15 @@ from opsdesk.tickets.forms import (
     TeamForm,
     TypeForm,
 )
-from opsdesk.tickets.models import Attachment, CannedResponse, Message, SavedView, Ticket, TicketStatus
+from opsdesk.tickets.models import (
+    Attachment,
+    CannedResponse,
+    CustomField,
+    Message,
+    SavedView,
+    Ticket,
+    TicketStatus,
+)
 
 
 def _filters(params: QueryDict) -> dict[str, Any]:
@@ -225,6 +233,7 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
     return {
         "ticket": ticket,
         "names": names,
+        "field_labels": dict(CustomField.objects.filter(target="ticket").values_list("key", "label")),
         "messages_list": message_list,
         "events": events,
         "can_edit": editable,
