@@ -33,7 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from opsdesk.tickets.demo_data import DEMO_PASSWORD
 
-        worker = subprocess.Popen([sys.executable, "-m", "opsdesk.cli", "worker", "--workers", "2"])
+        worker = subprocess.Popen([sys.executable, "-m", "opsdesk.cli", "worker", "--workers", "2", "--quiet"])
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(f"\nOpsDesk is running at {url}\n"))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
