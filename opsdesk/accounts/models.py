@@ -101,13 +101,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         return cached
 
     def writable_team_ids(self) -> list[int]:
-        from opsdesk.people.models import TeamMembership
+        """Ids of the teams whose tickets this user may change (memoised on the instance for one request)."""
+        cached: list[int] | None = getattr(self, "_writable_team_ids", None)
+        if cached is None:
+            from opsdesk.people.models import TeamMembership
 
-        return list(
-            TeamMembership.objects.filter(user=self, access=TeamMembership.Access.FULL).values_list(
-                "team_id", flat=True
-            )
-        )
+            full = TeamMembership.objects.filter(user=self, access=TeamMembership.Access.FULL)
+            cached = list(full.values_list("team_id", flat=True))
+            self._writable_team_ids = cached
+        return cached
 
     def teams(self) -> models.QuerySet[Team]:
         from opsdesk.people.models import Team
