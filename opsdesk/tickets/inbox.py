@@ -56,27 +56,49 @@ class Page:
     next_cursor: str | None
 
 
-def builtin_filter(view: str, user: User) -> Q:
+@dataclass
+class Scope:
+    """What a view shows: a filter, and the status categories it is limited to (None: any category).
+
+    The categories are kept apart from the filter because an index on (status_category, updated_at) can serve
+    "category = X ORDER BY updated_at" but not "category IN (...) ORDER BY updated_at": a page over several
+    categories is read as one keyset query per category, merged (see `page`)."""
+
+    q: Q
+    categories: tuple[str, ...] | None = None
+
+    def narrow(self, other: Scope) -> Scope:
+        if other.categories is None:
+            categories = self.categories
+        elif self.categories is None:
+            categories = other.categories
+        else:
+            categories = tuple(c for c in self.categories if c in other.categories)
+        return Scope(self.q & other.q, categories)
+
+
+ALL_CATEGORIES = ("new", "open", "pending", "on_hold", "solved", "closed")
+
+
+def builtin_scope(view: str, user: User) -> Scope:
     if view == "mine":
-        return Q(assignee=user, status_category__in=UNSOLVED)
+        return Scope(Q(assignee=user), UNSOLVED)
     if view == "unassigned":
-        return Q(assignee__isnull=True, status_category__in=UNSOLVED)
+        return Scope(Q(assignee__isnull=True), UNSOLVED)
     if view == "my_teams":
-        return Q(team__in=user.team_ids(), status_category__in=UNSOLVED)
+        return Scope(Q(team__in=user.team_ids()), UNSOLVED)
     if view == "open":
-        return Q(status_category__in=UNSOLVED)
-    return Q()
+        return Scope(Q(), UNSOLVED)
+    return Scope(Q())
 
 
-def filters_to_q(filters: dict[str, Any], user: User) -> Q:
-    """Turn the saved-view / query-string filters into one Q. Unknown or malformed values are ignored."""
+def filters_scope(filters: dict[str, Any], user: User) -> Scope:
+    """Turn the saved-view / query-string filters into a scope. Unknown or malformed values are ignored."""
     q = Q()
+    categories: tuple[str, ...] | None = None
     if status := filters.get("status"):
         values = status if isinstance(status, list) else [status]
-        if values == ["unsolved"]:
-            q &= Q(status_category__in=UNSOLVED)
-        else:
-            q &= Q(status_category__in=[v for v in values if v])
+        categories = UNSOLVED if values == ["unsolved"] else tuple(c for c in ALL_CATEGORIES if c in values)
     for key in ("priority", "channel", "language"):
         if value := filters.get(key):
             q &= Q(**{key: value})
@@ -96,7 +118,7 @@ def filters_to_q(filters: dict[str, Any], user: User) -> Q:
             q &= Q(pk=int(text.lstrip("#")))
         else:
             q &= Q(subject__icontains=text)
-    return q
+    return Scope(q, categories)
 
 
 def encode_cursor(ticket: Ticket, sort: str) -> str:
@@ -115,8 +137,18 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-def page(queryset: QuerySet[Ticket], *, sort: str, cursor: str | None, size: int = PAGE_SIZE) -> Page:
-    """One keyset page: rows strictly after the cursor in (field, id) order."""
+def page(
+    queryset: QuerySet[Ticket],
+    *,
+    sort: str,
+    cursor: str | None,
+    size: int = PAGE_SIZE,
+    categories: tuple[str, ...] | None = None,
+) -> Page:
+    """One keyset page: rows strictly after the cursor in (field, id) order, never OFFSET.
+
+    With several categories, each is read with its own indexed query and the sorted results are merged: a fixed
+    number of queries (one per category) that each stop after `size + 1` rows."""
     field, desc = SORTS.get(sort, SORTS["-updated"])
     sort = sort if sort in SORTS else "-updated"
     if cursor and (decoded := decode_cursor(cursor)) is not None:
@@ -124,23 +156,34 @@ def page(queryset: QuerySet[Ticket], *, sort: str, cursor: str | None, size: int
         op = "lt" if desc else "gt"
         queryset = queryset.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
     order = [f"-{field}", "-pk"] if desc else [field, "pk"]
-    rows = list(queryset.order_by(*order)[: size + 1])
+    if categories is None:
+        rows = list(queryset.order_by(*order)[: size + 1])
+    else:
+        rows = []
+        for category in categories:
+            rows += queryset.filter(status_category=category).order_by(*order)[: size + 1]
+        rows.sort(key=lambda t: (getattr(t, field), t.pk), reverse=desc)
+        rows = rows[: size + 1]
     next_cursor = encode_cursor(rows[size - 1], sort) if len(rows) > size else None
     return Page(tickets=rows[:size], next_cursor=next_cursor)
 
 
-def view_queryset(user: User, *, view: str, filters: dict[str, Any]) -> QuerySet[Ticket]:
-    qs = Ticket.objects.visible_to(user).live()
+def view_scope(user: User, *, view: str, filters: dict[str, Any]) -> Scope:
     if view.startswith("saved-") and view[6:].isdigit():
         saved = SavedView.objects.filter(Q(owner=user) | Q(owner__isnull=True), pk=int(view[6:])).first()
-        if saved is not None:
-            qs = qs.filter(filters_to_q(saved.filters, user))
+        scope = filters_scope(saved.filters, user) if saved is not None else Scope(Q())
     else:
-        qs = qs.filter(builtin_filter(view, user))
-    extra = filters_to_q(filters, user)
+        scope = builtin_scope(view, user)
+    return scope.narrow(filters_scope(filters, user))
+
+
+def view_queryset(user: User, *, view: str, filters: dict[str, Any]) -> tuple[QuerySet[Ticket], Scope]:
+    """The tickets of a view (visible to `user`), without the category limit, and the view's scope."""
+    scope = view_scope(user, view=view, filters=filters)
+    qs = Ticket.objects.visible_to(user).filter(scope.q)
     if filters.get("tag"):
         qs = qs.distinct()
-    return qs.filter(extra)
+    return qs, scope
 
 
 def cached_counts(user: User, views: list[str]) -> dict[str, int]:
@@ -152,6 +195,9 @@ def cached_counts(user: User, views: list[str]) -> dict[str, int]:
         for view in views:
             if view == "recent":
                 continue
-            counts[view] = view_queryset(user, view=view, filters={}).count()
+            qs, scope = view_queryset(user, view=view, filters={})
+            if scope.categories is not None:
+                qs = qs.filter(status_category__in=scope.categories)
+            counts[view] = qs.count()
         cache.set(key, counts, COUNT_TTL_SECONDS)
     return counts

@@ -161,7 +161,12 @@ class Ticket(models.Model):
     )
     custom_fields = models.JSONField(default=dict, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+        db_index=False,  # "merged_into IS NULL" must not tempt the planner away from the keyset indexes
     )
     followup_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followups")
     created_at = models.DateTimeField(_("created"))
@@ -178,6 +183,7 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status_category", "-updated_at", "-id"], name="ticket_mine"),
             models.Index(fields=["team", "status_category", "-updated_at", "-id"], name="ticket_team"),
             models.Index(fields=["status_category", "-updated_at", "-id"], name="ticket_category"),
+            models.Index(fields=["status_category", "-created_at", "-id"], name="ticket_category_created"),
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated"),
             models.Index(fields=["-created_at", "-id"], name="ticket_created"),
             models.Index(fields=["requester", "-updated_at", "-id"], name="ticket_requester"),
