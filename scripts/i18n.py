@@ -66,10 +66,30 @@ def makemessages() -> None:
     for lang in ALL:
         args += ["-l", lang]
     subprocess.run(args, cwd=ROOT / "opsdesk", env=env, check=True, capture_output=True)
+    fill_english()
+
+
+def fill_english() -> None:
+    """English is the source language: its catalogue says each message as its msgid does."""
+    import polib  # type: ignore[import-untyped]
+
+    path = po_path("en")
+    catalogue = polib.pofile(str(path), wrapwidth=79)
+    catalogue.metadata_is_fuzzy = False
+    catalogue.metadata["Language"] = "en"
+    catalogue.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
+    for entry in catalogue:
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+        else:
+            entry.msgstr = entry.msgid
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    catalogue.save(str(path))
 
 
 def msgids(path: Path) -> set[str]:
-    import polib  # type: ignore[import-untyped]
+    import polib
 
     return {e.msgid for e in polib.pofile(str(path)) if not e.obsolete}
 
