@@ -176,6 +176,7 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "opsdesk" / "locale"]
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["opsdesk.formats"]
 TIME_ZONE = "UTC"
 OPSDESK_DEFAULT_TIME_ZONE = env_str("OPSDESK_DEFAULT_TIME_ZONE", "Europe/Helsinki")
 

@@ -26,6 +26,8 @@ from opsdesk.core import ratelimit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest, client_ip
 
+SIGN_IN_FAILURES = 20  # per IP address and 10 minutes
+
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"
@@ -36,10 +38,13 @@ def _next_url(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
+    """Password sign-in. Only failed attempts count towards the per-IP limit, so an office behind one address
+    can sign in all morning while guessing is still stopped."""
     form = SignInForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not ratelimit.hit(f"sign-in:{client_ip(request)}", limit=20, window_seconds=600):
+        key = f"sign-in-failed:{client_ip(request)}"
+        if ratelimit.exceeded(key, limit=SIGN_IN_FAILURES, window_seconds=600):
             form.is_valid()
             form.add_error(None, _("Too many attempts. Wait a few minutes and try again."))
             status = 429
@@ -50,6 +55,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if user is not None:
                 login(request, user)
                 return redirect(_next_url(request))
+            ratelimit.hit(key, limit=SIGN_IN_FAILURES, window_seconds=600)
             form.add_error(None, _("The email or password is not right."))
             status = 400
         else:

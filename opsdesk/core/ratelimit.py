@@ -19,3 +19,9 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
         cache.set(cache_key, 1, timeout=window_seconds + 5)
         count = 1
     return count <= limit
+
+
+def exceeded(key: str, *, limit: int, window_seconds: int) -> bool:
+    """Whether `key` has used up its attempts in the current window, without counting one."""
+    bucket = int(time.time() // window_seconds)
+    return int(cache.get(f"rl:{key}:{bucket}", 0)) >= limit

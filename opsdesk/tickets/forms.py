@@ -223,7 +223,7 @@ class StatusConfigForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"),
         choices=TicketStatus.Category.choices,
-        help_text=_("Reports and SLA clocks read only the category."),
+        help_text=_("Rules and reports read only the category."),
     )
     position = forms.IntegerField(label=_("Position"), min_value=0, max_value=1000, initial=0)
     is_default = forms.BooleanField(label=_("Default for its category"), required=False)

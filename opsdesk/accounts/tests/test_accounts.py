@@ -25,12 +25,20 @@ def test_password_sign_in_is_audited_and_wrong_password_is_a_form_error(client: 
     ]
 
 
-def test_sign_in_is_rate_limited(client: Client, world: Any) -> None:
+def test_failed_sign_ins_are_rate_limited_and_successful_ones_are_not(client: Client, world: Any) -> None:
+    for _ in range(25):
+        assert (
+            client.post(reverse("accounts:sign_in"), {"email": "agent@example.com", "password": PASSWORD})["Location"]
+            == "/"
+        )
+        client.logout()
     codes = [
         client.post(reverse("accounts:sign_in"), {"email": "x@example.com", "password": "y"}).status_code
         for _ in range(21)
     ]
-    assert codes[-1] == 429
+    assert codes == [400] * 20 + [429]
+    locked = client.post(reverse("accounts:sign_in"), {"email": "agent@example.com", "password": PASSWORD})
+    assert locked.status_code == 429
 
 
 def test_emailed_link_signs_in_once(client: Client, world: Any, django_capture_on_commit_callbacks: Any) -> None:

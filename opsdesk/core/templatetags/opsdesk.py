@@ -32,6 +32,20 @@ CATEGORY_LABELS = {
 }
 
 
+CUSTOMER_EVENTS = {
+    "customer.created": gettext_lazy("Customer created"),
+    "customer.updated": gettext_lazy("Details changed"),
+    "customer.imported": gettext_lazy("Imported from a CSV file"),
+    "customer.merged": gettext_lazy("Customers merged"),
+    "note.added": gettext_lazy("Note added"),
+}
+
+
+@register.filter
+def customer_event(kind: str) -> str:
+    return str(CUSTOMER_EVENTS.get(kind, kind))
+
+
 @register.filter
 def status_label(status: Any) -> str:
     name = getattr(status, "name", str(status))
@@ -53,19 +67,23 @@ def priority_text(ticket: Any) -> SafeString:
     return format_html('<span class="prio-{}">{}</span>', ticket.priority, ticket.get_priority_display())
 
 
-def _name(names: dict[str, dict[int, str]], kind: str, pk: Any) -> str:
+def _choice(choices: dict[Any, Any], value: Any) -> str:
+    return str(choices.get(value, value))
+
+
+def _name(names: dict[str, dict[Any, Any]], kind: str, pk: Any) -> str:
     if pk is None:
         return _("nobody") if kind == "user" else _("none")
     return names.get(kind, {}).get(int(pk), f"#{pk}")
 
 
 @register.simple_tag
-def event_text(event: Any, names: dict[str, dict[int, str]]) -> str:
+def event_text(event: Any, names: dict[str, dict[Any, Any]]) -> str:
     """One translated sentence for a timeline row."""
     data = event.data or {}
     kind = event.kind
     if kind == "ticket.created":
-        return _("Ticket created via %(channel)s") % {"channel": data.get("channel", "")}
+        return _("Ticket created via %(channel)s") % {"channel": _choice(names.get("channel", {}), data.get("channel"))}
     if kind == "comment.added":
         if data.get("visibility") == "internal":
             return _("Internal note added")
@@ -88,11 +106,24 @@ def event_text(event: Any, names: dict[str, dict[int, str]]) -> str:
             "new": _name(names, "team", data.get("new")),
         }
     if kind == "priority.changed":
-        return _("Priority: %(old)s → %(new)s") % {"old": data.get("old"), "new": data.get("new")}
+        return _("Priority: %(old)s → %(new)s") % {
+            "old": _choice(names.get("priority", {}), data.get("old")),
+            "new": _choice(names.get("priority", {}), data.get("new")),
+        }
     if kind == "type.changed":
-        return _("Type: %(old)s → %(new)s") % {"old": data.get("old"), "new": data.get("new")}
+        return _("Type: %(old)s → %(new)s") % {
+            "old": _choice(names.get("type", {}), data.get("old")),
+            "new": _choice(names.get("type", {}), data.get("new")),
+        }
     if kind == "tags.changed":
-        return _("Tags: %(tags)s") % {"tags": ", ".join(data.get("new", [])) or "–"}
+        added = sorted(set(data.get("new", [])) - set(data.get("old", [])))
+        removed = sorted(set(data.get("old", [])) - set(data.get("new", [])))
+        parts = []
+        if added:
+            parts.append(_("tags added: %(tags)s") % {"tags": ", ".join(added)})
+        if removed:
+            parts.append(_("tags removed: %(tags)s") % {"tags": ", ".join(removed)})
+        return "; ".join(parts) or _("Tags changed")
     if kind == "fields.changed":
         return _("Fields changed")
     if kind == "followers.changed":

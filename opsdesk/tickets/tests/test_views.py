@@ -259,3 +259,14 @@ def test_a_queue_failure_never_loses_or_duplicates_the_ticket(
         response = client.post(reverse("contact"), data)
     assert response["Location"] == reverse("contact_thanks")
     assert Ticket.objects.filter(subject="Queue down").count() == 1
+
+
+def test_history_speaks_in_words_not_codes(client: Client, world: Any) -> None:
+    ticket = world.ticket(tags=["vip"])
+    actions.set_priority(ticket, priority="urgent", actor=world.agent)
+    actions.set_tags(ticket, tags=["refund"], actor=world.agent)
+    client.force_login(world.agent)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Ticket created via Email" in page
+    assert "Priority: Normal → Urgent" in page
+    assert "tags added: refund; tags removed: vip" in page

@@ -59,7 +59,8 @@ def _filters(params: QueryDict) -> dict[str, Any]:
 @require_GET
 def ticket_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    default_view = "open" if user.sees_all_tickets else "mine"
+    # Light agents are never assigned tickets: they start in their teams' queue.
+    default_view = "open" if user.sees_all_tickets else "my_teams" if user.role == Role.LIGHT_AGENT else "mine"
     view = request.GET.get("view", default_view)
     if view not in inbox.BUILTIN_VIEWS and not view.startswith("saved-"):
         view = default_view
@@ -234,6 +235,9 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
         "user": dict(User.objects.filter(pk__in=[i for i in user_ids if i]).values_list("pk", "name")),
         "team": dict(Team.objects.filter(pk__in=[i for i in team_ids if i]).values_list("pk", "name")),
         "status": {s.pk: status_label(s) for s in statuses},
+        "priority": dict(Ticket.Priority.choices),
+        "type": dict(Ticket.Type.choices),
+        "channel": dict(Ticket.Channel.choices),
     }
     return {
         "ticket": ticket,
@@ -244,8 +248,8 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
         "can_edit": editable,
         "can_reply": editable and user.can_reply_publicly and not ticket.is_closed,
         "can_note": can_add_note(user, ticket),
-        "reply_form": forms.pop("reply_form", None) or ReplyForm(),
-        "note_form": forms.pop("note_form", None) or NoteForm(),
+        "reply_form": forms.pop("reply_form", None) or ReplyForm(auto_id="reply_%s"),
+        "note_form": forms.pop("note_form", None) or NoteForm(auto_id="note_%s"),
         "status_form": StatusForm(initial={"status": ticket.status_id}, current=ticket.status),
         "assign_form": AssignForm(initial={"assignee": ticket.assignee_id}),
         "team_form": TeamForm(initial={"team": ticket.team_id}),
@@ -308,7 +312,7 @@ def ticket_reply(request: AuthedRequest, ticket_id: int) -> HttpResponse:
     ticket = get_ticket_for_user(request.user, ticket_id, write=True)
     if not request.user.can_reply_publicly:
         raise PermissionDenied
-    form = ReplyForm(request.POST, request.FILES)
+    form = ReplyForm(request.POST, request.FILES, auto_id="reply_%s")
     if form.is_valid() and form.apply(actions.reply_to_ticket, ticket, actor=request.user):
         return _done(request, ticket, _("Reply sent."))
     return _detail_with_error(request, ticket, reply_form=form)
@@ -320,7 +324,7 @@ def ticket_note(request: AuthedRequest, ticket_id: int) -> HttpResponse:
     ticket = get_ticket_for_user(request.user, ticket_id)
     if not can_add_note(request.user, ticket):
         raise PermissionDenied
-    form = NoteForm(request.POST, request.FILES)
+    form = NoteForm(request.POST, request.FILES, auto_id="note_%s")
     if form.is_valid() and form.apply(actions.add_note, ticket, actor=request.user):
         return _done(request, ticket, _("Note added."))
     return _detail_with_error(request, ticket, note_form=form)

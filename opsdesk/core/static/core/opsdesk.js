@@ -36,6 +36,8 @@
     }
   });
   document.addEventListener("click", function (e) {
+    var confirmed = e.target.closest("[data-confirm]");
+    if (confirmed && !window.confirm(confirmed.getAttribute("data-confirm"))) { e.preventDefault(); return; }
     var tab = e.target.closest("[data-composer-tab]");
     if (tab) {
       var name = tab.getAttribute("data-composer-tab");
