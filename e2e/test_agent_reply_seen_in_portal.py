@@ -59,3 +59,15 @@ def test_public_contact_form(server: str, page: Any, outside_requests: list[str]
     page.click("button:has-text('Send')")
     expect(page.locator("h1")).to_have_text("Thank you")
     assert outside_requests == []
+
+
+def test_inbox_shows_more_with_a_keyset_cursor(server: str, page: Any, outside_requests: list[str]) -> None:
+    sign_in(page, server, "admin@opsdesk.example")
+    page.goto(server + "/tickets/?view=recent")
+    rows = page.locator("[data-ticket-row]")
+    expect(rows).to_have_count(50)
+    page.click("text=Show more")
+    expect(rows).to_have_count(100)
+    numbers = [int(n) for n in rows.locator("td:nth-child(2)").all_inner_texts()]
+    assert len(set(numbers)) == 100
+    assert outside_requests == []
