@@ -17,6 +17,12 @@
     var tab = document.querySelector('[data-composer-tab="' + name + '"]');
     if (tab) { tab.click(); var area = document.querySelector("#composer-" + name + " textarea"); if (area) area.focus(); }
   }
+  // Filters stay folded on a phone and open on a wide screen.
+  function openWide() {
+    document.querySelectorAll("[data-open-wide]").forEach(function (d) { if (window.innerWidth > 900) d.open = true; });
+  }
+  openWide();
+  document.addEventListener("htmx:afterSwap", openWide);
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) {
       if ((e.ctrlKey || e.metaKey) && e.key === "Enter" && typing(e) && e.target.form) { e.preventDefault(); e.target.form.requestSubmit(); }
