@@ -55,6 +55,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "tickets:ticket_conversation": ("GET", SEES_TICKET),
     "tickets:ticket_reply": ("POST", EDITS_TICKET),
     "tickets:ticket_note": ("POST", SEES_TICKET),
+    "tickets:ticket_update": ("POST", EDITS_TICKET),
     "tickets:ticket_set_status": ("POST", EDITS_TICKET),
     "tickets:ticket_assign": ("POST", EDITS_TICKET),
     "tickets:ticket_set_team": ("POST", EDITS_TICKET),

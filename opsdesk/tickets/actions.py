@@ -853,3 +853,31 @@ def save_view(*, name: str, filters: dict[str, Any], sort: str, shared: bool, ac
 def delete_view(view: SavedView, *, actor: User) -> None:
     audit.record(actor=actor, verb="saved_view.deleted", target=view, data={"name": view.name, "filters": view.filters})
     view.delete()
+
+
+@transaction.atomic
+def update_properties(
+    ticket: Ticket,
+    *,
+    status: TicketStatus,
+    assignee: User | None,
+    team: Team | None,
+    priority: str,
+    type: str,
+    tags: Iterable[str],
+    custom_fields: dict[str, Any] | None = None,
+    actor: User,
+) -> Ticket:
+    """The ticket sidebar's one "Update": every changed property in one transaction, each through its own
+    action (so each change leaves its own timeline event); the status last, so a ticket is solved with its final
+    values. Unchanged properties write nothing."""
+    set_team(ticket, team=team, actor=actor)
+    assign_ticket(ticket, assignee=assignee, actor=actor)
+    set_priority(ticket, priority=priority, actor=actor)
+    set_type(ticket, type=type, actor=actor)
+    set_tags(ticket, tags=tags, actor=actor)
+    if custom_fields:
+        set_custom_fields(ticket, values=custom_fields, actor=actor)
+    if status.category != Category.NEW or ticket.status_category != Category.NEW:
+        change_status(ticket, status=status, actor=actor)
+    return Ticket.objects.get(pk=ticket.pk)

@@ -261,3 +261,26 @@ class CannedResponseForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("Every team")
     )
+
+
+class PropertiesForm(ActionForm):
+    """The ticket sidebar: every property at once, saved with one "Update"."""
+
+    priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices)
+    type = forms.ChoiceField(label=_("Type"), choices=Ticket.Type.choices)
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separate tags with commas."))
+
+    def __init__(self, *args: Any, current: TicketStatus | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        status_form = StatusForm(current=current)
+        self.fields = {
+            "status": status_form.fields["status"],
+            "assignee": active_agents(),
+            "team": forms.ModelChoiceField(
+                label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("No team")
+            ),
+            **self.fields,
+        }
+
+    def clean_tags(self) -> list[str]:
+        return [t for t in self.cleaned_data["tags"].split(",") if t.strip()]

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from opsdesk.tickets import actions
-from opsdesk.tickets.models import Message, SavedView, Ticket, TicketStatus
+from opsdesk.tickets.models import CustomField, Message, SavedView, Ticket, TicketStatus
 
 
 def make_tickets(world: Any, rows: int, **kwargs: Any) -> list[Ticket]:
@@ -270,3 +270,43 @@ def test_history_speaks_in_words_not_codes(client: Client, world: Any) -> None:
     assert "Ticket created via Email" in page
     assert "Priority: Normal → Urgent" in page
     assert "tags added: refund; tags removed: vip" in page
+
+
+def test_one_update_saves_every_changed_property_with_its_own_event(client: Client, world: Any) -> None:
+    ticket = world.ticket()
+    CustomField.objects.create(key="order", label="Order", type="number")
+    pending = TicketStatus.objects.get(name="Pending")
+    client.force_login(world.agent)
+    response = client.post(
+        reverse("tickets:ticket_update", args=[ticket.pk]),
+        {
+            "status": pending.pk,
+            "assignee": world.agent.pk,
+            "team": world.support.pk,
+            "priority": "high",
+            "type": "incident",
+            "tags": "vip, refund",
+            "cf_order": "42",
+        },
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.status_category, ticket.assignee_id, ticket.priority, ticket.type, ticket.custom_fields) == (
+        "pending",
+        world.agent.pk,
+        "high",
+        "incident",
+        {"order": 42},
+    )
+    kinds = list(ticket.events.order_by("id").values_list("kind", flat=True))
+    assert kinds == [
+        "ticket.created",
+        "comment.added",
+        "assignee.changed",
+        "status.changed",
+        "priority.changed",
+        "type.changed",
+        "tags.changed",
+        "fields.changed",
+        "status.changed",
+    ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:ticket_id>/conversation/", views.ticket_conversation, name="ticket_conversation"),
     path("<int:ticket_id>/reply/", views.ticket_reply, name="ticket_reply"),
     path("<int:ticket_id>/note/", views.ticket_note, name="ticket_note"),
+    path("<int:ticket_id>/properties/", views.ticket_update, name="ticket_update"),
     path("<int:ticket_id>/status/", views.ticket_set_status, name="ticket_set_status"),
     path("<int:ticket_id>/assignee/", views.ticket_assign, name="ticket_assign"),
     path("<int:ticket_id>/team/", views.ticket_set_team, name="ticket_set_team"),

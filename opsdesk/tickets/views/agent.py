@@ -33,6 +33,7 @@ from opsdesk.tickets.forms import (
     NewTicketForm,
     NoteForm,
     PriorityForm,
+    PropertiesForm,
     ReplyForm,
     SavedViewForm,
     StatusForm,
@@ -250,12 +251,18 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
         "can_note": can_add_note(user, ticket),
         "reply_form": forms.pop("reply_form", None) or ReplyForm(auto_id="reply_%s"),
         "note_form": forms.pop("note_form", None) or NoteForm(auto_id="note_%s"),
-        "status_form": StatusForm(initial={"status": ticket.status_id}, current=ticket.status),
-        "assign_form": AssignForm(initial={"assignee": ticket.assignee_id}),
-        "team_form": TeamForm(initial={"team": ticket.team_id}),
-        "priority_form": PriorityForm(initial={"priority": ticket.priority}),
-        "type_form": TypeForm(initial={"type": ticket.type}),
-        "tags_form": TagsForm(initial={"tags": ", ".join(t.name for t in ticket.tags.all())}),
+        "properties_form": PropertiesForm(
+            current=ticket.status,
+            auto_id="prop_%s",
+            initial={
+                "status": ticket.status_id,
+                "assignee": ticket.assignee_id,
+                "team": ticket.team_id,
+                "priority": ticket.priority,
+                "type": ticket.type,
+                "tags": ", ".join(t.name for t in ticket.tags.all()),
+            },
+        ),
         "fields_form": fields_form,
         "merge_form": forms.pop("merge_form", None) or MergeForm(),
         "link_form": forms.pop("link_form", None) or LinkForm(),
@@ -337,6 +344,22 @@ def _apply_field(request: AuthedRequest, ticket_id: int, form_class: type[Action
         return _done(request, ticket, _("Ticket updated."))
     errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
     return _detail_with_error(request, ticket, action_error=errors)
+
+
+@staff_required
+@require_POST
+def ticket_update(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket_id, write=True)
+    form = PropertiesForm(request.POST, current=ticket.status, auto_id="prop_%s")
+    fields_form = CustomFieldsForm(request.POST)
+    if (
+        form.is_valid()
+        and fields_form.is_valid()
+        and form.apply(actions.update_properties, ticket, actor=request.user, custom_fields=fields_form.values())
+    ):
+        return _done(request, ticket, _("Ticket updated."))
+    errors = "; ".join(str(e) for errs in [*form.errors.values(), *fields_form.errors.values()] for e in errs)
+    return _detail_with_error(request, ticket, action_error=errors, fields_form=fields_form)
 
 
 @staff_required
