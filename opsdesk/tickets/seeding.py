@@ -728,6 +728,7 @@ class bulk_pragmas:
                 cursor.execute("PRAGMA ignore_check_constraints=ON")
                 cursor.execute("PRAGMA cache_size=-524288")
                 cursor.execute("PRAGMA threads=4")  # helper threads for the sorts of CREATE INDEX
+                cursor.execute("PRAGMA temp_store=MEMORY")  # and their sort runs in memory, not temporary files
 
     def __exit__(self, *exc: object) -> None:
         if self.active:
@@ -738,6 +739,7 @@ class bulk_pragmas:
                 cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.execute("PRAGMA cache_size=-32000")
                 cursor.execute("PRAGMA threads=0")
+                cursor.execute("PRAGMA temp_store=DEFAULT")
                 cursor.execute("PRAGMA journal_mode=WAL")
 
 
