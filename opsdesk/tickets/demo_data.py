@@ -329,3 +329,29 @@ CANNED = {
     "el": ("Χαιρετισμός", "Γεια σας,\n\nΕυχαριστούμε που επικοινωνήσατε μαζί μας. "),
 }
 TAGS = ["vip", "refund", "shipping", "invoice", "login", "damaged", "discount", "subscription"]
+
+# Russian and Greek surnames agree with the person: Иванов / Иванова, Παπαδόπουλος / Παπαδοπούλου.
+FEMALE_FIRST_NAMES = {
+    "Анна",
+    "Мария",
+    "Елена",
+    "Ольга",
+    "Наталья",
+    "Татьяна",
+    "Μαρία",
+    "Ελένη",
+    "Κατερίνα",
+    "Σοφία",
+    "Άννα",
+    "Δέσποινα",
+}
+FEMALE_SURNAMES = {"Παπαδόπουλος": "Παπαδοπούλου", "Παπαδάκης": "Παπαδάκη"}
+
+
+def full_name(lang: str, first: str, last: str) -> str:
+    if first in FEMALE_FIRST_NAMES:
+        if lang == "ru" and last.endswith(("ов", "ев")):
+            last += "а"
+        elif lang == "el":
+            last = FEMALE_SURNAMES.get(last, last)
+    return f"{first} {last}"

@@ -224,13 +224,14 @@ def seed_reference_data(*, password: str = D.DEMO_PASSWORD) -> dict[str, Any]:
         for i in range(4):
             first = D.FIRST_NAMES[lang][(i * 3 + 1) % len(D.FIRST_NAMES[lang])]
             last = D.LAST_NAMES[lang][(i * 7 + 2) % len(D.LAST_NAMES[lang])]
+            name = D.full_name(lang, first, last)
             email = f"agent.{lang}@opsdesk.example" if i == 0 else f"agent{i}.{lang}@opsdesk.example"
             role = Role.AGENT
             if i == 1 and lang == "fi":
                 email, role = "lead.fi@opsdesk.example", Role.TEAM_LEAD
             user = account_actions.create_user(
                 email=email,
-                name=f"{first} {last}",
+                name=name,
                 role=role,
                 password=password,
                 language=lang,
@@ -298,14 +299,14 @@ def seed_customers(
     for i in range(count):
         cid = first_id + i
         lang = LANG_POOL[rng.randrange(100)]
-        first, last = rng.choice(D.FIRST_NAMES[lang]), rng.choice(D.LAST_NAMES[lang])
+        name = D.full_name(lang, rng.choice(D.FIRST_NAMES[lang]), rng.choice(D.LAST_NAMES[lang]))
         org = orgs[i % len(orgs)] if rng.random() < 0.2 else None
         stamp = fmt(now - DAYS * 86400 - rng.random() * 86400 * 30)
         address = f"customer{cid}@{org.domains[0] if org else D.EMAIL_DOMAINS[lang]}"
         customers.append(
             (
                 cid,
-                f"{first} {last}",
+                name,
                 org.pk if org else None,
                 None,
                 lang,
@@ -319,7 +320,7 @@ def seed_customers(
         )
         emails.append((first_email + i, cid, address, True))
         events.append((first_event + i, cid, "customer.created", None, f'{{"emails": ["{address}"]}}', stamp))
-        out.append((cid, f"{first} {last}", lang, org.pk if org else None))
+        out.append((cid, name, lang, org.pk if org else None))
     customer_cols = [
         "id",
         "name",
