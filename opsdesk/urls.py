@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from opsdesk.api import api
 from opsdesk.core import views as core_views
 from opsdesk.tickets.views import portal as portal_views
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("people/", include("opsdesk.people.urls")),
     path("audit/", include("opsdesk.audit.urls")),
     path("settings/", include("opsdesk.tickets.urls.settings")),
+    path("api/v1/", api.urls),
 ]
 
 handler403 = "opsdesk.core.views.forbidden"

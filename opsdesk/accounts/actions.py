@@ -196,3 +196,11 @@ def create_portal_login(customer_id: int, *, password: str | None, actor: User |
     customer.user = user
     customer.save(update_fields=["user", "updated_at"])
     return user
+
+
+def record_token_use(token: ApiToken) -> None:
+    """Stamp the token's last use, at most once a minute, so a busy integration does not write on every call."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 
@@ -21,3 +23,20 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class IdempotentRequest(models.Model):
+    """The response to an API create sent with an Idempotency-Key, kept so a retry returns it again."""
+
+    user_id = models.BigIntegerField()
+    key = models.CharField(max_length=100)
+    scope = models.CharField(max_length=100)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["user_id", "key"], name="idempotency_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

@@ -90,6 +90,9 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "people:team_edit": ("GET", ADMIN),
     "people:team_member_set": ("POST", ADMIN),
     "audit:event_list": ("GET", MANAGERS),
+    "api:openapi-json": ("GET", EVERYONE),
+    "api:openapi-view": ("GET", EVERYONE),
+    "api:api-root": ("GET", set()),  # the API's base path answers 404; its operations are in API_MATRIX below
     "ticket_settings:settings_index": ("GET", ADMIN),
     "ticket_settings:status_create": ("GET", ADMIN),
     "ticket_settings:status_edit": ("GET", ADMIN),
@@ -117,8 +120,11 @@ def all_route_names() -> list[str]:
     return names
 
 
+API_OPERATIONS = ("api:ticket_",)  # routes that are API operations: covered operation by operation below
+
+
 def test_the_matrix_covers_every_route() -> None:
-    routes = set(all_route_names())
+    routes = {name for name in all_route_names() if not name.startswith(API_OPERATIONS)}
     assert routes - set(MATRIX) == set(), "routes without access rules"
     assert set(MATRIX) - routes == set(), "rules for routes that no longer exist"
 
@@ -228,3 +234,67 @@ def test_customers_never_see_internal_notes_or_their_files(world: Any, client: C
     page = client.get(reverse("portal:ticket_detail", args=[ticket.pk])).content.decode()
     assert "secret margin" not in page
     assert client.get(reverse("portal:attachment_download", args=[note.attachments.get().pk])).status_code == 403
+
+
+# API operations ("METHOD path" from the OpenAPI document) -> roles allowed; tried with a write-scope token.
+API_MATRIX: dict[str, set[str]] = {
+    "GET /api/v1/tickets/": STAFF,
+    "POST /api/v1/tickets/": EDITORS,
+    "GET /api/v1/tickets/{ticket_id}": SEES_TICKET,
+    "POST /api/v1/tickets/{ticket_id}/reply": EDITS_TICKET,
+    "POST /api/v1/tickets/{ticket_id}/note": SEES_TICKET,
+    "POST /api/v1/tickets/{ticket_id}/status": EDITS_TICKET,
+    "GET /api/v1/tickets/{ticket_id}/messages": SEES_TICKET,
+    "GET /api/v1/tickets/{ticket_id}/events": SEES_TICKET,
+}
+
+
+def api_operations() -> set[str]:
+    from opsdesk.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    return {f"{method.upper()} {path}" for path, methods in paths.items() for method in methods}
+
+
+def test_the_api_matrix_covers_every_operation(db: None) -> None:
+    assert api_operations() == set(API_MATRIX)
+
+
+@pytest.mark.parametrize("operation", sorted(API_MATRIX))
+def test_api_operation_access_by_role(operation: str, world: Any) -> None:
+    method, path = operation.split(" ", 1)
+    users = {
+        "customer": world.customer_user,
+        "light": world.light_agent,
+        "agent": world.agent,
+        "other": world.other_agent,
+        "lead": world.lead,
+        "manager": world.manager,
+        "admin": world.admin,
+    }
+    pending = TicketStatus.objects.get(name="Pending")
+    bodies = {
+        "/api/v1/tickets/": {"subject": "Via API", "body": "Hello", "requester_email": "api@example.com"},
+        "/api/v1/tickets/{ticket_id}/reply": {"body": "Reply"},
+        "/api/v1/tickets/{ticket_id}/note": {"body": "Note"},
+        "/api/v1/tickets/{ticket_id}/status": {"status_id": pending.pk},
+    }
+    outcomes = {}
+    for role in ROLES:
+        ticket = world.ticket()
+        url = path.replace("{ticket_id}", str(ticket.pk))
+        headers = {}
+        if role != "anon":
+            _token, raw = account_actions.issue_api_token(users[role], name="t", scope="write", actor=users[role])
+            headers["Authorization"] = f"Bearer {raw}"
+        client = Client()
+        if method == "POST":
+            response = client.post(url, bodies[path], content_type="application/json", headers=headers)
+        else:
+            response = client.get(url, headers=headers)
+        assert response.status_code != 500
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        outcomes[role] = response.status_code not in (401, 403, 404)
+        if not outcomes[role]:
+            assert set(response.json()) == {"code", "message", "field"}
+    assert {r for r, ok in outcomes.items() if ok} == API_MATRIX[operation]

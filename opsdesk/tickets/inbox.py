@@ -41,6 +41,7 @@ SORTS: dict[str, tuple[str, bool]] = {
     "-updated": ("updated_at", True),
     "-created": ("created_at", True),
     "created": ("created_at", False),
+    "updated": ("updated_at", False),  # oldest change first: how sync clients follow `updated_since`
 }
 SORT_LABELS: dict[str, Promise] = {
     "-updated": _("Last updated"),

@@ -1,0 +1,79 @@
+"""REST API v1: mounts every app's router, authenticates, and maps every error to one JSON shape.
+
+Errors: `{"code", "message", "field"}` with 400/401/403/404/409/422/429 as fits; never a 500 for bad input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from opsdesk.accounts.api_auth import RateLimited, ReadOnlyToken, StaffSessionAuth, TokenAuth
+from opsdesk.core.errors import ActionError
+from opsdesk.tickets.api import router as tickets_router
+
+api = NinjaAPI(
+    title="OpsDesk API",
+    version="1",
+    urls_namespace="api",
+    auth=[TokenAuth(), StaffSessionAuth()],
+    description="Tickets, their messages and timeline. Authenticate with `Authorization: Bearer <token>` "
+    "(create one on your preferences page).",
+)
+api.add_router("/tickets/", tickets_router)
+
+
+def error(request: HttpRequest, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "field": field}, status=status)
+
+
+@api.exception_handler(ActionError)
+def on_action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
+    return error(request, exc.status, exc.code, exc.message, exc.field)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    first: dict[str, Any] = exc.errors[0] if exc.errors else {}
+    location = [str(part) for part in first.get("loc", []) if part not in ("body", "query", "path", "payload")]
+    return error(
+        request, 422, "invalid", str(first.get("msg", _("The request is not valid."))), ".".join(location) or None
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error(request, 401, "unauthorized", _("Send a valid API token: Authorization: Bearer <token>."))
+
+
+@api.exception_handler(ReadOnlyToken)
+def on_read_only_token(request: HttpRequest, exc: ReadOnlyToken) -> HttpResponse:
+    return error(request, 403, "read_only_token", _("This token can only read. Use a token with write scope."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error(request, 403, "forbidden", _("You do not have access to this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = error(request, 429, "rate_limited", _("Too many requests. Wait and try again."))
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error(request, exc.status_code, "error", str(exc))

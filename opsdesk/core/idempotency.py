@@ -1,0 +1,30 @@
+"""Idempotency-Key support for API creates: a retried request gets the first response, never a second object."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from opsdesk.core.models import IdempotentRequest
+
+
+def run_once(user_id: int, key: str, scope: str, create: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
+    """Run `create` (which returns status and JSON body) once per (user, key); later calls return what it did.
+
+    The key and the response are stored in the same transaction as the object the call creates, so either both
+    exist or neither does. A key reused for a different operation is an error."""
+    key = key.strip()[:100]
+    found = IdempotentRequest.objects.filter(user_id=user_id, key=key).first()
+    if found is not None:
+        return (found.status, found.body) if found.scope == scope else (409, None)
+    try:
+        with transaction.atomic():
+            status, body = create()
+            IdempotentRequest.objects.create(user_id=user_id, key=key, scope=scope, status=status, body=body)
+    except IntegrityError:
+        # The same key raced in from a parallel request; its transaction won, ours rolled back.
+        found = IdempotentRequest.objects.get(user_id=user_id, key=key)
+        return (found.status, found.body) if found.scope == scope else (409, None)
+    return status, body

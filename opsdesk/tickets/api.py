@@ -1,0 +1,186 @@
+"""Tickets in the REST API: thin handlers over the same access checks and actions the pages use."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router, Status
+
+from opsdesk.accounts.models import User
+from opsdesk.core.errors import ActionError
+from opsdesk.core.idempotency import run_once
+from opsdesk.customers import actions as customer_actions
+from opsdesk.people.models import Team
+from opsdesk.tickets import actions, inbox
+from opsdesk.tickets.access import get_ticket_for_user
+from opsdesk.tickets.models import Message, Ticket, TicketEvent, TicketStatus
+from opsdesk.tickets.querysets import UNSOLVED
+from opsdesk.tickets.schemas import (
+    CommentIn,
+    EventOut,
+    MessageOut,
+    ReplyIn,
+    StatusIn,
+    TicketCreateIn,
+    TicketOut,
+    TicketPage,
+)
+
+router = Router(tags=["tickets"])
+CATEGORIES = ("new", "open", "pending", "on_hold", "solved", "closed")
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined]
+
+
+@router.get("", response=TicketPage, summary="List tickets (keyset pages)")
+def ticket_list(
+    request: HttpRequest,
+    status: str | None = Query(None, description="Status categories, comma-separated, or `unsolved`."),
+    team_id: int | None = None,
+    assignee_id: int | None = None,
+    unassigned: bool = False,
+    requester_id: int | None = None,
+    tag: str | None = None,
+    channel: str | None = None,
+    language: str | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    updated_since: datetime | None = Query(None, description="Only tickets changed at or after this time."),
+    updated_before: datetime | None = None,
+    order: Literal["-updated", "updated", "-created", "created"] = "-updated",
+    cursor: str | None = None,
+    limit: int = Query(50, ge=1, le=100),
+) -> dict[str, Any]:
+    if cursor and inbox.decode_cursor(cursor) is None:
+        raise ActionError("invalid_cursor", _("This cursor is not valid."), field="cursor", status=422)
+    qs = Ticket.objects.visible_to(_user(request))
+    categories: tuple[str, ...] | None = None
+    if status:
+        wanted = [s.strip() for s in status.split(",") if s.strip()]
+        if wanted == ["unsolved"]:
+            categories = UNSOLVED
+        elif set(wanted) - set(CATEGORIES):
+            raise ActionError("invalid_status", _("Unknown status category."), field="status", status=422)
+        else:
+            categories = tuple(c for c in CATEGORIES if c in wanted)
+    filters: dict[str, Any] = {
+        "team_id": team_id,
+        "assignee_id": assignee_id,
+        "requester_id": requester_id,
+        "channel": channel,
+        "language": language,
+        "created_at__gte": created_after,
+        "created_at__lt": created_before,
+        "updated_at__gte": updated_since,
+        "updated_at__lt": updated_before,
+    }
+    qs = qs.filter(**{key: value for key, value in filters.items() if value is not None})
+    if unassigned:
+        qs = qs.filter(assignee__isnull=True)
+    if tag:
+        qs = qs.filter(tags__name=tag.lower())
+    page = inbox.page(qs, sort=order, cursor=cursor, size=limit, categories=categories)
+    prefetch_related_objects(page.tickets, "tags")
+    return {"items": page.tickets, "next_cursor": page.next_cursor}
+
+
+@router.get("/{ticket_id}", response=TicketOut, summary="One ticket")
+def ticket_detail(request: HttpRequest, ticket_id: int) -> Ticket:
+    return get_ticket_for_user(_user(request), ticket_id)
+
+
+def _optional(model: Any, pk: int | None, field: str) -> Any:
+    if pk is None:
+        return None
+    found = model.objects.filter(pk=pk).first()
+    if found is None:
+        raise ActionError("unknown_" + field, _("No such %(field)s.") % {"field": field}, field=field, status=422)
+    return found
+
+
+@router.post("", response={201: TicketOut}, summary="Create a ticket (send an Idempotency-Key to retry safely)")
+def ticket_create(
+    request: HttpRequest, payload: TicketCreateIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+) -> HttpResponse:
+    user = _user(request)
+    if not user.can_reply_publicly:  # as on the "New ticket" page: light agents do not open tickets
+        raise PermissionDenied
+
+    def create() -> tuple[int, Any]:
+        requester = customer_actions.get_or_create_customer_by_email(
+            email=payload.requester_email, name=payload.requester_name, language=payload.language or "en", actor=user
+        )
+        ticket = actions.create_ticket(
+            subject=payload.subject,
+            body=payload.body,
+            requester=requester,
+            actor=user,
+            channel=Ticket.Channel.API,
+            via="api",
+            public=payload.public,
+            team=_optional(Team, payload.team_id, "team_id"),
+            assignee=_optional(User, payload.assignee_id, "assignee_id"),
+            priority=payload.priority,
+            type=payload.type,
+            language=payload.language,
+            tags=payload.tags,
+            custom_fields=payload.custom_fields,
+        )
+        return 201, json.loads(TicketOut.from_orm(ticket).model_dump_json())
+
+    if not idempotency_key:
+        status, body = create()
+    else:
+        status, body = run_once(user.pk, idempotency_key, "POST /tickets/", create)
+        if status == 409:
+            raise ActionError(
+                "idempotency_key_reused",
+                _("This Idempotency-Key was used for another request."),
+                field="Idempotency-Key",
+            )
+    return HttpResponse(json.dumps(body), status=status, content_type="application/json; charset=utf-8")
+
+
+@router.post("/{ticket_id}/reply", response={201: MessageOut}, summary="Public reply to the requester")
+def ticket_reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Status[Message]:
+    ticket = get_ticket_for_user(_user(request), ticket_id, write=True)
+    status = _optional(TicketStatus, payload.status_id, "status_id")
+    message = actions.reply_to_ticket(
+        ticket, body=payload.body, is_html=payload.is_html, actor=_user(request), via="api", status=status
+    )
+    return Status(201, message)
+
+
+@router.post("/{ticket_id}/note", response={201: MessageOut}, summary="Internal note")
+def ticket_note(request: HttpRequest, ticket_id: int, payload: CommentIn) -> Status[Message]:
+    ticket = get_ticket_for_user(_user(request), ticket_id)
+    return Status(
+        201, actions.add_note(ticket, body=payload.body, is_html=payload.is_html, actor=_user(request), via="api")
+    )
+
+
+@router.post("/{ticket_id}/status", response=TicketOut, summary="Change the status")
+def ticket_set_status(request: HttpRequest, ticket_id: int, payload: StatusIn) -> Ticket:
+    ticket = get_ticket_for_user(_user(request), ticket_id, write=True)
+    status = _optional(TicketStatus, payload.status_id, "status_id")
+    return actions.change_status(ticket, status=status, actor=_user(request))
+
+
+@router.get("/{ticket_id}/messages", response=list[MessageOut], summary="The conversation, oldest first")
+def ticket_messages(request: HttpRequest, ticket_id: int) -> list[Message]:
+    ticket = get_ticket_for_user(_user(request), ticket_id)
+    return list(ticket.messages.order_by("created_at", "id"))
+
+
+@router.get("/{ticket_id}/events", response=list[EventOut], summary="The timeline, oldest first")
+def ticket_events(request: HttpRequest, ticket_id: int) -> list[TicketEvent]:
+    ticket = get_ticket_for_user(_user(request), ticket_id)
+    return list(ticket.events.order_by("at", "id"))

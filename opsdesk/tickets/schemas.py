@@ -1,0 +1,94 @@
+"""API schemas for tickets, messages and timeline events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class TicketOut(Schema):
+    id: int
+    subject: str
+    status_id: int
+    status_category: str
+    priority: str
+    type: str
+    channel: str
+    language: str
+    requester_id: int
+    organization_id: int | None
+    team_id: int | None
+    assignee_id: int | None
+    tags: list[str]
+    custom_fields: dict[str, Any]
+    message_count: int
+    merged_into_id: int | None
+    followup_of_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    solved_at: datetime | None
+    closed_at: datetime | None
+
+    @staticmethod
+    def resolve_tags(obj: Any) -> list[str]:
+        return sorted(tag.name for tag in obj.tags.all())
+
+
+class TicketPage(Schema):
+    items: list[TicketOut]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page; null on the last page.")
+
+
+class TicketCreateIn(Schema):
+    subject: str = Field(..., max_length=250)
+    body: str = Field(..., max_length=200_000)
+    requester_email: str = Field(..., max_length=254)
+    requester_name: str = Field("", max_length=200)
+    public: bool = Field(True, description="False: the description is an internal note (logged on their behalf).")
+    priority: str = "normal"
+    type: str = "question"
+    language: str | None = None
+    team_id: int | None = None
+    assignee_id: int | None = None
+    tags: list[str] = []
+    custom_fields: dict[str, Any] = {}
+
+
+class CommentIn(Schema):
+    body: str = Field(..., max_length=200_000)
+    is_html: bool = False
+
+
+class ReplyIn(CommentIn):
+    status_id: int | None = Field(None, description="Set this status with the reply (e.g. pending, solved).")
+
+
+class StatusIn(Schema):
+    status_id: int
+
+
+class MessageOut(Schema):
+    id: int
+    ticket_id: int
+    author_role: str
+    visibility: str
+    is_automated: bool
+    channel: str
+    via: str
+    body_html: str
+    body_text: str
+    author_user_id: int | None
+    author_customer_id: int | None
+    created_at: datetime
+
+
+class EventOut(Schema):
+    id: int
+    ticket_id: int
+    kind: str
+    actor_id: int | None
+    actor_role: str
+    at: datetime
+    data: dict[str, Any]

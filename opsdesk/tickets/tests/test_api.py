@@ -1,0 +1,138 @@
+"""The REST API for tickets, through the client with real tokens: results, errors, paging, idempotency, budgets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from opsdesk.accounts import actions as account_actions
+from opsdesk.tickets import actions
+from opsdesk.tickets.models import Message, Ticket, TicketStatus
+
+
+def token(user: Any, scope: str = "write") -> dict[str, str]:
+    _token, raw = account_actions.issue_api_token(user, name="test", scope=scope, actor=user)
+    return {"Authorization": f"Bearer {raw}"}
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_list_query_count_does_not_grow_with_rows(
+    client: Client, world: Any, django_assert_num_queries: Any, rows: int
+) -> None:
+    for i in range(rows):
+        world.ticket(subject=f"T{i}", tags=["a"])
+    headers = token(world.admin)
+    client.get("/api/v1/tickets/", headers=headers)  # stamps the token's last use (once a minute)
+    # token, the keyset query (no category filter: one query), tags
+    with django_assert_num_queries(3):
+        response = client.get("/api/v1/tickets/", headers=headers)
+    assert len(response.json()["items"]) == rows
+    with django_assert_num_queries(6):  # token, four unsolved categories, tags
+        response = client.get("/api/v1/tickets/?status=unsolved", headers=headers)
+    assert len(response.json()["items"]) == rows
+
+
+def test_cursor_pages_follow_changes_in_order_without_gaps(client: Client, world: Any) -> None:
+    made = [world.ticket(subject=f"T{i}") for i in range(7)]
+    headers = token(world.admin)
+    seen: list[int] = []
+    url = "/api/v1/tickets/?order=updated&limit=3"
+    while True:
+        body = client.get(url, headers=headers).json()
+        seen += [item["id"] for item in body["items"]]
+        if not body["next_cursor"]:
+            break
+        url = f"/api/v1/tickets/?order=updated&limit=3&cursor={body['next_cursor']}"
+    assert seen == [t.pk for t in made]
+    actions.set_priority(made[2], priority="high", actor=world.agent)
+    since = Ticket.objects.get(pk=made[2].pk).updated_at
+    changed = client.get("/api/v1/tickets/", {"updated_since": since.isoformat()}, headers=headers).json()
+    assert [item["id"] for item in changed["items"]] == [made[2].pk]
+    assert changed["items"][0]["priority"] == "high"
+
+
+def test_create_is_idempotent_with_a_key(client: Client, world: Any) -> None:
+    headers = {**token(world.agent), "Idempotency-Key": "abc-123"}
+    payload = {"subject": "Printer", "body": "Jammed", "requester_email": "Pat@Example.com", "tags": ["HW"]}
+    first = client.post("/api/v1/tickets/", payload, content_type="application/json", headers=headers)
+    again = client.post("/api/v1/tickets/", payload, content_type="application/json", headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json() == again.json()
+    assert Ticket.objects.filter(subject="Printer").count() == 1
+    created = first.json()
+    assert (created["channel"], created["tags"], created["status_category"]) == ("api", ["hw"], "new")
+    assert Message.objects.get(ticket_id=created["id"]).via == "api"
+
+
+def test_reply_and_timeline(client: Client, world: Any) -> None:
+    ticket = world.ticket()
+    headers = token(world.agent)
+    pending = TicketStatus.objects.get(name="Pending")
+    reply = client.post(
+        f"/api/v1/tickets/{ticket.pk}/reply",
+        {"body": "Which model?", "status_id": pending.pk},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert reply.status_code == 201
+    assert (reply.json()["visibility"], reply.json()["via"]) == ("public", "api")
+    events = client.get(f"/api/v1/tickets/{ticket.pk}/events", headers=headers).json()
+    assert [e["kind"] for e in events] == ["ticket.created", "comment.added", "comment.added", "status.changed"]
+    assert events[-1]["data"]["to_category"] == "pending"
+
+
+def test_errors_share_one_shape_and_the_right_status(client: Client, world: Any, settings: Any) -> None:
+    ticket = world.ticket()
+    assert client.get("/api/v1/tickets/").json() == {
+        "code": "unauthorized",
+        "message": "Send a valid API token: Authorization: Bearer <token>.",
+        "field": None,
+    }
+    assert client.get("/api/v1/tickets/", headers={"Authorization": "Bearer nope"}).status_code == 401
+    write = token(world.agent)
+    missing = client.post(
+        "/api/v1/tickets/",
+        {"body": "x", "requester_email": "a@b.example"},
+        content_type="application/json",
+        headers=write,
+    )
+    assert (missing.status_code, missing.json()["code"], missing.json()["field"]) == (422, "invalid", "subject")
+    bad_email = client.post(
+        "/api/v1/tickets/",
+        {"subject": "s", "body": "x", "requester_email": "nope"},
+        content_type="application/json",
+        headers=write,
+    )
+    assert (bad_email.status_code, bad_email.json()["code"]) == (422, "invalid_email")
+    read = token(world.agent, scope="read")
+    refused = client.post(
+        f"/api/v1/tickets/{ticket.pk}/note", {"body": "x"}, content_type="application/json", headers=read
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "read_only_token")
+    hidden = world.ticket(team=world.billing)
+    assert client.get(f"/api/v1/tickets/{hidden.pk}", headers=write).json()["code"] == "not_found"
+    closed = TicketStatus.objects.get(name="Closed")
+    actions.change_status(ticket, status=closed, actor=world.agent)
+    conflict = client.post(
+        f"/api/v1/tickets/{ticket.pk}/status",
+        {"status_id": closed.pk - 1},
+        content_type="application/json",
+        headers=write,
+    )
+    assert (conflict.status_code, conflict.json()["code"]) == (409, "ticket_closed")
+    assert client.get("/api/v1/tickets/?cursor=xyz", headers=write).json()["field"] == "cursor"
+    settings.OPSDESK_API_RATE_LIMIT = 2
+    limited = token(world.manager)
+    codes = [client.get("/api/v1/tickets/", headers=limited).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert client.get("/api/v1/tickets/", headers=limited)["Retry-After"] == "60"
+
+
+def test_openapi_document_and_docs_are_served_offline(client: Client, db: None) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    assert spec["info"]["title"] == "OpsDesk API"
+    docs = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in docs
+    assert "cdn" not in docs.lower()
