@@ -45,3 +45,10 @@ def test_agent_pages_fit_a_phone_screen(browser: Any, server: str) -> None:
     page.screenshot(path=str(SHOTS / "ticket-fi-phone.png"), full_page=True)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1
+
+
+def test_api_docs_load_with_nothing_from_outside(server: str, page: Any, outside_requests: list[str]) -> None:
+    page.goto(server + "/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("OpsDesk API")
+    expect(page.locator(".opblock").first).to_be_visible()
+    assert outside_requests == []
