@@ -22,6 +22,7 @@ from opsdesk.tickets.access import get_ticket_for_user
 from opsdesk.tickets.models import Message, Ticket, TicketEvent, TicketStatus
 from opsdesk.tickets.querysets import UNSOLVED
 from opsdesk.tickets.schemas import (
+    ERRORS,
     CommentIn,
     EventOut,
     MessageOut,
@@ -40,7 +41,7 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
 
 
-@router.get("", response=TicketPage, summary="List tickets (keyset pages)")
+@router.get("", response={200: TicketPage, **ERRORS}, summary="List tickets (keyset pages)")
 def ticket_list(
     request: HttpRequest,
     status: str | None = Query(None, description="Status categories, comma-separated, or `unsolved`."),
@@ -92,7 +93,7 @@ def ticket_list(
     return {"items": page.tickets, "next_cursor": page.next_cursor}
 
 
-@router.get("/{ticket_id}", response=TicketOut, summary="One ticket")
+@router.get("/{ticket_id}", response={200: TicketOut, **ERRORS}, summary="One ticket")
 def ticket_detail(request: HttpRequest, ticket_id: int) -> Ticket:
     return get_ticket_for_user(_user(request), ticket_id)
 
@@ -106,7 +107,9 @@ def _optional(model: Any, pk: int | None, field: str) -> Any:
     return found
 
 
-@router.post("", response={201: TicketOut}, summary="Create a ticket (send an Idempotency-Key to retry safely)")
+@router.post(
+    "", response={201: TicketOut, **ERRORS}, summary="Create a ticket (send an Idempotency-Key to retry safely)"
+)
 def ticket_create(
     request: HttpRequest, payload: TicketCreateIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
 ) -> HttpResponse:
@@ -149,7 +152,7 @@ def ticket_create(
     return HttpResponse(json.dumps(body), status=status, content_type="application/json; charset=utf-8")
 
 
-@router.post("/{ticket_id}/reply", response={201: MessageOut}, summary="Public reply to the requester")
+@router.post("/{ticket_id}/reply", response={201: MessageOut, **ERRORS}, summary="Public reply to the requester")
 def ticket_reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Status[Message]:
     ticket = get_ticket_for_user(_user(request), ticket_id, write=True)
     status = _optional(TicketStatus, payload.status_id, "status_id")
@@ -159,7 +162,7 @@ def ticket_reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Stat
     return Status(201, message)
 
 
-@router.post("/{ticket_id}/note", response={201: MessageOut}, summary="Internal note")
+@router.post("/{ticket_id}/note", response={201: MessageOut, **ERRORS}, summary="Internal note")
 def ticket_note(request: HttpRequest, ticket_id: int, payload: CommentIn) -> Status[Message]:
     ticket = get_ticket_for_user(_user(request), ticket_id)
     return Status(
@@ -167,20 +170,22 @@ def ticket_note(request: HttpRequest, ticket_id: int, payload: CommentIn) -> Sta
     )
 
 
-@router.post("/{ticket_id}/status", response=TicketOut, summary="Change the status")
+@router.post("/{ticket_id}/status", response={200: TicketOut, **ERRORS}, summary="Change the status")
 def ticket_set_status(request: HttpRequest, ticket_id: int, payload: StatusIn) -> Ticket:
     ticket = get_ticket_for_user(_user(request), ticket_id, write=True)
     status = _optional(TicketStatus, payload.status_id, "status_id")
     return actions.change_status(ticket, status=status, actor=_user(request))
 
 
-@router.get("/{ticket_id}/messages", response=list[MessageOut], summary="The conversation, oldest first")
+@router.get(
+    "/{ticket_id}/messages", response={200: list[MessageOut], **ERRORS}, summary="The conversation, oldest first"
+)
 def ticket_messages(request: HttpRequest, ticket_id: int) -> list[Message]:
     ticket = get_ticket_for_user(_user(request), ticket_id)
     return list(ticket.messages.order_by("created_at", "id"))
 
 
-@router.get("/{ticket_id}/events", response=list[EventOut], summary="The timeline, oldest first")
+@router.get("/{ticket_id}/events", response={200: list[EventOut], **ERRORS}, summary="The timeline, oldest first")
 def ticket_events(request: HttpRequest, ticket_id: int) -> list[TicketEvent]:
     ticket = get_ticket_for_user(_user(request), ticket_id)
     return list(ticket.events.order_by("at", "id"))

@@ -136,3 +136,12 @@ def test_openapi_document_and_docs_are_served_offline(client: Client, db: None) 
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower()
+
+
+def test_malformed_json_is_a_400_in_the_error_shape(client: Client, world: Any) -> None:
+    ticket = world.ticket()
+    response = client.post(
+        f"/api/v1/tickets/{ticket.pk}/note", "{not json", content_type="application/json", headers=token(world.agent)
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"code", "message", "field"}
