@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from opsdesk.accounts.api_auth import RateLimited, ReadOnlyToken, StaffSessionAuth, TokenAuth
 from opsdesk.core.errors import ActionError
+from opsdesk.customers.api import router as customers_router
 from opsdesk.tickets.api import router as tickets_router
 
 api = NinjaAPI(
@@ -27,6 +28,7 @@ api = NinjaAPI(
     "(create one on your preferences page).",
 )
 api.add_router("/tickets/", tickets_router)
+api.add_router("/", customers_router)
 
 
 def error(request: HttpRequest, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:

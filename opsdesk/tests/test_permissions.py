@@ -120,7 +120,11 @@ def all_route_names() -> list[str]:
     return names
 
 
-API_OPERATIONS = ("api:ticket_",)  # routes that are API operations: covered operation by operation below
+API_OPERATIONS = (
+    "api:ticket_",
+    "api:customer_",
+    "api:organization_",
+)  # routes that are API operations: covered operation by operation below
 
 
 def test_the_matrix_covers_every_route() -> None:
@@ -246,6 +250,11 @@ API_MATRIX: dict[str, set[str]] = {
     "POST /api/v1/tickets/{ticket_id}/status": EDITS_TICKET,
     "GET /api/v1/tickets/{ticket_id}/messages": SEES_TICKET,
     "GET /api/v1/tickets/{ticket_id}/events": SEES_TICKET,
+    "GET /api/v1/customers/": STAFF,
+    "POST /api/v1/customers/": EDITORS,
+    "GET /api/v1/customers/{customer_id}": STAFF,
+    "GET /api/v1/organizations/": STAFF,
+    "GET /api/v1/organizations/{organization_id}": STAFF,
 }
 
 
@@ -278,11 +287,16 @@ def test_api_operation_access_by_role(operation: str, world: Any) -> None:
         "/api/v1/tickets/{ticket_id}/reply": {"body": "Reply"},
         "/api/v1/tickets/{ticket_id}/note": {"body": "Note"},
         "/api/v1/tickets/{ticket_id}/status": {"status_id": pending.pk},
+        "/api/v1/customers/": {"name": "API person"},
     }
     outcomes = {}
     for role in ROLES:
         ticket = world.ticket()
-        url = path.replace("{ticket_id}", str(ticket.pk))
+        url = (
+            path.replace("{ticket_id}", str(ticket.pk))
+            .replace("{customer_id}", str(world.customer.pk))
+            .replace("{organization_id}", str(world.organization.pk))
+        )
         headers = {}
         if role != "anon":
             _token, raw = account_actions.issue_api_token(users[role], name="t", scope="write", actor=users[role])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -39,6 +39,18 @@ CATEGORIES = ("new", "open", "pending", "on_hold", "solved", "closed")
 
 def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
+
+
+def _utc(value: datetime | None, field: str) -> datetime | None:
+    """A query time in UTC (an offset such as +16:45 is valid ISO 8601 but beyond what PostgreSQL stores)."""
+    if value is None:
+        return None
+    try:
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    except (OverflowError, ValueError):
+        raise ActionError(
+            "invalid_time", _("Enter a time between the years 1 and 9999."), field=field, status=422
+        ) from None
 
 
 @router.get("", response={200: TicketPage, **ERRORS}, summary="List tickets (keyset pages)")
@@ -78,10 +90,10 @@ def ticket_list(
         "requester_id": requester_id,
         "channel": channel,
         "language": language,
-        "created_at__gte": created_after,
-        "created_at__lt": created_before,
-        "updated_at__gte": updated_since,
-        "updated_at__lt": updated_before,
+        "created_at__gte": _utc(created_after, "created_after"),
+        "created_at__lt": _utc(created_before, "created_before"),
+        "updated_at__gte": _utc(updated_since, "updated_since"),
+        "updated_at__lt": _utc(updated_before, "updated_before"),
     }
     qs = qs.filter(**{key: value for key, value in filters.items() if value is not None})
     if unassigned:

@@ -124,3 +124,37 @@ def test_customer_custom_fields_are_typed_and_edited_on_the_form(client: Client,
     assert response.status_code == 302
     world.customer.refresh_from_db()
     assert world.customer.custom_fields == {"tier": "Gold"}
+
+
+def test_customers_api_lists_creates_and_refuses_bad_input(
+    client: Client, world: Any, django_assert_num_queries: Any
+) -> None:
+    from opsdesk.accounts import actions as account_actions
+
+    _token, raw = account_actions.issue_api_token(world.agent, name="t", scope="write", actor=world.agent)
+    headers = {"Authorization": f"Bearer {raw}"}
+    created = client.post(
+        "/api/v1/customers/",
+        {"name": "Zoe API", "emails": ["Zoe@Acme.example"]},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert created.status_code == 201
+    assert (created.json()["emails"], created.json()["organization_id"]) == (
+        ["zoe@acme.example"],
+        world.organization.pk,
+    )
+    taken = client.post(
+        "/api/v1/customers/",
+        {"name": "Again", "emails": ["zoe@acme.example"]},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert (taken.status_code, taken.json()["code"], taken.json()["field"]) == (409, "email_taken", "emails")
+    client.get("/api/v1/customers/", headers=headers)
+    with django_assert_num_queries(4):  # token, the page, emails, phones
+        page = client.get("/api/v1/customers/?limit=2", headers=headers).json()
+    assert [c["name"] for c in page["items"]] == ["Zoe API", "Dora Else"]
+    second = client.get(f"/api/v1/customers/?limit=2&after={page['next_cursor']}", headers=headers).json()
+    assert [c["name"] for c in second["items"]] == ["Carl Customer"]
+    assert second["next_cursor"] is None

@@ -145,3 +145,27 @@ def test_malformed_json_is_a_400_in_the_error_shape(client: Client, world: Any) 
     )
     assert response.status_code == 400
     assert set(response.json()) == {"code", "message", "field"}
+
+
+def test_times_with_any_offset_are_compared_in_utc(client: Client, world: Any) -> None:
+    world.ticket()
+    headers = token(world.admin)
+    far = client.get("/api/v1/tickets/", {"created_after": "0670-09-02T17:45:40+16:07"}, headers=headers)
+    assert (far.status_code, len(far.json()["items"])) == (200, 1)
+    edge = client.get("/api/v1/tickets/", {"created_after": "0001-01-01T00:00:00+05:00"}, headers=headers)
+    assert (edge.status_code, edge.json()["field"]) == (422, "created_after")
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(client: Client, world: Any) -> None:
+    headers = token(world.agent)
+    listed = client.get("/api/v1/customers/", {"q": "a\x00b"}, headers=headers)
+    assert (listed.status_code, listed.json()["code"]) == (400, "invalid")
+    created = client.post(
+        "/api/v1/tickets/",
+        {"subject": "a\x00", "body": "b", "requester_email": "n@n.example"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert created.status_code == 400
+    assert Ticket.objects.filter(subject__startswith="a").count() == 0
+    assert client.get("/customers/", {"q": "\x00"}).status_code == 400
