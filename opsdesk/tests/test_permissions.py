@@ -104,6 +104,18 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
 }
 
 
+def users_by_role(world: Any) -> dict[str, Any]:
+    return {
+        "customer": world.customer_user,
+        "light": world.light_agent,
+        "agent": world.agent,
+        "other": world.other_agent,
+        "lead": world.lead,
+        "manager": world.manager,
+        "admin": world.admin,
+    }
+
+
 def all_route_names() -> list[str]:
     names: list[str] = []
 
@@ -179,15 +191,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_route_access_by_role(name: str, world: Any) -> None:
     method, allowed = MATRIX[name]
-    users = {
-        "customer": world.customer_user,
-        "light": world.light_agent,
-        "agent": world.agent,
-        "other": world.other_agent,
-        "lead": world.lead,
-        "manager": world.manager,
-        "admin": world.admin,
-    }
+    users = users_by_role(world)
     outcomes = {}
     for role in ROLES:
         url = reverse(name, kwargs=_kwargs(name, _fresh_fixtures(world)))
@@ -272,15 +276,7 @@ def test_the_api_matrix_covers_every_operation(db: None) -> None:
 @pytest.mark.parametrize("operation", sorted(API_MATRIX))
 def test_api_operation_access_by_role(operation: str, world: Any) -> None:
     method, path = operation.split(" ", 1)
-    users = {
-        "customer": world.customer_user,
-        "light": world.light_agent,
-        "agent": world.agent,
-        "other": world.other_agent,
-        "lead": world.lead,
-        "manager": world.manager,
-        "admin": world.admin,
-    }
+    users = users_by_role(world)
     pending = TicketStatus.objects.get(name="Pending")
     bodies = {
         "/api/v1/tickets/": {"subject": "Via API", "body": "Hello", "requester_email": "api@example.com"},
