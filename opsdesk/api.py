@@ -17,6 +17,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from opsdesk.accounts.api_auth import RateLimited, ReadOnlyToken, StaffSessionAuth, TokenAuth
 from opsdesk.core.errors import ActionError
 from opsdesk.customers.api import router as customers_router
+from opsdesk.people.api import router as people_router
+from opsdesk.tickets.api import meta_router
 from opsdesk.tickets.api import router as tickets_router
 
 api = NinjaAPI(
@@ -29,6 +31,8 @@ api = NinjaAPI(
 )
 api.add_router("/tickets/", tickets_router)
 api.add_router("/", customers_router)
+api.add_router("/", people_router)
+api.add_router("/", meta_router)
 
 
 def error(request: HttpRequest, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
 
@@ -19,15 +19,21 @@ from opsdesk.customers import actions as customer_actions
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, inbox
 from opsdesk.tickets.access import get_ticket_for_user
-from opsdesk.tickets.models import Message, Ticket, TicketEvent, TicketStatus
+from opsdesk.tickets.models import CustomField, Message, SavedView, Tag, Ticket, TicketEvent, TicketLink, TicketStatus
 from opsdesk.tickets.querysets import UNSOLVED
 from opsdesk.tickets.schemas import (
     ERRORS,
     CommentIn,
+    CustomFieldOut,
     EventOut,
+    LinkIn,
+    LinkOut,
+    MergeIn,
     MessageOut,
     ReplyIn,
+    SavedViewOut,
     StatusIn,
+    TagOut,
     TicketCreateIn,
     TicketOut,
     TicketPage,
@@ -201,3 +207,43 @@ def ticket_messages(request: HttpRequest, ticket_id: int) -> list[Message]:
 def ticket_events(request: HttpRequest, ticket_id: int) -> list[TicketEvent]:
     ticket = get_ticket_for_user(_user(request), ticket_id)
     return list(ticket.events.order_by("at", "id"))
+
+
+def _other(request: HttpRequest, pk: int, field: str) -> Ticket:
+    try:
+        return get_ticket_for_user(_user(request), pk, write=True)
+    except (Http404, PermissionDenied):
+        raise ActionError(
+            "unknown_ticket", _("No ticket #%(n)s that you can change.") % {"n": pk}, field=field, status=422
+        ) from None
+
+
+@router.post("/{ticket_id}/merge", response={200: TicketOut, **ERRORS}, summary="Merge this ticket into another")
+def ticket_merge(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Ticket:
+    ticket = get_ticket_for_user(_user(request), ticket_id, write=True)
+    return actions.merge_tickets(ticket, target=_other(request, payload.target_id, "target_id"), actor=_user(request))
+
+
+@router.post("/{ticket_id}/links", response={201: LinkOut, **ERRORS}, summary="Link two tickets")
+def ticket_link(request: HttpRequest, ticket_id: int, payload: LinkIn) -> Status[TicketLink]:
+    ticket = get_ticket_for_user(_user(request), ticket_id, write=True)
+    other = _other(request, payload.other_id, "other_id")
+    return Status(201, actions.link_tickets(ticket, other=other, actor=_user(request)))
+
+
+meta_router = Router(tags=["configuration"])
+
+
+@meta_router.get("/tags/", response={200: list[TagOut], **ERRORS}, summary="Tags in use")
+def tag_list(request: HttpRequest) -> list[Tag]:
+    return list(Tag.objects.order_by("name")[:5000])
+
+
+@meta_router.get("/custom-fields/", response={200: list[CustomFieldOut], **ERRORS}, summary="Custom fields")
+def custom_field_list(request: HttpRequest) -> list[CustomField]:
+    return list(CustomField.objects.all())
+
+
+@meta_router.get("/saved-views/", response={200: list[SavedViewOut], **ERRORS}, summary="Your and shared views")
+def saved_view_list(request: HttpRequest) -> list[SavedView]:
+    return list(SavedView.objects.filter(Q(owner=_user(request)) | Q(owner__isnull=True)))

@@ -103,3 +103,46 @@ class ErrorOut(Schema):
 
 
 ERRORS: dict[int, type[Schema]] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422, 429)}
+
+
+class TagOut(Schema):
+    id: int
+    name: str
+
+
+class CustomFieldOut(Schema):
+    id: int
+    key: str
+    label: str
+    type: str
+    target: str
+    choices: list[str]
+    visible_in_portal: bool
+    required_in_portal: bool
+
+
+class SavedViewOut(Schema):
+    id: int
+    name: str
+    shared: bool
+    filters: dict[str, Any]
+    sort: str
+
+    @staticmethod
+    def resolve_shared(obj: Any) -> bool:
+        return obj.owner_id is None
+
+
+class MergeIn(Schema):
+    target_id: int = Field(..., description="The ticket this one is merged into.")
+
+
+class LinkIn(Schema):
+    other_id: int
+
+
+class LinkOut(Schema):
+    id: int
+    source_id: int
+    target_id: int
+    kind: str

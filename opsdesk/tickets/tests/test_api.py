@@ -169,3 +169,29 @@ def test_nul_characters_are_refused_before_they_reach_the_database(client: Clien
     assert created.status_code == 400
     assert Ticket.objects.filter(subject__startswith="a").count() == 0
     assert client.get("/customers/", {"q": "\x00"}).status_code == 400
+
+
+def test_merge_link_and_configuration_lists(client: Client, world: Any) -> None:
+    source, target, other = world.ticket(subject="Dup"), world.ticket(subject="Main"), world.ticket()
+    headers = token(world.agent)
+    merged = client.post(
+        f"/api/v1/tickets/{source.pk}/merge", {"target_id": target.pk}, content_type="application/json", headers=headers
+    )
+    assert (merged.status_code, merged.json()["id"]) == (200, target.pk)
+    source.refresh_from_db()
+    assert (source.merged_into_id, source.status_category) == (target.pk, "closed")
+    link = client.post(
+        f"/api/v1/tickets/{target.pk}/links", {"other_id": other.pk}, content_type="application/json", headers=headers
+    )
+    assert (link.status_code, link.json()["kind"]) == (201, "related")
+    hidden = world.ticket(team=world.billing)
+    refused = client.post(
+        f"/api/v1/tickets/{target.pk}/links", {"other_id": hidden.pk}, content_type="application/json", headers=headers
+    )
+    assert (refused.status_code, refused.json()["field"]) == (422, "other_id")
+    teams = client.get("/api/v1/teams/", headers=headers).json()
+    assert [t["name"] for t in teams] == ["Billing", "Support"]
+    assert {m["user_id"] for m in teams[1]["members"]} == {world.agent.pk, world.lead.pk, world.light_agent.pk}
+    users = client.get("/api/v1/users/", headers=headers).json()
+    assert world.customer_user.pk not in [u["id"] for u in users]
+    assert client.get("/api/v1/custom-fields/", headers=headers).json() == []
