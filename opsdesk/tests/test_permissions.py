@@ -257,6 +257,7 @@ API_MATRIX: dict[str, set[str]] = {
     "GET /api/v1/organizations/": STAFF,
     "GET /api/v1/organizations/{organization_id}": STAFF,
     "POST /api/v1/tickets/{ticket_id}/merge": EDITS_TICKET,
+    "PATCH /api/v1/tickets/{ticket_id}": EDITS_TICKET,
     "POST /api/v1/tickets/{ticket_id}/links": EDITS_TICKET,
     "GET /api/v1/teams/": STAFF,
     "GET /api/v1/users/": STAFF,
@@ -306,7 +307,9 @@ def test_api_operation_access_by_role(operation: str, world: Any) -> None:
             bodies[path] = {"target_id": world.ticket().pk}
         elif path.endswith("/links"):
             bodies[path] = {"other_id": world.ticket().pk}
-        if method == "POST":
+        if method == "PATCH":
+            response = client.patch(url, {"priority": "high"}, content_type="application/json", headers=headers)
+        elif method == "POST":
             response = client.post(url, bodies[path], content_type="application/json", headers=headers)
         else:
             response = client.get(url, headers=headers)

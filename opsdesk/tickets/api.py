@@ -37,6 +37,7 @@ from opsdesk.tickets.schemas import (
     TicketCreateIn,
     TicketOut,
     TicketPage,
+    TicketUpdateIn,
 )
 
 router = Router(tags=["tickets"])
@@ -247,3 +248,26 @@ def custom_field_list(request: HttpRequest) -> list[CustomField]:
 @meta_router.get("/saved-views/", response={200: list[SavedViewOut], **ERRORS}, summary="Your and shared views")
 def saved_view_list(request: HttpRequest) -> list[SavedView]:
     return list(SavedView.objects.filter(Q(owner=_user(request)) | Q(owner__isnull=True)))
+
+
+@router.patch("/{ticket_id}", response={200: TicketOut, **ERRORS}, summary="Change ticket fields")
+def ticket_update(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn) -> Ticket:
+    user = _user(request)
+    ticket = get_ticket_for_user(user, ticket_id, write=True)
+    sent = payload.model_dump(exclude_unset=True)
+    assignee = ticket.assignee
+    if payload.unassign:
+        assignee = None
+    elif "assignee_id" in sent and payload.assignee_id is not None:
+        assignee = _optional(User, payload.assignee_id, "assignee_id")
+    return actions.update_properties(
+        ticket,
+        status=_optional(TicketStatus, payload.status_id, "status_id") if payload.status_id else ticket.status,
+        assignee=assignee,
+        team=_optional(Team, payload.team_id, "team_id") if "team_id" in sent else ticket.team,
+        priority=payload.priority if payload.priority is not None else ticket.priority,
+        type=payload.type if payload.type is not None else ticket.type,
+        tags=payload.tags if payload.tags is not None else [t.name for t in ticket.tags.all()],
+        custom_fields=payload.custom_fields,
+        actor=user,
+    )

@@ -146,3 +146,16 @@ class LinkOut(Schema):
     source_id: int
     target_id: int
     kind: str
+
+
+class TicketUpdateIn(Schema):
+    """Only the fields sent are changed; each change is its own action and timeline event."""
+
+    status_id: int | None = None
+    assignee_id: int | None = Field(None, description="A user id; send `unassign: true` to clear.")
+    unassign: bool = False
+    team_id: int | None = None
+    priority: str | None = None
+    type: str | None = None
+    tags: list[str] | None = None
+    custom_fields: dict[str, Any] | None = None

@@ -195,3 +195,33 @@ def test_merge_link_and_configuration_lists(client: Client, world: Any) -> None:
     users = client.get("/api/v1/users/", headers=headers).json()
     assert world.customer_user.pk not in [u["id"] for u in users]
     assert client.get("/api/v1/custom-fields/", headers=headers).json() == []
+
+
+def test_patch_changes_only_what_is_sent(client: Client, world: Any) -> None:
+    ticket = world.ticket(tags=["vip"])
+    headers = token(world.agent)
+    changed = client.patch(
+        f"/api/v1/tickets/{ticket.pk}",
+        {"priority": "urgent", "assignee_id": world.agent.pk},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert changed.status_code == 200
+    body = changed.json()
+    assert (body["priority"], body["assignee_id"], body["tags"], body["team_id"], body["status_category"]) == (
+        "urgent",
+        world.agent.pk,
+        ["vip"],
+        world.support.pk,
+        "open",
+    )
+    kinds = list(ticket.events.order_by("id").values_list("kind", flat=True))
+    assert kinds[-3:] == ["assignee.changed", "status.changed", "priority.changed"]
+    bad = client.patch(
+        f"/api/v1/tickets/{ticket.pk}", {"priority": "whenever"}, content_type="application/json", headers=headers
+    )
+    assert (bad.status_code, bad.json()["field"]) == (422, "priority")
+    cleared = client.patch(
+        f"/api/v1/tickets/{ticket.pk}", {"unassign": True}, content_type="application/json", headers=headers
+    )
+    assert cleared.json()["assignee_id"] is None
