@@ -19,10 +19,9 @@ from opsdesk.tickets.forms import CannedResponseForm, CustomFieldConfigForm, Sta
 from opsdesk.tickets.models import CannedResponse, CustomField, TicketStatus
 
 
-def _save(
-    request: AuthedRequest, form: forms.Form, action: Any, obj: Any, done: str, template: str, context: dict[str, Any]
-) -> HttpResponse:
-    """Validate, call the action, turn an ActionError into a field error; re-render with 400 on failure."""
+def _save(request: AuthedRequest, form: forms.Form, action: Any, obj: Any, context: dict[str, Any]) -> HttpResponse:
+    """Validate, call the action, turn an ActionError into a field error; re-render the form with 400 on failure,
+    back to the settings page on success."""
     if request.method == "POST" and form.is_valid():
         try:
             action(obj, actor=request.user, **form.cleaned_data)
@@ -30,8 +29,13 @@ def _save(
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("Saved."))
-            return redirect(done)
-    return render(request, template, {**context, "form": form}, status=400 if request.method == "POST" else 200)
+            return redirect("ticket_settings:settings_index")
+    return render(
+        request,
+        "tickets/settings/config_form.html",
+        {**context, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @admin_required
@@ -59,8 +63,6 @@ def status_edit(request: AuthedRequest, status_id: int | None = None) -> HttpRes
         form,
         configuration.save_status,
         status,
-        "ticket_settings:settings_index",
-        "tickets/settings/config_form.html",
         {"title": status.name if status else _("New status")},
     )
 
@@ -79,8 +81,6 @@ def custom_field_edit(request: AuthedRequest, field_id: int | None = None) -> Ht
         form,
         configuration.save_custom_field,
         field,
-        "ticket_settings:settings_index",
-        "tickets/settings/config_form.html",
         {"title": field.label if field else _("New field")},
     )
 
@@ -103,8 +103,6 @@ def canned_response_edit(request: AuthedRequest, response_id: int | None = None)
         form,
         configuration.save_canned_response,
         response,
-        "ticket_settings:settings_index",
-        "tickets/settings/config_form.html",
         {"title": response.title if response else _("New canned response"), "deletable": response},
     )
 
