@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""OpsDesk benchmarks (`make bench`): not part of `make test`; figures go to bench/results.json.
+"""OpsDesk benchmarks (`make bench`): not part of `make test`; figures go to bench/results.json and bench/out/.
 
-Today: the demo seeder on a fresh SQLite database, `--tickets N` (default 1,000,000; BENCH_TICKETS overrides),
-run three times at a smaller size for a spread, once at N.
+    python bench/run.py [all|seed|http]
+
+- seed: the demo seeder on a fresh SQLite database, three runs of 100,000 tickets (tickets per second).
+- http: the production server on a database of BENCH_TICKETS tickets (default 1,000,000), built once with the seeder
+  in var/bench-<N>/ (BENCH_DATA overrides) and reused, driven over HTTP from this process (bench/serve_bench.py).
+  With DATABASE_URL set, the same runs on PostgreSQL and writes bench/results.postgresql.json.
 """
 
 from __future__ import annotations
@@ -15,13 +19,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.serve_bench import http_benchmark, table  # noqa: E402
 from opsdesk.tests.demo_server import demo_env, opsdesk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results.json"
 OUT = ROOT / "bench" / "out"
+SEED_ENTRY = "seed_demo_tickets_per_second"
 
 
 def seed_once(tickets: int) -> dict[str, float]:
@@ -35,47 +41,70 @@ def seed_once(tickets: int) -> dict[str, float]:
         found = re.search(r"Seeded (\d+) tickets, (\d+) messages, (\d+) events", output)
         assert found, output
         size = sum(p.stat().st_size for p in Path(data).glob("opsdesk.sqlite3*"))
-        return {
-            "seconds": wall,
-            "tickets": int(found[1]),
-            "messages": int(found[2]),
-            "events": int(found[3]),
-            "db_mb": size / 1e6,
+        return {"seconds": wall, "tickets": int(found[1]), "db_mb": size / 1e6}
+
+
+def seed_entry(previous: dict[str, Any] | None, small: int) -> dict[str, Any]:
+    runs = [seed_once(small) for _ in range(3)]
+    rates = sorted(r["tickets"] / r["seconds"] for r in runs)
+    entry = dict(previous or {})
+    entry.update(
+        {
+            "name": SEED_ENTRY,
+            "tickets_per_second_median": round(statistics.median(rates)),
+            "runs_at": small,
+            "runs": [round(r) for r in rates],
+            "database_mb_at_runs": round(statistics.median(r["db_mb"] for r in runs)),
         }
+    )
+    return entry
 
 
 def main() -> int:
+    mode = sys.argv[1] if len(sys.argv) > 1 else "all"
+    if mode not in ("all", "seed", "http"):
+        print("usage: bench/run.py [all|seed|http]", file=sys.stderr)
+        return 2
     tickets = int(os.environ.get("BENCH_TICKETS", "1000000"))
-    small = min(tickets, 100_000)
-    runs = [seed_once(small) for _ in range(3)]
-    big = seed_once(tickets) if tickets != small else runs[-1]
-    rates = sorted(r["tickets"] / r["seconds"] for r in runs)
-    entry = {
-        "name": "seed_demo_tickets_per_second",
-        "tickets_per_second_median": round(statistics.median(rates)),
-        "runs_at": small,
-        "runs": [round(r) for r in rates],
-        "tickets_per_second_at_full_size": round(big["tickets"] / big["seconds"]),
-        "full_size": big["tickets"],
-        "messages": big["messages"],
-        "events": big["events"],
-        "seconds_at_full_size": round(big["seconds"], 1),
-        "database_mb": round(big["db_mb"]),
-    }
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results.update({"database": "sqlite", "tickets": big["tickets"]})
-    others = [r for r in results.get("results", []) if r.get("name") != entry["name"]]
-    results["results"] = [*others, entry]
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    requests_per = int(os.environ.get("BENCH_REQUESTS", "200"))
+    postgres = bool(os.environ.get("DATABASE_URL"))
+    path = ROOT / "bench" / ("results.postgresql.json" if postgres else "results.json")
+    results = json.loads(path.read_text()) if path.exists() else {}
+    entries = {r["name"]: r for r in results.get("results", [])}
     OUT.mkdir(exist_ok=True)
-    table = (
-        "| benchmark | tickets | tickets/s (median of 3) | full size | s | messages | events | DB MB |\n"
-        "|---|---|---|---|---|---|---|---|\n"
-        f"| seed-demo | {small:,} | {entry['tickets_per_second_median']:,} | {big['tickets']:,} | "
-        f"{entry['seconds_at_full_size']} | {big['messages']:,} | {big['events']:,} | {entry['database_mb']} |\n"
-    )
-    (OUT / "seed.md").write_text(table)
-    print(table)
+    if mode in ("all", "seed") and not postgres:
+        entries[SEED_ENTRY] = seed_entry(entries.get(SEED_ENTRY), min(tickets, 100_000))
+        print(f"seed-demo: {entries[SEED_ENTRY]['tickets_per_second_median']:,} tickets/s (median of 3 at 100k)")
+    if mode in ("all", "http"):
+        report = http_benchmark(tickets, requests_per=requests_per)
+        seeded = report.pop("seeded")
+        if seeded and seeded["match"]:
+            made, messages, events = (int(x) for x in seeded["match"])
+            entries.setdefault(SEED_ENTRY, {"name": SEED_ENTRY}).update(
+                {
+                    "tickets_per_second_at_full_size": round(made / seeded["seconds"]),
+                    "full_size": made,
+                    "messages": messages,
+                    "events": events,
+                    "seconds_at_full_size": round(seeded["seconds"], 1),
+                }
+            )
+        for entry in report["results"]:
+            entries[entry["name"]] = entry
+        results.update(
+            {
+                "database": report["database"],
+                "tickets": report["tickets"],
+                "server_peak_rss_mb": report["server_peak_rss_mb"],
+            }
+        )
+        markdown = table(report)
+        (OUT / f"http-{report['database']}.md").write_text(markdown)
+        (OUT / f"http-{report['database']}.json").write_text(json.dumps(report, indent=2) + "\n")
+        print(markdown)
+    results.setdefault("database", "postgresql" if postgres else "sqlite")
+    results["results"] = list(entries.values())
+    path.write_text(json.dumps(results, indent=2) + "\n")
     return 0
 
 

@@ -13,6 +13,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "worker": ("run_huey", "Run the background worker (huey): notifications, periodic jobs."),
     "demo": ("demo", "Serve OpsDesk and run the worker together, printing the URL and demo logins."),
     "seed-demo": ("seed_demo", "Generate multilingual demo data (bulk inserts)."),
+    "rebuild-search-index": ("rebuild_search_index", "Rebuild the full-text search index of every ticket."),
     "createadmin": ("createadmin", "Create an administrator account."),
     "migrate": ("migrate", "Create or update the database tables."),
     "collectstatic": ("collectstatic", "Collect static files for the production server."),

@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+# Benchmarks only (bench/run.py): every response says how many SQL queries it ran, in X-OpsDesk-Queries.
+if env_bool("OPSDESK_QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "opsdesk.core.middleware.QueryCountHeaderMiddleware")
 
 ROOT_URLCONF = "opsdesk.urls"
 ASGI_APPLICATION = "opsdesk.asgi.application"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -69,3 +70,25 @@ class RejectNulBytesMiddleware:
                 return JsonResponse({"code": "invalid", "message": message, "field": None}, status=400)
             return HttpResponseBadRequest(message)
         return self.get_response(request)
+
+
+class QueryCountHeaderMiddleware:
+    """For benchmarks (OPSDESK_QUERY_COUNT_HEADER=1): the number of SQL queries of a request, in X-OpsDesk-Queries."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.db import connection
+
+        count = 0
+
+        def counted(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counted):
+            response = self.get_response(request)
+        response["X-OpsDesk-Queries"] = str(count)
+        return response

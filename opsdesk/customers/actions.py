@@ -192,6 +192,10 @@ def update_customer(
         from opsdesk.accounts.models import User as UserModel
 
         UserModel.objects.filter(pk=customer.user_id).update(name=customer.name, language=language, time_zone=time_zone)
+    if (before["name"], before["emails"]) != (after["name"], after["emails"]):
+        from opsdesk.tickets import search
+
+        search.reindex(customer.tickets.values_list("pk", flat=True))
     _event(customer, "customer.updated", actor=actor, data={"before": before, "after": after})
     return customer
 
@@ -212,6 +216,7 @@ def add_customer_note(customer: Customer, *, body: str, actor: User) -> Customer
 @transaction.atomic
 def merge_customers(source: Customer, *, target: Customer, actor: User) -> Customer:
     """Move the source's emails, phones, tickets and notes to the target and mark the source merged."""
+    from opsdesk.tickets import search
     from opsdesk.tickets.models import Message, Ticket
 
     if source.pk == target.pk:
@@ -231,6 +236,7 @@ def merge_customers(source: Customer, *, target: Customer, actor: User) -> Custo
     for ticket in moved:  # each moved ticket's timeline says who its requester became
         timeline.record(ticket, "requester.changed", actor=actor, data={"old": source.pk, "new": target.pk})
     Message.objects.filter(author_customer=source).update(author_customer=target)
+    search.reindex(moved_tickets)
     CustomerEmail.objects.filter(customer=source).update(customer=target, is_primary=False)
     CustomerPhone.objects.filter(customer=source).update(customer=target)
     if source.notes:

@@ -244,6 +244,7 @@ def test_customers_never_see_internal_notes_or_their_files(world: Any, client: C
 # API operations ("METHOD path" from the OpenAPI document) -> roles allowed; tried with a write-scope token.
 API_MATRIX: dict[str, set[str]] = {
     "GET /api/v1/tickets/": STAFF,
+    "GET /api/v1/tickets/search": STAFF,
     "POST /api/v1/tickets/": EDITORS,
     "GET /api/v1/tickets/{ticket_id}": SEES_TICKET,
     "POST /api/v1/tickets/{ticket_id}/reply": EDITS_TICKET,
@@ -312,7 +313,7 @@ def test_api_operation_access_by_role(operation: str, world: Any) -> None:
         elif method == "POST":
             response = client.post(url, bodies[path], content_type="application/json", headers=headers)
         else:
-            response = client.get(url, headers=headers)
+            response = client.get(url, {"q": "hello"} if path.endswith("/search") else {}, headers=headers)
         assert response.status_code != 500
         assert response["Content-Type"] == "application/json; charset=utf-8"
         outcomes[role] = response.status_code not in (401, 403, 404)

@@ -24,7 +24,7 @@ from opsdesk.audit import actions as audit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.html import clean_html, html_to_text, text_to_html
 from opsdesk.core.jobs import enqueue_on_commit
-from opsdesk.tickets import timeline
+from opsdesk.tickets import search, timeline
 from opsdesk.tickets.models import (
     UNSOLVED_CATEGORIES,
     Attachment,
@@ -170,6 +170,7 @@ def _add_message(
     )
     _store_attachments(ticket, message, attachments, actor)
     ticket.message_count += 1
+    search.reindex([ticket.pk])
     return message
 
 
@@ -794,6 +795,7 @@ def split_ticket(ticket: Ticket, *, message: Message, actor: User) -> Ticket:
     ticket.message_count -= 1
     ticket.updated_at = now
     ticket.save(update_fields=["message_count", "updated_at"])
+    search.reindex([ticket.pk, new.pk])
     return new
 
 

@@ -17,7 +17,7 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.idempotency import run_once
 from opsdesk.customers import actions as customer_actions
 from opsdesk.people.models import Team
-from opsdesk.tickets import actions, inbox
+from opsdesk.tickets import actions, inbox, search
 from opsdesk.tickets.access import get_ticket_for_user
 from opsdesk.tickets.models import CustomField, Message, SavedView, Tag, Ticket, TicketEvent, TicketLink, TicketStatus
 from opsdesk.tickets.querysets import UNSOLVED
@@ -32,6 +32,7 @@ from opsdesk.tickets.schemas import (
     MessageOut,
     ReplyIn,
     SavedViewOut,
+    SearchPage,
     StatusIn,
     TagOut,
     TicketCreateIn,
@@ -60,6 +61,49 @@ def _utc(value: datetime | None, field: str) -> datetime | None:
         ) from None
 
 
+def _categories(status: str | None) -> tuple[str, ...] | None:
+    if not status:
+        return None
+    wanted = [s.strip() for s in status.split(",") if s.strip()]
+    if wanted == ["unsolved"]:
+        return UNSOLVED
+    if set(wanted) - set(CATEGORIES):
+        raise ActionError("invalid_status", _("Unknown status category."), field="status", status=422)
+    return tuple(c for c in CATEGORIES if c in wanted)
+
+
+@router.get("/search", response={200: SearchPage, **ERRORS}, summary="Search tickets (full text, ranked)")
+def ticket_search(
+    request: HttpRequest,
+    q: str = Query(
+        ..., min_length=1, max_length=500, description='Words (all must match), "a phrase", word*, #number.'
+    ),
+    status: str | None = Query(None, description="Status categories, comma-separated, or `unsolved`."),
+    team_id: int | None = None,
+    assignee_id: int | None = None,
+    requester_id: int | None = None,
+    channel: str | None = None,
+    sort: Literal["relevance", "newest"] = "relevance",
+    page: int = Query(1, ge=1, le=search.WINDOW // search.PAGE_SIZE),
+    before: int | None = Query(None, ge=1, le=2**62),
+) -> dict[str, Any]:
+    qs = Ticket.objects.visible_to(_user(request))
+    if (categories := _categories(status)) is not None:
+        qs = qs.filter(status_category__in=categories)
+    filters = {"team_id": team_id, "assignee_id": assignee_id, "requester_id": requester_id, "channel": channel}
+    qs = qs.filter(**{key: value for key, value in filters.items() if value is not None})
+    results = search.search(qs, q, public_only=False, sort=sort, page=page, before=before)
+    prefetch_related_objects([hit.ticket for hit in results.hits], "tags")
+    return {
+        "items": [
+            {"ticket": hit.ticket, "subject_html": hit.subject, "snippet_html": hit.snippet} for hit in results.hits
+        ],
+        "next_page": results.next_page,
+        "next_before": results.next_before,
+        "window_full": results.window_full,
+    }
+
+
 @router.get("", response={200: TicketPage, **ERRORS}, summary="List tickets (keyset pages)")
 def ticket_list(
     request: HttpRequest,
@@ -82,15 +126,7 @@ def ticket_list(
     if cursor and inbox.decode_cursor(cursor) is None:
         raise ActionError("invalid_cursor", _("This cursor is not valid."), field="cursor", status=422)
     qs = Ticket.objects.visible_to(_user(request))
-    categories: tuple[str, ...] | None = None
-    if status:
-        wanted = [s.strip() for s in status.split(",") if s.strip()]
-        if wanted == ["unsolved"]:
-            categories = UNSOLVED
-        elif set(wanted) - set(CATEGORIES):
-            raise ActionError("invalid_status", _("Unknown status category."), field="status", status=422)
-        else:
-            categories = tuple(c for c in CATEGORIES if c in wanted)
+    categories = _categories(status)
     filters: dict[str, Any] = {
         "team_id": team_id,
         "assignee_id": assignee_id,

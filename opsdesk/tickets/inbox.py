@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.tickets import search
 from opsdesk.tickets.models import SavedView, Ticket
 from opsdesk.tickets.querysets import UNSOLVED
 
@@ -47,6 +48,10 @@ SORT_LABELS: dict[str, Promise] = {
     "-updated": _("Last updated"),
     "-created": _("Newest first"),
     "created": _("Oldest first"),
+}
+SEARCH_SORT_LABELS: dict[str, Promise] = {
+    "relevance": _("Best match"),
+    "newest": _("Newest first"),
 }
 FILTER_KEYS = ("status", "priority", "channel", "language", "team", "assignee", "tag", "q")
 
@@ -114,11 +119,9 @@ def filters_scope(filters: dict[str, Any], user: User) -> Scope:
             q &= Q(assignee_id=int(assignee))
     if tag := filters.get("tag"):
         q &= Q(tags__name=str(tag).lower())
-    if text := (filters.get("q") or "").strip():
-        if text.lstrip("#").isdigit():
-            q &= Q(pk=int(text.lstrip("#")))
-        else:
-            q &= Q(subject__icontains=text)
+    # Words in "q" are searched in full text (see search.py and the inbox's search mode); a number finds that ticket.
+    if (number := search.ticket_number(filters.get("q") or "")) is not None:
+        q &= Q(pk=number)
     return Scope(q, categories)
 
 

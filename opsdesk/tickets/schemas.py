@@ -41,6 +41,21 @@ class TicketPage(Schema):
     next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page; null on the last page.")
 
 
+class SearchHitOut(Schema):
+    ticket: TicketOut
+    subject_html: str = Field(..., description="The subject, HTML-escaped, with matching words in <mark>.")
+    snippet_html: str = Field(..., description="A piece of the newest matching message, highlighted the same way.")
+
+
+class SearchPage(Schema):
+    items: list[SearchHitOut]
+    next_page: int | None = Field(None, description="`sort=relevance`: pass as `page` for the next page.")
+    next_before: int | None = Field(None, description="`sort=newest`: pass as `before` for the next page.")
+    window_full: bool = Field(
+        ..., description="`sort=relevance` ranks the newest 1,000 matches; true when there are more."
+    )
+
+
 class TicketCreateIn(Schema):
     subject: str = Field(..., max_length=250)
     body: str = Field(..., max_length=200_000)

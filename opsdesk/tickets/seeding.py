@@ -30,7 +30,7 @@ from opsdesk.customers import actions as customer_actions
 from opsdesk.customers.models import CustomerOrganization
 from opsdesk.people import actions as people_actions
 from opsdesk.people.models import Team, TeamMembership
-from opsdesk.tickets import configuration
+from opsdesk.tickets import configuration, search
 from opsdesk.tickets import demo_data as D
 from opsdesk.tickets.models import CustomField, TicketStatus
 
@@ -765,6 +765,7 @@ def seed_tickets(
 
     result = SeedResult()
     writer = TicketWriter(rng, agents, teams)
+    first_ticket = writer.ticket_id
     Tag.objects.bulk_create([Tag(name=n) for n in D.TAGS], ignore_conflicts=True)
     tags = dict(Tag.objects.filter(name__in=D.TAGS).values_list("pk", "name"))
     writer.tag_ids = list(tags)
@@ -794,6 +795,8 @@ def seed_tickets(
         # Foreign keys were not checked row by row during the load; check every one now (raises IntegrityError).
         connection.check_constraints(table_names=list(BULK_TABLES))
     _reset_sequences([Ticket, Message, TicketEvent, Attachment])
+    with bulk_pragmas(), transaction.atomic():
+        search.index_after(first_ticket - 1)  # the same documents the actions write, ticket by ticket
     result.tickets = count
     result.messages = writer.count_messages
     result.events = writer.count_events

@@ -57,7 +57,7 @@ def test_inbox_pages_with_a_keyset_cursor_without_gaps_or_repeats(client: Client
 
 
 def test_inbox_filters_and_views(client: Client, world: Any) -> None:
-    urgent, normal = world.ticket(subject="Fire", priority="urgent"), world.ticket(subject="Calm")
+    urgent, normal = world.ticket(subject="Fire", priority="urgent"), world.ticket(subject="Calm", body="All quiet.")
     actions.assign_ticket(normal, assignee=world.agent, actor=world.admin)
     client.force_login(world.agent)
 
@@ -68,7 +68,10 @@ def test_inbox_filters_and_views(client: Client, world: Any) -> None:
     assert numbers("?view=unassigned") == [urgent.pk]
     assert numbers("?view=open&priority=urgent") == [urgent.pk]
     assert numbers(f"?view=open&q=%23{normal.pk}") == [normal.pk]
-    assert numbers("?view=open&q=fir") == [urgent.pk]
+    assert numbers("?view=open&q=fire") == [urgent.pk]  # full-text search within the view
+    assert numbers("?view=open&q=fir*") == [urgent.pk]
+    assert numbers("?view=open&q=fir") == []  # words, not substrings
+    assert numbers("?view=mine&q=fire") == []
     response = client.post(reverse("tickets:saved_view_create"), {"name": "Urgent", "priority": "urgent"})
     saved = SavedView.objects.get(name="Urgent")
     assert saved.owner_id == world.agent.pk

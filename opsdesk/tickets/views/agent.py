@@ -23,7 +23,7 @@ from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, rende
 from opsdesk.core.templatetags.opsdesk import status_label
 from opsdesk.customers import actions as customer_actions
 from opsdesk.people.models import Team
-from opsdesk.tickets import actions, inbox
+from opsdesk.tickets import actions, inbox, search
 from opsdesk.tickets.access import can_add_note, can_edit, get_attachment_for_user, get_ticket_for_user
 from opsdesk.tickets.forms import (
     AssignForm,
@@ -52,6 +52,11 @@ from opsdesk.tickets.models import (
 )
 
 
+def _int_param(request: AuthedRequest, name: str, *, default: Any, maximum: int = 2**62) -> Any:
+    value = request.GET.get(name, "")
+    return min(int(value), maximum) if value.isdigit() and int(value) > 0 else default
+
+
 def _filters(params: QueryDict) -> dict[str, Any]:
     return {k: params.get(k, "").strip() for k in inbox.FILTER_KEYS if params.get(k, "").strip()}
 
@@ -65,35 +70,63 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
     view = request.GET.get("view", default_view)
     if view not in inbox.BUILTIN_VIEWS and not view.startswith("saved-"):
         view = default_view
-    sort = request.GET.get("sort", "-updated")
-    if sort not in inbox.SORTS:
-        sort = "-updated"
     filters = _filters(request.GET)
+    text = filters.get("q", "")
+    searching = bool(text) and search.ticket_number(text) is None
+    sorts = inbox.SEARCH_SORT_LABELS if searching else inbox.SORT_LABELS
+    sort = request.GET.get("sort", "")
+    if sort not in sorts:
+        sort = next(iter(sorts))
     qs, scope = inbox.view_queryset(user, view=view, filters=filters)
-    # No join on the status table: with it, SQLite may start from the seven statuses and sort every ticket.
-    qs = qs.select_related("requester", "assignee", "team")
-    result = inbox.page(qs, sort=sort, cursor=request.GET.get("cursor"), categories=scope.categories)
-    statuses = {status.pk: status for status in TicketStatus.objects.all()}
-    for ticket in result.tickets:
-        ticket.status = statuses[ticket.status_id]
-    saved_views = list(SavedView.objects.filter(Q(owner=user) | Q(owner__isnull=True)))
     base_params = {"view": view, "sort": sort, **filters}
-    context = {
-        "tickets": result.tickets,
-        "next_url": (
+    results: search.Results | None = None
+    if searching:
+        if scope.categories is not None:
+            qs = qs.filter(status_category__in=scope.categories)
+        results = search.search(
+            qs,
+            text,
+            public_only=False,
+            sort=sort,
+            page=_int_param(request, "page", default=1, maximum=search.WINDOW // search.PAGE_SIZE),
+            before=_int_param(request, "before", default=None),
+        )
+        tickets = [hit.ticket for hit in results.hits]
+        more: dict[str, Any] = {"page": results.next_page} if results.next_page else {"before": results.next_before}
+        next_url = (
+            reverse("tickets:ticket_list") + "?" + urlencode({**base_params, **more})
+            if results.next_page or results.next_before
+            else None
+        )
+    else:
+        # No join on the status table: with it, SQLite may start from the seven statuses and sort every ticket.
+        qs = qs.select_related("requester", "assignee", "team")
+        result = inbox.page(qs, sort=sort, cursor=request.GET.get("cursor"), categories=scope.categories)
+        tickets = result.tickets
+        next_url = (
             reverse("tickets:ticket_list") + "?" + urlencode({**base_params, "cursor": result.next_cursor})
             if result.next_cursor
             else None
-        ),
+        )
+    statuses = list(TicketStatus.objects.all())
+    statuses_by_pk = {status.pk: status for status in statuses}
+    for ticket in tickets:
+        ticket.status = statuses_by_pk[ticket.status_id]
+    saved_views = list(SavedView.objects.filter(Q(owner=user) | Q(owner__isnull=True)))
+    context = {
+        "tickets": tickets,
+        "results": results,
+        "next_url": next_url,
         "view": view,
         "sort": sort,
         "filters": filters,
         "builtin_views": inbox.BUILTIN_VIEWS,
         "saved_views": saved_views,
-        "sorts": inbox.SORT_LABELS,
+        "sorts": sorts,
+        "results_window": search.WINDOW,
         "query_string": urlencode(base_params),
         "teams": Team.objects.all(),
-        "statuses": [s for s in statuses.values() if s.is_active and s.category != "new"],
+        "statuses": [s for s in statuses if s.is_active and s.category != "new"],
         "categories": TicketStatus.Category.choices,
         "priorities": Ticket.Priority.choices,
         "channels": Ticket.Channel.choices,
@@ -103,6 +136,8 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         "is_first_page": not request.GET.get("cursor"),
         "can_bulk": user.role != Role.LIGHT_AGENT,
     }
+    if is_htmx(request) and results is not None and (request.GET.get("page") or request.GET.get("before")):
+        return render(request, "tickets/partials/search_hits.html", context)
     if is_htmx(request) and request.GET.get("cursor"):
         return render(request, "tickets/partials/ticket_rows.html", context)
     return render_page_or_partial(request, "tickets/ticket_list.html", "tickets/partials/ticket_table.html", context)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,11 +17,11 @@ from opsdesk.core import ratelimit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest, client_ip
 from opsdesk.customers import actions as customer_actions
-from opsdesk.tickets import actions
+from opsdesk.tickets import actions, search
 from opsdesk.tickets.access import can_reply_as_customer, get_attachment_for_user, get_ticket_for_user
 from opsdesk.tickets.forms import ContactForm, CustomerReplyForm, CustomFieldsForm, PortalTicketForm
 from opsdesk.tickets.models import Ticket
-from opsdesk.tickets.views.agent import _file_response
+from opsdesk.tickets.views.agent import _file_response, _int_param
 
 PORTAL_PAGE = 25
 
@@ -34,7 +35,14 @@ def _customer(request: AuthedRequest):  # type: ignore[no-untyped-def]
 def ticket_list(request: AuthedRequest) -> HttpResponse:
     from opsdesk.tickets import inbox
 
-    qs = Ticket.objects.visible_to(request.user).live().select_related("status", "requester")
+    qs = Ticket.objects.visible_to(request.user).live()
+    text = request.GET.get("q", "").strip()
+    if text:
+        page = _int_param(request, "page", default=1, maximum=search.WINDOW // search.PAGE_SIZE)
+        results = search.search(qs, text, public_only=True, page=page)
+        next_page = f"?{urlencode({'q': text, 'page': str(results.next_page)})}" if results.next_page else None
+        return render(request, "portal/ticket_list.html", {"q": text, "results": results, "next_page": next_page})
+    qs = qs.select_related("status", "requester")
     result = inbox.page(qs, sort="-updated", cursor=request.GET.get("cursor"), size=PORTAL_PAGE)
     return render(request, "portal/ticket_list.html", {"tickets": result.tickets, "next_cursor": result.next_cursor})
 

@@ -1,0 +1,458 @@
+"""Full-text search over tickets (ADR 0009).
+
+One document per ticket, in four parts weighted from most to least telling: the subject; the requester's name and
+email addresses; the public messages; the internal notes. SQLite keeps it in an FTS5 table (`tickets_search`, rowid =
+ticket number), PostgreSQL in a `tsvector` with a GIN index. Both get text that Python has already folded (lower
+case, accents and other diacritics removed, split into words), so "tama" finds "tämä", "καλημερα" finds "καλημέρα"
+and "елка" finds "ёлка" on either database, and the same query matches the same tickets on both.
+
+The actions call `reindex()` inside their own transaction, so the index never disagrees with what was committed;
+`opsdesk rebuild-search-index` rebuilds it all.
+
+Ranking: the newest `WINDOW` matching tickets the user may see are read in ticket-number order (an index walk that
+stops early, however common the word) and ranked by relevance (BM25 on SQLite, ts_rank on PostgreSQL); "newest
+first" pages through every match.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from opsdesk.tickets.models import Ticket
+
+WINDOW = 1000  # matching tickets ranked by relevance: the newest this many
+PAGE_SIZE = 25
+MAX_TERMS = 12
+MAX_PART_CHARS = 200_000  # per part of a document; PostgreSQL's tsvector must stay under 1 MB
+BATCH = 1000
+SNIPPET_CHARS = 180
+SMALL_SCOPE = 5000  # SQLite: a scope of at most this many tickets is searched on its own (_sqlite_small)
+
+WORD = re.compile(r"[^\W_]+")
+COMBINING = re.compile(r"[\u0300-\u036f]")
+TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+NUMBER = re.compile(r"^#?(\d{1,18})$")
+
+
+def fold(text: str) -> str:
+    """Lower case, without diacritics (keeping Russian й, which is a letter of its own)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).replace("и\u0306", "й")
+    return COMBINING.sub("", decomposed)
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+def _indexed(text: str) -> str:
+    return " ".join(words(text[:MAX_PART_CHARS]))
+
+
+# --- queries ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """One required part of a query: a word, a "quoted phrase" or a word* prefix (all folded)."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+def parse(text: str) -> list[Term]:
+    terms: list[Term] = []
+    for found in TOKEN.finditer(text or ""):
+        phrase, chunk = found.group(1), found.group(2)
+        raw = phrase if phrase is not None else chunk
+        prefix = phrase is None and chunk.endswith("*")
+        found_words = tuple(w[:100] for w in words(raw))
+        if found_words and (term := Term(found_words, prefix)) not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def ticket_number(text: str) -> int | None:
+    found = NUMBER.match((text or "").strip())
+    return int(found.group(1)) if found else None
+
+
+def _fts5_expression(terms: list[Term], *, public_only: bool) -> str:
+    parts = [f'"{" ".join(t.words)}"' + (" *" if t.prefix else "") for t in terms]
+    expression = " AND ".join(parts)
+    return f"{{subject people public}} : ({expression})" if public_only else expression
+
+
+def _tsquery(terms: list[Term], *, public_only: bool) -> str:
+    weights = "ABC" if public_only else ""
+    parts = []
+    for term in terms:
+        lexemes = [f"'{w}':{weights}" if weights else f"'{w}'" for w in term.words]
+        if term.prefix:
+            last = term.words[-1]
+            lexemes[-1] = f"'{last}':*{weights}"
+        parts.append("(" + " <-> ".join(lexemes) + ")")
+    return " & ".join(parts)
+
+
+# --- the index -------------------------------------------------------------------------------------------------------
+
+
+SQLITE_TOKENIZER = "tokenize = 'unicode61 remove_diacritics 2'"
+SQLITE_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS tickets_search USING fts5(subject, people, public, internal, "
+    + SQLITE_TOKENIZER
+    + ")"
+)
+POSTGRES_TABLE = (
+    "CREATE TABLE IF NOT EXISTS tickets_search ("
+    # No foreign key: `flush` truncates tickets_ticket, which PostgreSQL refuses while another table refers to it.
+    # Searches join on tickets_ticket, so a document without its ticket is never shown.
+    "ticket_id bigint PRIMARY KEY, "
+    "document tsvector NOT NULL)"
+)
+POSTGRES_INDEX = "CREATE INDEX IF NOT EXISTS tickets_search_document ON tickets_search USING gin (document)"
+
+
+def create_index(*, gin: bool = True) -> None:
+    """Create the index's table (the migration, `rebuild`); it stays empty until `rebuild` or the actions fill it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(SQLITE_TABLE)
+        else:
+            cursor.execute(POSTGRES_TABLE)
+            if gin:
+                cursor.execute(POSTGRES_INDEX)
+
+
+def drop_index() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS tickets_search")
+
+
+def _documents(ticket_ids: list[int]) -> list[tuple[int, str, str, str, str]]:
+    from opsdesk.customers.models import Customer, CustomerEmail
+    from opsdesk.tickets.models import Message, Ticket
+
+    tickets = list(Ticket.objects.filter(pk__in=ticket_ids).values_list("pk", "subject", "requester_id"))
+    requester_ids = {requester for _pk, _subject, requester in tickets}
+    people: dict[int, list[str]] = {
+        pk: [name] for pk, name in Customer.objects.filter(pk__in=requester_ids).values_list("pk", "name")
+    }
+    for customer_id, address in CustomerEmail.objects.filter(customer_id__in=requester_ids).values_list(
+        "customer_id", "address"
+    ):
+        people[customer_id].append(address)
+    public: dict[int, list[str]] = {}
+    internal: dict[int, list[str]] = {}
+    rows = Message.objects.filter(ticket_id__in=ticket_ids).order_by()
+    for ticket_id, visibility, body in rows.values_list("ticket_id", "visibility", "body_text"):
+        (public if visibility == "public" else internal).setdefault(ticket_id, []).append(body)
+    return [
+        (
+            pk,
+            _indexed(subject),
+            _indexed(" ".join(people.get(requester, []))),
+            _indexed("\n".join(public.get(pk, []))),
+            _indexed("\n".join(internal.get(pk, []))),
+        )
+        for pk, subject, requester in tickets
+    ]
+
+
+def _write(ticket_ids: list[int], documents: list[tuple[int, str, str, str, str]]) -> None:
+    marks = ", ".join(["%s"] * len(ticket_ids))
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DELETE FROM tickets_search WHERE rowid IN ({marks})", ticket_ids)  # noqa: S608
+            cursor.executemany(
+                "INSERT INTO tickets_search (rowid, subject, people, public, internal) VALUES (%s, %s, %s, %s, %s)",
+                documents,
+            )
+        else:
+            cursor.execute(f"DELETE FROM tickets_search WHERE ticket_id IN ({marks})", ticket_ids)  # noqa: S608
+            cursor.executemany(
+                "INSERT INTO tickets_search (ticket_id, document) VALUES (%s, "
+                "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') || "
+                "setweight(to_tsvector('simple', %s), 'C') || setweight(to_tsvector('simple', %s), 'D'))",
+                documents,
+            )
+
+
+def _batches(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def reindex(ticket_ids: Iterable[int]) -> None:
+    """Bring these tickets' documents in step with their rows (call inside the writing action's transaction)."""
+    ids = sorted({int(pk) for pk in ticket_ids})
+    for batch in _batches(ids):
+        _write(batch, _documents(batch))
+
+
+def rebuild(*, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the tickets (`opsdesk rebuild-search-index`)."""
+    drop_index()
+    create_index(gin=False)  # PostgreSQL builds the GIN index once, after the load
+    done = index_after(0, progress=progress)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("INSERT INTO tickets_search (tickets_search) VALUES ('optimize')")
+        else:
+            cursor.execute(POSTGRES_INDEX)
+    return done
+
+
+def index_after(last: int, *, batch: int = BATCH * 5, progress: Callable[[int], None] | None = None) -> int:
+    """Index every ticket numbered above `last` (the demo seeder's new tickets; `rebuild`)."""
+    from opsdesk.tickets.models import Ticket
+
+    done = 0
+    while ids := list(Ticket.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]):
+        _write(ids, _documents(ids))
+        done += len(ids)
+        last = ids[-1]
+        if progress is not None:
+            progress(done)
+    return done
+
+
+def clear_if_no_tickets(using: str = "default") -> None:
+    from django.db import connections
+
+    if "tickets_search" not in connections[using].introspection.table_names():
+        return  # migrated back to before the index existed
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT 1 FROM tickets_ticket LIMIT 1")
+        if cursor.fetchone() is None:
+            cursor.execute("DELETE FROM tickets_search")
+
+
+def indexed_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM tickets_search")
+        return int(cursor.fetchone()[0])
+
+
+# --- searching -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    ticket: Ticket
+    subject: SafeString
+    snippet: SafeString
+
+
+@dataclass
+class Results:
+    terms: list[Term]
+    hits: list[Hit] = field(default_factory=list)  # a ticket whose number was typed comes first
+    window_full: bool = False  # relevance: more matches exist beyond the newest WINDOW
+    next_page: int | None = None  # relevance: the next page within the window
+    next_before: int | None = None  # newest first: the cursor of the next page
+
+
+SQLITE_COLUMNS = "subject, people, public, internal"
+SQLITE_RANK = "-bm25({table}, 10.0, 4.0, 1.0, 1.0)"
+
+
+def _window(
+    tickets: QuerySet[Ticket], terms: list[Term], *, public_only: bool, limit: int, before: int | None
+) -> list[tuple[int, float]]:
+    """Up to `limit` (ticket number, relevance) of matching tickets, newest first, numbered below `before`."""
+    if connection.vendor == "sqlite":
+        expression = _fts5_expression(terms, public_only=public_only)
+        if tickets.query.where:  # a scope or filters: a small one is searched on its own (see _sqlite_small)
+            ids = list(tickets.order_by().values_list("pk", flat=True)[: SMALL_SCOPE + 1])
+            if len(ids) <= SMALL_SCOPE:
+                return _sqlite_small(ids, expression, limit=limit, before=before)
+        matching = tickets.extra(
+            select={"search_rank": SQLITE_RANK.format(table="tickets_search"), "search_rowid": "tickets_search.rowid"},
+            tables=["tickets_search"],
+            where=["tickets_search.rowid = tickets_ticket.id", "tickets_search MATCH %s"],
+            params=[expression],
+        )
+        if before is not None:
+            matching = matching.extra(where=["tickets_search.rowid < %s"], params=[before])
+    else:
+        query = _tsquery(terms, public_only=public_only)
+        matching = tickets.extra(
+            select={
+                "search_rank": "ts_rank(tickets_search.document, to_tsquery('simple', %s))",
+                "search_rowid": "tickets_search.ticket_id",
+            },
+            select_params=[query],
+            tables=["tickets_search"],
+            where=[
+                "tickets_search.ticket_id = tickets_ticket.id",
+                "tickets_search.document @@ to_tsquery('simple', %s)",
+            ],
+            params=[query],
+        )
+        if before is not None:
+            matching = matching.filter(pk__lt=before)
+    # Ordered by the index's own row number, so SQLite walks FTS5's lists newest first and stops at `limit`.
+    return list(matching.order_by("-search_rowid").values_list("pk", "search_rank")[:limit])
+
+
+def _sqlite_small(ids: list[int], expression: str, *, limit: int, before: int | None) -> list[tuple[int, float]]:
+    """Search a small scope (a customer's tickets, a narrow view) in a temporary FTS5 table of just its documents.
+
+    Walking the big index for a common word and keeping the few rows in scope costs ~200 ms at a million tickets;
+    copying a few thousand documents and searching them costs a few."""
+    if not ids:
+        return []
+    marks = ", ".join(["%s"] * len(ids))
+    rows: list[tuple[int, float]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.scope_search USING fts5({SQLITE_COLUMNS}, {SQLITE_TOKENIZER})"
+        )
+        try:
+            cursor.execute(
+                f"INSERT INTO temp.scope_search (rowid, {SQLITE_COLUMNS}) "  # noqa: S608
+                f"SELECT rowid, {SQLITE_COLUMNS} FROM main.tickets_search WHERE rowid IN ({marks})",
+                ids,
+            )
+            below = "AND rowid < %s" if before is not None else ""
+            cursor.execute(
+                f"SELECT rowid, {SQLITE_RANK.format(table='scope_search')} FROM temp.scope_search "  # noqa: S608
+                f"WHERE scope_search MATCH %s {below} ORDER BY rowid DESC LIMIT %s",
+                [expression, *([before] if before is not None else []), limit],
+            )
+            rows = [(int(pk), float(rank)) for pk, rank in cursor.fetchall()]
+        finally:
+            cursor.execute("DELETE FROM temp.scope_search")
+    return rows
+
+
+def search(
+    tickets: QuerySet[Ticket],
+    text: str,
+    *,
+    public_only: bool,
+    sort: str = "relevance",
+    page: int = 1,
+    before: int | None = None,
+    size: int = PAGE_SIZE,
+) -> Results:
+    """Search `tickets` (already limited to what the user may see, and to any filters) for `text`.
+
+    `public_only` leaves internal notes out, for customers. A ticket number ("#123" or "123") also finds that ticket."""
+    terms = parse(text)
+    results = Results(terms=terms)
+    related = tickets.select_related("requester", "assignee", "team")
+    number = ticket_number(text)
+    numbered = related.filter(pk=number).first() if number is not None and before is None and page == 1 else None
+    if numbered is not None:
+        results.hits.append(Hit(numbered, highlight(numbered.subject, terms), mark_safe("")))  # noqa: S308
+    if not terms:
+        return results
+    if sort == "newest":
+        rows = [pk for pk, _rank in _window(tickets, terms, public_only=public_only, limit=size + 1, before=before)]
+        if len(rows) > size:
+            results.next_before = rows[size - 1]
+        shown = rows[:size]
+    else:
+        window = _window(tickets, terms, public_only=public_only, limit=WINDOW, before=None)
+        results.window_full = len(window) == WINDOW
+        window.sort(key=lambda row: (-row[1], -row[0]))
+        start = (max(page, 1) - 1) * size
+        shown = [pk for pk, _rank in window[start : start + size]]
+        results.next_page = page + 1 if len(window) > start + size else None
+    if not shown:
+        return results
+    found = related.filter(pk__in=shown).in_bulk()
+    snippets = _snippets(shown, terms, public_only=public_only)
+    for pk in shown:
+        if pk in found and pk != number:
+            ticket = found[pk]
+            results.hits.append(Hit(ticket, highlight(ticket.subject, terms), snippets.get(pk, mark_safe(""))))  # noqa: S308
+    return results
+
+
+# --- snippets and highlighting ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return fold(char)
+
+
+def _folded_with_map(text: str) -> tuple[str, list[int]]:
+    """The folded text, and for each of its characters the index of the original character it came from."""
+    out: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(text):
+        folded = _fold_char(char)
+        out.append(folded)
+        positions.extend([index] * len(folded))
+    return "".join(out), positions
+
+
+def _spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
+    """(start, end) in `text` of every word that matches a query word (a prefix for the last word of a prefix term)."""
+    exact = {w for t in terms for w in (t.words if not t.prefix else t.words[:-1])}
+    prefixes = tuple(t.words[-1] for t in terms if t.prefix)
+    folded, positions = _folded_with_map(text)
+    spans = []
+    for found in WORD.finditer(folded):
+        word = found.group()
+        if word in exact or (prefixes and word.startswith(prefixes)):
+            spans.append((positions[found.start()], positions[found.end() - 1] + 1))
+    return spans
+
+
+def highlight(text: str, terms: list[Term], spans: list[tuple[int, int]] | None = None) -> SafeString:
+    spans = _spans(text, terms) if spans is None else spans
+    out, last = [], 0
+    for start, end in spans:
+        out.append(html.escape(text[last:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        last = end
+    out.append(html.escape(text[last:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
+
+
+def snippet(text: str, terms: list[Term]) -> SafeString | None:
+    """About SNIPPET_CHARS characters of `text` around its first match, highlighted; None without a match."""
+    text = " ".join(text.split())
+    spans = _spans(text, terms)
+    if not spans:
+        return None
+    start = max(0, spans[0][0] - SNIPPET_CHARS // 3)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text) and (cut := text.rfind(" ", spans[0][1], end)) > 0:
+        end = cut
+    inside = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
+    body = highlight(text[start:end], terms, inside)
+    return mark_safe(("… " if start else "") + body + (" …" if end < len(text) else ""))  # noqa: S308
+
+
+def _snippets(ticket_ids: list[int], terms: list[Term], *, public_only: bool) -> dict[int, SafeString]:
+    """For each ticket, a highlighted piece of its newest message that matches."""
+    from opsdesk.tickets.models import Message
+
+    messages = Message.objects.filter(ticket_id__in=ticket_ids).order_by("-created_at", "-id")
+    if public_only:
+        messages = messages.filter(visibility="public")
+    found: dict[int, SafeString] = {}
+    for ticket_id, body in messages.values_list("ticket_id", "body_text").iterator(chunk_size=200):
+        if ticket_id not in found and (piece := snippet(body, terms)) is not None:
+            found[ticket_id] = piece
+    return found
