@@ -50,7 +50,9 @@ if ticket is None:
     )
     for i in range(19):
         if i % 2:
-            actions.add_customer_reply(ticket, body=f"Still failing, attempt {i}.", actor=requester.user, customer=requester)
+            actions.add_customer_reply(
+                ticket, body=f"Still failing, attempt {i}.", actor=requester.user, customer=requester
+            )
         else:
             actions.reply_to_ticket(ticket, body=f"Please try step {i} of the guide.", actor=agent)
         ticket.refresh_from_db()
@@ -150,8 +152,11 @@ def measure(name: str, call: Callable[[int], requests.Response], *, count: int, 
         "queries": max(queries),
         "requests": count,
     }
-    print(f"{name:28} p50 {entry['p50_ms']:7.1f} ms  p95 {entry['p95_ms']:7.1f}  p99 {entry['p99_ms']:7.1f}  "
-          f"queries {entry['queries']}", flush=True)
+    print(
+        f"{name:28} p50 {entry['p50_ms']:7.1f} ms  p95 {entry['p95_ms']:7.1f}  p99 {entry['p99_ms']:7.1f}  "
+        f"queries {entry['queries']}",
+        flush=True,
+    )
     return entry
 
 
@@ -169,9 +174,7 @@ def http_benchmark(tickets: int, *, requests_per: int) -> dict[str, Any]:
     facts = json.loads(run(env, "-c", SETUP).strip().splitlines()[-1])
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "opsdesk.cli", "serve", "--port", str(port)], env=env, cwd=ROOT
-    )
+    server = subprocess.Popen([sys.executable, "-m", "opsdesk.cli", "serve", "--port", str(port)], env=env, cwd=ROOT)
     try:
         for _ in range(600):
             try:
@@ -212,7 +215,9 @@ def http_benchmark(tickets: int, *, requests_per: int) -> dict[str, Any]:
             measure("ticket_page_20_messages", get(agent, f"/tickets/{ticket}/"), count=n),
             measure("search_common_word", get(agent, "/tickets/?view=recent&q=order"), count=n),
             measure("search_rare_word", get(agent, "/tickets/?view=recent&q=zanzibarite"), count=n),
-            measure("search_ticket_number", get(agent, f"/tickets/?view=recent&q=%23{facts['recent_number']}"), count=n),
+            measure(
+                "search_ticket_number", get(agent, f"/tickets/?view=recent&q=%23{facts['recent_number']}"), count=n
+            ),
             measure("api_ticket_list", get(api, "/api/v1/tickets/?limit=50"), count=n),
             measure(
                 "api_ticket_list_filtered",

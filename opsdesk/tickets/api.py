@@ -20,7 +20,7 @@ from opsdesk.people.models import Team
 from opsdesk.tickets import actions, inbox, search
 from opsdesk.tickets.access import get_ticket_for_user
 from opsdesk.tickets.models import CustomField, Message, SavedView, Tag, Ticket, TicketEvent, TicketLink, TicketStatus
-from opsdesk.tickets.querysets import UNSOLVED
+from opsdesk.tickets.querysets import UNSOLVED, visibility_branches
 from opsdesk.tickets.schemas import (
     ERRORS,
     CommentIn,
@@ -125,7 +125,7 @@ def ticket_list(
 ) -> dict[str, Any]:
     if cursor and inbox.decode_cursor(cursor) is None:
         raise ActionError("invalid_cursor", _("This cursor is not valid."), field="cursor", status=422)
-    qs = Ticket.objects.visible_to(_user(request))
+    qs = Ticket.objects.all()  # scoped by `branches` below: visible_to's union, read branch by branch
     categories = _categories(status)
     filters: dict[str, Any] = {
         "team_id": team_id,
@@ -143,7 +143,8 @@ def ticket_list(
         qs = qs.filter(assignee__isnull=True)
     if tag:
         qs = qs.filter(tags__name=tag.lower())
-    page = inbox.page(qs, sort=order, cursor=cursor, size=limit, categories=categories)
+    branches = visibility_branches(_user(request))
+    page = inbox.page(qs, sort=order, cursor=cursor, size=limit, categories=categories, branches=branches)
     prefetch_related_objects(page.tickets, "tags")
     return {"items": page.tickets, "next_cursor": page.next_cursor}
 

@@ -148,11 +148,13 @@ def page(
     cursor: str | None,
     size: int = PAGE_SIZE,
     categories: tuple[str, ...] | None = None,
+    branches: list[Q] | None = None,
 ) -> Page:
     """One keyset page: rows strictly after the cursor in (field, id) order, never OFFSET.
 
-    With several categories, each is read with its own indexed query and the sorted results are merged: a fixed
-    number of queries (one per category) that each stop after `size + 1` rows."""
+    With several categories, or a scope given as `branches` whose union it is (querysets.visibility_branches), each
+    part is read with its own indexed query and the sorted results are merged: a fixed number of queries (one per
+    part) that each stop after `size + 1` rows. `branches=[]` is an empty page."""
     field, desc = SORTS.get(sort, SORTS["-updated"])
     sort = sort if sort in SORTS else "-updated"
     if cursor and (decoded := decode_cursor(cursor)) is not None:
@@ -160,14 +162,20 @@ def page(
         op = "lt" if desc else "gt"
         queryset = queryset.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
     order = [f"-{field}", "-pk"] if desc else [field, "pk"]
-    if categories is None:
-        rows = list(queryset.order_by(*order)[: size + 1])
+    parts = [queryset] if branches is None else [queryset.filter(branch) for branch in branches]
+    if categories is not None:
+        parts = [part.filter(status_category=category) for part in parts for category in categories]
+    if len(parts) == 1:
+        rows = list(parts[0].order_by(*order)[: size + 1])
     else:
-        rows = []
-        for category in categories:
-            rows += queryset.filter(status_category=category).order_by(*order)[: size + 1]
-        rows.sort(key=lambda t: (getattr(t, field), t.pk), reverse=desc)
-        rows = rows[: size + 1]
+        # Each part yields only its sort keys; the page's own rows are then read in one query (building every
+        # part's full rows, with their related objects, cost more than all the queries together).
+        keys: set[tuple[Any, int]] = set()
+        for part in parts:
+            keys.update(part.order_by(*order).values_list(field, "pk")[: size + 1])
+        wanted = sorted(keys, reverse=desc)[: size + 1]
+        by_pk = queryset.filter(pk__in=[pk for _value, pk in wanted]).in_bulk()
+        rows = [by_pk[pk] for _value, pk in wanted if pk in by_pk]
     next_cursor = encode_cursor(rows[size - 1], sort) if len(rows) > size else None
     return Page(tickets=rows[:size], next_cursor=next_cursor)
 

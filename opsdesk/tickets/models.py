@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.tickets.querysets import MessageQuerySet, TicketQuerySet
@@ -87,6 +88,12 @@ class CustomField(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+@lru_cache(maxsize=8)
+def _ticket_url(prefix: str) -> str:
+    """The ticket page's URL with a {} for the number: every list row links to one, and reverse() costs 0.1 ms."""
+    return reverse("tickets:ticket_detail", args=[987654321]).replace("987654321", "{}")
 
 
 class Ticket(models.Model):
@@ -194,7 +201,7 @@ class Ticket(models.Model):
         return f"#{self.pk} {self.subject}"
 
     def get_absolute_url(self) -> str:
-        return reverse("tickets:ticket_detail", args=[self.pk])
+        return _ticket_url(get_script_prefix()).format(self.pk)
 
     @property
     def number(self) -> int:

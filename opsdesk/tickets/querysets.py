@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from typing import TYPE_CHECKING, Self
 
 from django.db import models
@@ -14,24 +16,38 @@ if TYPE_CHECKING:
 UNSOLVED = ("new", "open", "pending", "on_hold")
 
 
+def visibility_branches(user: User) -> list[Q] | None:
+    """What `user` may see as a union of simple filters (None: everything; []: nothing).
+
+    `visible_to` ORs them together; keyset pages read each on its own index and merge (inbox.page), because SQLite
+    answers "a OR b ORDER BY updated_at" by collecting and sorting every matching ticket."""
+    from opsdesk.accounts.models import Role
+
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        return None
+    if user.role == Role.CUSTOMER:
+        customer = getattr(user, "customer", None)
+        if customer is None:
+            return []
+        branches = [Q(requester=customer)]
+        if customer.organization_id and customer.organization and customer.organization.shared_tickets:
+            branches.append(Q(organization_id=customer.organization_id))
+        return branches
+    teams = user.team_ids()
+    return [Q(assignee=user), *(Q(team_id=team) for team in teams), Q(team__isnull=True)]
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: User) -> Self:
         """The tickets `user` may see: all for admins and managers, their teams' for agents, their own for customers."""
-        from opsdesk.accounts.models import Role
-
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role in (Role.ADMIN, Role.MANAGER):
+        branches = visibility_branches(user)
+        if branches is None:
             return self
-        if user.role == Role.CUSTOMER:
-            customer = getattr(user, "customer", None)
-            if customer is None:
-                return self.none()
-            scope = Q(requester=customer)
-            if customer.organization_id and customer.organization and customer.organization.shared_tickets:
-                scope |= Q(organization_id=customer.organization_id)
-            return self.filter(scope)
-        return self.filter(Q(assignee=user) | Q(team__in=user.team_ids()) | Q(team__isnull=True))
+        if not branches:
+            return self.none()
+        return self.filter(reduce(operator.or_, branches))
 
     def unsolved(self) -> Self:
         return self.filter(status_category__in=UNSOLVED)

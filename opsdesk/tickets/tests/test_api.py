@@ -29,9 +29,41 @@ def test_list_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(3):
         response = client.get("/api/v1/tickets/", headers=headers)
     assert len(response.json()["items"]) == rows
-    with django_assert_num_queries(6):  # token, four unsolved categories, tags
+    with django_assert_num_queries(7):  # token, sort keys of the four unsolved categories, the page's rows, tags
         response = client.get("/api/v1/tickets/?status=unsolved", headers=headers)
     assert len(response.json()["items"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_an_agents_list_reads_each_visible_branch_with_its_own_bounded_query(
+    client: Client, world: Any, django_assert_num_queries: Any, rows: int
+) -> None:
+    for i in range(rows):
+        world.ticket(subject=f"T{i}")
+    headers = token(world.agent)
+    client.get("/api/v1/tickets/", headers=headers)
+    # token, team ids, the sort keys of "assigned to me", "in Support" and "in no team", the page's rows, tags
+    with django_assert_num_queries(7):
+        response = client.get("/api/v1/tickets/", headers=headers)
+    assert len(response.json()["items"]) == rows
+
+
+def test_branch_pages_merge_without_gaps_or_repeats(client: Client, world: Any) -> None:
+    support = [world.ticket(subject=f"S{i}") for i in range(3)]
+    no_team = [world.ticket(subject=f"N{i}", team=None) for i in range(2)]
+    billing_mine = world.ticket(subject="B mine", team=world.billing, assignee=world.agent)
+    world.ticket(subject="B other", team=world.billing)
+    both = world.ticket(subject="S mine", assignee=world.agent)  # assigned to me and in my team: listed once
+    expected = [t.pk for t in Ticket.objects.visible_to(world.agent).order_by("-updated_at", "-pk")]
+    assert sorted(expected) == sorted(t.pk for t in [*support, *no_team, billing_mine, both])
+    headers = token(world.agent)
+    seen: list[int] = []
+    url: str | None = "/api/v1/tickets/?limit=2"
+    while url:
+        body = client.get(url, headers=headers).json()
+        seen += [item["id"] for item in body["items"]]
+        url = f"/api/v1/tickets/?limit=2&cursor={body['next_cursor']}" if body["next_cursor"] else None
+    assert seen == expected
 
 
 def test_cursor_pages_follow_changes_in_order_without_gaps(client: Client, world: Any) -> None:

@@ -21,6 +21,7 @@ from opsdesk.tickets import actions, search
 from opsdesk.tickets.access import can_reply_as_customer, get_attachment_for_user, get_ticket_for_user
 from opsdesk.tickets.forms import ContactForm, CustomerReplyForm, CustomFieldsForm, PortalTicketForm
 from opsdesk.tickets.models import Ticket
+from opsdesk.tickets.querysets import visibility_branches
 from opsdesk.tickets.views.agent import _file_response, _int_param
 
 PORTAL_PAGE = 25
@@ -42,8 +43,9 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         results = search.search(qs, text, public_only=True, page=page)
         next_page = f"?{urlencode({'q': text, 'page': str(results.next_page)})}" if results.next_page else None
         return render(request, "portal/ticket_list.html", {"q": text, "results": results, "next_page": next_page})
-    qs = qs.select_related("status", "requester")
-    result = inbox.page(qs, sort="-updated", cursor=request.GET.get("cursor"), size=PORTAL_PAGE)
+    qs = Ticket.objects.live().select_related("status", "requester")  # scoped by `branches`, as visible_to is
+    branches = visibility_branches(request.user)
+    result = inbox.page(qs, sort="-updated", cursor=request.GET.get("cursor"), size=PORTAL_PAGE, branches=branches)
     return render(request, "portal/ticket_list.html", {"tickets": result.tickets, "next_cursor": result.next_cursor})
 
 
