@@ -18,7 +18,7 @@ from opsdesk.accounts.api_auth import RateLimited, ReadOnlyToken, StaffSessionAu
 from opsdesk.core.errors import ActionError
 from opsdesk.customers.api import router as customers_router
 from opsdesk.people.api import router as people_router
-from opsdesk.tickets.api import meta_router
+from opsdesk.tickets.api import attachments_router, meta_router
 from opsdesk.tickets.api import router as tickets_router
 
 api = NinjaAPI(
@@ -30,6 +30,7 @@ api = NinjaAPI(
     "(create one on your preferences page).",
 )
 api.add_router("/tickets/", tickets_router)
+api.add_router("/attachments/", attachments_router)
 api.add_router("/", customers_router)
 api.add_router("/", people_router)
 api.add_router("/", meta_router)

@@ -251,6 +251,9 @@ API_MATRIX: dict[str, set[str]] = {
     "POST /api/v1/tickets/{ticket_id}/note": SEES_TICKET,
     "POST /api/v1/tickets/{ticket_id}/status": EDITS_TICKET,
     "GET /api/v1/tickets/{ticket_id}/messages": SEES_TICKET,
+    "POST /api/v1/tickets/{ticket_id}/messages": EDITS_TICKET,
+    "GET /api/v1/attachments/{attachment_id}": SEES_TICKET,
+    "GET /api/v1/attachments/{attachment_id}/download": SEES_TICKET,
     "GET /api/v1/tickets/{ticket_id}/events": SEES_TICKET,
     "GET /api/v1/customers/": STAFF,
     "POST /api/v1/customers/": EDITORS,
@@ -294,8 +297,12 @@ def test_api_operation_access_by_role(operation: str, world: Any) -> None:
     outcomes = {}
     for role in ROLES:
         ticket = world.ticket()
+        attachment = ticket_actions.add_note(
+            ticket, body="File", actor=world.admin, attachments=[SimpleUploadedFile("a.txt", b"hi", "text/plain")]
+        ).attachments.get()
         url = (
             path.replace("{ticket_id}", str(ticket.pk))
+            .replace("{attachment_id}", str(attachment.pk))
             .replace("{customer_id}", str(world.customer.pk))
             .replace("{organization_id}", str(world.organization.pk))
         )
@@ -310,12 +317,16 @@ def test_api_operation_access_by_role(operation: str, world: Any) -> None:
             bodies[path] = {"other_id": world.ticket().pk}
         if method == "PATCH":
             response = client.patch(url, {"priority": "high"}, content_type="application/json", headers=headers)
+        elif method == "POST" and path.endswith("/messages"):  # multipart, with a file
+            files = {"body": "Reply", "files": SimpleUploadedFile("b.txt", b"hello", "text/plain")}
+            response = client.post(url, files, headers=headers)
         elif method == "POST":
             response = client.post(url, bodies[path], content_type="application/json", headers=headers)
         else:
             response = client.get(url, {"q": "hello"} if path.endswith("/search") else {}, headers=headers)
         assert response.status_code != 500
-        assert response["Content-Type"] == "application/json; charset=utf-8"
+        if not path.endswith("/download") or response.status_code != 200:
+            assert response["Content-Type"] == "application/json; charset=utf-8"
         outcomes[role] = response.status_code not in (401, 403, 404)
         if not outcomes[role]:
             assert set(response.json()) == {"code", "message", "field"}

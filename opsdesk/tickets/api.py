@@ -8,9 +8,10 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Status
+from ninja import File, Form, Header, Query, Router, Status
+from ninja.files import UploadedFile
 
 from opsdesk.accounts.models import User
 from opsdesk.core.errors import ActionError
@@ -18,11 +19,22 @@ from opsdesk.core.idempotency import run_once
 from opsdesk.customers import actions as customer_actions
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, inbox, search
-from opsdesk.tickets.access import get_ticket_for_user
-from opsdesk.tickets.models import CustomField, Message, SavedView, Tag, Ticket, TicketEvent, TicketLink, TicketStatus
+from opsdesk.tickets.access import file_response, get_attachment_for_user, get_ticket_for_user
+from opsdesk.tickets.models import (
+    Attachment,
+    CustomField,
+    Message,
+    SavedView,
+    Tag,
+    Ticket,
+    TicketEvent,
+    TicketLink,
+    TicketStatus,
+)
 from opsdesk.tickets.querysets import UNSOLVED, visibility_branches
 from opsdesk.tickets.schemas import (
     ERRORS,
+    AttachmentOut,
     CommentIn,
     CustomFieldOut,
     EventOut,
@@ -144,6 +156,10 @@ def ticket_list(
     if tag:
         qs = qs.filter(tags__name=tag.lower())
     branches = visibility_branches(_user(request))
+    if branches and categories is None and _user(request).is_agent_side:
+        # An agent's branches are read on the (assignee | team, status_category, updated_at) indexes: split by
+        # category too, or "team = 3 ORDER BY updated_at" sorts every ticket the team ever had.
+        categories = inbox.ALL_CATEGORIES
     page = inbox.page(qs, sort=order, cursor=cursor, size=limit, categories=categories, branches=branches)
     prefetch_related_objects(page.tickets, "tags")
     return {"items": page.tickets, "next_cursor": page.next_cursor}
@@ -238,7 +254,33 @@ def ticket_set_status(request: HttpRequest, ticket_id: int, payload: StatusIn) -
 )
 def ticket_messages(request: HttpRequest, ticket_id: int) -> list[Message]:
     ticket = get_ticket_for_user(_user(request), ticket_id)
-    return list(ticket.messages.order_by("created_at", "id"))
+    return list(ticket.messages.order_by("created_at", "id").prefetch_related("attachments"))
+
+
+@router.post(
+    "/{ticket_id}/messages",
+    response={201: MessageOut, **ERRORS},
+    summary="Reply or note with files (multipart/form-data)",
+)
+def ticket_message_with_files(
+    request: HttpRequest,
+    ticket_id: int,
+    body: str = Form(..., max_length=200_000),
+    visibility: Literal["public", "internal"] = Form("public"),
+    status_id: int | None = Form(None, description="With a public reply: set this status too."),
+    files: list[UploadedFile] = File(default=[], description="Up to the size and type limits of the UI."),  # noqa: B008
+) -> Status[Message]:
+    """The same reply (public) or internal note the ticket page sends, with attachments: each file is checked for
+    size and type as in the UI, and nothing is stored unless every file passes."""
+    user = _user(request)
+    if visibility == "public":
+        ticket = get_ticket_for_user(user, ticket_id, write=True)
+        status = _optional(TicketStatus, status_id, "status_id")
+        message = actions.reply_to_ticket(ticket, body=body, actor=user, via="api", status=status, attachments=files)
+    else:
+        ticket = get_ticket_for_user(user, ticket_id)
+        message = actions.add_note(ticket, body=body, actor=user, via="api", attachments=files)
+    return Status(201, message)
 
 
 @router.get("/{ticket_id}/events", response={200: list[EventOut], **ERRORS}, summary="The timeline, oldest first")
@@ -267,6 +309,32 @@ def ticket_link(request: HttpRequest, ticket_id: int, payload: LinkIn) -> Status
     ticket = get_ticket_for_user(_user(request), ticket_id, write=True)
     other = _other(request, payload.other_id, "other_id")
     return Status(201, actions.link_tickets(ticket, other=other, actor=_user(request)))
+
+
+attachments_router = Router(tags=["attachments"])
+
+
+@attachments_router.get("/{attachment_id}", response={200: AttachmentOut, **ERRORS}, summary="One attachment's details")
+def attachment_detail(request: HttpRequest, attachment_id: int) -> Attachment:
+    return get_attachment_for_user(_user(request), attachment_id)
+
+
+@attachments_router.get(
+    "/{attachment_id}/download",
+    response={**ERRORS},
+    url_name="attachment_download",
+    summary="The file itself",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, with its own content type.",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    return file_response(get_attachment_for_user(_user(request), attachment_id))
 
 
 meta_router = Router(tags=["configuration"])

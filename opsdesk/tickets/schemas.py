@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.urls import reverse
 from ninja import Field, Schema
 
 
@@ -84,6 +85,22 @@ class StatusIn(Schema):
     status_id: int
 
 
+class AttachmentOut(Schema):
+    id: int
+    ticket_id: int
+    message_id: int | None
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: datetime
+    download_url: str = Field(..., description="GET it with the same authentication to receive the file.")
+
+    @staticmethod
+    def resolve_download_url(obj: Any) -> str:
+        return reverse("api:attachment_download", args=[obj.pk])
+
+
 class MessageOut(Schema):
     id: int
     ticket_id: int
@@ -97,6 +114,11 @@ class MessageOut(Schema):
     author_user_id: int | None
     author_customer_id: int | None
     created_at: datetime
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(obj: Any) -> list[Any]:
+        return list(obj.attachments.all())
 
 
 class EventOut(Schema):

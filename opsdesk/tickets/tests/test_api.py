@@ -42,8 +42,9 @@ def test_an_agents_list_reads_each_visible_branch_with_its_own_bounded_query(
         world.ticket(subject=f"T{i}")
     headers = token(world.agent)
     client.get("/api/v1/tickets/", headers=headers)
-    # token, team ids, the sort keys of "assigned to me", "in Support" and "in no team", the page's rows, tags
-    with django_assert_num_queries(7):
+    # token, team ids, the sort keys of "assigned to me", "in Support" and "in no team" in each of the six status
+    # categories (18), the page's rows, tags
+    with django_assert_num_queries(22):
         response = client.get("/api/v1/tickets/", headers=headers)
     assert len(response.json()["items"]) == rows
 
@@ -257,3 +258,69 @@ def test_patch_changes_only_what_is_sent(client: Client, world: Any) -> None:
         f"/api/v1/tickets/{ticket.pk}", {"unassign": True}, content_type="application/json", headers=headers
     )
     assert cleared.json()["assignee_id"] is None
+
+
+def test_replies_and_notes_with_files_upload_and_download_through_the_access_check(
+    client: Client, world: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    ticket = world.ticket()
+    headers = token(world.agent)
+    response = client.post(
+        f"/api/v1/tickets/{ticket.pk}/messages",
+        {
+            "body": "Here is the log.",
+            "files": [
+                SimpleUploadedFile("log.txt", b"line 1\nline 2\n", "text/plain"),
+                SimpleUploadedFile("shot.png", b"\x89PNG\r\n\x1a\nfake", "image/png"),
+            ],
+        },
+        headers=headers,
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["visibility"], body["via"]) == ("public", "api")
+    assert [(a["filename"], a["content_type"], a["size"]) for a in body["attachments"]] == [
+        ("log.txt", "text/plain", 14),
+        ("shot.png", "image/png", 12),
+    ]
+    log = body["attachments"][0]
+    download = client.get(log["download_url"], headers=headers)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"line 1\nline 2\n"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert client.get(f"/api/v1/attachments/{log['id']}", headers=headers).json()["sha256"] == log["sha256"]
+    # another team's agent does not see the ticket, so not its files either
+    assert client.get(log["download_url"], headers=token(world.other_agent)).status_code == 404
+    listed = client.get(f"/api/v1/tickets/{ticket.pk}/messages", headers=headers).json()
+    assert [len(m["attachments"]) for m in listed] == [0, 2]
+
+    note = client.post(
+        f"/api/v1/tickets/{ticket.pk}/messages",
+        {"body": "Internal", "visibility": "internal", "files": SimpleUploadedFile("n.txt", b"x", "text/plain")},
+        headers=token(world.light_agent),
+    )
+    assert note.status_code == 201
+    assert note.json()["visibility"] == "internal"
+
+
+def test_a_refused_file_stores_nothing(client: Client, world: Any, settings: Any, tmp_path: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.OPSDESK_MAX_ATTACHMENT_BYTES = 10
+    ticket = world.ticket()
+    headers = token(world.agent)
+    for files, code in [
+        ([SimpleUploadedFile("ok.txt", b"ok"), SimpleUploadedFile("big.txt", b"x" * 11)], "attachment_too_large"),
+        ([SimpleUploadedFile("run.exe", b"MZ", "application/x-msdownload")], "attachment_type"),
+    ]:
+        response = client.post(
+            f"/api/v1/tickets/{ticket.pk}/messages", {"body": "Files", "files": files}, headers=headers
+        )
+        assert response.status_code == 422
+        assert response.json()["code"] == code
+    assert Message.objects.filter(ticket=ticket).count() == 1
+    assert not any(tmp_path.rglob("*.*"))

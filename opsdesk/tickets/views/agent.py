@@ -24,7 +24,7 @@ from opsdesk.core.templatetags.opsdesk import status_label
 from opsdesk.customers import actions as customer_actions
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, inbox, search
-from opsdesk.tickets.access import can_add_note, can_edit, get_attachment_for_user, get_ticket_for_user
+from opsdesk.tickets.access import can_add_note, can_edit, file_response, get_attachment_for_user, get_ticket_for_user
 from opsdesk.tickets.forms import (
     AssignForm,
     CustomFieldsForm,
@@ -42,7 +42,6 @@ from opsdesk.tickets.forms import (
     TypeForm,
 )
 from opsdesk.tickets.models import (
-    Attachment,
     CannedResponse,
     CustomField,
     Message,
@@ -514,18 +513,4 @@ def ticket_split(request: AuthedRequest, ticket_id: int, message_id: int) -> Htt
 @require_GET
 def attachment_download(request: AuthedRequest, attachment_id: int) -> FileResponse:
     attachment = get_attachment_for_user(request.user, attachment_id)
-    return _file_response(attachment)
-
-
-def _file_response(attachment: Attachment) -> FileResponse:
-    inline = attachment.content_type.startswith("image/") and attachment.content_type != "image/svg+xml"
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not inline,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return file_response(attachment)

@@ -18,11 +18,11 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest, client_ip
 from opsdesk.customers import actions as customer_actions
 from opsdesk.tickets import actions, search
-from opsdesk.tickets.access import can_reply_as_customer, get_attachment_for_user, get_ticket_for_user
+from opsdesk.tickets.access import can_reply_as_customer, file_response, get_attachment_for_user, get_ticket_for_user
 from opsdesk.tickets.forms import ContactForm, CustomerReplyForm, CustomFieldsForm, PortalTicketForm
 from opsdesk.tickets.models import Ticket
 from opsdesk.tickets.querysets import visibility_branches
-from opsdesk.tickets.views.agent import _file_response, _int_param
+from opsdesk.tickets.views.agent import _int_param
 
 PORTAL_PAGE = 25
 
@@ -134,7 +134,7 @@ def ticket_reply(request: AuthedRequest, ticket_id: int) -> HttpResponse:
 @customer_required
 @require_GET
 def attachment_download(request: AuthedRequest, attachment_id: int) -> FileResponse:
-    return _file_response(get_attachment_for_user(request.user, attachment_id))
+    return file_response(get_attachment_for_user(request.user, attachment_id))
 
 
 @require_http_methods(["GET", "POST"])
