@@ -289,7 +289,7 @@ def test_replies_and_notes_with_files_upload_and_download_through_the_access_che
     log = body["attachments"][0]
     download = client.get(log["download_url"], headers=headers)
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"line 1\nline 2\n"
+    assert download.getvalue() == b"line 1\nline 2\n"
     assert download["X-Content-Type-Options"] == "nosniff"
     assert client.get(f"/api/v1/attachments/{log['id']}", headers=headers).json()["sha256"] == log["sha256"]
     # another team's agent does not see the ticket, so not its files either
