@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ NUMBER = re.compile(r"^#?(\d{1,18})$")
 
 def fold(text: str) -> str:
     """Lower case, without diacritics (keeping Russian й, which is a letter of its own)."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold()).replace("и\u0306", "й")
     return COMBINING.sub("", decomposed)
 
@@ -57,7 +60,10 @@ def words(text: str) -> list[str]:
 
 
 def _indexed(text: str) -> str:
-    return " ".join(words(text[:MAX_PART_CHARS]))
+    """Folded text for the index. FTS5's unicode61 splits words where `WORD` does, so SQLite gets the folded text as
+    it is; PostgreSQL's parser would keep "anna@example.com" or "2.5" whole, so it gets the words with spaces."""
+    folded = fold(text[:MAX_PART_CHARS])
+    return folded if connection.vendor == "sqlite" else " ".join(WORD.findall(folded))
 
 
 # --- queries ---------------------------------------------------------------------------------------------------------
@@ -141,47 +147,59 @@ def drop_index() -> None:
         cursor.execute("DROP TABLE IF EXISTS tickets_search")
 
 
-def _documents(ticket_ids: list[int]) -> list[tuple[int, str, str, str, str]]:
-    from opsdesk.customers.models import Customer, CustomerEmail
+def _documents(
+    ticket_ids: list[int] | None = None, *, between: tuple[int, int] | None = None
+) -> list[tuple[int, str, str, str, str]]:
+    """The documents of these tickets, or of every ticket numbered within `between` (bulk indexing: a range is far
+    cheaper for Django and SQLite than an IN list of thousands)."""
+    from opsdesk.customers.models import CustomerEmail
     from opsdesk.tickets.models import Message, Ticket
 
-    tickets = list(Ticket.objects.filter(pk__in=ticket_ids).values_list("pk", "subject", "requester_id"))
-    requester_ids = {requester for _pk, _subject, requester in tickets}
-    people: dict[int, list[str]] = {
-        pk: [name] for pk, name in Customer.objects.filter(pk__in=requester_ids).values_list("pk", "name")
-    }
-    for customer_id, address in CustomerEmail.objects.filter(customer_id__in=requester_ids).values_list(
-        "customer_id", "address"
-    ):
-        people[customer_id].append(address)
+    if between is not None:
+        in_tickets, in_messages = Q(pk__range=between), Q(ticket__pk__range=between)
+        in_emails = Q(customer__tickets__pk__range=between)
+    else:
+        in_tickets, in_messages = Q(pk__in=ticket_ids), Q(ticket_id__in=ticket_ids)
+        in_emails = Q(customer__tickets__pk__in=ticket_ids)
+    tickets = list(
+        Ticket.objects.filter(in_tickets).order_by("pk").values_list("pk", "subject", "requester_id", "requester__name")
+    )
+    emails: dict[int, list[str]] = {}
+    rows = CustomerEmail.objects.filter(in_emails).order_by("customer_id", "pk").distinct()
+    for customer_id, address in rows.values_list("customer_id", "address"):
+        emails.setdefault(customer_id, []).append(address)
     public: dict[int, list[str]] = {}
     internal: dict[int, list[str]] = {}
-    rows = Message.objects.filter(ticket_id__in=ticket_ids).order_by()
-    for ticket_id, visibility, body in rows.values_list("ticket_id", "visibility", "body_text"):
+    messages = Message.objects.filter(in_messages).order_by("ticket_id", "created_at", "id")
+    for ticket_id, visibility, body in messages.values_list("ticket_id", "visibility", "body_text"):
         (public if visibility == "public" else internal).setdefault(ticket_id, []).append(body)
     return [
         (
             pk,
             _indexed(subject),
-            _indexed(" ".join(people.get(requester, []))),
+            _indexed(" ".join([name, *emails.get(requester, [])])),
             _indexed("\n".join(public.get(pk, []))),
             _indexed("\n".join(internal.get(pk, []))),
         )
-        for pk, subject, requester in tickets
+        for pk, subject, requester, name in tickets
     ]
 
 
-def _write(ticket_ids: list[int], documents: list[tuple[int, str, str, str, str]]) -> None:
-    marks = ", ".join(["%s"] * len(ticket_ids))
+def documents_between(first: int, last: int) -> list[tuple[int, str, str, str, str]]:
+    """The documents of tickets numbered first..last (the demo seeder's parallel indexing)."""
+    return _documents(between=(first, last))
+
+
+def _write(documents: list[tuple[int, str, str, str, str]], *, delete: str, params: list[int]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"DELETE FROM tickets_search WHERE rowid IN ({marks})", ticket_ids)  # noqa: S608
+            cursor.execute(f"DELETE FROM tickets_search WHERE rowid {delete}", params)  # noqa: S608
             cursor.executemany(
                 "INSERT INTO tickets_search (rowid, subject, people, public, internal) VALUES (%s, %s, %s, %s, %s)",
                 documents,
             )
         else:
-            cursor.execute(f"DELETE FROM tickets_search WHERE ticket_id IN ({marks})", ticket_ids)  # noqa: S608
+            cursor.execute(f"DELETE FROM tickets_search WHERE ticket_id {delete}", params)  # noqa: S608
             cursor.executemany(
                 "INSERT INTO tickets_search (ticket_id, document) VALUES (%s, "
                 "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') || "
@@ -199,7 +217,7 @@ def reindex(ticket_ids: Iterable[int]) -> None:
     """Bring these tickets' documents in step with their rows (call inside the writing action's transaction)."""
     ids = sorted({int(pk) for pk in ticket_ids})
     for batch in _batches(ids):
-        _write(batch, _documents(batch))
+        _write(_documents(batch), delete=f"IN ({', '.join(['%s'] * len(batch))})", params=batch)
 
 
 def rebuild(*, progress: Callable[[int], None] | None = None) -> int:
@@ -221,7 +239,8 @@ def index_after(last: int, *, batch: int = BATCH * 5, progress: Callable[[int], 
 
     done = 0
     while ids := list(Ticket.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]):
-        _write(ids, _documents(ids))
+        between = (ids[0], ids[-1])
+        _write(_documents(between=between), delete="BETWEEN %s AND %s", params=list(between))
         done += len(ids)
         last = ids[-1]
         if progress is not None:

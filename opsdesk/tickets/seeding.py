@@ -712,6 +712,60 @@ def _seed_in_parallel(
                     cursor.execute(f"DETACH DATABASE shard{i}")
 
 
+def _index_shard(path: str, first: int, last: int) -> None:
+    """In a forked child: build the search documents of tickets first..last into a SQLite file of its own."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("CREATE TABLE docs (rowid INTEGER PRIMARY KEY, subject, people, public, internal)")
+    db.execute("BEGIN")
+    for start in range(first, last + 1, search.BATCH * 5):
+        documents = search.documents_between(start, min(start + search.BATCH * 5 - 1, last))
+        db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", documents)
+    db.execute("COMMIT")
+    db.close()
+    connections.close_all()
+
+
+def _index_in_parallel(first: int, *, workers: int) -> None:
+    """Index the new tickets for search: forked processes build the documents (the Python part: folding text),
+    the main process copies them into the FTS5 table with INSERT ... SELECT (tokenizing in C)."""
+    from opsdesk.tickets.models import Ticket
+
+    last = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    step = (last - first) // workers + 1
+    ranges = [(start, min(start + step - 1, last)) for start in range(first, last + 1, step)]
+    context = multiprocessing.get_context("fork")
+    with tempfile.TemporaryDirectory(prefix="opsdesk-index-") as folder:
+        connections.close_all()
+        paths = [f"{folder}/docs{i}.sqlite3" for i in range(len(ranges))]
+        processes = [
+            context.Process(target=_index_shard, args=(path, start, end))
+            for path, (start, end) in zip(paths, ranges, strict=True)
+        ]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+        if any(process.exitcode != 0 for process in processes):
+            raise RuntimeError("A search indexing process failed.")
+        with connection.cursor() as cursor:
+            for i, path in enumerate(paths):
+                cursor.execute(f"ATTACH DATABASE %s AS docs{i}", [path])
+        try:
+            with bulk_pragmas(), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("DELETE FROM tickets_search WHERE rowid >= %s", [first])
+                for i in range(len(paths)):
+                    cursor.execute(
+                        f"INSERT INTO tickets_search (rowid, subject, people, public, internal) "  # noqa: S608
+                        f"SELECT rowid, subject, people, public, internal FROM docs{i}.docs ORDER BY rowid"
+                    )
+        finally:
+            with connection.cursor() as cursor:
+                for i in range(len(paths)):
+                    cursor.execute(f"DETACH DATABASE docs{i}")
+
+
 class bulk_pragmas:
     """SQLite settings for a one-off bulk load: no fsync, and no re-checking of CHECK constraints (the JSON_VALID
     checks Django adds to JSON columns) on rows this module built itself and a test holds to the actions' shape."""
@@ -795,8 +849,11 @@ def seed_tickets(
         # Foreign keys were not checked row by row during the load; check every one now (raises IntegrityError).
         connection.check_constraints(table_names=list(BULK_TABLES))
     _reset_sequences([Ticket, Message, TicketEvent, Attachment])
-    with bulk_pragmas(), transaction.atomic():
-        search.index_after(first_ticket - 1)  # the same documents the actions write, ticket by ticket
+    if parallel and remaining >= PARALLEL_FROM:
+        _index_in_parallel(first_ticket, workers=workers)
+    else:
+        with bulk_pragmas(), transaction.atomic():
+            search.index_after(first_ticket - 1)  # the same documents the actions write, ticket by ticket
     result.tickets = count
     result.messages = writer.count_messages
     result.events = writer.count_events

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from opsdesk.core.html import text_to_html
 from opsdesk.customers.models import Customer
-from opsdesk.tickets import actions, seeding
+from opsdesk.tickets import actions, search, seeding
 from opsdesk.tickets.models import Message, Ticket, TicketEvent, TicketStatus
 
 
@@ -118,6 +119,15 @@ def test_the_parallel_load_writes_the_same_rows_as_the_serial_one(monkeypatch: p
         "status.changed",
         "status.changed",
     ]
+    # the search documents built by the forked processes are the ones the actions' code writes
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid, subject, people, public, internal FROM tickets_search ORDER BY rowid")
+        parallel = cursor.fetchall()
+    assert [row[0] for row in parallel] == list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
+    search.rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid, subject, people, public, internal FROM tickets_search ORDER BY rowid")
+        assert cursor.fetchall() == parallel
     # a write after the load gets a fresh id, not one inside a shard's range
     requester = Customer.objects.order_by("pk").first()
     assert requester is not None
