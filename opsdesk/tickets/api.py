@@ -91,13 +91,15 @@ def ticket_search(
         ..., min_length=1, max_length=500, description='Words (all must match), "a phrase", word*, #number.'
     ),
     status: str | None = Query(None, description="Status categories, comma-separated, or `unsolved`."),
-    team_id: int | None = None,
-    assignee_id: int | None = None,
-    requester_id: int | None = None,
-    channel: str | None = None,
-    sort: Literal["relevance", "newest"] = "relevance",
-    page: int = Query(1, ge=1, le=search.WINDOW // search.PAGE_SIZE),
-    before: int | None = Query(None, ge=1, le=2**62),
+    team_id: int | None = Query(None, description="Only this team's tickets."),
+    assignee_id: int | None = Query(None, description="Only tickets assigned to this user."),
+    requester_id: int | None = Query(None, description="Only this customer's tickets."),
+    channel: str | None = Query(None, description="email, web, portal, chat, phone, api or agent."),
+    sort: Literal["relevance", "newest"] = Query(
+        "relevance", description="`relevance`: best match among the newest 1,000; `newest`: every match."
+    ),
+    page: int = Query(1, ge=1, le=search.WINDOW // search.PAGE_SIZE, description="`sort=relevance`: page number."),
+    before: int | None = Query(None, ge=1, le=2**62, description="`sort=newest`: the `next_before` of the last page."),
 ) -> dict[str, Any]:
     qs = Ticket.objects.visible_to(_user(request))
     if (categories := _categories(status)) is not None:
@@ -266,7 +268,9 @@ def ticket_message_with_files(
     request: HttpRequest,
     ticket_id: int,
     body: str = Form(..., max_length=200_000),
-    visibility: Literal["public", "internal"] = Form("public"),
+    visibility: Literal["public", "internal"] = Form(
+        "public", description="`public`: a reply the requester sees; `internal`: a note for staff."
+    ),
     status_id: int | None = Form(None, description="With a public reply: set this status too."),
     files: list[UploadedFile] = File(default=[], description="Up to the size and type limits of the UI."),  # noqa: B008
 ) -> Status[Message]:

@@ -17,7 +17,6 @@ from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from opsdesk.tickets import search
 from opsdesk.tickets.models import SavedView, Ticket
 from opsdesk.tickets.querysets import UNSOLVED
 
@@ -119,9 +118,7 @@ def filters_scope(filters: dict[str, Any], user: User) -> Scope:
             q &= Q(assignee_id=int(assignee))
     if tag := filters.get("tag"):
         q &= Q(tags__name=str(tag).lower())
-    # Words in "q" are searched in full text (see search.py and the inbox's search mode); a number finds that ticket.
-    if (number := search.ticket_number(filters.get("q") or "")) is not None:
-        q &= Q(pk=number)
+    # "q" is not a filter here: the inbox searches it in full text (search.py), a typed ticket number first.
     return Scope(q, categories)
 
 

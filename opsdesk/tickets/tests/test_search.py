@@ -212,3 +212,24 @@ def test_api_search_uses_a_fixed_number_of_queries(client: Client, world: Any) -
     bad = client.get("/api/v1/tickets/search", {"q": "x", "page": "0"}, headers=headers)
     assert bad.status_code == 422
     assert set(bad.json()) == {"code", "message", "field"}
+
+
+def test_saved_views_keep_their_search_and_numbers_are_searched_as_text_too(client: Client, world: Any) -> None:
+    damaged = world.ticket(subject="Damaged parcel", body="Order 366863 arrived broken.", priority="high")
+    world.ticket(subject="Damaged too", body="Nothing else.", priority="low")
+    world.ticket(subject="Fine", body="All good.", priority="high")
+    client.force_login(world.agent)
+    client.post(reverse("tickets:saved_view_create"), {"name": "Damaged high", "q": "damaged", "priority": "high"})
+    from opsdesk.tickets.models import SavedView
+
+    saved = SavedView.objects.get(name="Damaged high")
+    response = client.get(reverse("tickets:ticket_list"), {"view": f"saved-{saved.pk}"})
+    assert [t.pk for t in response.context["tickets"]] == [damaged.pk]
+    body = response.content.decode()
+    assert '<h1 id="inbox-title">Damaged high</h1>' in body
+    assert 'value="damaged"' in body
+    by_number = client.get(reverse("tickets:ticket_list"), {"view": "recent", "q": "366863"})
+    assert [t.pk for t in by_number.context["tickets"]] == [damaged.pk]
+    by_ticket = client.get(reverse("tickets:ticket_list"), {"view": "mine", "q": f"#{damaged.pk}"})
+    assert [t.pk for t in by_ticket.context["tickets"]] == []  # not assigned to me: "mine" does not show it
+    assert "Search all tickets" in by_ticket.content.decode()

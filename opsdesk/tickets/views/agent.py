@@ -69,11 +69,15 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
     view = request.GET.get("view", default_view)
     if view not in inbox.BUILTIN_VIEWS and not view.startswith("saved-"):
         view = default_view
+    saved_views = list(SavedView.objects.filter(Q(owner=user) | Q(owner__isnull=True)))
+    current_saved = next((s for s in saved_views if view == f"saved-{s.pk}"), None)
     filters = _filters(request.GET)
-    text = filters.get("q", "")
-    searching = bool(text) and search.ticket_number(text) is None
+    # A saved view's own filters show in the filter boxes (and its words are searched) unless the request says else.
+    shown = {**{k: str(v) for k, v in (current_saved.filters if current_saved else {}).items()}, **filters}
+    text = shown.get("q", "")
+    searching = bool(text)  # words, a phrase or a number: full-text search, a typed ticket number first
     sorts = inbox.SEARCH_SORT_LABELS if searching else inbox.SORT_LABELS
-    sort = request.GET.get("sort", "")
+    sort = request.GET.get("sort", "") or (current_saved.sort if current_saved else "")
     if sort not in sorts:
         sort = next(iter(sorts))
     qs, scope = inbox.view_queryset(user, view=view, filters=filters)
@@ -111,14 +115,15 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
     statuses_by_pk = {status.pk: status for status in statuses}
     for ticket in tickets:
         ticket.status = statuses_by_pk[ticket.status_id]
-    saved_views = list(SavedView.objects.filter(Q(owner=user) | Q(owner__isnull=True)))
     context = {
         "tickets": tickets,
         "results": results,
         "next_url": next_url,
         "view": view,
+        "current_saved": current_saved,
+        "view_label": current_saved.name if current_saved else inbox.BUILTIN_VIEWS.get(view, ""),
         "sort": sort,
-        "filters": filters,
+        "filters": shown,
         "builtin_views": inbox.BUILTIN_VIEWS,
         "saved_views": saved_views,
         "sorts": sorts,
