@@ -236,7 +236,6 @@ def merge_customers(source: Customer, *, target: Customer, actor: User) -> Custo
     for ticket in moved:  # each moved ticket's timeline says who its requester became
         timeline.record(ticket, "requester.changed", actor=actor, data={"old": source.pk, "new": target.pk})
     Message.objects.filter(author_customer=source).update(author_customer=target)
-    search.reindex(moved_tickets)
     CustomerEmail.objects.filter(customer=source).update(customer=target, is_primary=False)
     CustomerPhone.objects.filter(customer=source).update(customer=target)
     if source.notes:
@@ -248,6 +247,7 @@ def merge_customers(source: Customer, *, target: Customer, actor: User) -> Custo
     target.save(update_fields=["notes", "user", "organization", "updated_at"])
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
+    search.reindex(target.tickets.values_list("pk", flat=True))  # now under the target's name and every address
     _event(source, "customer.merged", actor=actor, data={"source": source.pk, "target": target.pk})
     _event(
         target,

@@ -55,6 +55,7 @@ from opsdesk.tickets.schemas import (
 
 router = Router(tags=["tickets"])
 CATEGORIES = ("new", "open", "pending", "on_hold", "solved", "closed")
+MAX_ID = 2**62  # larger numbers overflow SQLite's 64-bit integers in a comparison
 
 
 def _user(request: HttpRequest) -> User:
@@ -91,9 +92,9 @@ def ticket_search(
         ..., min_length=1, max_length=500, description='Words (all must match), "a phrase", word*, #number.'
     ),
     status: str | None = Query(None, description="Status categories, comma-separated, or `unsolved`."),
-    team_id: int | None = Query(None, description="Only this team's tickets."),
-    assignee_id: int | None = Query(None, description="Only tickets assigned to this user."),
-    requester_id: int | None = Query(None, description="Only this customer's tickets."),
+    team_id: int | None = Query(None, ge=1, le=MAX_ID, description="Only this team's tickets."),
+    assignee_id: int | None = Query(None, ge=1, le=MAX_ID, description="Only tickets assigned to this user."),
+    requester_id: int | None = Query(None, ge=1, le=MAX_ID, description="Only this customer's tickets."),
     channel: str | None = Query(None, description="email, web, portal, chat, phone, api or agent."),
     sort: Literal["relevance", "newest"] = Query(
         "relevance", description="`relevance`: best match among the newest 1,000; `newest`: every match."
@@ -122,10 +123,10 @@ def ticket_search(
 def ticket_list(
     request: HttpRequest,
     status: str | None = Query(None, description="Status categories, comma-separated, or `unsolved`."),
-    team_id: int | None = None,
-    assignee_id: int | None = None,
+    team_id: int | None = Query(None, ge=1, le=MAX_ID),
+    assignee_id: int | None = Query(None, ge=1, le=MAX_ID),
     unassigned: bool = False,
-    requester_id: int | None = None,
+    requester_id: int | None = Query(None, ge=1, le=MAX_ID),
     tag: str | None = None,
     channel: str | None = None,
     language: str | None = None,

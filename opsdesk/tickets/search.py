@@ -22,10 +22,11 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
@@ -36,7 +37,10 @@ if TYPE_CHECKING:
 WINDOW = 1000  # matching tickets ranked by relevance: the newest this many
 PAGE_SIZE = 25
 MAX_TERMS = 12
-MAX_PART_CHARS = 200_000  # per part of a document; PostgreSQL's tsvector must stay under 1 MB
+MAX_PART_CHARS = 200_000  # per part of a document
+MAX_PART_BYTES = 200_000  # PostgreSQL: per part, after folding (four parts stay under a tsvector's 1 MB)
+MAX_QUERY_CHARS = 500
+SNIPPET_SCAN_CHARS = 20_000  # of each message, when looking for a snippet
 BATCH = 1000
 SNIPPET_CHARS = 180
 SMALL_SCOPE = 5000  # SQLite: a scope of at most this many tickets is searched on its own (_sqlite_small)
@@ -61,9 +65,15 @@ def words(text: str) -> list[str]:
 
 def _indexed(text: str) -> str:
     """Folded text for the index. FTS5's unicode61 splits words where `WORD` does, so SQLite gets the folded text as
-    it is; PostgreSQL's parser would keep "anna@example.com" or "2.5" whole, so it gets the words with spaces."""
+    it is; PostgreSQL's parser would keep "anna@example.com" or "2.5" whole, so it gets the words with spaces, and
+    at most MAX_PART_BYTES of them (a tsvector must stay under 1 MB; folding can triple a text's bytes)."""
     folded = fold(text[:MAX_PART_CHARS])
-    return folded if connection.vendor == "sqlite" else " ".join(WORD.findall(folded))
+    if connection.vendor == "sqlite":
+        return folded
+    joined = " ".join(WORD.findall(folded))
+    if len(joined) * 4 > MAX_PART_BYTES and len(encoded := joined.encode()) > MAX_PART_BYTES:
+        joined = encoded[:MAX_PART_BYTES].decode(errors="ignore").rsplit(" ", 1)[0]
+    return joined
 
 
 # --- queries ---------------------------------------------------------------------------------------------------------
@@ -79,14 +89,16 @@ class Term:
 
 def parse(text: str) -> list[Term]:
     terms: list[Term] = []
-    for found in TOKEN.finditer(text or ""):
+    for found in TOKEN.finditer((text or "")[:MAX_QUERY_CHARS]):
+        if len(terms) == MAX_TERMS:
+            break
         phrase, chunk = found.group(1), found.group(2)
         raw = phrase if phrase is not None else chunk
         prefix = phrase is None and chunk.endswith("*")
         found_words = tuple(w[:100] for w in words(raw))
         if found_words and (term := Term(found_words, prefix)) not in terms:
             terms.append(term)
-    return terms[:MAX_TERMS]
+    return terms
 
 
 def ticket_number(text: str) -> int | None:
@@ -116,35 +128,35 @@ def _tsquery(terms: list[Term], *, public_only: bool) -> str:
 
 
 SQLITE_TOKENIZER = "tokenize = 'unicode61 remove_diacritics 2'"
-SQLITE_TABLE = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS tickets_search USING fts5(subject, people, public, internal, "
-    + SQLITE_TOKENIZER
-    + ")"
-)
-POSTGRES_TABLE = (
-    "CREATE TABLE IF NOT EXISTS tickets_search ("
+TABLE = "tickets_search"
+NEW_TABLE = "tickets_search_new"  # `rebuild` fills this one, then swaps it in
+
+
+def _ddl(vendor: str, table: str, *, gin: bool) -> list[str]:
+    if vendor == "sqlite":
+        return [
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(subject, people, public, internal, "
+            f"{SQLITE_TOKENIZER})"
+        ]
     # No foreign key: `flush` truncates tickets_ticket, which PostgreSQL refuses while another table refers to it.
     # Searches join on tickets_ticket, so a document without its ticket is never shown.
-    "ticket_id bigint PRIMARY KEY, "
-    "document tsvector NOT NULL)"
-)
-POSTGRES_INDEX = "CREATE INDEX IF NOT EXISTS tickets_search_document ON tickets_search USING gin (document)"
+    statements = [f"CREATE TABLE IF NOT EXISTS {table} (ticket_id bigint PRIMARY KEY, document tsvector NOT NULL)"]
+    if gin:
+        statements.append(f"CREATE INDEX IF NOT EXISTS {table}_document ON {table} USING gin (document)")
+    return statements
 
 
-def create_index(*, gin: bool = True) -> None:
+def create_index(db: Any = None, *, table: str = TABLE, gin: bool = True) -> None:
     """Create the index's table (the migration, `rebuild`); it stays empty until `rebuild` or the actions fill it."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(SQLITE_TABLE)
-        else:
-            cursor.execute(POSTGRES_TABLE)
-            if gin:
-                cursor.execute(POSTGRES_INDEX)
+    db = db or connection
+    with db.cursor() as cursor:
+        for statement in _ddl(db.vendor, table, gin=gin):
+            cursor.execute(statement)
 
 
-def drop_index() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS tickets_search")
+def drop_index(db: Any = None, *, table: str = TABLE) -> None:
+    with (db or connection).cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _documents(
@@ -190,20 +202,26 @@ def documents_between(first: int, last: int) -> list[tuple[int, str, str, str, s
     return _documents(between=(first, last))
 
 
-def _write(documents: list[tuple[int, str, str, str, str]], *, delete: str, params: list[int]) -> None:
+def _write(documents: list[tuple[int, str, str, str, str]], *, table: str = TABLE) -> None:
+    """Replace these tickets' documents (one statement per ticket on SQLite: FTS5 has no upsert)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"DELETE FROM tickets_search WHERE rowid {delete}", params)  # noqa: S608
+            ids = [document[0] for document in documents]
+            for batch in _batches(ids, 500):
+                marks = ", ".join(["%s"] * len(batch))
+                cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", batch)  # noqa: S608
             cursor.executemany(
-                "INSERT INTO tickets_search (rowid, subject, people, public, internal) VALUES (%s, %s, %s, %s, %s)",
+                f"INSERT INTO {table} (rowid, subject, people, public, internal) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s)",
                 documents,
             )
         else:
-            cursor.execute(f"DELETE FROM tickets_search WHERE ticket_id {delete}", params)  # noqa: S608
+            # An upsert: two transactions reindexing one ticket never collide on the key.
             cursor.executemany(
-                "INSERT INTO tickets_search (ticket_id, document) VALUES (%s, "
+                f"INSERT INTO {table} (ticket_id, document) VALUES (%s, "  # noqa: S608
                 "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') || "
-                "setweight(to_tsvector('simple', %s), 'C') || setweight(to_tsvector('simple', %s), 'D'))",
+                "setweight(to_tsvector('simple', %s), 'C') || setweight(to_tsvector('simple', %s), 'D')) "
+                "ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document",
                 documents,
             )
 
@@ -215,32 +233,51 @@ def _batches(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
 
 def reindex(ticket_ids: Iterable[int]) -> None:
     """Bring these tickets' documents in step with their rows (call inside the writing action's transaction)."""
+    from opsdesk.tickets.models import Ticket
+
     ids = sorted({int(pk) for pk in ticket_ids})
     for batch in _batches(ids):
-        _write(_documents(batch), delete=f"IN ({', '.join(['%s'] * len(batch))})", params=batch)
+        if connection.vendor != "sqlite":
+            # Lock the tickets (replies hold this lock already): a concurrent reply cannot slip in between reading
+            # the messages here and writing the document. SQLite has one writer at a time anyway.
+            list(Ticket.objects.select_for_update().filter(pk__in=batch).values_list("pk", flat=True))
+        _write(_documents(batch))
 
 
 def rebuild(*, progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the whole index from the tickets (`opsdesk rebuild-search-index`)."""
-    drop_index()
-    create_index(gin=False)  # PostgreSQL builds the GIN index once, after the load
-    done = index_after(0, progress=progress)
+    """Rebuild the whole index from the tickets (`opsdesk rebuild-search-index`).
+
+    The new index is built in a table of its own while searches and replies go on using the old one, then swapped
+    in; tickets changed meanwhile are indexed again after the swap."""
+    from opsdesk.tickets.models import Ticket
+
+    started = timezone.now()
+    drop_index(table=NEW_TABLE)
+    create_index(table=NEW_TABLE, gin=False)  # PostgreSQL builds the GIN index once, after the load
+    done = index_after(0, progress=progress, table=NEW_TABLE)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("INSERT INTO tickets_search (tickets_search) VALUES ('optimize')")
+            cursor.execute(f"INSERT INTO {NEW_TABLE} ({NEW_TABLE}) VALUES ('optimize')")
         else:
-            cursor.execute(POSTGRES_INDEX)
+            cursor.execute(f"CREATE INDEX {NEW_TABLE}_document ON {NEW_TABLE} USING gin (document)")
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cursor.execute(f"ALTER TABLE {NEW_TABLE} RENAME TO {TABLE}")
+        if connection.vendor != "sqlite":
+            cursor.execute(f"ALTER INDEX {NEW_TABLE}_document RENAME TO {TABLE}_document")
+            cursor.execute(f"ALTER INDEX {NEW_TABLE}_pkey RENAME TO {TABLE}_pkey")
+    reindex(Ticket.objects.filter(updated_at__gte=started).values_list("pk", flat=True))
     return done
 
 
-def index_after(last: int, *, batch: int = BATCH * 5, progress: Callable[[int], None] | None = None) -> int:
+def index_after(
+    last: int, *, batch: int = BATCH * 5, progress: Callable[[int], None] | None = None, table: str = TABLE
+) -> int:
     """Index every ticket numbered above `last` (the demo seeder's new tickets; `rebuild`)."""
     from opsdesk.tickets.models import Ticket
 
     done = 0
     while ids := list(Ticket.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]):
-        between = (ids[0], ids[-1])
-        _write(_documents(between=between), delete="BETWEEN %s AND %s", params=list(between))
+        _write(_documents(between=(ids[0], ids[-1])), table=table)
         done += len(ids)
         last = ids[-1]
         if progress is not None:
@@ -427,12 +464,22 @@ def _spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
     exact = {w for t in terms for w in (t.words if not t.prefix else t.words[:-1])}
     prefixes = tuple(t.words[-1] for t in terms if t.prefix)
     folded, positions = _folded_with_map(text)
-    spans = []
+    spans: list[tuple[int, int]] = []
     for found in WORD.finditer(folded):
         word = found.group()
         if word in exact or (prefixes and word.startswith(prefixes)):
-            spans.append((positions[found.start()], positions[found.end() - 1] + 1))
+            start, end = positions[found.start()], positions[found.end() - 1] + 1
+            if spans and start < spans[-1][1]:  # "½" folds to "1 2": two words, one character
+                continue
+            spans.append((start, end))
     return spans
+
+
+def _matches(text: str, terms: list[Term]) -> bool:
+    """A quick test on the whole folded text before the character-by-character work of `_spans`."""
+    exact = {w for t in terms for w in (t.words if not t.prefix else t.words[:-1])}
+    prefixes = tuple(t.words[-1] for t in terms if t.prefix)
+    return any(w in exact or (prefixes and w.startswith(prefixes)) for w in WORD.findall(fold(text)))
 
 
 def highlight(text: str, terms: list[Term], spans: list[tuple[int, int]] | None = None) -> SafeString:
@@ -448,7 +495,9 @@ def highlight(text: str, terms: list[Term], spans: list[tuple[int, int]] | None 
 
 def snippet(text: str, terms: list[Term]) -> SafeString | None:
     """About SNIPPET_CHARS characters of `text` around its first match, highlighted; None without a match."""
-    text = " ".join(text.split())
+    text = " ".join(text[:SNIPPET_SCAN_CHARS].split())
+    if not _matches(text, terms):
+        return None
     spans = _spans(text, terms)
     if not spans:
         return None

@@ -340,6 +340,9 @@ def seed_customers(
         _executemany(_sql("customers_customerevent", ["id", "customer_id", "kind", "actor_id", "data", "at"]), events)
     if connection.vendor == "sqlite":
         connection.check_constraints(table_names=list(CUSTOMER_TABLES))
+    from opsdesk.customers.models import Customer, CustomerEmail, CustomerEvent
+
+    _reset_sequences([Customer, CustomerEmail, CustomerEvent])  # or the next customer made by an action collides
     return out
 
 

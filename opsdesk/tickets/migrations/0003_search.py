@@ -8,13 +8,13 @@ from django.db import migrations
 def create(apps: Any, schema_editor: Any) -> None:
     from opsdesk.tickets import search
 
-    search.create_index()
+    search.create_index(schema_editor.connection)
 
 
 def drop(apps: Any, schema_editor: Any) -> None:
     from opsdesk.tickets import search
 
-    search.drop_index()
+    search.drop_index(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

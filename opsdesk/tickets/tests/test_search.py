@@ -233,3 +233,40 @@ def test_saved_views_keep_their_search_and_numbers_are_searched_as_text_too(clie
     by_ticket = client.get(reverse("tickets:ticket_list"), {"view": "mine", "q": f"#{damaged.pk}"})
     assert [t.pk for t in by_ticket.context["tickets"]] == []  # not assigned to me: "mine" does not show it
     assert "Search all tickets" in by_ticket.content.decode()
+
+
+def test_a_customer_merge_indexes_every_ticket_under_the_merged_addresses(world: Any) -> None:
+    mine = world.ticket(subject="Mine", body="One.")
+    theirs = world.ticket(subject="Theirs", body="Two.", requester=world.other_customer)
+    customer_actions.merge_customers(world.other_customer, target=world.customer, actor=world.admin)
+    assert found(world.admin, "dora@else.example") == [theirs.pk, mine.pk]
+    assert found(world.admin, "carl@acme.example") == [theirs.pk, mine.pk]
+
+
+def test_a_huge_message_in_a_script_that_folds_into_more_bytes_still_indexes(world: Any) -> None:
+    ticket = world.ticket(subject="Korean", body="시작")
+    actions.add_note(ticket, body="한국어 " * 40_000, actor=world.agent)  # 160,000 characters of Hangul
+    actions.reply_to_ticket(ticket, body="Still here.", actor=world.agent)
+    assert found(world.admin, "still") == [ticket.pk]
+
+
+def test_odd_page_numbers_and_huge_queries_are_not_errors(client: Client, world: Any) -> None:
+    world.ticket(subject="Order", body="Order me.")
+    client.force_login(world.agent)
+    for params in ({"page": "²"}, {"before": "²"}, {"page": "9" * 5000}, {"q": "order " * 20_000}):
+        response = client.get(reverse("tickets:ticket_list"), {"view": "recent", "q": "order", **params})
+        assert response.status_code == 200
+    assert len(search.parse(" ".join(f"w{i}" for i in range(10_000)))) == search.MAX_TERMS
+    client.force_login(world.customer_user)
+    assert client.get(reverse("portal:ticket_list"), {"q": "order", "page": "²"}).status_code == 200
+
+
+def test_a_character_that_folds_into_two_words_is_highlighted_once() -> None:
+    assert search.highlight("Size ½ inch", search.parse("1 2")) == "Size <mark>½</mark> inch"
+
+
+def test_rebuild_swaps_a_new_table_in(world: Any) -> None:
+    ticket = world.ticket(subject="Swap", body="Swapped in.")
+    assert search.rebuild() == 1
+    assert found(world.admin, "swapped") == [ticket.pk]
+    assert "tickets_search_new" not in connection.introspection.table_names()

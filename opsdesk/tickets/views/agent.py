@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -53,11 +54,16 @@ from opsdesk.tickets.models import (
 
 def _int_param(request: AuthedRequest, name: str, *, default: Any, maximum: int = 2**62) -> Any:
     value = request.GET.get(name, "")
-    return min(int(value), maximum) if value.isdigit() and int(value) > 0 else default
+    if not re.fullmatch(r"[0-9]{1,18}", value) or int(value) == 0:  # str.isdigit() also accepts "²"
+        return default
+    return min(int(value), maximum)
 
 
 def _filters(params: QueryDict) -> dict[str, Any]:
-    return {k: params.get(k, "").strip() for k in inbox.FILTER_KEYS if params.get(k, "").strip()}
+    found = {k: params.get(k, "").strip() for k in inbox.FILTER_KEYS if params.get(k, "").strip()}
+    if "q" in found:
+        found["q"] = found["q"][: search.MAX_QUERY_CHARS]
+    return found
 
 
 @staff_required

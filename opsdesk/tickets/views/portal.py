@@ -37,7 +37,7 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
     from opsdesk.tickets import inbox
 
     qs = Ticket.objects.visible_to(request.user).live()
-    text = request.GET.get("q", "").strip()
+    text = request.GET.get("q", "").strip()[: search.MAX_QUERY_CHARS]
     if text:
         page = _int_param(request, "page", default=1, maximum=search.WINDOW // search.PAGE_SIZE)
         results = search.search(qs, text, public_only=True, page=page)
