@@ -378,7 +378,8 @@ def _postgres_newest_first(matching: QuerySet[Ticket], *, limit: int, before: in
         part = matching.filter(pk__gt=low, pk__lte=high).order_by("-search_rowid")
         # Never a small LIMIT: with one, PostgreSQL walks the primary key backwards testing every document, which
         # for a rare word means all of them; with a large one it asks the GIN index.
-        rows += part.values_list("pk", "search_rank")[: max(limit - len(rows), WINDOW)]
+        ranked = part.values_list("pk", "search_rank")  # type: ignore[misc]  # an extra() column, unknown to the stubs
+        rows += ranked[: max(limit - len(rows), WINDOW)]
         high, span = low, span * 4
     return rows[:limit]
 
