@@ -130,6 +130,7 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         "view_label": current_saved.name if current_saved else inbox.BUILTIN_VIEWS.get(view, ""),
         "sort": sort,
         "filters": shown,
+        "more_filters": any(key != "q" for key in shown),  # a search alone keeps the other filters folded on phones
         "builtin_views": inbox.BUILTIN_VIEWS,
         "saved_views": saved_views,
         "sorts": sorts,
