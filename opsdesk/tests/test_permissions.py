@@ -25,6 +25,7 @@ EVERYONE = set(ROLES)
 SEES_TICKET = {"light", "agent", "lead", "manager", "admin"}  # "other" is in another team
 EDITS_TICKET = {"agent", "lead", "manager", "admin"}
 EDITORS = {"agent", "other", "lead", "manager", "admin"}
+CUSTOMER = {"customer"}  # the requester of the world's tickets, through the API as in the portal
 MANAGERS = {"manager", "admin"}
 ADMIN = {"admin"}
 
@@ -243,15 +244,15 @@ def test_customers_never_see_internal_notes_or_their_files(world: Any, client: C
 
 # API operations ("METHOD path" from the OpenAPI document) -> roles allowed; tried with a write-scope token.
 API_MATRIX: dict[str, set[str]] = {
-    "GET /api/v1/tickets/": STAFF,
-    "GET /api/v1/tickets/search": STAFF,
-    "POST /api/v1/tickets/": EDITORS,
-    "GET /api/v1/tickets/{ticket_id}": SEES_TICKET,
-    "POST /api/v1/tickets/{ticket_id}/reply": EDITS_TICKET,
+    "GET /api/v1/tickets/": STAFF | CUSTOMER,  # as in the portal
+    "GET /api/v1/tickets/search": STAFF | CUSTOMER,  # as in the portal
+    "POST /api/v1/tickets/": EDITORS | CUSTOMER,  # as in the portal
+    "GET /api/v1/tickets/{ticket_id}": SEES_TICKET | CUSTOMER,  # as in the portal
+    "POST /api/v1/tickets/{ticket_id}/reply": EDITS_TICKET | CUSTOMER,  # as in the portal
     "POST /api/v1/tickets/{ticket_id}/note": SEES_TICKET,
     "POST /api/v1/tickets/{ticket_id}/status": EDITS_TICKET,
-    "GET /api/v1/tickets/{ticket_id}/messages": SEES_TICKET,
-    "POST /api/v1/tickets/{ticket_id}/messages": EDITS_TICKET,
+    "GET /api/v1/tickets/{ticket_id}/messages": SEES_TICKET | CUSTOMER,  # as in the portal
+    "POST /api/v1/tickets/{ticket_id}/messages": EDITS_TICKET | CUSTOMER,  # as in the portal
     "GET /api/v1/attachments/{attachment_id}": SEES_TICKET,
     "GET /api/v1/attachments/{attachment_id}/download": SEES_TICKET,
     "GET /api/v1/tickets/{ticket_id}/events": SEES_TICKET,
@@ -288,7 +289,8 @@ def test_api_operation_access_by_role(operation: str, world: Any) -> None:
     users = users_by_role(world)
     pending = TicketStatus.objects.get(name="Pending")
     bodies: dict[str, dict[str, Any]] = {
-        "/api/v1/tickets/": {"subject": "Via API", "body": "Hello", "requester_email": "api@example.com"},
+        # the world's customer, so that the customer's own create is allowed too (as themselves)
+        "/api/v1/tickets/": {"subject": "Via API", "body": "Hello", "requester_email": "carl@acme.example"},
         "/api/v1/tickets/{ticket_id}/reply": {"body": "Reply"},
         "/api/v1/tickets/{ticket_id}/note": {"body": "Note"},
         "/api/v1/tickets/{ticket_id}/status": {"status_id": pending.pk},

@@ -13,13 +13,18 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, Status
 from ninja.files import UploadedFile
 
-from opsdesk.accounts.models import User
+from opsdesk.accounts.models import Role, User
 from opsdesk.core.errors import ActionError
 from opsdesk.core.idempotency import run_once
 from opsdesk.customers import actions as customer_actions
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, inbox, search
-from opsdesk.tickets.access import file_response, get_attachment_for_user, get_ticket_for_user
+from opsdesk.tickets.access import (
+    can_reply_as_customer,
+    file_response,
+    get_attachment_for_user,
+    get_ticket_for_user,
+)
 from opsdesk.tickets.models import (
     Attachment,
     CustomField,
@@ -60,6 +65,11 @@ MAX_ID = 2**62  # larger numbers overflow SQLite's 64-bit integers in a comparis
 
 def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
+
+
+def _is_customer(request: HttpRequest) -> bool:
+    """Customers reach only the operations `api_auth.CUSTOMER_OPERATIONS` lists, and see them as in the portal."""
+    return _user(request).role == Role.CUSTOMER
 
 
 def _utc(value: datetime | None, field: str) -> datetime | None:
@@ -103,11 +113,13 @@ def ticket_search(
     before: int | None = Query(None, ge=1, le=2**62, description="`sort=newest`: the `next_before` of the last page."),
 ) -> dict[str, Any]:
     qs = Ticket.objects.visible_to(_user(request))
+    if _is_customer(request):
+        qs = qs.live()
     if (categories := _categories(status)) is not None:
         qs = qs.filter(status_category__in=categories)
     filters = {"team_id": team_id, "assignee_id": assignee_id, "requester_id": requester_id, "channel": channel}
     qs = qs.filter(**{key: value for key, value in filters.items() if value is not None})
-    results = search.search(qs, q, public_only=False, sort=sort, page=page, before=before)
+    results = search.search(qs, q, public_only=_is_customer(request), sort=sort, page=page, before=before)
     prefetch_related_objects([hit.ticket for hit in results.hits], "tags")
     return {
         "items": [
@@ -141,6 +153,8 @@ def ticket_list(
     if cursor and inbox.decode_cursor(cursor) is None:
         raise ActionError("invalid_cursor", _("This cursor is not valid."), field="cursor", status=422)
     qs = Ticket.objects.all()  # scoped by `branches` below: visible_to's union, read branch by branch
+    if _is_customer(request):
+        qs = qs.live()  # as in the portal: merged tickets live on in the ticket they were merged into
     categories = _categories(status)
     filters: dict[str, Any] = {
         "team_id": team_id,
@@ -189,6 +203,8 @@ def ticket_create(
     request: HttpRequest, payload: TicketCreateIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
 ) -> HttpResponse:
     user = _user(request)
+    if _is_customer(request):
+        return _customer_create(request, payload, idempotency_key)
     if not user.can_reply_publicly:  # as on the "New ticket" page: light agents do not open tickets
         raise PermissionDenied
 
@@ -214,10 +230,14 @@ def ticket_create(
         )
         return 201, json.loads(TicketOut.from_orm(ticket).model_dump_json())
 
+    return _created(request, idempotency_key, create)
+
+
+def _created(request: HttpRequest, idempotency_key: str | None, create: Any) -> HttpResponse:
     if not idempotency_key:
         status, body = create()
     else:
-        status, body = run_once(user.pk, idempotency_key, "POST /tickets/", create)
+        status, body = run_once(_user(request).pk, idempotency_key, "POST /tickets/", create)
         if status == 409:
             raise ActionError(
                 "idempotency_key_reused",
@@ -227,8 +247,61 @@ def ticket_create(
     return HttpResponse(json.dumps(body), status=status, content_type="application/json; charset=utf-8")
 
 
+STAFF_ONLY_FIELDS = ("team_id", "assignee_id", "tags", "requester_name")
+
+
+def _customer_create(request: HttpRequest, payload: TicketCreateIn, idempotency_key: str | None) -> HttpResponse:
+    """A customer opens a ticket as in the portal: as themselves, with a subject, a description and the custom
+    fields shown in the portal; anything only staff may set is refused."""
+    user = _user(request)
+    customer = user.customer
+    addresses = set(customer.emails.values_list("address", flat=True))
+    if payload.requester_email.strip().lower() not in addresses:
+        raise ActionError(
+            "forbidden_field", _("Customers open tickets as themselves."), field="requester_email", status=403
+        )
+    refused = [name for name in STAFF_ONLY_FIELDS if getattr(payload, name)]
+    refused += [
+        name
+        for name, default in (("public", True), ("priority", "normal"), ("type", "question"))
+        if getattr(payload, name) != default
+    ]
+    hidden = set(payload.custom_fields) - set(
+        CustomField.objects.filter(target="ticket", visible_in_portal=True).values_list("key", flat=True)
+    )
+    if refused or hidden:
+        field = refused[0] if refused else "custom_fields"
+        raise ActionError(
+            "forbidden_field", _("Only staff can set %(field)s.") % {"field": field}, field=field, status=403
+        )
+
+    def create() -> tuple[int, Any]:
+        ticket = actions.create_ticket(
+            subject=payload.subject,
+            body=payload.body,
+            requester=customer,
+            actor=user,
+            channel=Ticket.Channel.API,
+            via="api",
+            language=payload.language or user.language,
+            custom_fields=payload.custom_fields,
+        )
+        return 201, json.loads(TicketOut.from_orm(ticket, context={"request": request}).model_dump_json())
+
+    return _created(request, idempotency_key, create)
+
+
 @router.post("/{ticket_id}/reply", response={201: MessageOut, **ERRORS}, summary="Public reply to the requester")
 def ticket_reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Status[Message]:
+    if _is_customer(request):  # the requester's reply, as in the portal
+        ticket = get_ticket_for_user(_user(request), ticket_id)
+        if not can_reply_as_customer(_user(request), ticket) or payload.status_id is not None:
+            raise PermissionDenied
+        customer = _user(request).customer
+        message = actions.add_customer_reply(
+            ticket, body=payload.body, is_html=payload.is_html, customer=customer, actor=_user(request)
+        )
+        return Status(201, message)
     ticket = get_ticket_for_user(_user(request), ticket_id, write=True)
     status = _optional(TicketStatus, payload.status_id, "status_id")
     message = actions.reply_to_ticket(
@@ -257,7 +330,10 @@ def ticket_set_status(request: HttpRequest, ticket_id: int, payload: StatusIn) -
 )
 def ticket_messages(request: HttpRequest, ticket_id: int) -> list[Message]:
     ticket = get_ticket_for_user(_user(request), ticket_id)
-    return list(ticket.messages.order_by("created_at", "id").prefetch_related("attachments"))
+    messages = ticket.messages.order_by("created_at", "id").prefetch_related("attachments")
+    if _is_customer(request):
+        messages = messages.filter(visibility=Message.Visibility.PUBLIC)  # never an internal note
+    return list(messages)
 
 
 @router.post(
@@ -278,6 +354,14 @@ def ticket_message_with_files(
     """The same reply (public) or internal note the ticket page sends, with attachments: each file is checked for
     size and type as in the UI, and nothing is stored unless every file passes."""
     user = _user(request)
+    if _is_customer(request):
+        ticket = get_ticket_for_user(user, ticket_id)
+        if visibility != "public" or status_id is not None or not can_reply_as_customer(user, ticket):
+            raise PermissionDenied
+        customer = user.customer
+        return Status(
+            201, actions.add_customer_reply(ticket, body=body, customer=customer, actor=user, attachments=files)
+        )
     if visibility == "public":
         ticket = get_ticket_for_user(user, ticket_id, write=True)
         status = _optional(TicketStatus, status_id, "status_id")

@@ -9,6 +9,13 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 
+def _customer_request(context: Any) -> Any:
+    """The request, when a customer made it (their view of a ticket is the portal's); otherwise None."""
+    request = (context or {}).get("request")
+    user = getattr(request, "auth", None)
+    return request if getattr(user, "role", None) == "customer" else None
+
+
 class TicketOut(Schema):
     id: int
     subject: str
@@ -33,8 +40,38 @@ class TicketOut(Schema):
     closed_at: datetime | None
 
     @staticmethod
-    def resolve_tags(obj: Any) -> list[str]:
-        return sorted(tag.name for tag in obj.tags.all())
+    def resolve_tags(obj: Any, context: Any = None) -> list[str]:
+        return [] if _customer_request(context) else sorted(tag.name for tag in obj.tags.all())
+
+    # A customer sees what the portal shows: no team, assignee or tags, only the custom fields shown in the portal,
+    # and "on hold" as "open".
+    @staticmethod
+    def resolve_team_id(obj: Any, context: Any = None) -> int | None:
+        return None if _customer_request(context) else obj.team_id
+
+    @staticmethod
+    def resolve_assignee_id(obj: Any, context: Any = None) -> int | None:
+        return None if _customer_request(context) else obj.assignee_id
+
+    @staticmethod
+    def resolve_status_category(obj: Any, context: Any = None) -> str:
+        hidden = _customer_request(context) and obj.status_category == "on_hold"
+        return "open" if hidden else str(obj.status_category)
+
+    @staticmethod
+    def resolve_custom_fields(obj: Any, context: Any = None) -> dict[str, Any]:
+        request = _customer_request(context)
+        if not request:
+            return dict(obj.custom_fields or {})
+        shown = getattr(request, "_portal_field_keys", None)
+        if shown is None:
+            from opsdesk.tickets.models import CustomField
+
+            shown = set(
+                CustomField.objects.filter(target="ticket", visible_in_portal=True).values_list("key", flat=True)
+            )
+            request._portal_field_keys = shown
+        return {key: value for key, value in (obj.custom_fields or {}).items() if key in shown}
 
 
 class TicketPage(Schema):

@@ -324,3 +324,49 @@ def test_a_refused_file_stores_nothing(client: Client, world: Any, settings: Any
         assert response.json()["code"] == code
     assert Message.objects.filter(ticket=ticket).count() == 1
     assert not any(tmp_path.rglob("*.*"))
+
+
+def test_customers_use_the_api_as_they_use_the_portal(client: Client, world: Any, settings: Any, tmp_path: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    own = world.ticket(subject="My printer", body="It jams.", tags=["vip"])
+    actions.assign_ticket(own, assignee=world.agent, actor=world.admin)
+    actions.add_note(own, body="Secret: replace the fuser", actor=world.agent)
+    on_hold = TicketStatus.objects.get(category="on_hold", is_default=True)
+    actions.change_status(own, status=on_hold, actor=world.agent)
+    world.ticket(subject="Someone else's", body="Not yours.", requester=world.other_customer)
+    headers = token(world.customer_user)
+
+    listed = client.get("/api/v1/tickets/", headers=headers).json()["items"]
+    assert [(t["subject"], t["team_id"], t["assignee_id"], t["tags"], t["status_category"]) for t in listed] == [
+        ("My printer", None, None, [], "open")
+    ]
+    messages = client.get(f"/api/v1/tickets/{own.pk}/messages", headers=headers).json()
+    assert [m["body_text"] for m in messages] == ["It jams."]
+    assert client.get("/api/v1/tickets/search?q=fuser", headers=headers).json()["items"] == []
+    assert [
+        i["ticket"]["id"] for i in client.get("/api/v1/tickets/search?q=jams", headers=headers).json()["items"]
+    ] == [own.pk]
+
+    reply = client.post(f"/api/v1/tickets/{own.pk}/reply", {"body": "Still jams."}, "application/json", headers=headers)
+    assert reply.status_code == 201
+    assert reply.json()["author_role"] == "end_user"
+    with_status = {"body": "x", "status_id": on_hold.pk}
+    assert (
+        client.post(f"/api/v1/tickets/{own.pk}/reply", with_status, "application/json", headers=headers).status_code
+        == 403
+    )
+    note = {"body": "x", "visibility": "internal", "files": SimpleUploadedFile("a.txt", b"a", "text/plain")}
+    assert client.post(f"/api/v1/tickets/{own.pk}/messages", note, headers=headers).status_code == 403
+
+    mine = {"subject": "New", "body": "Help", "requester_email": "carl@acme.example"}
+    created = client.post("/api/v1/tickets/", mine, "application/json", headers=headers)
+    assert created.status_code == 201
+    assert Ticket.objects.get(pk=created.json()["id"]).requester_id == world.customer.pk
+    for extra in ({"requester_email": "dora@else.example"}, {"team_id": world.support.pk}, {"public": False}):
+        refused = client.post("/api/v1/tickets/", {**mine, **extra}, "application/json", headers=headers)
+        assert refused.status_code == 403
+        assert refused.json()["code"] == "forbidden_field"
+    for staff_only in ("/api/v1/customers/", f"/api/v1/tickets/{own.pk}/events", "/api/v1/teams/", "/api/v1/tags/"):
+        assert client.get(staff_only, headers=headers).status_code == 403
