@@ -266,14 +266,21 @@ def _customer_create(request: HttpRequest, payload: TicketCreateIn, idempotency_
         for name, default in (("public", True), ("priority", "normal"), ("type", "question"))
         if getattr(payload, name) != default
     ]
-    hidden = set(payload.custom_fields) - set(
-        CustomField.objects.filter(target="ticket", visible_in_portal=True).values_list("key", flat=True)
-    )
+    portal = CustomField.objects.filter(target="ticket", visible_in_portal=True)
+    hidden = set(payload.custom_fields) - set(portal.values_list("key", flat=True))
     if refused or hidden:
         field = refused[0] if refused else "custom_fields"
         raise ActionError(
             "forbidden_field", _("Only staff can set %(field)s.") % {"field": field}, field=field, status=403
         )
+    for required in portal.filter(required_in_portal=True):
+        if payload.custom_fields.get(required.key) in (None, ""):  # as the portal's form requires it
+            raise ActionError(
+                "required_field",
+                _("%(label)s is required.") % {"label": required.label},
+                field=f"custom_fields.{required.key}",
+                status=422,
+            )
 
     def create() -> tuple[int, Any]:
         ticket = actions.create_ticket(

@@ -368,5 +368,20 @@ def test_customers_use_the_api_as_they_use_the_portal(client: Client, world: Any
         refused = client.post("/api/v1/tickets/", {**mine, **extra}, "application/json", headers=headers)
         assert refused.status_code == 403
         assert refused.json()["code"] == "forbidden_field"
+    from opsdesk.tickets import configuration
+
+    configuration.save_custom_field(
+        None,
+        label="Order number",
+        key="order",
+        type="text",
+        visible_in_portal=True,
+        required_in_portal=True,
+        actor=world.admin,
+    )
+    missing = client.post("/api/v1/tickets/", mine, "application/json", headers=headers)
+    assert (missing.status_code, missing.json()["code"]) == (422, "required_field")
+    given = {**mine, "custom_fields": {"order": "A-17"}}
+    assert client.post("/api/v1/tickets/", given, "application/json", headers=headers).status_code == 201
     for staff_only in ("/api/v1/customers/", f"/api/v1/tickets/{own.pk}/events", "/api/v1/teams/", "/api/v1/tags/"):
         assert client.get(staff_only, headers=headers).status_code == 403
