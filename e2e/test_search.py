@@ -38,6 +38,11 @@ def test_agent_and_customer_search(browser: Any, server: str, outside_requests: 
     expect(hits.first.locator(".hit-snippet mark").first).to_have_text("Tämä")
     SHOTS.mkdir(exist_ok=True)
     agent.screenshot(path=str(SHOTS / "search-agent-en.png"), full_page=True)
+    # change the found ticket from the results, as from the inbox
+    hits.first.locator("input[name=ticket]").check()
+    agent.select_option("#bulk-status", label="Pending")
+    agent.click("button:has-text('Apply to selected')")
+    expect(agent.locator(".hit .badge").first).to_have_text("Pending")
     hits.first.locator("a").click()
     expect(agent.locator("h1")).to_contain_text(f"#{number}")
 

@@ -174,6 +174,12 @@ def test_agent_search_page_ranks_highlights_and_keeps_the_filters(client: Client
     body = response.content.decode()
     assert "Broken &lt;<mark>screen</mark>&gt;" in body
     assert "The <mark>screen</mark> is cracked." in body
+    # results can be changed together, as in the inbox
+    assert f'name="ticket" value="{match.pk}"' in body
+    assert 'action="/tickets/bulk/"' in body
+    client.force_login(world.light_agent)
+    light = client.get(reverse("tickets:ticket_list"), {"view": "open", "q": "screen"}).content.decode()
+    assert 'name="ticket"' not in light
 
 
 def test_portal_search_shows_own_public_matches_only(client: Client, world: Any) -> None:
