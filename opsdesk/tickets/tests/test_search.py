@@ -277,3 +277,16 @@ def test_rebuild_swaps_a_new_table_in(world: Any) -> None:
     assert search.rebuild() == 1
     assert found(world.admin, "swapped") == [ticket.pk]
     assert "tickets_search_new" not in connection.introspection.table_names()
+
+
+def test_portal_more_results_appends_the_next_page(client: Client, world: Any) -> None:
+    made = [world.ticket(subject=f"Lamp {i}", body="The lamp hums.").pk for i in range(27)]
+    client.force_login(world.customer_user)
+    first = client.get(reverse("portal:ticket_list"), {"q": "hums"})
+    assert len(first.context["results"].hits) == search.PAGE_SIZE
+    assert 'hx-get="?q=hums&amp;page=2"' in first.content.decode()
+    more = client.get(reverse("portal:ticket_list"), {"q": "hums", "page": "2"}, headers={"HX-Request": "true"})
+    body = more.content.decode()
+    assert "<html" not in body and body.count('class="hit panel"') == 2
+    shown = [h.ticket.pk for h in first.context["results"].hits] + [h.ticket.pk for h in more.context["results"].hits]
+    assert sorted(shown) == sorted(made)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opsdesk.accounts.access import customer_required
 from opsdesk.core import ratelimit
 from opsdesk.core.errors import ActionError
-from opsdesk.core.http import AuthedRequest, client_ip
+from opsdesk.core.http import AuthedRequest, client_ip, is_htmx
 from opsdesk.customers import actions as customer_actions
 from opsdesk.tickets import actions, search
 from opsdesk.tickets.access import can_reply_as_customer, file_response, get_attachment_for_user, get_ticket_for_user
@@ -42,7 +42,10 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         page = _int_param(request, "page", default=1, maximum=search.WINDOW // search.PAGE_SIZE)
         results = search.search(qs, text, public_only=True, page=page)
         next_page = f"?{urlencode({'q': text, 'page': str(results.next_page)})}" if results.next_page else None
-        return render(request, "portal/ticket_list.html", {"q": text, "results": results, "next_page": next_page})
+        context = {"q": text, "results": results, "next_page": next_page}
+        if is_htmx(request) and page > 1:  # "More results" appends the next page to the list
+            return render(request, "portal/partials/search_hits.html", context)
+        return render(request, "portal/ticket_list.html", context)
     qs = Ticket.objects.live().select_related("status", "requester")  # scoped by `branches`, as visible_to is
     branches = visibility_branches(request.user)
     result = inbox.page(qs, sort="-updated", cursor=request.GET.get("cursor"), size=PORTAL_PAGE, branches=branches)
