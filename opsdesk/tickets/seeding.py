@@ -16,6 +16,7 @@ import sqlite3
 import tempfile
 from bisect import bisect
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -693,26 +694,43 @@ def _seed_in_parallel(
             paths.append(path)
             processes.append(process)
             offset += size
-        for process in processes:
-            process.join()
-        if any(process.exitcode != 0 for process in processes):
-            raise RuntimeError("A seeding process failed; nothing was written.")
+        _join(processes, "A seeding process failed; nothing was written.")
+        with (
+            _attached(paths, "shard"),
+            bulk_pragmas(),
+            transaction.atomic(),
+            deferred_indexes(),
+            connection.cursor() as cursor,
+        ):
+            for i in range(len(paths)):
+                for table in BULK_TABLES:
+                    cursor.execute(f"INSERT INTO main.{table} SELECT * FROM shard{i}.{table} ORDER BY id")
+                    if table == "tickets_message":
+                        writer.count_messages += cursor.rowcount
+                    elif table == "tickets_ticketevent":
+                        writer.count_events += cursor.rowcount
+
+
+def _join(processes: list[Any], failure: str) -> None:
+    for process in processes:
+        process.join()
+    if any(process.exitcode != 0 for process in processes):
+        raise RuntimeError(failure)
+
+
+@contextmanager
+def _attached(paths: list[str], prefix: str) -> Iterator[None]:
+    """The forked processes' SQLite files, attached to the main database as prefix0, prefix1, ... (outside any
+    transaction, which SQLite requires) for INSERT ... SELECT, and detached afterwards."""
+    with connection.cursor() as cursor:
+        for i, path in enumerate(paths):
+            cursor.execute(f"ATTACH DATABASE %s AS {prefix}{i}", [path])
+    try:
+        yield
+    finally:
         with connection.cursor() as cursor:
-            for i, path in enumerate(paths):
-                cursor.execute(f"ATTACH DATABASE %s AS shard{i}", [path])
-        try:
-            with bulk_pragmas(), transaction.atomic(), deferred_indexes(), connection.cursor() as cursor:
-                for i in range(len(paths)):
-                    for table in BULK_TABLES:
-                        cursor.execute(f"INSERT INTO main.{table} SELECT * FROM shard{i}.{table} ORDER BY id")
-                        if table == "tickets_message":
-                            writer.count_messages += cursor.rowcount
-                        elif table == "tickets_ticketevent":
-                            writer.count_events += cursor.rowcount
-        finally:
-            with connection.cursor() as cursor:
-                for i in range(len(paths)):
-                    cursor.execute(f"DETACH DATABASE shard{i}")
+            for i in range(len(paths)):
+                cursor.execute(f"DETACH DATABASE {prefix}{i}")
 
 
 def _index_shard(path: str, first: int, last: int) -> None:
@@ -748,25 +766,14 @@ def _index_in_parallel(first: int, *, workers: int) -> None:
         ]
         for process in processes:
             process.start()
-        for process in processes:
-            process.join()
-        if any(process.exitcode != 0 for process in processes):
-            raise RuntimeError("A search indexing process failed.")
-        with connection.cursor() as cursor:
-            for i, path in enumerate(paths):
-                cursor.execute(f"ATTACH DATABASE %s AS docs{i}", [path])
-        try:
-            with bulk_pragmas(), transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("DELETE FROM tickets_search WHERE rowid >= %s", [first])
-                for i in range(len(paths)):
-                    cursor.execute(
-                        f"INSERT INTO tickets_search (rowid, subject, people, public, internal) "  # noqa: S608
-                        f"SELECT rowid, subject, people, public, internal FROM docs{i}.docs ORDER BY rowid"
-                    )
-        finally:
-            with connection.cursor() as cursor:
-                for i in range(len(paths)):
-                    cursor.execute(f"DETACH DATABASE docs{i}")
+        _join(processes, "A search indexing process failed.")
+        with _attached(paths, "docs"), bulk_pragmas(), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM tickets_search WHERE rowid >= %s", [first])
+            for i in range(len(paths)):
+                cursor.execute(
+                    f"INSERT INTO tickets_search (rowid, subject, people, public, internal) "  # noqa: S608
+                    f"SELECT rowid, subject, people, public, internal FROM docs{i}.docs ORDER BY rowid"
+                )
 
 
 class bulk_pragmas:

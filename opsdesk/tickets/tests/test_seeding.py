@@ -13,6 +13,7 @@ from opsdesk.core.html import text_to_html
 from opsdesk.customers.models import Customer
 from opsdesk.tickets import actions, search, seeding
 from opsdesk.tickets.models import Message, Ticket, TicketEvent, TicketStatus
+from opsdesk.tickets.tests.test_search import index_rows
 
 
 def shape(ticket: Ticket) -> list[tuple[str, str, list[str], list[type]]]:
@@ -87,15 +88,6 @@ def test_seed_demo_command_counts_and_refuses_to_seed_twice(db: None, capsys: An
     call_command("seed_demo", tickets=10, add=True)
     assert Ticket.objects.count() == 50
     assert len(set(Ticket.objects.values_list("language", flat=True))) == 5
-
-
-def index_rows() -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT rowid, subject, people, public, internal FROM tickets_search ORDER BY rowid")
-        else:
-            cursor.execute("SELECT ticket_id, document::text FROM tickets_search ORDER BY ticket_id")
-        return cursor.fetchall()
 
 
 @pytest.mark.django_db(transaction=True)
