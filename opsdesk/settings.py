@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "opsdesk.people",
     "opsdesk.customers",
     "opsdesk.tickets",
+    "opsdesk.analytics",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "opsdesk.core.middleware.RejectNulBytesMiddleware",
+    "opsdesk.core.origin.OriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "opsdesk.core.middleware.UserPreferencesMiddleware",
@@ -246,6 +248,11 @@ EMAIL_HOST_USER = env_str("OPSDESK_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = env_str("OPSDESK_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("OPSDESK_SMTP_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("OPSDESK_FROM_EMAIL", "support@opsdesk.localhost")
+
+# Readers of the ticket event log (tickets.consumers): name -> handler(events) by dotted path.
+OPSDESK_EVENT_CONSUMERS = {
+    "analytics.event_counts": "opsdesk.analytics.consumers.count_events",
+}
 
 LOGGING = {
     "version": 1,

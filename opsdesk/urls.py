@@ -17,6 +17,7 @@ urlpatterns = [
     path("customers/", include("opsdesk.customers.urls")),
     path("people/", include("opsdesk.people.urls")),
     path("audit/", include("opsdesk.audit.urls")),
+    path("settings/events/", include("opsdesk.tickets.urls.events")),
     path("settings/", include("opsdesk.tickets.urls.settings")),
     path("api/v1/", api.urls),
 ]

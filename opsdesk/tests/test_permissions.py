@@ -45,6 +45,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "accounts:user_list": ("GET", ADMIN),
     "accounts:user_create": ("GET", ADMIN),
     "accounts:user_edit": ("GET", ADMIN),
+    "ticket_events:consumer_list": ("GET", ADMIN),
     "tickets:ticket_list": ("GET", STAFF),
     "tickets:ticket_counts": ("GET", STAFF),
     "tickets:ticket_bulk": ("POST", EDITS_TICKET | {"other"}),

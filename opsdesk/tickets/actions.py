@@ -161,6 +161,7 @@ def _add_message(
         role=author_role,
         data={
             "comment": message.pk,
+            "author": message.author_user_id,
             "author_role": author_role,
             "visibility": visibility,
             "is_automated": is_automated,
@@ -336,6 +337,7 @@ def create_ticket(
             "category": status.category,
             "assignee": assignee.pk if assignee else None,
             "followup_of": followup_of.pk if followup_of else None,
+            "split_from": None,
         },
     )
     if by_agent:
@@ -770,6 +772,7 @@ def split_ticket(ticket: Ticket, *, message: Message, actor: User) -> Ticket:
             "status": status.pk,
             "category": status.category,
             "assignee": ticket.assignee_id,
+            "followup_of": None,
             "split_from": ticket.pk,
         },
     )
@@ -783,6 +786,7 @@ def split_ticket(ticket: Ticket, *, message: Message, actor: User) -> Ticket:
         role=message.author_role,
         data={
             "comment": message.pk,
+            "author": message.author_user_id,
             "author_role": message.author_role,
             "visibility": message.visibility,
             "is_automated": message.is_automated,

@@ -336,12 +336,21 @@ class TicketEvent(models.Model):
     actor_role = models.CharField(max_length=10, default="system")
     at = models.DateTimeField()
     data = models.JSONField(default=dict, blank=True)
+    # Where the change came from (core.origin.SOURCES) and, when an event, a rule or a clock led to it, its cause.
+    source = models.CharField(max_length=12, default="system")
+    cause_event = models.BigIntegerField(null=True, blank=True)
+    cause = models.CharField(max_length=60, blank=True, default="")
+    # PostgreSQL only: the id of the transaction that wrote the event, so consumers read only what every older
+    # transaction has finished with (tickets.consumers). Null on SQLite, where writers are serialised.
+    xid = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["at", "id"]
         indexes: ClassVar = [
-            # Reports will read rollups (see docs/performance.md), so no (kind, at) index is paid for on every write.
             models.Index(fields=["ticket", "at", "id"], name="event_ticket_time"),
+            models.Index(fields=["kind", "at"], name="event_kind_time"),
+            # Consumers on PostgreSQL read in (transaction, id) order; empty (so free) on SQLite.
+            models.Index(fields=["xid", "id"], name="event_xid_order", condition=models.Q(xid__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -384,3 +393,24 @@ class CannedResponse(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EventConsumer(models.Model):
+    """A reader of ticket events (SLA, automation, webhooks, live updates, analytics) and how far it has read.
+
+    The position is the last event handled, as (xid, id) on PostgreSQL and (None, id) on SQLite; it moves in the
+    same transaction as the consumer's work, so a crash repeats work instead of losing it (tickets.consumers)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    position_xid = models.BigIntegerField(null=True, blank=True)
+    position_id = models.BigIntegerField(default=0)
+    processed = models.BigIntegerField(default=0)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

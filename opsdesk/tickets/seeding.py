@@ -31,7 +31,7 @@ from opsdesk.customers import actions as customer_actions
 from opsdesk.customers.models import CustomerOrganization
 from opsdesk.people import actions as people_actions
 from opsdesk.people.models import Team, TeamMembership
-from opsdesk.tickets import configuration, search
+from opsdesk.tickets import configuration, events, search
 from opsdesk.tickets import demo_data as D
 from opsdesk.tickets.models import CustomField, TicketStatus
 
@@ -296,7 +296,7 @@ def seed_customers(
     first_id = _next_id("customers_customer")
     first_email = _next_id("customers_customeremail")
     first_event = _next_id("customers_customerevent")
-    customers, emails, events, out = [], [], [], []
+    customers, emails, customer_events, out = [], [], [], []
     for i in range(count):
         cid = first_id + i
         lang = LANG_POOL[rng.randrange(100)]
@@ -320,7 +320,7 @@ def seed_customers(
             )
         )
         emails.append((first_email + i, cid, address, True))
-        events.append((first_event + i, cid, "customer.created", None, f'{{"emails": ["{address}"]}}', stamp))
+        customer_events.append((first_event + i, cid, "customer.created", None, f'{{"emails": ["{address}"]}}', stamp))
         out.append((cid, name, lang, org.pk if org else None))
     customer_cols = [
         "id",
@@ -338,7 +338,9 @@ def seed_customers(
     with bulk_pragmas(), transaction.atomic(), deferred_indexes(CUSTOMER_TABLES):
         _executemany(_sql("customers_customer", customer_cols), customers)
         _executemany(_sql("customers_customeremail", ["id", "customer_id", "address", "is_primary"]), emails)
-        _executemany(_sql("customers_customerevent", ["id", "customer_id", "kind", "actor_id", "data", "at"]), events)
+        _executemany(
+            _sql("customers_customerevent", ["id", "customer_id", "kind", "actor_id", "data", "at"]), customer_events
+        )
     if connection.vendor == "sqlite":
         connection.check_constraints(table_names=list(CUSTOMER_TABLES))
     from opsdesk.customers.models import Customer, CustomerEmail, CustomerEvent
@@ -386,7 +388,24 @@ class TicketWriter:
         "body_text",
         "created_at",
     ]
-    EVENT_COLS = ["id", "ticket_id", "kind", "actor_id", "actor_role", "at", "data"]
+    EVENT_COLS = [
+        "id",
+        "ticket_id",
+        "kind",
+        "actor_id",
+        "actor_role",
+        "at",
+        "data",
+        "source",
+        "cause_event",
+        "cause",
+        "xid",
+    ]
+    # Seeded events are recorded as imported, with no cause and (even on PostgreSQL) no transaction id: they were
+    # written before any event consumer started, and a consumer created later starts after them.
+    EVENT_TAIL = ("import", None, "", None)
+    COMMENT = events.template("comment.added")
+    STATUS = events.template("status.changed")
 
     def __init__(self, rng: random.Random, agents: dict[str, list[User]], teams: dict[str, Team]) -> None:
         self.rng = rng
@@ -410,7 +429,8 @@ class TicketWriter:
         self.count_events = 0
 
     def _event(self, tid: int, kind: str, actor: int | None, role: str, at: float, data: dict[str, Any]) -> None:
-        self.events.append((self.event_id, tid, kind, actor, role, self.fmt(at), json.dumps(data)))
+        payload = events.serialise(events.build(kind, data))
+        self.events.append((self.event_id, tid, kind, actor, role, self.fmt(at), payload, *self.EVENT_TAIL))
         self.event_id += 1
 
     def _message(
@@ -422,34 +442,14 @@ class TicketWriter:
         self.messages.append(
             (mid, tid, agent, customer, role, "public", False, channel, "ui", _paragraph(text), text, stamp)
         )
-        # The same JSON json.dumps writes for the action's dict, built directly (the seeder's hot path).
-        self.events.append(
-            (
-                self.event_id,
-                tid,
-                "comment.added",
-                agent,
-                role,
-                stamp,
-                f'{{"comment": {mid}, "author_role": "{role}", "visibility": "public", '
-                f'"is_automated": false, "channel": "{channel}", "via": "ui"}}',
-            )
-        )
+        # The registry's template of the JSON the actions write, filled directly (the seeder's hot path).
+        data = self.COMMENT % (mid, "null" if agent is None else agent, role, "public", "false", channel, "ui")
+        self.events.append((self.event_id, tid, "comment.added", agent, role, stamp, data, *self.EVENT_TAIL))
         self.event_id += 1
 
     def _status(self, tid: int, old: str, new: str, actor: int | None, role: str, at: float) -> None:
-        self.events.append(
-            (
-                self.event_id,
-                tid,
-                "status.changed",
-                actor,
-                role,
-                self.fmt(at),
-                f'{{"from_status": {self.status_pk[old]}, "to_status": {self.status_pk[new]}, '
-                f'"from_category": "{old}", "to_category": "{new}"}}',
-            )
-        )
+        data = self.STATUS % (self.status_pk[old], self.status_pk[new], old, new)
+        self.events.append((self.event_id, tid, "status.changed", actor, role, self.fmt(at), data, *self.EVENT_TAIL))
         self.event_id += 1
 
     def add(self, customer: tuple[int, str, str, int | None], created: float, now: float) -> int:
@@ -513,6 +513,7 @@ class TicketWriter:
                 "category": "new",
                 "assignee": None,
                 "followup_of": None,
+                "split_from": None,
             },
         )
         self._message(tid, agent=None, customer=cid, role="end_user", channel=channel, text=body, at=t)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from opsdesk.core.mail import send_templated
+from opsdesk.tickets import consumers
 from opsdesk.tickets.models import Message, Ticket
 
 
@@ -49,3 +51,14 @@ def send_customer_reply_notification(message_id: int) -> None:
             language=assignee.language,
             context={"ticket": message.ticket, "message": message},
         )
+
+
+@db_task()
+def run_event_consumers() -> None:
+    """Every configured event consumer reads what was committed since its position (tickets.consumers)."""
+    consumers.run_all()
+
+
+@db_periodic_task(crontab(minute="*"))
+def run_event_consumers_minutely() -> None:
+    consumers.run_all()

@@ -7,7 +7,6 @@ from typing import Any
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 register = template.Library()
@@ -74,80 +73,6 @@ def category_badge(category: str) -> SafeString:
 def priority_text(ticket: Any) -> SafeString:
     label = PRIORITY_LABELS.get(ticket.priority, ticket.priority)
     return mark_safe(f'<span class="prio-{escape(ticket.priority)}">{escape(label)}</span>')  # noqa: S308
-
-
-def _choice(choices: dict[Any, Any], value: Any) -> str:
-    return str(choices.get(value, value))
-
-
-def _name(names: dict[str, dict[Any, Any]], kind: str, pk: Any) -> str:
-    if pk is None:
-        return _("nobody") if kind == "user" else _("none")
-    return names.get(kind, {}).get(int(pk), f"#{pk}")
-
-
-@register.simple_tag
-def event_text(event: Any, names: dict[str, dict[Any, Any]]) -> str:
-    """One translated sentence for a timeline row."""
-    data = event.data or {}
-    kind = event.kind
-    if kind == "ticket.created":
-        return _("Ticket created via %(channel)s") % {"channel": _choice(names.get("channel", {}), data.get("channel"))}
-    if kind == "comment.added":
-        if data.get("visibility") == "internal":
-            return _("Internal note added")
-        if data.get("author_role") == "end_user":
-            return _("Customer wrote")
-        return _("Public reply sent")
-    if kind == "status.changed":
-        return _("Status: %(old)s → %(new)s") % {
-            "old": _name(names, "status", data.get("from_status")),
-            "new": _name(names, "status", data.get("to_status")),
-        }
-    if kind == "assignee.changed":
-        return _("Assignee: %(old)s → %(new)s") % {
-            "old": _name(names, "user", data.get("old")),
-            "new": _name(names, "user", data.get("new")),
-        }
-    if kind == "group.changed":
-        return _("Team: %(old)s → %(new)s") % {
-            "old": _name(names, "team", data.get("old")),
-            "new": _name(names, "team", data.get("new")),
-        }
-    if kind == "priority.changed":
-        return _("Priority: %(old)s → %(new)s") % {
-            "old": _choice(names.get("priority", {}), data.get("old")),
-            "new": _choice(names.get("priority", {}), data.get("new")),
-        }
-    if kind == "type.changed":
-        return _("Type: %(old)s → %(new)s") % {
-            "old": _choice(names.get("type", {}), data.get("old")),
-            "new": _choice(names.get("type", {}), data.get("new")),
-        }
-    if kind == "tags.changed":
-        added = sorted(set(data.get("new", [])) - set(data.get("old", [])))
-        removed = sorted(set(data.get("old", [])) - set(data.get("new", [])))
-        parts = []
-        if added:
-            parts.append(_("tags added: %(tags)s") % {"tags": ", ".join(added)})
-        if removed:
-            parts.append(_("tags removed: %(tags)s") % {"tags": ", ".join(removed)})
-        return "; ".join(parts) or _("Tags changed")
-    if kind == "fields.changed":
-        return _("Fields changed")
-    if kind == "followers.changed":
-        return _("Followers changed")
-    if kind == "ticket.merged":
-        return _("Merged: #%(source)s into #%(target)s") % {"source": data.get("source"), "target": data.get("target")}
-    if kind == "ticket.linked":
-        return _("Linked with #%(n)s") % {"n": data.get("other")}
-    if kind == "ticket.split":
-        return _("A message was split into #%(n)s") % {"n": data.get("new_ticket")}
-    if kind == "requester.changed":
-        return _("Requester changed (customers merged)")
-    if kind == "attachment.added":
-        return _("File attached: %(name)s") % {"name": data.get("filename", "")}
-    return kind
 
 
 @register.simple_tag(takes_context=True)

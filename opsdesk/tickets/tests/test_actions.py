@@ -51,6 +51,7 @@ def test_customer_ticket_is_new_with_created_and_comment_events(
                 "category": "new",
                 "assignee": None,
                 "followup_of": None,
+                "split_from": None,
             },
         ),
         (
@@ -58,6 +59,7 @@ def test_customer_ticket_is_new_with_created_and_comment_events(
             "end_user",
             {
                 "comment": message.pk,
+                "author": None,
                 "author_role": "end_user",
                 "visibility": "public",
                 "is_automated": False,
@@ -91,6 +93,7 @@ def test_first_agent_reply_opens_a_new_ticket_and_mails_the_requester(
             "agent",
             {
                 "comment": message.pk,
+                "author": world.agent.pk,
                 "author_role": "agent",
                 "visibility": "public",
                 "is_automated": False,

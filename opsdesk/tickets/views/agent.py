@@ -23,8 +23,10 @@ from opsdesk.core.forms import ActionForm
 from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
 from opsdesk.core.templatetags.opsdesk import status_label
 from opsdesk.customers import actions as customer_actions
+from opsdesk.customers.models import Customer
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, inbox, search
+from opsdesk.tickets import events as ticket_events
 from opsdesk.tickets.access import can_add_note, can_edit, file_response, get_attachment_for_user, get_ticket_for_user
 from opsdesk.tickets.forms import (
     AssignForm,
@@ -276,11 +278,11 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
     fields_form = forms.pop("fields_form", None) or CustomFieldsForm(
         initial={f"cf_{k}": v for k, v in ticket.custom_fields.items()}
     )
-    user_ids = {e.data.get(k) for e in events if e.kind == "assignee.changed" for k in ("old", "new")}
-    team_ids = {e.data.get(k) for e in events if e.kind == "group.changed" for k in ("old", "new")}
+    ids = ticket_events.referenced_ids(events)
     names = {
-        "user": dict(User.objects.filter(pk__in=[i for i in user_ids if i]).values_list("pk", "name")),
-        "team": dict(Team.objects.filter(pk__in=[i for i in team_ids if i]).values_list("pk", "name")),
+        "user": dict(User.objects.filter(pk__in=ids.get("user", ())).values_list("pk", "name")),
+        "team": dict(Team.objects.filter(pk__in=ids.get("team", ())).values_list("pk", "name")),
+        "customer": dict(Customer.objects.filter(pk__in=ids.get("customer", ())).values_list("pk", "name")),
         "status": {s.pk: status_label(s) for s in statuses},
         "priority": dict(Ticket.Priority.choices),
         "type": dict(Ticket.Type.choices),

@@ -1,0 +1,209 @@
+"""Event consumers: every committed event handled once, in order, after crashes, kills and late commits."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection, connections, transaction
+
+from opsdesk.analytics.models import EventCount
+from opsdesk.core.origin import origin
+from opsdesk.tickets import actions, consumers, timeline
+from opsdesk.tickets.models import EventConsumer, Ticket, TicketEvent
+
+ROOT = Path(__file__).resolve().parents[3]
+# Committed for real: on PostgreSQL a consumer reads only what finished transactions wrote.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def counted() -> int:
+    return sum(EventCount.objects.values_list("count", flat=True))
+
+
+def test_a_new_consumer_starts_after_existing_events_and_each_commit_wakes_it(world: Any) -> None:
+    world.ticket()
+    consumers.ensure("analytics.event_counts")
+    before = TicketEvent.objects.count()
+    ticket = world.ticket()
+    actions.add_note(ticket, body="Checked the logs.", actor=world.agent)
+    new = TicketEvent.objects.count() - before
+
+    assert counted() == new  # each commit queued a run (jobs run inline in tests)
+    assert consumers.run("analytics.event_counts", consumers.handlers()["analytics.event_counts"]) == 0
+    consumer = EventConsumer.objects.get(name="analytics.event_counts")
+    assert (consumer.position_id, consumer.processed) == (TicketEvent.objects.latest("id").pk, new)
+    assert list(EventCount.objects.filter(kind="comment.added").values_list("source", "count")) == [("system", 2)]
+
+
+def test_events_are_handed_over_in_id_order_in_batches(world: Any) -> None:
+    consumers.ensure("test.order")
+    ticket = world.ticket()
+    for n in range(5):
+        actions.add_note(ticket, body=f"Note {n}", actor=world.agent)
+    seen: list[list[int]] = []
+    consumers.run("test.order", lambda rows: seen.append([e.pk for e in rows]), batch=3)
+    flat = [pk for batch in seen for pk in batch]
+    assert flat == list(TicketEvent.objects.order_by("id").values_list("pk", flat=True))[-len(flat) :]
+    assert [len(b) for b in seen][:-1] == [3] * (len(seen) - 1)
+
+
+def test_a_failing_handler_keeps_its_position_records_the_error_and_the_next_run_retries(world: Any) -> None:
+    consumers.ensure("test.flaky")
+    ticket = world.ticket()
+    waiting = TicketEvent.objects.filter(ticket=ticket).count()
+    calls: list[int] = []
+
+    def flaky(rows: list[TicketEvent]) -> None:
+        calls.append(len(rows))
+        EventCount.objects.create(day="2026-01-01", kind="x", source="ui", count=len(rows))  # work that must roll back
+        if len(calls) == 1:
+            raise RuntimeError("webhook endpoint down")
+
+    with pytest.raises(RuntimeError):
+        consumers.run("test.flaky", flaky)
+    consumer = EventConsumer.objects.get(name="test.flaky")
+    assert (consumer.processed, consumer.failures, consumer.last_error) == (
+        0,
+        1,
+        "RuntimeError: webhook endpoint down",
+    )
+    assert EventCount.objects.count() == 0
+    assert consumers.run("test.flaky", flaky) == waiting
+    consumer.refresh_from_db()
+    assert (consumer.processed, consumer.last_error, calls) == (waiting, "", [waiting, waiting])
+
+
+def test_events_record_their_source_and_cause(world: Any, client: Any) -> None:
+    ticket = world.ticket()
+    actions.add_note(ticket, body="From a job", actor=world.agent)
+    assert TicketEvent.objects.filter(ticket=ticket).latest("id").source == "system"
+    cause = TicketEvent.objects.filter(ticket=ticket).latest("id")
+    with origin("automation", cause_event=cause.pk, cause="trigger:12"):
+        actions.set_priority(ticket, priority="high", actor=None)
+    event = TicketEvent.objects.get(ticket=ticket, kind="priority.changed")
+    assert (event.source, event.cause_event, event.cause, event.actor_role) == (
+        "automation",
+        cause.pk,
+        "trigger:12",
+        "system",
+    )
+    client.force_login(world.agent)
+    response = client.post(f"/tickets/{ticket.pk}/note/", {"body": "From the page"})
+    assert response.status_code == 302
+    assert TicketEvent.objects.filter(ticket=ticket, kind="comment.added").latest("id").source == "ui"
+
+
+def test_a_late_committing_transaction_is_not_skipped(world: Any) -> None:
+    """PostgreSQL: an event whose transaction took an id before another's but commits after it is still read.
+    SQLite: a second writer cannot even start while the first is open, so id order is commit order."""
+    ticket = world.ticket()
+    consumers.ensure("test.late")
+    seen: list[int] = []
+
+    def handle(rows: list[TicketEvent]) -> None:
+        seen.extend(e.pk for e in rows)
+
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
+    early: list[int] = []
+    errors: list[BaseException] = []
+
+    def slow_writer() -> None:
+        try:
+            with transaction.atomic():
+                event = timeline.record(
+                    Ticket.objects.get(pk=ticket.pk), "followers.changed", actor=None, data={"added": [], "removed": []}
+                )
+                early.append(event.pk)
+                started.set()
+                release.wait(10)
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+            started.set()
+        finally:
+            connections.close_all()
+            finished.set()
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    assert started.wait(10) and not errors, errors
+    if connection.vendor == "postgresql":
+        late = timeline.record(ticket, "followers.changed", actor=None, data={"added": [], "removed": []})
+        assert late.pk > early[0]  # took its id after the open transaction's, committed first
+        consumers.run("test.late", handle)
+        assert seen == []  # nothing is read past the still-open transaction
+        release.set()
+        assert finished.wait(10)
+        consumers.run("test.late", handle)
+        assert seen == [early[0], late.pk]  # both, once, in commit order of their transactions' start
+    else:
+        release.set()
+        assert finished.wait(10)
+        late = timeline.record(ticket, "followers.changed", actor=None, data={"added": [], "removed": []})
+        consumers.run("test.late", handle)
+        assert seen == [early[0], late.pk]
+    thread.join()
+
+
+WORKER = """
+import sys, time, django
+django.setup()
+from opsdesk.analytics.consumers import count_events
+from opsdesk.tickets import consumers
+delay = float(sys.argv[1])
+def slow(rows):
+    count_events(rows)
+    time.sleep(delay)
+print(consumers.run("analytics.event_counts", slow, batch=7))
+"""
+
+WRITER = """
+import django
+django.setup()
+from opsdesk.tickets import consumers, timeline
+from opsdesk.tests.factories import build_world
+world = build_world()
+consumers.ensure("analytics.event_counts")
+ticket = world.ticket()
+for n in range(200):
+    timeline.record(ticket, "followers.changed", actor=None, data={"added": [n], "removed": []})
+"""
+
+
+def test_a_consumer_killed_mid_stream_resumes_with_nothing_lost_or_doubled(tmp_path: Path) -> None:
+    from opsdesk.tests.demo_server import demo_env, opsdesk
+
+    env = demo_env(tmp_path)
+    opsdesk(env, "migrate", "-v0")
+    subprocess.run([sys.executable, "-c", WRITER], env=env, cwd=ROOT, check=True, timeout=120)
+    db = sqlite3.connect(tmp_path / "opsdesk.sqlite3")
+    start = db.execute("SELECT position_id FROM tickets_eventconsumer").fetchone()[0]
+    total = db.execute("SELECT COUNT(*) FROM tickets_ticketevent WHERE id > ?", (start,)).fetchone()[0]
+    assert total >= 200
+
+    worker = subprocess.Popen([sys.executable, "-c", WORKER, "0.05"], env=env, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while db.execute("SELECT processed FROM tickets_eventconsumer").fetchone()[0] < 50:
+        assert time.monotonic() < deadline and worker.poll() is None
+        time.sleep(0.02)
+    os.kill(worker.pid, signal.SIGKILL)  # in the middle of a batch: its work and its position roll back together
+    worker.wait()
+    processed = db.execute("SELECT processed FROM tickets_eventconsumer").fetchone()[0]
+    assert 50 <= processed < total
+    assert db.execute("SELECT SUM(count) FROM analytics_eventcount").fetchone()[0] == processed
+
+    rerun = subprocess.run(
+        [sys.executable, "-c", WORKER, "0"], env=env, cwd=ROOT, check=True, timeout=120, capture_output=True, text=True
+    )
+    assert int(rerun.stdout.strip()) == total - processed
+    assert db.execute("SELECT processed FROM tickets_eventconsumer").fetchone()[0] == total
+    assert db.execute("SELECT SUM(count) FROM analytics_eventcount").fetchone()[0] == total
+    db.close()
