@@ -70,7 +70,7 @@ def test_the_seeders_templates_write_the_same_json_as_the_serialiser() -> None:
 
 def test_every_kind_renders_a_translated_sentence_in_every_language() -> None:
     names = {"user": {3: "Eleni"}, "team": {}, "status": {1: "Open"}, "customer": {4: "Anna"}}
-    samples = {
+    samples: dict[str, dict[str, Any]] = {
         "priority.changed": {"old": "low", "new": "high"},
         "assignee.changed": {"old": None, "new": 3},
         "requester.changed": {"old": 9, "new": 4},
