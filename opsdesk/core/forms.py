@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -19,3 +20,11 @@ class ActionForm(forms.Form):
         except ActionError as error:
             self.add_error(error.field if error.field in self.fields else None, error.message)
             return None
+
+
+def submission_field() -> forms.CharField:
+    """A hidden one-time token, new each time a form is shown: the action records it with what it wrote, so a
+    double click or a resent request becomes the same ticket or reply, not a second one."""
+    return forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=64, initial=lambda: secrets.token_urlsafe(18)
+    )

@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from opsdesk.core.models import IdempotentRequest
 
 
-def run_once(user_id: int, key: str, scope: str, create: Callable[[], tuple[int, Any]]) -> tuple[int, Any]:
+def run_once(
+    user_id: int,
+    key: str,
+    scope: str,
+    create: Callable[[], tuple[int, Any]],
+    *,
+    window_seconds: int | None = None,
+) -> tuple[int, Any]:
     """Run `create` (which returns status and JSON body) once per (user, key); later calls return what it did.
 
     The key and the response are stored in the same transaction as the object the call creates, so either both
-    exist or neither does. A key reused for a different operation is an error."""
+    exist or neither does. A key reused for a different operation is an error. With `window_seconds`, a key older
+    than that is forgotten and the call runs again (for keys derived from a request's content)."""
     key = key.strip()[:100]
     found = IdempotentRequest.objects.filter(user_id=user_id, key=key).first()
+    stale = window_seconds is not None and timezone.now() - timedelta(seconds=window_seconds)
+    if found is not None and stale and found.created_at < stale:
+        found.delete()
+        found = None
     if found is not None:
         return (found.status, found.body) if found.scope == scope else (409, None)
     try:

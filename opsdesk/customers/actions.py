@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,12 +38,19 @@ def _event(customer: Customer, kind: str, *, actor: User | None, data: dict[str,
     CustomerEvent.objects.create(customer=customer, kind=kind, actor=actor if actor and actor.pk else None, data=data)
 
 
-def normalise_email(address: str) -> str:
+MAX_EMAIL = 254  # what CustomerEmail.address holds (RFC 5321's path limit)
+
+
+def normalise_email(address: str, *, field: str = "email") -> str:
     address = (address or "").strip().lower()
+    if len(address) > MAX_EMAIL:
+        raise ActionError(
+            "email_too_long", _("An email address can be at most 254 characters."), field=field, status=422
+        )
     try:
         validate_email(address)
     except ValidationError:
-        raise ActionError("invalid_email", _("Enter a valid email address."), field="email", status=422) from None
+        raise ActionError("invalid_email", _("Enter a valid email address."), field=field, status=422) from None
     return address
 
 
@@ -89,7 +96,9 @@ def create_customer(
         raise ActionError(
             "email_taken", _("%(email)s already belongs to another customer.") % {"email": taken[0]}, field="emails"
         )
-    if organization is None and addresses:
+    if organization is None and addresses and actor is not None and actor.is_agent_side:
+        # Staff vouch for the address; a stranger writing in from a company's domain joins the company (and sees
+        # its shared tickets) only once the address is verified (verify_email, on a sign-in through it).
         organization = organization_for_domain(addresses[0])
     customer = Customer.objects.create(
         name=name[:200],
@@ -109,22 +118,61 @@ def create_customer(
     return customer
 
 
+def _customer_with_address(address: str) -> Customer | None:
+    found = CustomerEmail.objects.select_related("customer").filter(address=address).first()
+    if found is None:
+        return None
+    customer = found.customer
+    while customer.merged_into_id:
+        customer = Customer.objects.get(pk=customer.merged_into_id)
+    return customer
+
+
 def get_or_create_customer_by_email(
     *, email: str, name: str = "", language: str = "en", actor: User | None
 ) -> Customer:
+    """The customer who owns `email`, or a new one. Safe when two requests race to create the same customer: the
+    second waits for the first's address row, rolls back to its savepoint and takes the first's customer."""
     address = normalise_email(email)
-    found = CustomerEmail.objects.select_related("customer").filter(address=address).first()
+    found = _customer_with_address(address)
     if found is not None:
-        customer = found.customer
-        while customer.merged_into_id:
-            customer = Customer.objects.get(pk=customer.merged_into_id)
-        return customer
-    return create_customer(
-        name=name or address.split("@")[0],
-        emails=[address],
-        language=language if language in LANGUAGE_CODES else "en",
-        actor=actor,
-    )
+        return found
+    try:
+        with transaction.atomic():
+            return create_customer(
+                name=name or address.split("@")[0],
+                emails=[address],
+                language=language if language in LANGUAGE_CODES else "en",
+                actor=actor,
+            )
+    except (IntegrityError, ActionError) as error:
+        if isinstance(error, ActionError) and error.code != "email_taken":
+            raise
+        found = _customer_with_address(address)
+        if found is None:
+            raise
+        return found
+
+
+@transaction.atomic
+def verify_email(address: str, *, actor: User | None) -> Customer | None:
+    """The owner of `address` proved it (signed in through a link sent to it): the address is verified, and a
+    customer in no organization joins the one its domain belongs to."""
+    address = normalise_email(address)
+    row = CustomerEmail.objects.select_related("customer").filter(address=address).first()
+    if row is None:
+        return None
+    if row.verified_at is None:
+        row.verified_at = timezone.now()
+        row.save(update_fields=["verified_at"])
+        customer = Customer.objects.select_for_update().get(pk=row.customer_id)
+        data: dict[str, Any] = {"email": address}
+        if customer.organization_id is None and (organization := organization_for_domain(address)) is not None:
+            customer.organization = organization
+            customer.save(update_fields=["organization", "updated_at"])
+            data["organization"] = organization.pk
+        _event(customer, "email.verified", actor=actor, data=data)
+    return row.customer
 
 
 @transaction.atomic

@@ -79,6 +79,9 @@ class CustomerEmail(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="emails")
     address = models.EmailField(_("email"), unique=True)
     is_primary = models.BooleanField(default=False)
+    # When the address's owner proved it is theirs (signed in through a link sent to it); until then it does not
+    # join an organization by its domain.
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-is_primary", "address"]

@@ -32,7 +32,9 @@ def can_add_note(user: User, ticket: Ticket) -> bool:
 
 
 def can_reply_as_customer(user: User, ticket: Ticket) -> bool:
-    return user.role == Role.CUSTOMER and ticket.merged_into_id is None
+    """A customer may write on any ticket they see; where the message lands (a merged ticket's target, a closed
+    ticket's follow-up) is the intake's rule (tickets.intake.add_customer_reply)."""
+    return user.role == Role.CUSTOMER
 
 
 def get_ticket_for_user(user: User, pk: int, *, write: bool = False) -> Ticket:

@@ -23,6 +23,7 @@ from opsdesk.accounts.models import Role
 from opsdesk.audit import actions as audit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.html import clean_html, html_to_text, text_to_html
+from opsdesk.core.idempotency import run_once
 from opsdesk.core.jobs import enqueue_on_commit
 from opsdesk.tickets import search, timeline
 from opsdesk.tickets.models import (
@@ -215,8 +216,16 @@ def _check_not_closed(ticket: Ticket) -> None:
         raise ActionError("ticket_closed", _("This ticket is closed and can no longer be changed."))
 
 
-def _clean_tags(tags: Iterable[str]) -> list[str]:
-    cleaned = sorted({t.strip().lower().replace(" ", "-")[:60] for t in tags if t and t.strip()})
+MAX_TAGS = 50
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Lower-case, spaces as hyphens, at most 60 characters each and MAX_TAGS on one ticket."""
+    cleaned = sorted({" ".join(t.split()).lower().replace(" ", "-")[:60] for t in tags if t and t.strip()})
+    if len(cleaned) > MAX_TAGS:
+        raise ActionError(
+            "too_many_tags", _("A ticket can have at most %(n)d tags.") % {"n": MAX_TAGS}, field="tags", status=422
+        )
     return cleaned
 
 
@@ -256,127 +265,6 @@ def clean_custom_fields(values: dict[str, Any], *, target: str = CustomField.Tar
     return cleaned
 
 
-# --- create --------------------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def create_ticket(
-    *,
-    subject: str,
-    body: str,
-    requester: Customer,
-    actor: User | None,
-    channel: str = Ticket.Channel.EMAIL,
-    via: str = "ui",
-    is_html: bool = False,
-    public: bool = True,
-    team: Team | None = None,
-    assignee: User | None = None,
-    priority: str = Ticket.Priority.NORMAL,
-    type: str = Ticket.Type.QUESTION,
-    language: str | None = None,
-    tags: Iterable[str] = (),
-    custom_fields: dict[str, Any] | None = None,
-    attachments: Sequence[UploadedFile] = (),
-    followup_of: Ticket | None = None,
-) -> Ticket:
-    """Open a ticket with its opening comment. A customer (or no actor: an inbound channel) writes it as the
-    requester; an agent logs it on the requester's behalf, publicly or as an internal note."""
-    subject = " ".join((subject or "").split())
-    if not subject:
-        raise ActionError("empty_subject", _("Enter a subject."), field="subject", status=422)
-    if len(subject) > 250:
-        raise ActionError(
-            "subject_too_long", _("The subject can be at most 250 characters."), field="subject", status=422
-        )
-    if requester.merged_into_id is not None:
-        raise ActionError("requester_merged", _("This customer was merged into another one."), field="requester")
-    body_html = _body_html(body, is_html=is_html)
-    check_attachments(attachments)
-    fields = clean_custom_fields(custom_fields or {})
-    if priority not in Ticket.Priority.values:
-        raise ActionError("invalid_priority", _("Choose a valid priority."), field="priority", status=422)
-    if type not in Ticket.Type.values:
-        raise ActionError("invalid_type", _("Choose a valid type."), field="type", status=422)
-    if assignee is not None and not assignee.can_reply_publicly:
-        raise ActionError("invalid_assignee", _("Tickets can only be assigned to agents."), field="assignee")
-    now = timezone.now()
-    by_agent = actor is not None and actor.is_agent_side
-    status = default_status(Category.OPEN if by_agent and assignee is not None else Category.NEW)
-    ticket = Ticket.objects.create(
-        subject=subject,
-        requester=requester,
-        organization_id=requester.organization_id,
-        team=team,
-        assignee=assignee,
-        status=status,
-        status_category=status.category,
-        priority=priority,
-        type=type,
-        channel=channel,
-        language=language or requester.language,
-        custom_fields=fields,
-        followup_of=followup_of,
-        created_at=now,
-        updated_at=now,
-    )
-    role = Message.AuthorRole.AGENT if by_agent else Message.AuthorRole.END_USER
-    timeline.record(
-        ticket,
-        "ticket.created",
-        actor=actor,
-        at=now,
-        role=role,
-        data={
-            "channel": channel,
-            "created_by": role,
-            "requester": requester.pk,
-            "group": team.pk if team else None,
-            "priority": priority,
-            "status": status.pk,
-            "category": status.category,
-            "assignee": assignee.pk if assignee else None,
-            "followup_of": followup_of.pk if followup_of else None,
-            "split_from": None,
-        },
-    )
-    if by_agent:
-        _add_message(
-            ticket,
-            body_html=body_html,
-            author_role=Message.AuthorRole.AGENT,
-            visibility=Message.Visibility.PUBLIC if public else Message.Visibility.INTERNAL,
-            actor=actor,
-            channel=channel,
-            via=via,
-            at=now,
-            attachments=attachments,
-        )
-    else:
-        _add_message(
-            ticket,
-            body_html=body_html,
-            author_role=Message.AuthorRole.END_USER,
-            visibility=Message.Visibility.PUBLIC,
-            actor=actor,
-            customer=requester,
-            channel=channel,
-            via=via,
-            at=now,
-            attachments=attachments,
-        )
-    tag_names = _clean_tags(tags)
-    if tag_names:
-        ticket.tags.set(_get_tags(tag_names))
-        timeline.record(ticket, "tags.changed", actor=actor, at=now, role=role, data={"old": [], "new": tag_names})
-    ticket.save(update_fields=["message_count"])
-    if not by_agent:
-        enqueue_on_commit("opsdesk.tickets.tasks.send_ticket_received", ticket.pk)
-    elif public:
-        enqueue_on_commit("opsdesk.tickets.tasks.send_reply_notification", ticket.messages.get().pk)
-    return ticket
-
-
 def _get_tags(names: list[str]) -> list[Tag]:
     existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
     missing = [Tag(name=n) for n in names if n not in existing]
@@ -384,6 +272,18 @@ def _get_tags(names: list[str]) -> list[Tag]:
         Tag.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
     return list(existing.values())
+
+
+def _once(actor: User | None, submission: str, scope: str, create: Any) -> int:
+    """Run `create` (returning an id) once per submission key; a repeat returns the first id."""
+    if not submission:
+        return int(create())
+    status, body = run_once(actor.pk if actor is not None else 0, submission, scope, lambda: (201, {"id": create()}))
+    if status == 409 or body is None:
+        raise ActionError(
+            "submission_reused", _("This form was already used for something else. Reload the page."), status=409
+        )
+    return int(body["id"])
 
 
 # --- comments ------------------------------------------------------------------------------------------------------
@@ -394,17 +294,37 @@ def reply_to_ticket(
     ticket: Ticket,
     *,
     body: str,
-    actor: User,
+    actor: User | None,
     is_html: bool = False,
     attachments: Sequence[UploadedFile] = (),
     via: str = "ui",
     status: TicketStatus | None = None,
+    submission: str = "",
 ) -> Message:
-    """A public agent reply (it fulfils reply clocks, METRICS.md §2.3); optionally sets a status with it."""
-    if not actor.can_reply_publicly:
+    """A public agent reply (it fulfils reply clocks, METRICS.md §2.3); optionally sets a status with it. With no
+    actor it is the system's (an automation rule's) reply: automated, by no person."""
+    if actor is not None and not actor.can_reply_publicly:
         raise ActionError("forbidden", _("Your role cannot reply to customers."), status=403)
     body_html = _body_html(body, is_html=is_html)
     check_attachments(attachments)
+    if status is not None and status.category == Category.NEW:
+        raise ActionError("invalid_transition", _("A ticket cannot move back to New."), field="status")
+
+    def create() -> int:
+        return _reply(ticket, body_html=body_html, actor=actor, attachments=attachments, via=via, status=status).pk
+
+    return Message.objects.get(pk=_once(actor, submission, "ticket.reply", create))
+
+
+def _reply(
+    ticket: Ticket,
+    *,
+    body_html: str,
+    actor: User | None,
+    attachments: Sequence[UploadedFile],
+    via: str,
+    status: TicketStatus | None,
+) -> Message:
     ticket = _lock(ticket)
     _check_not_closed(ticket)
     if ticket.merged_into_id:
@@ -413,17 +333,16 @@ def reply_to_ticket(
     message = _add_message(
         ticket,
         body_html=body_html,
-        author_role=Message.AuthorRole.AGENT,
+        author_role=Message.AuthorRole.AGENT if actor is not None else Message.AuthorRole.SYSTEM,
         visibility=Message.Visibility.PUBLIC,
         actor=actor,
         channel=ticket.channel,
         via=via,
+        is_automated=actor is None,
         at=now,
         attachments=attachments,
     )
     if status is not None:
-        if status.category == Category.NEW:
-            raise ActionError("invalid_transition", _("A ticket cannot move back to New."), field="status")
         _set_status(ticket, status, actor=actor, at=now)
     else:
         _agent_touch(ticket, actor=actor, at=now)
@@ -438,87 +357,43 @@ def add_note(
     ticket: Ticket,
     *,
     body: str,
-    actor: User,
+    actor: User | None,
     is_html: bool = False,
     attachments: Sequence[UploadedFile] = (),
     via: str = "ui",
+    submission: str = "",
 ) -> Message:
-    """An internal note: seen by staff only, never a reply."""
-    if not actor.is_agent_side:
+    """An internal note: seen by staff only, never a reply. With no actor it is the system's."""
+    if actor is not None and not actor.is_agent_side:
         raise ActionError("forbidden", _("Only staff can add internal notes."), status=403)
     body_html = _body_html(body, is_html=is_html)
     check_attachments(attachments)
+
+    def create() -> int:
+        return _note(ticket, body_html=body_html, actor=actor, attachments=attachments, via=via).pk
+
+    return Message.objects.get(pk=_once(actor, submission, "ticket.note", create))
+
+
+def _note(
+    ticket: Ticket, *, body_html: str, actor: User | None, attachments: Sequence[UploadedFile], via: str
+) -> Message:
     ticket = _lock(ticket)
     now = timezone.now()
     message = _add_message(
         ticket,
         body_html=body_html,
-        author_role=Message.AuthorRole.AGENT,
+        author_role=Message.AuthorRole.AGENT if actor is not None else Message.AuthorRole.SYSTEM,
         visibility=Message.Visibility.INTERNAL,
         actor=actor,
         channel=ticket.channel,
         via=via,
+        is_automated=actor is None,
         at=now,
         attachments=attachments,
     )
     ticket.updated_at = now
     ticket.save(update_fields=["updated_at", "message_count"])
-    return message
-
-
-@transaction.atomic
-def add_customer_reply(
-    ticket: Ticket,
-    *,
-    body: str,
-    customer: Customer,
-    actor: User | None,
-    channel: str = Ticket.Channel.PORTAL,
-    is_html: bool = False,
-    attachments: Sequence[UploadedFile] = (),
-) -> Message:
-    """A public end-user comment. It reopens pending, on-hold and solved tickets; on a closed ticket it opens a
-    follow-up ticket instead, so the closed one keeps its final metrics (METRICS.md §1)."""
-    body_html = _body_html(body, is_html=is_html)
-    check_attachments(attachments)
-    ticket = _lock(ticket)
-    if ticket.merged_into_id:
-        ticket = _lock(Ticket.objects.get(pk=ticket.merged_into_id))
-    if ticket.status_category == Category.CLOSED:
-        followup = create_ticket(
-            subject=ticket.subject,
-            body=body_html,
-            is_html=True,
-            requester=customer,
-            actor=actor,
-            channel=channel,
-            via="followup",
-            team=ticket.team,
-            priority=ticket.priority,
-            type=ticket.type,
-            language=ticket.language,
-            attachments=attachments,
-            followup_of=ticket,
-        )
-        return followup.messages.get()
-    now = timezone.now()
-    message = _add_message(
-        ticket,
-        body_html=body_html,
-        author_role=Message.AuthorRole.END_USER,
-        visibility=Message.Visibility.PUBLIC,
-        actor=actor,
-        customer=customer,
-        channel=channel,
-        via="ui",
-        at=now,
-        attachments=attachments,
-    )
-    if ticket.status_category in (Category.PENDING, Category.ON_HOLD, Category.SOLVED):
-        _set_status(ticket, default_status(Category.OPEN), actor=actor, at=now, role=Message.AuthorRole.END_USER)
-    ticket.updated_at = now
-    ticket.save(update_fields=["status", "status_category", "updated_at", "message_count"])
-    enqueue_on_commit("opsdesk.tickets.tasks.send_customer_reply_notification", message.pk)
     return message
 
 
@@ -602,7 +477,7 @@ def set_type(ticket: Ticket, *, type: str, actor: User | None) -> Ticket:
 @transaction.atomic
 def set_tags(ticket: Ticket, *, tags: Iterable[str], actor: User | None) -> Ticket:
     ticket = _lock(ticket)
-    new = _clean_tags(tags)
+    new = clean_tags(tags)
     old = sorted(ticket.tags.values_list("name", flat=True))
     if old == new:
         return ticket
@@ -821,7 +696,7 @@ def bulk_update(
     Returns how many tickets changed and, for those refused, (ticket id, message)."""
     changed = 0
     refused: list[tuple[int, str]] = []
-    tags = _clean_tags(add_tags)
+    tags = clean_tags(add_tags)
     for ticket in tickets:
         try:
             with transaction.atomic():
@@ -887,3 +762,9 @@ def update_properties(
     if status.category != Category.NEW or ticket.status_category != Category.NEW:
         change_status(ticket, status=status, actor=actor)
     return Ticket.objects.get(pk=ticket.pk)
+
+
+# The intake (tickets.intake) opens every ticket and adds every customer message; it builds on the helpers above.
+from opsdesk.tickets.intake import add_customer_reply, create_ticket  # noqa: E402
+
+__all__ = ["add_customer_reply", "create_ticket"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -16,7 +17,6 @@ from ninja.files import UploadedFile
 from opsdesk.accounts.models import Role, User
 from opsdesk.core.errors import ActionError
 from opsdesk.core.idempotency import run_once
-from opsdesk.customers import actions as customer_actions
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, inbox, search
 from opsdesk.tickets.access import (
@@ -202,20 +202,17 @@ def _optional(model: Any, pk: int | None, field: str) -> Any:
 def ticket_create(
     request: HttpRequest, payload: TicketCreateIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
 ) -> HttpResponse:
+    """Staff open a ticket for a requester (found or created by email); a customer opens one as themselves, as in
+    the portal. The rules for both are the intake's (tickets.intake.create_ticket)."""
     user = _user(request)
-    if _is_customer(request):
-        return _customer_create(request, payload, idempotency_key)
-    if not user.can_reply_publicly:  # as on the "New ticket" page: light agents do not open tickets
-        raise PermissionDenied
+    customer = _is_customer(request)
 
     def create() -> tuple[int, Any]:
-        requester = customer_actions.get_or_create_customer_by_email(
-            email=payload.requester_email, name=payload.requester_name, language=payload.language or "en", actor=user
-        )
         ticket = actions.create_ticket(
             subject=payload.subject,
             body=payload.body,
-            requester=requester,
+            requester_email=payload.requester_email,
+            requester_name=payload.requester_name,
             actor=user,
             channel=Ticket.Channel.API,
             via="api",
@@ -224,78 +221,36 @@ def ticket_create(
             assignee=_optional(User, payload.assignee_id, "assignee_id"),
             priority=payload.priority,
             type=payload.type,
-            language=payload.language,
+            language=payload.language or (user.language if customer else None),
             tags=payload.tags,
             custom_fields=payload.custom_fields,
         )
-        return 201, json.loads(TicketOut.from_orm(ticket).model_dump_json())
+        context = {"request": request} if customer else None
+        return 201, json.loads(TicketOut.from_orm(ticket, context=context).model_dump_json())
 
     return _created(request, idempotency_key, create)
+
+
+# Without an Idempotency-Key, the same request body from the same user within this many seconds is answered with
+# the first response: a double send (a retried request, a double click in a client) makes one ticket, not two.
+AUTO_IDEMPOTENCY_SECONDS = 10
 
 
 def _created(request: HttpRequest, idempotency_key: str | None, create: Any) -> HttpResponse:
-    if not idempotency_key:
-        status, body = create()
-    else:
+    if idempotency_key:
         status, body = run_once(_user(request).pk, idempotency_key, "POST /tickets/", create)
-        if status == 409:
-            raise ActionError(
-                "idempotency_key_reused",
-                _("This Idempotency-Key was used for another request."),
-                field="Idempotency-Key",
-            )
+    else:
+        digest = hashlib.sha256(request.path.encode() + b"\0" + request.body).hexdigest()
+        status, body = run_once(
+            _user(request).pk, f"auto:{digest}", "POST /tickets/", create, window_seconds=AUTO_IDEMPOTENCY_SECONDS
+        )
+    if status == 409:
+        raise ActionError(
+            "idempotency_key_reused",
+            _("This Idempotency-Key was used for another request."),
+            field="Idempotency-Key",
+        )
     return HttpResponse(json.dumps(body), status=status, content_type="application/json; charset=utf-8")
-
-
-STAFF_ONLY_FIELDS = ("team_id", "assignee_id", "tags", "requester_name")
-
-
-def _customer_create(request: HttpRequest, payload: TicketCreateIn, idempotency_key: str | None) -> HttpResponse:
-    """A customer opens a ticket as in the portal: as themselves, with a subject, a description and the custom
-    fields shown in the portal; anything only staff may set is refused."""
-    user = _user(request)
-    customer = user.customer
-    addresses = set(customer.emails.values_list("address", flat=True))
-    if payload.requester_email.strip().lower() not in addresses:
-        raise ActionError(
-            "forbidden_field", _("Customers open tickets as themselves."), field="requester_email", status=403
-        )
-    refused = [name for name in STAFF_ONLY_FIELDS if getattr(payload, name)]
-    refused += [
-        name
-        for name, default in (("public", True), ("priority", "normal"), ("type", "question"))
-        if getattr(payload, name) != default
-    ]
-    portal = CustomField.objects.filter(target="ticket", visible_in_portal=True)
-    hidden = set(payload.custom_fields) - set(portal.values_list("key", flat=True))
-    if refused or hidden:
-        field = refused[0] if refused else "custom_fields"
-        raise ActionError(
-            "forbidden_field", _("Only staff can set %(field)s.") % {"field": field}, field=field, status=403
-        )
-    for required in portal.filter(required_in_portal=True):
-        if payload.custom_fields.get(required.key) in (None, ""):  # as the portal's form requires it
-            raise ActionError(
-                "required_field",
-                _("%(label)s is required.") % {"label": required.label},
-                field=f"custom_fields.{required.key}",
-                status=422,
-            )
-
-    def create() -> tuple[int, Any]:
-        ticket = actions.create_ticket(
-            subject=payload.subject,
-            body=payload.body,
-            requester=customer,
-            actor=user,
-            channel=Ticket.Channel.API,
-            via="api",
-            language=payload.language or user.language,
-            custom_fields=payload.custom_fields,
-        )
-        return 201, json.loads(TicketOut.from_orm(ticket, context={"request": request}).model_dump_json())
-
-    return _created(request, idempotency_key, create)
 
 
 @router.post("/{ticket_id}/reply", response={201: MessageOut, **ERRORS}, summary="Public reply to the requester")

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.accounts.models import Role, User
-from opsdesk.core.forms import ActionForm
+from opsdesk.core.forms import ActionForm, submission_field
 from opsdesk.people.models import Team
 from opsdesk.tickets.models import CustomField, Ticket, TicketStatus
 
@@ -62,6 +62,7 @@ def status_choice(label: Any = None, *, required: bool = True) -> forms.ModelCho
 class ReplyForm(ActionForm):
     body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000)
     attachments = MultipleFileField(label=_("Attachments"))
+    submission = submission_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,11 +72,13 @@ class ReplyForm(ActionForm):
 class NoteForm(ActionForm):
     body = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000)
     attachments = MultipleFileField(label=_("Attachments"))
+    submission = submission_field()
 
 
 class CustomerReplyForm(ActionForm):
     body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000)
     attachments = MultipleFileField(label=_("Attachments"))
+    submission = submission_field()
 
 
 class StatusForm(ActionForm):
@@ -186,6 +189,7 @@ class NewTicketForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     attachments = MultipleFileField(label=_("Attachments"))
+    submission = submission_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -196,6 +200,7 @@ class PortalTicketForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=250)
     body = forms.CharField(label=_("How can we help?"), widget=forms.Textarea(attrs={"rows": 8}), max_length=200_000)
     attachments = MultipleFileField(label=_("Attachments"))
+    submission = submission_field()
 
 
 class ContactForm(forms.Form):
@@ -206,6 +211,7 @@ class ContactForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=250)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}), max_length=50_000)
     attachments = MultipleFileField(label=_("Attachments"))
+    submission = submission_field()
     website = forms.CharField(
         required=False,
         label=_("Leave this field empty"),

@@ -44,6 +44,7 @@ CUSTOMER_EVENTS = {
     "customer.imported": gettext_lazy("Imported from a CSV file"),
     "customer.merged": gettext_lazy("Customers merged"),
     "note.added": gettext_lazy("Note added"),
+    "email.verified": gettext_lazy("Email address verified"),
 }
 
 

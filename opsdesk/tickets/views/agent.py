@@ -22,7 +22,6 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import ActionForm
 from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
 from opsdesk.core.templatetags.opsdesk import status_label
-from opsdesk.customers import actions as customer_actions
 from opsdesk.customers.models import Customer
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, inbox, search
@@ -232,16 +231,11 @@ def ticket_create(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and fields_form.is_valid():
         data = form.cleaned_data
         try:
-            requester = customer_actions.get_or_create_customer_by_email(
-                email=data["requester_email"],
-                name=data["requester_name"],
-                language=data["language"],
-                actor=request.user,
-            )
             ticket = actions.create_ticket(
                 subject=data["subject"],
                 body=data["body"],
-                requester=requester,
+                requester_email=data["requester_email"],
+                requester_name=data["requester_name"],
                 actor=request.user,
                 channel=data["channel"],
                 public=data["public"],
@@ -252,6 +246,7 @@ def ticket_create(request: AuthedRequest) -> HttpResponse:
                 language=data["language"],
                 custom_fields=fields_form.values(),
                 attachments=data["attachments"],
+                submission=data["submission"],
             )
         except ActionError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -16,7 +15,6 @@ from opsdesk.accounts.access import customer_required
 from opsdesk.core import ratelimit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest, client_ip, is_htmx
-from opsdesk.customers import actions as customer_actions
 from opsdesk.tickets import actions, search
 from opsdesk.tickets.access import can_reply_as_customer, file_response, get_attachment_for_user, get_ticket_for_user
 from opsdesk.tickets.forms import ContactForm, CustomerReplyForm, CustomFieldsForm, PortalTicketForm
@@ -69,6 +67,7 @@ def ticket_create(request: AuthedRequest) -> HttpResponse:
                 language=request.user.language,
                 custom_fields=fields_form.values(),
                 attachments=data["attachments"],
+                submission=data["submission"],
             )
         except ActionError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -122,12 +121,19 @@ def ticket_reply(request: AuthedRequest, ticket_id: int) -> HttpResponse:
                 customer=_customer(request),
                 actor=request.user,
                 attachments=form.cleaned_data["attachments"],
+                submission=form.cleaned_data["submission"],
             )
         except ActionError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            if message.ticket_id != ticket.pk:
+            if message.ticket_id != ticket.pk and message.ticket.followup_of_id is not None:
                 messages.success(request, _("This request was closed, so we opened a new one for your message."))
+            elif message.ticket_id != ticket.pk:
+                messages.success(
+                    request,
+                    _("Your reply was added to request #%(n)s, which this one was joined with.")
+                    % {"n": message.ticket_id},
+                )
             else:
                 messages.success(request, _("Your reply was sent."))
             return redirect("portal:ticket_detail", message.ticket_id)
@@ -138,6 +144,10 @@ def ticket_reply(request: AuthedRequest, ticket_id: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: AuthedRequest, attachment_id: int) -> FileResponse:
     return file_response(get_attachment_for_user(request.user, attachment_id))
+
+
+# The intake names the requester's fields as the API does; the contact form calls them name and email.
+CONTACT_FIELDS = {"requester_email": "email", "requester_name": "name"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,21 +170,20 @@ def contact(request: HttpRequest) -> HttpResponse:
                 return redirect("contact_thanks")
             language = get_language() or "en"
             try:
-                with transaction.atomic():
-                    requester = customer_actions.get_or_create_customer_by_email(
-                        email=data["email"], name=data["name"], language=language, actor=None
-                    )
-                    actions.create_ticket(
-                        subject=data["subject"],
-                        body=data["body"],
-                        requester=requester,
-                        actor=None,
-                        channel=Ticket.Channel.WEB,
-                        language=language,
-                        attachments=data["attachments"],
-                    )
+                actions.create_ticket(
+                    subject=data["subject"],
+                    body=data["body"],
+                    requester_email=data["email"],
+                    requester_name=data["name"],
+                    actor=None,
+                    channel=Ticket.Channel.WEB,
+                    language=language,
+                    attachments=data["attachments"],
+                    submission=data["submission"],
+                )
             except ActionError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                field = CONTACT_FIELDS.get(error.field or "", error.field)
+                form.add_error(field if field in form.fields else None, error.message)
             else:
                 return redirect("contact_thanks")
     return render(request, "portal/contact.html", {"form": form}, status=status)
