@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from opsdesk.audit import actions as audit
 from opsdesk.core.errors import ActionError
+from opsdesk.core.jobs import enqueue_on_commit
 from opsdesk.customers.models import (
     Customer,
     CustomerEmail,
@@ -25,7 +26,6 @@ from opsdesk.customers.models import (
     CustomerOrganization,
     CustomerPhone,
 )
-from opsdesk.tickets import timeline
 from opsdesk.tickets.actions import clean_custom_fields
 
 if TYPE_CHECKING:
@@ -241,9 +241,8 @@ def update_customer(
 
         UserModel.objects.filter(pk=customer.user_id).update(name=customer.name, language=language, time_zone=time_zone)
     if (before["name"], before["emails"]) != (after["name"], after["emails"]):
-        from opsdesk.tickets import search
-
-        search.reindex(customer.tickets.values_list("pk", flat=True))
+        # Thousands of tickets may carry the name and addresses: re-indexed by a job, outside this write lock.
+        enqueue_on_commit("opsdesk.tickets.tasks.reindex_customer_tickets", customer.pk)
     _event(customer, "customer.updated", actor=actor, data={"before": before, "after": after})
     return customer
 
@@ -262,11 +261,9 @@ def add_customer_note(customer: Customer, *, body: str, actor: User) -> Customer
 
 
 @transaction.atomic
-def merge_customers(source: Customer, *, target: Customer, actor: User) -> Customer:
-    """Move the source's emails, phones, tickets and notes to the target and mark the source merged."""
-    from opsdesk.tickets import search
-    from opsdesk.tickets.models import Message, Ticket
-
+def merge_customer_records(source: Customer, *, target: Customer, actor: User) -> Customer:
+    """The customer side of a merge: move the source's emails, phones, notes and portal login to the target and
+    mark the source merged. Their tickets move with `tickets.actions.merge_customers`, which calls this first."""
     if source.pk == target.pk:
         raise ActionError("merge_self", _("A customer cannot be merged into itself."), field="target")
     first, second = sorted([source.pk, target.pk])
@@ -278,32 +275,32 @@ def merge_customers(source: Customer, *, target: Customer, actor: User) -> Custo
         raise ActionError(
             "both_have_logins", _("Both customers have a portal login; remove one first."), field="target"
         )
-    moved = list(Ticket.objects.filter(requester=source).order_by("pk"))
-    moved_tickets = [t.pk for t in moved]
-    Ticket.objects.filter(requester=source).update(requester=target)
-    for ticket in moved:  # each moved ticket's timeline says who its requester became
-        timeline.record(ticket, "requester.changed", actor=actor, data={"old": source.pk, "new": target.pk})
-    Message.objects.filter(author_customer=source).update(author_customer=target)
     CustomerEmail.objects.filter(customer=source).update(customer=target, is_primary=False)
     CustomerPhone.objects.filter(customer=source).update(customer=target)
     if source.notes:
         target.notes = (target.notes + "\n\n" if target.notes else "") + source.notes
+    moved_login = None
     if source.user_id and not target.user_id:
+        moved_login = source.user_id
         target.user_id, source.user_id = source.user_id, None
         source.save(update_fields=["user"])
     target.organization_id = target.organization_id or source.organization_id
     target.save(update_fields=["notes", "user", "organization", "updated_at"])
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
-    search.reindex(target.tickets.values_list("pk", flat=True))  # now under the target's name and every address
     _event(source, "customer.merged", actor=actor, data={"source": source.pk, "target": target.pk})
-    _event(
-        target,
-        "customer.merged",
-        actor=actor,
-        data={"source": source.pk, "target": target.pk, "tickets": moved_tickets},
-    )
+    _event(target, "customer.merged", actor=actor, data={"source": source.pk, "target": target.pk})
     audit.record(actor=actor, verb="customer.merged", target=target, data={"source": source.pk})
+    if moved_login is not None:
+        from opsdesk.accounts.models import User as UserModel
+
+        login = UserModel.objects.get(pk=moved_login)
+        audit.record(
+            actor=actor,
+            verb="user.customer_changed",
+            target=login,
+            data={"before": {"customer": source.pk}, "after": {"customer": target.pk}},
+        )
     return target
 
 

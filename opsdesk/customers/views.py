@@ -17,6 +17,7 @@ from opsdesk.core.http import AuthedRequest
 from opsdesk.customers import actions
 from opsdesk.customers.forms import CustomerForm, CustomerMergeForm, CustomerNoteForm, ImportForm, OrganizationForm
 from opsdesk.customers.models import Customer, CustomerOrganization
+from opsdesk.tickets import actions as ticket_actions
 from opsdesk.tickets.forms import CustomFieldsForm
 from opsdesk.tickets.models import CustomField, Ticket
 
@@ -157,7 +158,7 @@ def customer_merge(request: AuthedRequest, customer_id: int) -> HttpResponse:
             messages.error(request, _("No such customer."))
         else:
             try:
-                actions.merge_customers(source, target=target, actor=request.user)
+                ticket_actions.merge_customers(source, target=target, actor=request.user)
             except ActionError as error:
                 messages.error(request, error.message)
             else:

@@ -678,6 +678,44 @@ def split_ticket(ticket: Ticket, *, message: Message, actor: User) -> Ticket:
     return new
 
 
+# --- customers merged ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def merge_customers(source: Customer, *, target: Customer, actor: User) -> Customer:
+    """Merge two customers: their records (customers.actions.merge_customer_records), then each of the source's
+    tickets moves to the target through `_move_requester`, with its event, and with the target's organization,
+    which decides who sees an organization's shared tickets. Their search documents are rebuilt by a job."""
+    from opsdesk.customers import actions as customer_actions
+
+    target = customer_actions.merge_customer_records(source, target=target, actor=actor)
+    for ticket in Ticket.objects.filter(requester_id=source.pk).order_by("pk"):
+        _move_requester(ticket, requester=target, actor=actor)
+    Message.objects.filter(author_customer_id=source.pk).update(author_customer=target)
+    enqueue_on_commit("opsdesk.tickets.tasks.reindex_customer_tickets", target.pk)
+    return target
+
+
+def _move_requester(ticket: Ticket, *, requester: Customer, actor: User | None) -> Ticket:
+    ticket = _lock(ticket)
+    now = timezone.now()
+    old_requester, old_organization = ticket.requester_id, ticket.organization_id
+    ticket.requester_id = requester.pk
+    ticket.organization_id = requester.organization_id
+    timeline.record(ticket, "requester.changed", actor=actor, at=now, data={"old": old_requester, "new": requester.pk})
+    if old_organization != ticket.organization_id:
+        timeline.record(
+            ticket,
+            "organization.changed",
+            actor=actor,
+            at=now,
+            data={"old": old_organization, "new": ticket.organization_id},
+        )
+    ticket.updated_at = now
+    ticket.save(update_fields=["requester", "organization", "updated_at"])
+    return ticket
+
+
 # --- bulk ----------------------------------------------------------------------------------------------------------
 
 UNSET: Any = object()

@@ -268,6 +268,12 @@ KINDS: dict[str, Kind] = {
             _requester,
         ),
         Kind(
+            "organization.changed",
+            "The ticket's organization changed (it follows the requester's, e.g. when customers were merged).",
+            _old_new("organization"),
+            _change(lambda: _("Organization: %(old)s → %(new)s"), "organization"),
+        ),
+        Kind(
             "ticket.merged",
             "A ticket was merged into another; recorded on both.",
             (Field("source", INT, "The ticket merged away."), Field("target", INT, "The ticket it went into.")),

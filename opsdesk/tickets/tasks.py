@@ -7,7 +7,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from opsdesk.core.mail import send_templated
-from opsdesk.tickets import consumers
+from opsdesk.tickets import consumers, search
 from opsdesk.tickets.models import Message, Ticket
 
 
@@ -62,3 +62,9 @@ def run_event_consumers() -> None:
 @db_periodic_task(crontab(minute="*"))
 def run_event_consumers_minutely() -> None:
     consumers.run_all()
+
+
+@db_task(retries=3, retry_delay=30)
+def reindex_customer_tickets(customer_id: int) -> None:
+    """Rebuild the search documents of a customer's tickets after a rename, an address change or a merge."""
+    search.reindex(Ticket.objects.filter(requester_id=customer_id).values_list("pk", flat=True))

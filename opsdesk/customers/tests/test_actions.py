@@ -10,6 +10,7 @@ from opsdesk.audit.models import AuditEvent
 from opsdesk.core.errors import ActionError
 from opsdesk.customers import actions
 from opsdesk.customers.models import Customer, CustomerEmail, CustomerOrganization
+from opsdesk.tickets import actions as ticket_actions
 
 
 def test_create_customer_normalises_emails_and_joins_the_domain_organization(world: Any) -> None:
@@ -34,20 +35,52 @@ def test_create_customer_normalises_emails_and_joins_the_domain_organization(wor
     assert error.value.code == "invalid_email"
 
 
-def test_merge_moves_tickets_emails_and_login(world: Any) -> None:
+def test_merge_moves_tickets_emails_and_login(world: Any, django_capture_on_commit_callbacks: Any) -> None:
     ticket = world.ticket(requester=world.other_customer)
-    target = actions.merge_customers(world.other_customer, target=world.customer, actor=world.admin)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        target = ticket_actions.merge_customers(world.other_customer, target=world.customer, actor=world.admin)
     ticket.refresh_from_db()
     world.other_customer.refresh_from_db()
     assert ticket.requester_id == target.pk
-    assert list(ticket.events.filter(kind="requester.changed").values_list("data", flat=True)) == [
-        {"old": world.other_customer.pk, "new": target.pk}
+    assert list(ticket.events.filter(kind="requester.changed").values_list("data", "source")) == [
+        ({"old": world.other_customer.pk, "new": target.pk}, "system")
     ]
     assert world.other_customer.merged_into_id == target.pk
     assert sorted(target.emails.values_list("address", flat=True)) == ["carl@acme.example", "dora@else.example"]
     assert AuditEvent.objects.filter(verb="customer.merged", target_id=str(target.pk)).count() == 1
+    assert len(callbacks) >= 1  # the search documents are rebuilt by a job, after the merge commits
     with pytest.raises(ActionError):
-        actions.merge_customers(world.customer, target=world.customer, actor=world.admin)
+        ticket_actions.merge_customers(world.customer, target=world.customer, actor=world.admin)
+
+
+def test_merged_tickets_follow_the_targets_organization_and_a_moved_login_is_audited(world: Any) -> None:
+    acme = world.customer.organization
+    acme.shared_tickets = True
+    acme.save(update_fields=["shared_tickets"])
+    loner = actions.create_customer(name="Lone Ranger", emails=["lone@else.example"], actor=world.admin)
+    from opsdesk.accounts import actions as account_actions
+
+    login = account_actions.create_portal_login(loner.pk, password=None, actor=world.admin)
+    theirs = world.ticket(requester=loner)
+    assert theirs.organization_id is None
+    target = actions.create_customer(
+        name="Acme Buyer", emails=["buyer@acme.example"], organization=acme, actor=world.admin
+    )
+    ticket_actions.merge_customers(loner, target=target, actor=world.admin)
+    theirs.refresh_from_db()
+    assert (theirs.requester_id, theirs.organization_id) == (target.pk, acme.pk)
+    assert list(theirs.events.filter(kind="organization.changed").values_list("data", flat=True)) == [
+        {"old": None, "new": acme.pk}
+    ]
+    # Acme's members now see it in their shared list, as the organization field says.
+    from opsdesk.tickets.models import Ticket
+
+    assert theirs.pk in Ticket.objects.visible_to(world.customer_user).values_list("pk", flat=True)
+    moved = AuditEvent.objects.get(verb="user.customer_changed")
+    assert (moved.target_id, moved.data) == (
+        str(login.pk),
+        {"before": {"customer": loner.pk}, "after": {"customer": target.pk}},
+    )
 
 
 def test_csv_import_keeps_good_rows_and_reports_bad_ones(world: Any) -> None:

@@ -22,7 +22,7 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import ActionForm
 from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
 from opsdesk.core.templatetags.opsdesk import status_label
-from opsdesk.customers.models import Customer
+from opsdesk.customers.models import Customer, CustomerOrganization
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, inbox, search
 from opsdesk.tickets import events as ticket_events
@@ -278,6 +278,9 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
         "user": dict(User.objects.filter(pk__in=ids.get("user", ())).values_list("pk", "name")),
         "team": dict(Team.objects.filter(pk__in=ids.get("team", ())).values_list("pk", "name")),
         "customer": dict(Customer.objects.filter(pk__in=ids.get("customer", ())).values_list("pk", "name")),
+        "organization": dict(
+            CustomerOrganization.objects.filter(pk__in=ids.get("organization", ())).values_list("pk", "name")
+        ),
         "status": {s.pk: status_label(s) for s in statuses},
         "priority": dict(Ticket.Priority.choices),
         "type": dict(Ticket.Type.choices),
