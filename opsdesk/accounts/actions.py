@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsdesk.accounts.capabilities import Capability, require
 from opsdesk.accounts.models import ApiToken, Role, SignInLink, User, hash_token
 from opsdesk.audit import actions as audit
 from opsdesk.core.errors import ActionError
@@ -176,6 +177,7 @@ def use_sign_in_link(raw: str) -> User:
 @transaction.atomic
 def create_portal_login(customer_id: int, *, password: str | None, actor: User | None) -> User:
     """Give a customer a portal login (a User with role customer) linked to their record."""
+    require(actor, Capability.INVITE_CUSTOMERS)
     from opsdesk.customers.models import Customer
 
     customer = Customer.objects.select_for_update().get(pk=customer_id)

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsdesk.accounts.capabilities import Capability, can, require
 from opsdesk.audit import actions as audit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.jobs import enqueue_on_commit
@@ -84,6 +85,8 @@ def create_customer(
     custom_fields: dict[str, Any] | None = None,
     actor: User | None,
 ) -> Customer:
+    if actor is not None and actor.is_agent_side:
+        require(actor, Capability.EDIT_CUSTOMERS)
     name = " ".join((name or "").split())
     addresses = list(dict.fromkeys(normalise_email(e) for e in emails if e and e.strip()))
     if not name:
@@ -189,12 +192,18 @@ def update_customer(
     custom_fields: dict[str, Any] | None = None,
     actor: User,
 ) -> Customer:
+    require(actor, Capability.EDIT_CUSTOMERS)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     name = " ".join((name or "").split())
     if not name:
         raise ActionError("empty_name", _("Enter a name."), field="name", status=422)
     _check_language_and_zone(language, time_zone)
     addresses = list(dict.fromkeys(normalise_email(e) for e in emails if e and e.strip()))
+    current = [e.address for e in customer.emails.all()]
+    if addresses != current and not can(actor, Capability.EDIT_CUSTOMER_ADDRESSES):
+        # Whoever changes the addresses can have a sign-in link sent to one of theirs: only roles that see every
+        # ticket anyway may (accounts.capabilities).
+        raise ActionError("forbidden", _("Your role cannot change a customer's addresses."), field="emails", status=403)
     taken = list(
         CustomerEmail.objects.filter(address__in=addresses).exclude(customer=customer).values_list("address", flat=True)
     )
@@ -249,6 +258,7 @@ def update_customer(
 
 @transaction.atomic
 def add_customer_note(customer: Customer, *, body: str, actor: User) -> Customer:
+    require(actor, Capability.NOTE_CUSTOMERS)
     body = (body or "").strip()
     if not body:
         raise ActionError("empty_body", _("Write a note first."), field="body", status=422)
@@ -264,6 +274,7 @@ def add_customer_note(customer: Customer, *, body: str, actor: User) -> Customer
 def merge_customer_records(source: Customer, *, target: Customer, actor: User) -> Customer:
     """The customer side of a merge: move the source's emails, phones, notes and portal login to the target and
     mark the source merged. Their tickets move with `tickets.actions.merge_customers`, which calls this first."""
+    require(actor, Capability.MERGE_CUSTOMERS)
     if source.pk == target.pk:
         raise ActionError("merge_self", _("A customer cannot be merged into itself."), field="target")
     first, second = sorted([source.pk, target.pk])

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from opsdesk.accounts.models import Role, User
+from opsdesk.accounts.models import User
 from opsdesk.core.errors import ActionError
 from opsdesk.customers import actions
 from opsdesk.customers.models import Customer, CustomerOrganization
@@ -53,8 +53,6 @@ def customer_detail(request: HttpRequest, customer_id: int) -> Customer:
 @router.post("/customers/", response={201: CustomerOut, **ERRORS}, summary="Create a customer")
 def customer_create(request: HttpRequest, payload: CustomerIn) -> Status[Customer]:
     user = _user(request)
-    if user.role == Role.LIGHT_AGENT:
-        raise ActionError("forbidden", _("Your role cannot change customers."), status=403)
     organization = None
     if payload.organization_id is not None:
         organization = CustomerOrganization.objects.filter(pk=payload.organization_id).first()

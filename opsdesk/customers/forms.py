@@ -33,9 +33,12 @@ class CustomerForm(ActionForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in COMMON_ZONES])
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, addresses_editable: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].initial = settings.OPSDESK_DEFAULT_TIME_ZONE
+        if not addresses_editable:  # shown, not changed: the address decides who can sign in as the customer
+            self.fields["emails"].disabled = True
+            self.fields["emails"].help_text = _("Only managers and administrators change a customer's addresses.")
 
     def clean_emails(self) -> list[str]:
         return _lines(self.cleaned_data["emails"])

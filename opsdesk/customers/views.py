@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opsdesk.accounts import actions as account_actions
 from opsdesk.accounts.access import manager_required, staff_required
-from opsdesk.accounts.models import Role
+from opsdesk.accounts.capabilities import Capability, can, check
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest
 from opsdesk.customers import actions
@@ -22,14 +22,6 @@ from opsdesk.tickets.forms import CustomFieldsForm
 from opsdesk.tickets.models import CustomField, Ticket
 
 PAGE = 50
-EDITOR_ROLES = (Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT)
-
-
-def _require_editor(request: AuthedRequest) -> None:
-    if request.user.role not in EDITOR_ROLES:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
 
 
 @staff_required
@@ -71,7 +63,6 @@ def customer_detail(request: AuthedRequest, customer_id: int) -> HttpResponse:
             "events": customer.events.select_related("actor")[:50],
             "note_form": CustomerNoteForm(),
             "merge_form": CustomerMergeForm(),
-            "can_edit": request.user.role in EDITOR_ROLES,
             "field_labels": dict(CustomField.objects.filter(target="customer").values_list("key", "label")),
         },
     )
@@ -80,7 +71,7 @@ def customer_detail(request: AuthedRequest, customer_id: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def customer_create(request: AuthedRequest) -> HttpResponse:
-    _require_editor(request)
+    check(request.user, Capability.EDIT_CUSTOMERS)
     form = CustomerForm(request.POST or None)
     fields_form = CustomFieldsForm(request.POST or None, target=CustomField.Target.CUSTOMER)
     if request.method == "POST" and form.is_valid() and fields_form.is_valid():
@@ -99,10 +90,11 @@ def customer_create(request: AuthedRequest) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def customer_edit(request: AuthedRequest, customer_id: int) -> HttpResponse:
-    _require_editor(request)
+    check(request.user, Capability.EDIT_CUSTOMERS)
     customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=customer_id)
     form = CustomerForm(
         request.POST or None,
+        addresses_editable=can(request.user, Capability.EDIT_CUSTOMER_ADDRESSES),
         initial={
             "name": customer.name,
             "emails": "\n".join(e.address for e in customer.emails.all()),
@@ -149,7 +141,7 @@ def customer_note(request: AuthedRequest, customer_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def customer_merge(request: AuthedRequest, customer_id: int) -> HttpResponse:
-    _require_editor(request)
+    check(request.user, Capability.MERGE_CUSTOMERS)
     source = get_object_or_404(Customer.objects.visible_to(request.user), pk=customer_id)
     form = CustomerMergeForm(request.POST)
     if form.is_valid():
@@ -173,7 +165,7 @@ def customer_merge(request: AuthedRequest, customer_id: int) -> HttpResponse:
 @require_POST
 def customer_invite(request: AuthedRequest, customer_id: int) -> HttpResponse:
     """Give the customer a portal login and email them a sign-in link."""
-    _require_editor(request)
+    check(request.user, Capability.INVITE_CUSTOMERS)
     customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=customer_id)
     try:
         user = account_actions.create_portal_login(customer.pk, password=None, actor=request.user)
@@ -229,7 +221,7 @@ def organization_detail(request: AuthedRequest, organization_id: int) -> HttpRes
             "organization": org,
             "members": org.customers.active().prefetch_related("emails")[:200],
             "tickets": tickets,
-            "can_edit": request.user.role in (Role.ADMIN, Role.MANAGER),
+            "can_edit": can(request.user, Capability.MANAGE_ORGANIZATIONS),
         },
     )
 
