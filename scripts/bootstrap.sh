@@ -6,7 +6,7 @@ if ! "$python" -c "import ensurepip, venv" 2>/dev/null; then
   pyver=$("$python" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
     echo "Installing python3-venv with apt..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "python${pyver}-venv" python3-venv
+    "$(dirname "$0")/apt_install.sh" "python${pyver}-venv" python3-venv
   else
     echo "Python's venv module is missing. Install it, then run make again:" >&2
     echo "    sudo apt-get install python${pyver}-venv" >&2

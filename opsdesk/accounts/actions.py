@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from opsdesk.accounts.capabilities import Capability, require
 from opsdesk.accounts.models import ApiToken, Role, SignInLink, User, hash_token
 from opsdesk.audit import actions as audit
 from opsdesk.core.errors import ActionError
@@ -172,32 +171,6 @@ def use_sign_in_link(raw: str) -> User:
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
     return link.user
-
-
-@transaction.atomic
-def create_portal_login(customer_id: int, *, password: str | None, actor: User | None) -> User:
-    """Give a customer a portal login (a User with role customer) linked to their record."""
-    require(actor, Capability.INVITE_CUSTOMERS)
-    from opsdesk.customers.models import Customer
-
-    customer = Customer.objects.select_for_update().get(pk=customer_id)
-    if customer.user_id:
-        return User.objects.get(pk=customer.user_id)
-    email = customer.primary_email
-    if not email:
-        raise ActionError("no_email", _("The customer needs an email address first."), field="email")
-    user = create_user(
-        email=email,
-        name=customer.name,
-        role=Role.CUSTOMER,
-        password=password,
-        language=customer.language,
-        time_zone=customer.time_zone,
-        actor=actor,
-    )
-    customer.user = user
-    customer.save(update_fields=["user", "updated_at"])
-    return user
 
 
 def record_token_use(token: ApiToken) -> None:

@@ -16,7 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsdesk.accounts import actions as account_actions
 from opsdesk.accounts.capabilities import Capability, can, require
+from opsdesk.accounts.models import Role
+from opsdesk.accounts.models import User as UserModel
 from opsdesk.audit import actions as audit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.jobs import enqueue_on_commit
@@ -179,6 +182,31 @@ def verify_email(address: str, *, actor: User | None) -> Customer | None:
 
 
 @transaction.atomic
+def create_portal_login(customer_id: int, *, password: str | None, actor: User | None) -> User:
+    """Give a customer a portal login (a User with role customer) linked to their record, at their primary
+    address. Whoever does this can have a sign-in link sent there, so it is a capability of its own."""
+    require(actor, Capability.INVITE_CUSTOMERS)
+    customer = Customer.objects.select_for_update().get(pk=customer_id)
+    if customer.user_id:
+        return UserModel.objects.get(pk=customer.user_id)
+    email = customer.primary_email
+    if not email:
+        raise ActionError("no_email", _("The customer needs an email address first."), field="email")
+    user = account_actions.create_user(
+        email=email,
+        name=customer.name,
+        role=Role.CUSTOMER,
+        password=password,
+        language=customer.language,
+        time_zone=customer.time_zone,
+        actor=actor,
+    )
+    customer.user = user
+    customer.save(update_fields=["user", "updated_at"])
+    return user
+
+
+@transaction.atomic
 def update_customer(
     customer: Customer,
     *,
@@ -246,8 +274,6 @@ def update_customer(
         "phones": numbers,
     }
     if customer.user_id:
-        from opsdesk.accounts.models import User as UserModel
-
         UserModel.objects.filter(pk=customer.user_id).update(name=customer.name, language=language, time_zone=time_zone)
     if (before["name"], before["emails"]) != (after["name"], after["emails"]):
         # Thousands of tickets may carry the name and addresses: re-indexed by a job, outside this write lock.
@@ -303,8 +329,6 @@ def merge_customer_records(source: Customer, *, target: Customer, actor: User) -
     _event(target, "customer.merged", actor=actor, data={"source": source.pk, "target": target.pk})
     audit.record(actor=actor, verb="customer.merged", target=target, data={"source": source.pk})
     if moved_login is not None:
-        from opsdesk.accounts.models import User as UserModel
-
         login = UserModel.objects.get(pk=moved_login)
         audit.record(
             actor=actor,

@@ -12,10 +12,10 @@ from ninja import Query, Router, Status
 
 from opsdesk.accounts.models import User
 from opsdesk.core.errors import ActionError
+from opsdesk.core.schemas import ERRORS
 from opsdesk.customers import actions
 from opsdesk.customers.models import Customer, CustomerOrganization
 from opsdesk.customers.schemas import CustomerIn, CustomerOut, CustomerPage, OrganizationOut
-from opsdesk.tickets.schemas import ERRORS
 
 router = Router(tags=["customers"])
 

@@ -168,7 +168,7 @@ def customer_invite(request: AuthedRequest, customer_id: int) -> HttpResponse:
     check(request.user, Capability.INVITE_CUSTOMERS)
     customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=customer_id)
     try:
-        user = account_actions.create_portal_login(customer.pk, password=None, actor=request.user)
+        user = actions.create_portal_login(customer.pk, password=None, actor=request.user)
     except ActionError as error:
         messages.error(request, error.message)
     else:

@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from opsdesk.accounts.models import STAFF_ROLES, User
+from opsdesk.core.schemas import ERRORS
 from opsdesk.people.models import Team
-from opsdesk.tickets.schemas import ERRORS
 
 router = Router(tags=["people"])
 

@@ -67,7 +67,7 @@ def build_world() -> World:
     org = customer_actions.create_organization(name="Acme", domains=["acme.example"], actor=admin)
     customer = customer_actions.create_customer(name="Carl Customer", emails=["carl@acme.example"], actor=admin)
     other_customer = customer_actions.create_customer(name="Dora Else", emails=["dora@else.example"], actor=admin)
-    customer_user = account_actions.create_portal_login(customer.pk, password=PASSWORD, actor=admin)
+    customer_user = customer_actions.create_portal_login(customer.pk, password=PASSWORD, actor=admin)
     customer.refresh_from_db()
     return World(
         admin, manager, lead, agent, other_agent, light, customer_user, customer, other_customer, org, support, billing

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from opsdesk.accounts.models import Role, User
 from opsdesk.core.errors import ActionError
 from opsdesk.core.idempotency import run_once
+from opsdesk.core.schemas import ERRORS
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, inbox, search
 from opsdesk.tickets.access import (
@@ -38,7 +39,6 @@ from opsdesk.tickets.models import (
 )
 from opsdesk.tickets.querysets import UNSOLVED, visibility_branches
 from opsdesk.tickets.schemas import (
-    ERRORS,
     AttachmentOut,
     CommentIn,
     CustomFieldOut,

@@ -168,17 +168,6 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
-class ErrorOut(Schema):
-    """Every API error: a stable machine code, a message in the caller's language, the field at fault if any."""
-
-    code: str
-    message: str
-    field: str | None
-
-
-ERRORS: dict[int, type[Schema]] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422, 429)}
-
-
 class TagOut(Schema):
     id: int
     name: str

@@ -282,7 +282,7 @@ def seed_reference_data(*, password: str = D.DEMO_PASSWORD) -> dict[str, Any]:
         time_zone="Europe/London",
         actor=admin,
     )
-    account_actions.create_portal_login(demo_customer.pk, password=None, actor=admin)
+    customer_actions.create_portal_login(demo_customer.pk, password=None, actor=admin)
     User.objects.filter(email__endswith="@opsdesk.example").update(password=make_password(password_arg))
     return {"admin": admin, "teams": teams, "agents": agents, "orgs": orgs, "demo_customer": demo_customer}
 

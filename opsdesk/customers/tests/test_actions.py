@@ -58,9 +58,8 @@ def test_merged_tickets_follow_the_targets_organization_and_a_moved_login_is_aud
     acme.shared_tickets = True
     acme.save(update_fields=["shared_tickets"])
     loner = actions.create_customer(name="Lone Ranger", emails=["lone@else.example"], actor=world.admin)
-    from opsdesk.accounts import actions as account_actions
 
-    login = account_actions.create_portal_login(loner.pk, password=None, actor=world.admin)
+    login = actions.create_portal_login(loner.pk, password=None, actor=world.admin)
     theirs = world.ticket(requester=loner)
     assert theirs.organization_id is None
     target = actions.create_customer(

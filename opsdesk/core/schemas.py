@@ -1,0 +1,16 @@
+"""API schemas every app's router shares: the one error shape."""
+
+from __future__ import annotations
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    """Every API error: a stable machine code, a message in the caller's language, the field at fault if any."""
+
+    code: str
+    message: str
+    field: str | None
+
+
+ERRORS: dict[int, type[Schema]] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 413, 422, 429)}
