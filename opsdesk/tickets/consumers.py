@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy
 
 from opsdesk.tickets.models import EventConsumer, TicketEvent
 
@@ -135,9 +136,16 @@ def wake_on_commit() -> None:
     transaction.on_commit(_wake, robust=True)
 
 
+# What each consumer is, in words, for the admin page.
+LABELS = {
+    "analytics.event_counts": gettext_lazy("Daily event counts (analytics)"),
+}
+
+
 @dataclass(frozen=True)
 class Lag:
     name: str
+    label: str
     position_id: int
     processed: int
     behind: int
@@ -158,6 +166,7 @@ def lags() -> list[Lag]:
         result.append(
             Lag(
                 name=name,
+                label=str(LABELS.get(name, name)),
                 position_id=consumer.position_id,
                 processed=consumer.processed,
                 behind=waiting.count(),

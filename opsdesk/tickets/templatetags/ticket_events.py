@@ -19,5 +19,6 @@ def event_text(event: Any, names: dict[str, dict[Any, Any]]) -> str:
 
 @register.simple_tag
 def event_source(event: Any) -> str:
-    """Where the change came from, when it is worth saying (not for changes made on the agent page)."""
-    return "" if event.source in ("ui", "system") else events.source_label(event.source)
+    """Where the change came from, when it tells the reader something: not for the agent page, the system or an
+    import (every demo event is one)."""
+    return "" if event.source in ("ui", "system", "import") else events.source_label(event.source)
