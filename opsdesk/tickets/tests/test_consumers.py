@@ -207,3 +207,20 @@ def test_a_consumer_killed_mid_stream_resumes_with_nothing_lost_or_doubled(tmp_p
     assert db.execute("SELECT processed FROM tickets_eventconsumer").fetchone()[0] == total
     assert db.execute("SELECT SUM(count) FROM analytics_eventcount").fetchone()[0] == total
     db.close()
+
+
+def test_the_admin_page_shows_each_consumers_position_and_what_is_waiting(client: Any, world: Any) -> None:
+    consumers.ensure("analytics.event_counts")
+    EventConsumer.objects.filter(name="analytics.event_counts").update(position_id=0, position_xid=0)
+    waiting = TicketEvent.objects.count()
+    client.force_login(world.admin)
+    response = client.get("/settings/events/")
+    assert response.status_code == 200
+    [lag] = response.context["consumers"]
+    assert (lag.name, lag.label, lag.position_id, lag.behind) == (
+        "analytics.event_counts",
+        "Daily event counts (analytics)",
+        0,
+        waiting,
+    )
+    assert "Daily event counts (analytics)" in response.content.decode()
