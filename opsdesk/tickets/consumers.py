@@ -44,7 +44,7 @@ def handlers() -> dict[str, Handler]:
     return {name: import_string(path) for name, path in settings.OPSDESK_EVENT_CONSUMERS.items()}
 
 
-def _horizon() -> int | None:
+def horizon() -> int | None:
     """PostgreSQL: the oldest transaction still running; every event with a smaller xid is final. SQLite: None."""
     if connection.vendor != "postgresql":
         return None
@@ -69,7 +69,7 @@ def ensure(name: str) -> EventConsumer:
     found = EventConsumer.objects.filter(name=name).first()
     if found is not None:
         return found
-    horizon = _horizon()
+    horizon = horizon()
     last = TicketEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     consumer, _created = EventConsumer.objects.get_or_create(
         name=name, defaults={"position_id": last, "position_xid": None if horizon is None else horizon - 1}
@@ -87,7 +87,7 @@ def run(name: str, handle: Handler, *, batch: int = BATCH, max_batches: int | No
         try:
             with transaction.atomic():
                 consumer = EventConsumer.objects.select_for_update().get(name=name)
-                rows = list(TicketEvent.objects.filter(_after(consumer, _horizon())).order_by(*_order())[:batch])
+                rows = list(TicketEvent.objects.filter(_after(consumer, horizon())).order_by(*_order())[:batch])
                 if not rows:
                     consumer.last_run_at = timezone.now()
                     consumer.save(update_fields=["last_run_at"])
@@ -120,6 +120,13 @@ def run_all() -> dict[str, int]:
         except Exception:  # noqa: BLE001 - recorded on the consumer's row and logged; the next run retries
             counts[name] = -1
     return counts
+
+
+def held_back() -> bool:
+    """PostgreSQL: are there committed events no consumer may read yet, because an older transaction (in any
+    database of the cluster) is still running? Then the run is repeated shortly instead of waiting a minute."""
+    limit = horizon()
+    return limit is not None and TicketEvent.objects.filter(xid__gte=limit).exists()
 
 
 def _wake() -> None:
@@ -157,7 +164,7 @@ class Lag:
 
 def lags() -> list[Lag]:
     """Each configured consumer's position and how far behind it is, for the admin page."""
-    horizon = _horizon()
+    horizon = horizon()
     result = []
     for name in settings.OPSDESK_EVENT_CONSUMERS:
         consumer = ensure(name)

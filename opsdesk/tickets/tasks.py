@@ -54,9 +54,13 @@ def send_customer_reply_notification(message_id: int) -> None:
 
 
 @db_task()
-def run_event_consumers() -> None:
-    """Every configured event consumer reads what was committed since its position (tickets.consumers)."""
+def run_event_consumers(attempt: int = 0) -> None:
+    """Every configured event consumer reads what was committed since its position (tickets.consumers). When an
+    older transaction still holds committed events back (PostgreSQL), look again in two seconds, for up to a
+    minute; the minutely run covers the rest."""
     consumers.run_all()
+    if attempt < 30 and consumers.held_back():
+        run_event_consumers.schedule(args=(attempt + 1,), delay=2)
 
 
 @db_periodic_task(crontab(minute="*"))
