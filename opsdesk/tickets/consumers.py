@@ -53,11 +53,11 @@ def horizon() -> int | None:
         return int(cursor.fetchone()[0])
 
 
-def _after(consumer: EventConsumer, horizon: int | None) -> Q:
-    if horizon is None:
+def _after(consumer: EventConsumer, limit: int | None) -> Q:
+    if limit is None:
         return Q(id__gt=consumer.position_id)
     xid = consumer.position_xid or 0
-    return Q(xid__isnull=False, xid__lt=horizon) & (Q(xid__gt=xid) | Q(xid=xid, id__gt=consumer.position_id))
+    return Q(xid__isnull=False, xid__lt=limit) & (Q(xid__gt=xid) | Q(xid=xid, id__gt=consumer.position_id))
 
 
 def _order() -> tuple[str, ...]:
@@ -69,10 +69,10 @@ def ensure(name: str) -> EventConsumer:
     found = EventConsumer.objects.filter(name=name).first()
     if found is not None:
         return found
-    horizon = horizon()
+    limit = horizon()
     last = TicketEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     consumer, _created = EventConsumer.objects.get_or_create(
-        name=name, defaults={"position_id": last, "position_xid": None if horizon is None else horizon - 1}
+        name=name, defaults={"position_id": last, "position_xid": None if limit is None else limit - 1}
     )
     return consumer
 
@@ -164,11 +164,11 @@ class Lag:
 
 def lags() -> list[Lag]:
     """Each configured consumer's position and how far behind it is, for the admin page."""
-    horizon = horizon()
+    limit = horizon()
     result = []
     for name in settings.OPSDESK_EVENT_CONSUMERS:
         consumer = ensure(name)
-        waiting = TicketEvent.objects.filter(_after(consumer, horizon))
+        waiting = TicketEvent.objects.filter(_after(consumer, limit))
         oldest = waiting.order_by(*_order()).values_list("at", flat=True).first()
         result.append(
             Lag(
