@@ -32,9 +32,9 @@ def test_failed_sign_ins_are_rate_limited_and_successful_ones_are_not(client: Cl
             == "/"
         )
         client.logout()
-    codes = [
-        client.post(reverse("accounts:sign_in"), {"email": "x@example.com", "password": "y"}).status_code
-        for _ in range(21)
+    codes = [  # a different address each time, so only the per-IP limit (20 failures) applies
+        client.post(reverse("accounts:sign_in"), {"email": f"x{i}@example.com", "password": "y"}).status_code
+        for i in range(21)
     ]
     assert codes == [400] * 20 + [429]
     locked = client.post(reverse("accounts:sign_in"), {"email": "agent@example.com", "password": PASSWORD})
