@@ -6,9 +6,11 @@ before its request body is read. The limit's counters are shared by every proces
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from opsdesk.accounts.api_auth import find_token
@@ -27,12 +29,19 @@ def api_rate_limit_key(request: HttpRequest) -> str:
     return ratelimit.ip_key("api", request)
 
 
+@cache
+def _documents() -> frozenset[str]:
+    """The API's own documentation (the OpenAPI document and the Swagger page): static, not limited."""
+    return frozenset({reverse("api:openapi-json"), reverse("api:openapi-view")})
+
+
 class ApiRateLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith("/api/") and not ratelimit.hit(
+        path = request.path_info
+        if path.startswith("/api/") and path not in _documents() and not ratelimit.hit(
             api_rate_limit_key(request), limit=settings.OPSDESK_API_RATE_LIMIT, window_seconds=WINDOW
         ):
             message = _("Too many requests. Wait and try again.")

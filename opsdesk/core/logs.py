@@ -10,8 +10,8 @@ class OneLineForbidden(logging.Filter):
     instead of a warning with the whole traceback. Every other record, 500s included, passes unchanged."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "status_code", None) != 403:
-            return True
+        if getattr(record, "status_code", None) != 403 or getattr(record, "one_line", False):
+            return True  # (a second django.setup(), as in a WSGI test, attaches the filter twice)
         request = getattr(record, "request", None)
         error = record.exc_info[1] if record.exc_info else None
         if error is not None:
@@ -25,4 +25,5 @@ class OneLineForbidden(logging.Filter):
         record.args = (getattr(request, "method", "-"), getattr(request, "path", "-"), user_id, reason)
         record.exc_info = None
         record.exc_text = None
+        record.one_line = True
         return True
