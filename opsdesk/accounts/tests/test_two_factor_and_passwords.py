@@ -215,4 +215,4 @@ def test_every_page_of_the_new_flows_is_translated(client: Client, world: Any) -
     page = client.get(reverse("accounts:password_change")).content.decode()
     assert "Сменить пароль" in page
     page = client.get(reverse("accounts:two_factor")).content.decode()
-    assert "Двухфакторная" in page
+    assert "Двухфакторный вход" in page
