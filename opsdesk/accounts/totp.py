@@ -43,6 +43,7 @@ def qr_svg(text: str, *, title: str) -> str:
         title=title,
         dark="#000",
         light="#fff",
+        omitsize=True,  # a viewBox instead of a fixed size, so CSS scales the whole code
         svgclass="qr",
         lineclass=None,
     )
