@@ -41,8 +41,12 @@ class ApiRateLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
-        if path.startswith("/api/") and path not in _documents() and not ratelimit.hit(
-            api_rate_limit_key(request), limit=settings.OPSDESK_API_RATE_LIMIT, window_seconds=WINDOW
+        if (
+            path.startswith("/api/")
+            and path not in _documents()
+            and not ratelimit.hit(
+                api_rate_limit_key(request), limit=settings.OPSDESK_API_RATE_LIMIT, window_seconds=WINDOW
+            )
         ):
             message = _("Too many requests. Wait and try again.")
             response = JsonResponse({"code": "rate_limited", "message": message, "field": None}, status=429)
