@@ -431,6 +431,7 @@ def disable_two_factor(user: User, *, password: str, actor: User) -> None:
 @transaction.atomic
 def reset_two_factor(user: User, *, actor: User) -> None:
     """An administrator removes a user's authenticator (a lost phone); the user sets up a new one."""
+    require(actor, Capability.MANAGE_USERS)
     user = User.objects.select_for_update().get(pk=user.pk)
     if TotpDevice.objects.filter(user=user).exists():
         _remove_two_factor(user)
@@ -469,6 +470,7 @@ def verify_second_factor(user: User, *, code: str, ip: str | None) -> bool:
 def set_two_factor_roles(*, roles: list[str], actor: User) -> SignInPolicy:
     """Require two-factor sign-in for these staff roles. Members of a newly listed role who have not set it up are
     signed out, and set it up at their next sign-in before they can do anything else."""
+    require(actor, Capability.MANAGE_USERS)
     staff = [str(role) for role in STAFF_ROLES]
     if set(roles) - set(staff):
         raise ActionError(

@@ -122,6 +122,9 @@ def test_the_policy_refuses_customers_and_an_admin_who_has_no_two_factor_yet(wor
     with pytest.raises(ActionError) as error:
         actions.set_two_factor_roles(roles=["admin"], actor=world.admin)
     assert error.value.code == "enrol_first"
+    with pytest.raises(ActionError) as error:
+        actions.set_two_factor_roles(roles=["agent"], actor=world.manager)
+    assert (error.value.code, error.value.status) == ("forbidden", 403)
     assert SignInPolicy.load().two_factor_roles == []
 
 
