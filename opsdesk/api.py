@@ -14,7 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from opsdesk.accounts.api_auth import RateLimited, ReadOnlyToken, StaffSessionAuth, TokenAuth
+from opsdesk.accounts.api_auth import ReadOnlyToken, StaffSessionAuth, TokenAuth
 from opsdesk.core.errors import ActionError
 from opsdesk.customers.api import router as customers_router
 from opsdesk.people.api import router as people_router
@@ -72,13 +72,6 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error(request, 404, "not_found", _("Not found."))
-
-
-@api.exception_handler(RateLimited)
-def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    response = error(request, 429, "rate_limited", _("Too many requests. Wait and try again."))
-    response["Retry-After"] = str(exc.retry_after)
-    return response
 
 
 @api.exception_handler(HttpError)

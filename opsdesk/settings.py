@@ -74,14 +74,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "opsdesk.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Who the client is (a lazy user, no body read), then every rate limit, before anything reads the body.
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opsdesk.core.security.RateLimitGuardMiddleware",
+    "opsdesk.accounts.middleware.ApiRateLimitMiddleware",
     "opsdesk.core.middleware.RejectNulBytesMiddleware",
     "opsdesk.core.origin.OriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "opsdesk.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -233,7 +237,12 @@ OPSDESK_ATTACHMENT_TYPES = env_list(
 DATA_UPLOAD_MAX_MEMORY_SIZE = OPSDESK_MAX_ATTACHMENT_BYTES + 1024 * 1024
 OPSDESK_CONTACT_RATE_LIMIT = env_int("OPSDESK_CONTACT_RATE_LIMIT", 5)  # per IP and 10 minutes
 OPSDESK_SIGN_IN_LINK_MINUTES = env_int("OPSDESK_SIGN_IN_LINK_MINUTES", 30)
-OPSDESK_API_RATE_LIMIT = env_int("OPSDESK_API_RATE_LIMIT", 600)  # requests per token and minute
+OPSDESK_API_RATE_LIMIT = env_int("OPSDESK_API_RATE_LIMIT", 600)  # API requests per account (or address) a minute
+# Sign-in (docs/adr/0010-sign-in-security-csp-rate-limits.md): failures per address and per account, then a pause.
+OPSDESK_SIGN_IN_FAILURES_PER_ADDRESS = env_int("OPSDESK_SIGN_IN_FAILURES_PER_ADDRESS", 20)  # per 10 minutes
+OPSDESK_SIGN_IN_FAILURES_PER_ACCOUNT = env_int("OPSDESK_SIGN_IN_FAILURES_PER_ACCOUNT", 10)  # per 15 minutes
+OPSDESK_PASSWORD_RESET_MINUTES = env_int("OPSDESK_PASSWORD_RESET_MINUTES", 60)
+OPSDESK_PASSWORD_SETUP_HOURS = env_int("OPSDESK_PASSWORD_SETUP_HOURS", 72)  # the link a new staff member gets
 
 EMAIL_BACKEND = env_str(
     "OPSDESK_EMAIL_BACKEND",
@@ -257,7 +266,10 @@ OPSDESK_EVENT_CONSUMERS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # a 403 is an expected refusal: one line (method, path, user id, reason), not a traceback; 500s keep theirs
+    "filters": {"one_line_forbidden": {"()": "opsdesk.core.logs.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["one_line_forbidden"]}},
     "root": {"handlers": ["console"], "level": env_str("OPSDESK_LOG_LEVEL", "WARNING")},
 }
 

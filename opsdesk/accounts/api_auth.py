@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from opsdesk.accounts import actions
 from opsdesk.accounts.models import STAFF_ROLES, ApiToken, Role, User, hash_token
-from opsdesk.core import ratelimit
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 API_ROLES = (*STAFF_ROLES, Role.CUSTOMER)
-
-
-class RateLimited(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("rate limited")
-        self.retry_after = retry_after
 
 
 class ReadOnlyToken(Exception):
@@ -52,18 +45,32 @@ def _allowed(request: HttpRequest, user: User) -> User:
     return user
 
 
+def find_token(request: HttpRequest) -> ApiToken | None:
+    """The request's valid Bearer token (active, of an active user in an API role), looked up once per request:
+    the rate-limit middleware asks first, `TokenAuth` reuses the answer."""
+    if "_opsdesk_api_token" not in request.__dict__:
+        found = None
+        scheme, _space, raw = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and raw.strip():
+            found = (
+                ApiToken.objects.select_related("user")
+                .filter(token_hash=hash_token(raw.strip()), revoked_at__isnull=True)
+                .first()
+            )
+            if found is not None and (not found.user.is_active or found.user.role not in API_ROLES):
+                found = None
+        request.__dict__["_opsdesk_api_token"] = found
+    token: ApiToken | None = request.__dict__["_opsdesk_api_token"]
+    return token
+
+
 class TokenAuth(HttpBearer):
+    """A personal token; its rate limit (per account) is applied earlier by `ApiRateLimitMiddleware`."""
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        api_token = (
-            ApiToken.objects.select_related("user")
-            .filter(token_hash=hash_token(token), revoked_at__isnull=True)
-            .first()
-        )
-        if api_token is None or not api_token.user.is_active or api_token.user.role not in API_ROLES:
+        api_token = find_token(request)
+        if api_token is None or not secrets.compare_digest(api_token.token_hash, hash_token(token)):
             return None
-        window = 60
-        if not ratelimit.hit(f"api:{api_token.pk}", limit=settings.OPSDESK_API_RATE_LIMIT, window_seconds=window):
-            raise RateLimited(retry_after=window)
         if request.method not in SAFE_METHODS and api_token.scope != ApiToken.Scope.WRITE:
             raise ReadOnlyToken
         actions.record_token_use(api_token)

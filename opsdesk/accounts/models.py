@@ -1,4 +1,4 @@
-"""Users, their roles, API tokens and emailed sign-in links."""
+"""Users, their roles, API tokens, emailed sign-in links, password resets, two-factor devices and the sign-in policy."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -26,6 +27,12 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = (Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT, Role.LIGHT_AGENT)
+
+
+def new_session_stamp() -> str:
+    return secrets.token_hex(16)
+
+
 ALL_TICKET_ROLES = (Role.ADMIN, Role.MANAGER)
 
 
@@ -55,6 +62,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Helsinki")
     is_active = models.BooleanField(_("active"), default=True)
+    # Part of every session's check value: a new stamp ends all of the user's sessions for good (deactivation,
+    # a password change or reset), whatever happens to the account afterwards.
+    session_stamp = models.CharField(max_length=32, default=new_session_stamp)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,6 +79,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django compares this with the value stored in each session (also for SECRET_KEY_FALLBACKS): the password
+        hash, as in Django, plus `session_stamp`."""
+        key_salt = "opsdesk.accounts.User.session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_stamp}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def is_staff(self) -> bool:  # the Django admin is not used; kept for third-party checks
@@ -164,3 +182,67 @@ class SignInLink(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()
+
+
+class PasswordReset(models.Model):
+    """A one-time emailed link to choose a new password (or a first one); only the hash of its token is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_resets")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"password reset for {self.user_id}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()
+
+
+class TotpDevice(models.Model):
+    """A confirmed authenticator app (RFC 6238 TOTP, 30-second steps, 6 digits) of one user.
+
+    The secret must be readable to check codes, so it is stored as is, like a password hash's salt is; the last
+    accepted time step is kept so that one code never signs in twice."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField()
+    last_used_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"authenticator of {self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that replaces the authenticator once; shown to the user once, stored as a SHA-256 hash."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_once")]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user_id}"
+
+
+class SignInPolicy(models.Model):
+    """How staff sign in, set by an administrator: the roles that must use two-factor. One row (pk 1)."""
+
+    two_factor_roles = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "sign-in policy"
+
+    @classmethod
+    def load(cls) -> SignInPolicy:
+        """The policy, or the default (nothing required) before an admin first saves one; never writes."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    def requires_two_factor(self, user: User) -> bool:
+        return user.role in self.two_factor_roles

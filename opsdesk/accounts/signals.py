@@ -1,4 +1,6 @@
-"""Audit rows for Django's own sign-in events."""
+"""Audit rows for Django's own sign-in event (password, two-factor and emailed-link sign-ins all end in login()).
+
+Failures are recorded by `actions.record_sign_in_failure`, which also counts them for the lockout."""
 
 from __future__ import annotations
 
@@ -15,14 +17,3 @@ def _ip(request: HttpRequest | None) -> str | None:
 
 def record_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     audit.record(actor=user, verb="user.signed_in", target=user, ip_address=_ip(request))
-
-
-def record_failed_sign_in(
-    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
-) -> None:
-    audit.record(
-        actor=None,
-        verb="user.sign_in_failed",
-        data={"email": str(credentials.get("username", ""))[:200]},
-        ip_address=_ip(request),
-    )

@@ -40,3 +40,20 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class RateLimitCounter(models.Model):
+    """Attempts under one rate-limit key in one fixed window, shared by every process (when there is no Redis).
+
+    `core.ratelimit` increments it with one atomic upsert; the periodic job deletes rows past `expires_at`."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.BigIntegerField()  # Unix seconds
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_limit_window_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_start}: {self.count}"

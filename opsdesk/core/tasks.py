@@ -30,3 +30,11 @@ def optimize_database() -> None:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA analysis_limit=2000")
             cursor.execute("PRAGMA optimize=0x10002")  # analyse every table that may benefit, not only recent ones
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def prune_rate_limits() -> None:
+    """Delete rate-limit counters of finished windows (database store; Redis expires its own keys)."""
+    from opsdesk.core import ratelimit
+
+    ratelimit.prune()

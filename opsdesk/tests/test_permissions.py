@@ -57,6 +57,15 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "accounts:sign_out": ("POST", EVERYONE),
     "accounts:link_request": ("GET", EVERYONE),
     "accounts:link_sign_in": ("GET", EVERYONE),
+    "accounts:sign_in_code": ("GET", set()),  # only inside a sign-in, between the password and the code
+    "accounts:password_reset": ("GET", EVERYONE),
+    "accounts:password_reset_confirm": ("GET", EVERYONE),  # an unknown token gets the "invalid link" page
+    "accounts:password_change": ("GET", SIGNED_IN),
+    "accounts:two_factor": ("GET", STAFF),
+    "accounts:two_factor_setup": ("GET", STAFF),  # and a user whose role requires it, after the password step
+    "accounts:two_factor_disable": ("POST", STAFF),
+    "accounts:sign_in_policy": ("GET", ADMIN),
+    "accounts:user_two_factor_reset": ("POST", ADMIN),
     "accounts:preferences_edit": ("GET", SIGNED_IN),
     "accounts:token_list": ("GET", SIGNED_IN),
     "accounts:token_revoke": ("POST", ADMIN),  # the token belongs to the admin

@@ -10,6 +10,7 @@ from django.urls import reverse
 from opsdesk.accounts import actions
 from opsdesk.accounts.models import ApiToken, SignInLink, hash_token
 from opsdesk.audit.models import AuditEvent
+from opsdesk.customers.models import CustomerEmail
 from opsdesk.tests.factories import PASSWORD
 
 
@@ -32,9 +33,9 @@ def test_failed_sign_ins_are_rate_limited_and_successful_ones_are_not(client: Cl
             == "/"
         )
         client.logout()
-    codes = [
-        client.post(reverse("accounts:sign_in"), {"email": "x@example.com", "password": "y"}).status_code
-        for _ in range(21)
+    codes = [  # a different address each time, so only the per-IP limit (20 failures) applies
+        client.post(reverse("accounts:sign_in"), {"email": f"x{i}@example.com", "password": "y"}).status_code
+        for i in range(21)
     ]
     assert codes == [400] * 20 + [429]
     locked = client.post(reverse("accounts:sign_in"), {"email": "agent@example.com", "password": PASSWORD})
@@ -49,8 +50,11 @@ def test_emailed_link_signs_in_once(client: Client, world: Any, django_capture_o
     raw = link.group(0).split("/")[-2]
     assert SignInLink.objects.get().token_hash == hash_token(raw)  # only the hash is stored
     assert client.get(link.group(0)).status_code == 200  # a GET (mail scanners) does not use the link
+    assert CustomerEmail.objects.get(address="carl@acme.example").verified_at is None
     assert client.post(link.group(0))["Location"] == "/"
     assert client.get("/")["Location"] == reverse("portal:ticket_list")
+    # Using the link proved the address is theirs.
+    assert CustomerEmail.objects.get(address="carl@acme.example").verified_at is not None
     second = Client().post(link.group(0))
     assert second["Location"] == reverse("accounts:link_request")
 

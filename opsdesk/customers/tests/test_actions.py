@@ -184,7 +184,7 @@ def test_customers_api_lists_creates_and_refuses_bad_input(
     )
     assert (taken.status_code, taken.json()["code"], taken.json()["field"]) == (409, "email_taken", "emails")
     client.get("/api/v1/customers/", headers=headers)
-    with django_assert_num_queries(4):  # token, the page, emails, phones
+    with django_assert_num_queries(5):  # token, the rate-limit counter, the page, emails, phones
         page = client.get("/api/v1/customers/?limit=2", headers=headers).json()
     assert [c["name"] for c in page["items"]] == ["Zoe API", "Dora Else"]
     second = client.get(f"/api/v1/customers/?limit=2&after={page['next_cursor']}", headers=headers).json()

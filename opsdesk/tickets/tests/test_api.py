@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
 from opsdesk.accounts import actions as account_actions
@@ -25,11 +27,12 @@ def test_list_query_count_does_not_grow_with_rows(
         world.ticket(subject=f"T{i}", tags=["a"])
     headers = token(world.admin)
     client.get("/api/v1/tickets/", headers=headers)  # stamps the token's last use (once a minute)
-    # token, the keyset query (no category filter: one query), tags
-    with django_assert_num_queries(3):
+    # token, the rate-limit counter, the keyset query (no category filter: one query), tags
+    with django_assert_num_queries(4):
         response = client.get("/api/v1/tickets/", headers=headers)
     assert len(response.json()["items"]) == rows
-    with django_assert_num_queries(7):  # token, sort keys of the four unsolved categories, the page's rows, tags
+    # token, the rate-limit counter, sort keys of the four unsolved categories, the page's rows, tags
+    with django_assert_num_queries(8):
         response = client.get("/api/v1/tickets/?status=unsolved", headers=headers)
     assert len(response.json()["items"]) == rows
 
@@ -42,9 +45,9 @@ def test_an_agents_list_reads_each_visible_branch_with_its_own_bounded_query(
         world.ticket(subject=f"T{i}")
     headers = token(world.agent)
     client.get("/api/v1/tickets/", headers=headers)
-    # token, team ids, the sort keys of "assigned to me", "in Support" and "in no team" in each of the six status
-    # categories (18), the page's rows, tags
-    with django_assert_num_queries(22):
+    # token, the rate-limit counter, team ids, the sort keys of "assigned to me", "in Support" and "in no team" in
+    # each of the six status categories (18), the page's rows, tags
+    with django_assert_num_queries(23):
         response = client.get("/api/v1/tickets/", headers=headers)
     assert len(response.json()["items"]) == rows
 
@@ -158,9 +161,10 @@ def test_errors_share_one_shape_and_the_right_status(client: Client, world: Any,
     assert client.get("/api/v1/tickets/?cursor=xyz", headers=write).json()["field"] == "cursor"
     settings.OPSDESK_API_RATE_LIMIT = 2
     limited = token(world.manager)
-    codes = [client.get("/api/v1/tickets/", headers=limited).status_code for _ in range(3)]
-    assert codes == [200, 200, 429]
-    assert client.get("/api/v1/tickets/", headers=limited)["Retry-After"] == "60"
+    with time_machine.travel(datetime(2030, 1, 1, 12, 0, 15, tzinfo=UTC), tick=False):  # 15 s into a minute
+        codes = [client.get("/api/v1/tickets/", headers=limited).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        assert client.get("/api/v1/tickets/", headers=limited)["Retry-After"] == "45"  # when the minute ends
 
 
 def test_openapi_document_and_docs_are_served_offline(client: Client, db: None) -> None:

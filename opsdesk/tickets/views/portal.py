@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opsdesk.accounts.access import customer_required
 from opsdesk.core import ratelimit
 from opsdesk.core.errors import ActionError
-from opsdesk.core.http import AuthedRequest, client_ip, is_htmx
+from opsdesk.core.http import AuthedRequest, is_htmx
 from opsdesk.tickets import actions, search
 from opsdesk.tickets.access import can_reply_as_customer, file_response, get_attachment_for_user, get_ticket_for_user
 from opsdesk.tickets.forms import ContactForm, CustomerReplyForm, CustomFieldsForm, PortalTicketForm
@@ -150,20 +150,30 @@ def attachment_download(request: AuthedRequest, attachment_id: int) -> FileRespo
 CONTACT_FIELDS = {"requester_email": "email", "requester_name": "name"}
 
 
+def _refuse_contact(request: HttpRequest) -> HttpResponse:
+    """Over the per-IP limit: the empty form and the reason, without reading the posted body (or its files)."""
+    form = ContactForm()
+    form.cleaned_data = {}
+    form.add_error(None, _("Too many messages from your address. Please try again in a few minutes."))
+    return render(request, "portal/contact.html", {"form": form})
+
+
+@ratelimit.guard(
+    "contact",
+    limit=lambda: int(settings.OPSDESK_CONTACT_RATE_LIMIT),
+    window_seconds=600,
+    counts_every_request=True,
+    refuse=_refuse_contact,
+)
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
-    """The public contact form: rate-limited per IP, with a honeypot field; it opens a ticket for the sender."""
+    """The public contact form: rate-limited per IP (before the body is read, by core.security's middleware), with
+    a honeypot field; it opens a ticket for the sender."""
     form = ContactForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         status = 400
-        if not ratelimit.hit(
-            f"contact:{client_ip(request)}", limit=settings.OPSDESK_CONTACT_RATE_LIMIT, window_seconds=600
-        ):
-            form.is_valid()
-            form.add_error(None, _("Too many messages from your address. Please try again in a few minutes."))
-            status = 429
-        elif form.is_valid():
+        if form.is_valid():
             data = form.cleaned_data
             if data["website"]:
                 # A bot filled in the hidden field: answer as if it worked, store nothing.

@@ -53,6 +53,22 @@
     var all = e.target.closest("[data-select-all]");
     if (all) { document.querySelectorAll("[data-ticket-row] input[type=checkbox]").forEach(function (c) { c.checked = all.checked; }); }
   });
+  // When a poll may run. htmx trigger filters ("every 20s [...]") would need eval, which the Content-Security-Policy
+  // forbids, so the condition lives here: "visible" (the tab is shown) or "idle-inbox" (also nothing selected or
+  // focused in the ticket table, and at most 50 rows, so a refresh never takes what the agent is working on).
+  function pollAllowed(rule) {
+    if (document.visibilityState !== "visible") return false;
+    if (rule === "idle-inbox") {
+      return !document.querySelector("#ticket-table input:checked, #ticket-table :focus, #ticket-table tr.selected") &&
+        document.querySelectorAll("#ticket-rows [data-ticket-row]").length <= 50;
+    }
+    return true;
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail && e.detail.elt;
+    var rule = elt && elt.getAttribute && elt.getAttribute("data-poll-when");
+    if (rule && !pollAllowed(rule)) e.preventDefault();
+  });
   document.addEventListener("change", function (e) {
     var canned = e.target.closest("[data-canned]");
     if (canned && canned.value) {
