@@ -33,7 +33,7 @@ def test_portal_ticket_agent_reply_and_customer_sees_it(
     sign_in(agent, server, "agent.en@opsdesk.example")
     agent.goto(server + "/tickets/?view=unassigned")
     agent.fill("input[name=q]", subject)
-    agent.select_option("select[name=status]", "new")
+    agent.select_option("#f-status", "new")
     agent.click("button:has-text('Filter')")
     rows = agent.locator("[data-ticket-row]")
     expect(rows).to_have_count(1)

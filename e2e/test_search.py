@@ -41,7 +41,7 @@ def test_agent_and_customer_search(browser: Any, server: str, outside_requests: 
     # change the found ticket from the results, as from the inbox
     hits.first.locator("input[name=ticket]").check()
     agent.select_option("#bulk-status", label="Pending")
-    agent.click("button:has-text('Apply to selected')")
+    agent.click(".bulkbar button[type=submit]")
     expect(agent.locator(".hit .badge").first).to_have_text("Pending")
     hits.first.locator("a").click()
     expect(agent.locator("h1")).to_contain_text(f"#{number}")

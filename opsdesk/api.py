@@ -1,6 +1,6 @@
 """REST API v1: mounts every app's router, authenticates, and maps every error to one JSON shape.
 
-Errors: `{"code", "message", "field"}` with 400/401/403/404/409/422/429 as fits; never a 500 for bad input.
+Errors: `{"code", "message", "field"}` with 400/401/403/404/409/413/422/429 as fits; never a 500 for bad input.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from opsdesk.accounts.api_auth import ReadOnlyToken, StaffSessionAuth, TokenAuth
 from opsdesk.core.errors import ActionError
+from opsdesk.core.params import InvalidParameter
 from opsdesk.customers.api import router as customers_router
 from opsdesk.people.api import router as people_router
 from opsdesk.tickets.api import attachments_router, meta_router
@@ -45,13 +46,21 @@ def on_action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
     return error(request, exc.status, exc.code, exc.message, exc.field)
 
 
+@api.exception_handler(InvalidParameter)
+def on_invalid_parameter(request: HttpRequest, exc: InvalidParameter) -> HttpResponse:
+    return error(request, 400, exc.code, exc.message, exc.field)
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """A body that does not fit its schema is a 422; a bad query or path parameter is a 400, as on the pages."""
     first: dict[str, Any] = exc.errors[0] if exc.errors else {}
-    location = [str(part) for part in first.get("loc", []) if part not in ("body", "query", "path", "payload")]
-    return error(
-        request, 422, "invalid", str(first.get("msg", _("The request is not valid."))), ".".join(location) or None
-    )
+    loc = [str(part) for part in first.get("loc", [])]
+    location = [part for part in loc if part not in ("body", "query", "path", "payload")]
+    message = str(first.get("msg", _("The request is not valid.")))
+    if loc and loc[0] in ("query", "path"):
+        return error(request, 400, "invalid_parameter", message, ".".join(location) or None)
+    return error(request, 422, "invalid", message, ".".join(location) or None)
 
 
 @api.exception_handler(AuthenticationError)

@@ -81,15 +81,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Who the client is (a lazy user, no body read), then every rate limit, before anything reads the body.
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opsdesk.core.limits.BodySizeMiddleware",  # 413 from the headers, before the body is read or counted
     "opsdesk.core.security.RateLimitGuardMiddleware",
     "opsdesk.accounts.middleware.ApiRateLimitMiddleware",
-    "opsdesk.core.middleware.RejectNulBytesMiddleware",
+    "opsdesk.core.limits.RequestLimitsMiddleware",  # NUL characters in the query and API text
     "opsdesk.core.origin.OriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "opsdesk.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "opsdesk.core.params.InvalidParameterMiddleware",
 ]
 # Benchmarks only (bench/run.py): every response says how many SQL queries it ran, in X-OpsDesk-Queries.
 if env_bool("OPSDESK_QUERY_COUNT_HEADER", False):
@@ -235,6 +237,12 @@ OPSDESK_ATTACHMENT_TYPES = env_list(
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,message/rfc822",
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = OPSDESK_MAX_ATTACHMENT_BYTES + 1024 * 1024
+# Whole request bodies (core/limits.py): refused with a 413 as they arrive, before they are read or stored. Signed-in
+# users and API tokens may send a few attachments at once; visitors (the contact form) one.
+OPSDESK_MAX_REQUEST_BYTES = env_int("OPSDESK_MAX_REQUEST_BYTES", 5 * OPSDESK_MAX_ATTACHMENT_BYTES + 1024 * 1024)
+OPSDESK_MAX_ANONYMOUS_REQUEST_BYTES = env_int(
+    "OPSDESK_MAX_ANONYMOUS_REQUEST_BYTES", OPSDESK_MAX_ATTACHMENT_BYTES + 1024 * 1024
+)
 OPSDESK_CONTACT_RATE_LIMIT = env_int("OPSDESK_CONTACT_RATE_LIMIT", 5)  # per IP and 10 minutes
 OPSDESK_SIGN_IN_LINK_MINUTES = env_int("OPSDESK_SIGN_IN_LINK_MINUTES", 30)
 OPSDESK_API_RATE_LIMIT = env_int("OPSDESK_API_RATE_LIMIT", 600)  # API requests per account (or address) a minute

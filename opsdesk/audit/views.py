@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from opsdesk.accounts.access import manager_required
 from opsdesk.audit.models import AuditEvent
 from opsdesk.core.http import AuthedRequest
+from opsdesk.core.params import int_param
 
 PAGE = 100
 
@@ -19,9 +20,8 @@ def event_list(request: AuthedRequest) -> HttpResponse:
     qs = AuditEvent.objects.select_related("actor")
     if verb := request.GET.get("verb", "").strip():
         qs = qs.filter(verb__startswith=verb)
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        qs = qs.filter(pk__lt=int(before))
+    if (before := int_param(request.GET, "before", default=None)) is not None:
+        qs = qs.filter(pk__lt=before)
     rows = list(qs.order_by("-pk")[: PAGE + 1])
     return render(
         request,

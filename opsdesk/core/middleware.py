@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
@@ -48,28 +48,6 @@ class UserPreferencesMiddleware:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen_for_visitor, max_age=365 * 86400, samesite="Lax")
         timezone.deactivate()
         return response
-
-
-class RejectNulBytesMiddleware:
-    """Refuse requests that carry a NUL character in the query or an API body, with a 400 instead of a database
-    error (PostgreSQL text cannot hold NUL). HTML forms refuse it field by field already."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        in_query = any("\x00" in value for values in request.GET.lists() for value in values[1])
-        in_body = (
-            request.path.startswith("/api/")
-            and request.method in ("POST", "PUT", "PATCH")
-            and (b"\\u0000" in request.body or b"\x00" in request.body)
-        )
-        if in_query or in_body:
-            message = translation.gettext("The request contains a NUL character.")
-            if request.path.startswith("/api/"):
-                return JsonResponse({"code": "invalid", "message": message, "field": None}, status=400)
-            return HttpResponseBadRequest(message)
-        return self.get_response(request)
 
 
 class QueryCountHeaderMiddleware:

@@ -12,6 +12,7 @@ from ninja import Query, Router, Status
 
 from opsdesk.accounts.models import User
 from opsdesk.core.errors import ActionError
+from opsdesk.core.params import MAX_INT
 from opsdesk.core.schemas import ERRORS
 from opsdesk.customers import actions
 from opsdesk.customers.models import Customer, CustomerOrganization
@@ -28,8 +29,8 @@ def _user(request: HttpRequest) -> User:
 def customer_list(
     request: HttpRequest,
     q: str | None = Query(None, description="Part of a name or an email address."),
-    organization_id: int | None = None,
-    after: int | None = Query(None, description="The `next_cursor` of the previous page."),
+    organization_id: int | None = Query(None, ge=1, le=MAX_INT),
+    after: int | None = Query(None, ge=1, le=MAX_INT, description="The `next_cursor` of the previous page."),
     limit: int = Query(50, ge=1, le=100),
 ) -> dict[str, Any]:
     qs = Customer.objects.visible_to(_user(request)).active()

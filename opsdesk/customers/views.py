@@ -14,6 +14,7 @@ from opsdesk.accounts.access import manager_required, staff_required
 from opsdesk.accounts.capabilities import Capability, can, check
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest
+from opsdesk.core.params import int_param
 from opsdesk.customers import actions
 from opsdesk.customers.forms import CustomerForm, CustomerMergeForm, CustomerNoteForm, ImportForm, OrganizationForm
 from opsdesk.customers.models import Customer, CustomerOrganization
@@ -31,9 +32,8 @@ def customer_list(request: AuthedRequest) -> HttpResponse:
     qs = Customer.objects.visible_to(request.user).active().select_related("organization")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(emails__address__icontains=q)).distinct()
-    after = request.GET.get("after", "")
-    if after.isdigit():
-        qs = qs.filter(pk__lt=int(after))
+    if (after := int_param(request.GET, "after", default=None)) is not None:
+        qs = qs.filter(pk__lt=after)
     rows = list(qs.prefetch_related("emails").order_by("-pk")[: PAGE + 1])
     return render(
         request,

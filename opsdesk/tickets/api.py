@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -17,9 +16,10 @@ from ninja.files import UploadedFile
 from opsdesk.accounts.models import Role, User
 from opsdesk.core.errors import ActionError
 from opsdesk.core.idempotency import run_once
+from opsdesk.core.params import MAX_INT, InvalidParameter
 from opsdesk.core.schemas import ERRORS
 from opsdesk.people.models import Team
-from opsdesk.tickets import actions, inbox, search
+from opsdesk.tickets import actions, categories, filters, inbox, search
 from opsdesk.tickets.access import (
     can_reply_as_customer,
     file_response,
@@ -37,7 +37,7 @@ from opsdesk.tickets.models import (
     TicketLink,
     TicketStatus,
 )
-from opsdesk.tickets.querysets import UNSOLVED, visibility_branches
+from opsdesk.tickets.querysets import visibility_branches
 from opsdesk.tickets.schemas import (
     AttachmentOut,
     CommentIn,
@@ -59,8 +59,6 @@ from opsdesk.tickets.schemas import (
 )
 
 router = Router(tags=["tickets"])
-CATEGORIES = ("new", "open", "pending", "on_hold", "solved", "closed")
-MAX_ID = 2**62  # larger numbers overflow SQLite's 64-bit integers in a comparison
 
 
 def _user(request: HttpRequest) -> User:
@@ -72,53 +70,39 @@ def _is_customer(request: HttpRequest) -> bool:
     return _user(request).role == Role.CUSTOMER
 
 
-def _utc(value: datetime | None, field: str) -> datetime | None:
-    """A query time in UTC (an offset such as +16:45 is valid ISO 8601 but beyond what PostgreSQL stores)."""
-    if value is None:
-        return None
-    try:
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    except (OverflowError, ValueError):
-        raise ActionError(
-            "invalid_time", _("Enter a time between the years 1 and 9999."), field=field, status=422
-        ) from None
+def _filter(request: HttpRequest) -> filters.TicketFilter:
+    """The query string's ticket filter (docs/filters.md); customers filter only by what the portal shows them."""
+    return filters.Parser(customer=_is_customer(request)).query(request.GET)
 
 
-def _categories(status: str | None) -> tuple[str, ...] | None:
-    if not status:
-        return None
-    wanted = [s.strip() for s in status.split(",") if s.strip()]
-    if wanted == ["unsolved"]:
-        return UNSOLVED
-    if set(wanted) - set(CATEGORIES):
-        raise ActionError("invalid_status", _("Unknown status category."), field="status", status=422)
-    return tuple(c for c in CATEGORIES if c in wanted)
+FILTER_DOCS = {"parameters": filters.openapi_parameters()}
 
 
-@router.get("/search", response={200: SearchPage, **ERRORS}, summary="Search tickets (full text, ranked)")
+@router.get(
+    "/search",
+    response={200: SearchPage, **ERRORS},
+    summary="Search tickets (full text, ranked)",
+    openapi_extra=FILTER_DOCS,
+)
 def ticket_search(
     request: HttpRequest,
     q: str = Query(
         ..., min_length=1, max_length=500, description='Words (all must match), "a phrase", word*, #number.'
     ),
-    status: str | None = Query(None, description="Status categories, comma-separated, or `unsolved`."),
-    team_id: int | None = Query(None, ge=1, le=MAX_ID, description="Only this team's tickets."),
-    assignee_id: int | None = Query(None, ge=1, le=MAX_ID, description="Only tickets assigned to this user."),
-    requester_id: int | None = Query(None, ge=1, le=MAX_ID, description="Only this customer's tickets."),
-    channel: str | None = Query(None, description="email, web, portal, chat, phone, api or agent."),
     sort: Literal["relevance", "newest"] = Query(
         "relevance", description="`relevance`: best match among the newest 1,000; `newest`: every match."
     ),
     page: int = Query(1, ge=1, le=search.WINDOW // search.PAGE_SIZE, description="`sort=relevance`: page number."),
-    before: int | None = Query(None, ge=1, le=2**62, description="`sort=newest`: the `next_before` of the last page."),
+    before: int | None = Query(
+        None, ge=1, le=MAX_INT, description="`sort=newest`: the `next_before` of the last page."
+    ),
 ) -> dict[str, Any]:
-    qs = Ticket.objects.visible_to(_user(request))
+    scope = filters.compile_scope(_filter(request), _user(request))
+    qs = Ticket.objects.visible_to(_user(request)).filter(scope.q)
     if _is_customer(request):
         qs = qs.live()
-    if (categories := _categories(status)) is not None:
-        qs = qs.filter(status_category__in=categories)
-    filters = {"team_id": team_id, "assignee_id": assignee_id, "requester_id": requester_id, "channel": channel}
-    qs = qs.filter(**{key: value for key, value in filters.items() if value is not None})
+    if scope.categories is not None:
+        qs = qs.filter(status_category__in=scope.categories)
     results = search.search(qs, q, public_only=_is_customer(request), sort=sort, page=page, before=before)
     prefetch_related_objects([hit.ticket for hit in results.hits], "tags")
     return {
@@ -131,53 +115,27 @@ def ticket_search(
     }
 
 
-@router.get("", response={200: TicketPage, **ERRORS}, summary="List tickets (keyset pages)")
+@router.get("", response={200: TicketPage, **ERRORS}, summary="List tickets (keyset pages)", openapi_extra=FILTER_DOCS)
 def ticket_list(
     request: HttpRequest,
-    status: str | None = Query(None, description="Status categories, comma-separated, or `unsolved`."),
-    team_id: int | None = Query(None, ge=1, le=MAX_ID),
-    assignee_id: int | None = Query(None, ge=1, le=MAX_ID),
-    unassigned: bool = False,
-    requester_id: int | None = Query(None, ge=1, le=MAX_ID),
-    tag: str | None = None,
-    channel: str | None = None,
-    language: str | None = None,
-    created_after: datetime | None = None,
-    created_before: datetime | None = None,
-    updated_since: datetime | None = Query(None, description="Only tickets changed at or after this time."),
-    updated_before: datetime | None = None,
     order: Literal["-updated", "updated", "-created", "created"] = "-updated",
-    cursor: str | None = None,
+    cursor: str | None = Query(None, description="The `next_cursor` of the previous page."),
     limit: int = Query(50, ge=1, le=100),
 ) -> dict[str, Any]:
-    if cursor and inbox.decode_cursor(cursor) is None:
-        raise ActionError("invalid_cursor", _("This cursor is not valid."), field="cursor", status=422)
-    qs = Ticket.objects.all()  # scoped by `branches` below: visible_to's union, read branch by branch
+    flt = _filter(request)
+    if flt.text:
+        raise InvalidParameter("q", _("The list does not search words: use GET /api/v1/tickets/search."))
+    scope = filters.compile_scope(flt, _user(request))
+    qs = Ticket.objects.filter(scope.q)  # scoped by `branches` below: visible_to's union, read branch by branch
     if _is_customer(request):
         qs = qs.live()  # as in the portal: merged tickets live on in the ticket they were merged into
-    categories = _categories(status)
-    filters: dict[str, Any] = {
-        "team_id": team_id,
-        "assignee_id": assignee_id,
-        "requester_id": requester_id,
-        "channel": channel,
-        "language": language,
-        "created_at__gte": _utc(created_after, "created_after"),
-        "created_at__lt": _utc(created_before, "created_before"),
-        "updated_at__gte": _utc(updated_since, "updated_since"),
-        "updated_at__lt": _utc(updated_before, "updated_before"),
-    }
-    qs = qs.filter(**{key: value for key, value in filters.items() if value is not None})
-    if unassigned:
-        qs = qs.filter(assignee__isnull=True)
-    if tag:
-        qs = qs.filter(tags__name=tag.lower())
+    wanted = scope.categories
     branches = visibility_branches(_user(request))
-    if branches and categories is None and _user(request).is_agent_side:
+    if branches and wanted is None and _user(request).is_agent_side:
         # An agent's branches are read on the (assignee | team, status_category, updated_at) indexes: split by
         # category too, or "team = 3 ORDER BY updated_at" sorts every ticket the team ever had.
-        categories = inbox.ALL_CATEGORIES
-    page = inbox.page(qs, sort=order, cursor=cursor, size=limit, categories=categories, branches=branches)
+        wanted = categories.ALL
+    page = inbox.page(qs, sort=order, cursor=cursor, size=limit, categories=wanted, branches=branches)
     prefetch_related_objects(page.tickets, "tags")
     return {"items": page.tickets, "next_cursor": page.next_cursor}
 

@@ -1,5 +1,5 @@
 """Event consumers: SLA, automation, webhooks, live updates and analytics read new ticket events through this one
-mechanism (HOUSE_STYLE §10, ADR 0010).
+mechanism (HOUSE_STYLE §10, ADR 0013).
 
 - A consumer is a name and a handler, `handle(events: list[TicketEvent]) -> None`, listed in
   settings.OPSDESK_EVENT_CONSUMERS by dotted path. Its position (`EventConsumer`) moves in the same transaction as

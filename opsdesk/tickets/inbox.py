@@ -6,19 +6,20 @@ index that matches the view's filter and order, and the per-view counters are ca
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
-from django.utils.dateparse import parse_datetime
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.core import params
+from opsdesk.core.params import InvalidParameter
+from opsdesk.tickets import categories, filters, search
+from opsdesk.tickets.filters import Condition, Group, Scope, TicketFilter
 from opsdesk.tickets.models import SavedView, Ticket
-from opsdesk.tickets.querysets import UNSOLVED
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -52,7 +53,6 @@ SEARCH_SORT_LABELS: dict[str, Promise] = {
     "relevance": _("Best match"),
     "newest": _("Newest first"),
 }
-FILTER_KEYS = ("status", "priority", "channel", "language", "team", "assignee", "tag", "q")
 
 
 @dataclass
@@ -61,81 +61,68 @@ class Page:
     next_cursor: str | None
 
 
-@dataclass
-class Scope:
-    """What a view shows: a filter, and the status categories it is limited to (None: any category).
-
-    The categories are kept apart from the filter because an index on (status_category, updated_at) can serve
-    "category = X ORDER BY updated_at" but not "category IN (...) ORDER BY updated_at": a page over several
-    categories is read as one keyset query per category, merged (see `page`)."""
-
-    q: Q
-    categories: tuple[str, ...] | None = None
-
-    def narrow(self, other: Scope) -> Scope:
-        if other.categories is None:
-            categories = self.categories
-        elif self.categories is None:
-            categories = other.categories
-        else:
-            categories = tuple(c for c in self.categories if c in other.categories)
-        return Scope(self.q & other.q, categories)
+def builtin_filter(view: str) -> TicketFilter:
+    """A built-in view as a filter ("me" and "mine" are the signed-in user and their teams)."""
+    unsolved = Condition("status_category", filters.IN, categories.UNSOLVED)
+    conditions: dict[str, tuple[Condition, ...]] = {
+        "mine": (Condition("assignee_id", filters.IS, "me"), unsolved),
+        "unassigned": (Condition("assignee_id", filters.IS, None), unsolved),
+        "my_teams": (Condition("team_id", filters.IS, "mine"), unsolved),
+        "open": (unsolved,),
+    }
+    return TicketFilter(Group("all", conditions.get(view, ())))
 
 
-ALL_CATEGORIES = ("new", "open", "pending", "on_hold", "solved", "closed")
+def saved_view(user: User, view: str) -> SavedView | None:
+    """The saved view `view` ("saved-<id>") names: the user's own or a shared one; 404 for any other."""
+    if not view.startswith("saved-"):
+        return None
+    pk = params.parse_int(view[6:], field="view", label=_("View"))
+    found = SavedView.objects.filter(Q(owner=user) | Q(owner__isnull=True), pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
-def builtin_scope(view: str, user: User) -> Scope:
-    if view == "mine":
-        return Scope(Q(assignee=user), UNSOLVED)
-    if view == "unassigned":
-        return Scope(Q(assignee__isnull=True), UNSOLVED)
-    if view == "my_teams":
-        return Scope(Q(team__in=user.team_ids()), UNSOLVED)
-    if view == "open":
-        return Scope(Q(), UNSOLVED)
-    return Scope(Q())
+def stored_filter(saved: SavedView) -> TicketFilter:
+    """A saved view's filter. It was checked when saved; a custom field deleted since makes it match nothing
+    rather than fail the page."""
+    try:
+        return filters.from_json(saved.filters)
+    except InvalidParameter:
+        return TicketFilter(Group("all", (Condition("status_category", filters.IN, ()),)))
 
 
-def filters_scope(filters: dict[str, Any], user: User) -> Scope:
-    """Turn the saved-view / query-string filters into a scope. Unknown or malformed values are ignored."""
-    q = Q()
-    categories: tuple[str, ...] | None = None
-    if status := filters.get("status"):
-        values = status if isinstance(status, list) else [status]
-        categories = UNSOLVED if values == ["unsolved"] else tuple(c for c in ALL_CATEGORIES if c in values)
-    for key in ("priority", "channel", "language"):
-        if value := filters.get(key):
-            q &= Q(**{key: value})
-    if (team := filters.get("team")) and str(team).isdigit():
-        q &= Q(team_id=int(team))
-    if assignee := filters.get("assignee"):
-        if assignee == "me":
-            q &= Q(assignee=user)
-        elif assignee == "none":
-            q &= Q(assignee__isnull=True)
-        elif str(assignee).isdigit():
-            q &= Q(assignee_id=int(assignee))
-    if tag := filters.get("tag"):
-        q &= Q(tags__name=str(tag).lower())
-    # "q" is not a filter here: the inbox searches it in full text (search.py), a typed ticket number first.
-    return Scope(q, categories)
+def view_filter(user: User, *, view: str, request_filter: TicketFilter) -> tuple[TicketFilter, SavedView | None]:
+    """What a view shows with the request's filters: a saved view's filters changed by the request's (a field set
+    in the request replaces the view's), or a built-in view narrowed by them."""
+    saved = saved_view(user, view)
+    if saved is not None:
+        return stored_filter(saved).replaced_by(request_filter), saved
+    return builtin_filter(view).and_(request_filter), None
+
+
+def view_queryset(user: User, flt: TicketFilter) -> tuple[QuerySet[Ticket], Scope]:
+    """The tickets of a filter (visible to `user`), without the category limit, and the filter's scope."""
+    scope = filters.compile_scope(flt, user)
+    return Ticket.objects.visible_to(user).filter(scope.q), scope
+
+
+def matching(user: User, flt: TicketFilter, *, limit: int) -> list[Ticket]:
+    """Up to `limit` tickets of a filter that `user` sees, the most recently updated first (or, with words, the
+    newest matches): what a bulk change to "all matching" changes."""
+    qs, scope = view_queryset(user, flt)
+    if scope.categories is not None:
+        qs = qs.filter(status_category__in=scope.categories)
+    if scope.text:
+        return [hit.ticket for hit in search.search(qs, scope.text, public_only=False, sort="newest", size=limit).hits]
+    return list(qs.order_by("-updated_at", "-pk")[:limit])
 
 
 def encode_cursor(ticket: Ticket, sort: str) -> str:
     field, _desc = SORTS[sort]
     value: datetime = getattr(ticket, field)
-    return base64.urlsafe_b64encode(f"{value.isoformat()}|{ticket.pk}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
-    try:
-        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
-        stamp, pk = raw.rsplit("|", 1)
-        parsed = parse_datetime(stamp)
-        return (parsed, int(pk)) if parsed is not None else None
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
+    return params.encode_cursor(value, ticket.pk)
 
 
 def page(
@@ -154,8 +141,8 @@ def page(
     part) that each stop after `size + 1` rows. `branches=[]` is an empty page."""
     field, desc = SORTS.get(sort, SORTS["-updated"])
     sort = sort if sort in SORTS else "-updated"
-    if cursor and (decoded := decode_cursor(cursor)) is not None:
-        value, pk = decoded
+    if cursor:
+        value, pk = params.decode_cursor(cursor)
         op = "lt" if desc else "gt"
         queryset = queryset.filter(Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
     order = [f"-{field}", "-pk"] if desc else [field, "pk"]
@@ -177,24 +164,6 @@ def page(
     return Page(tickets=rows[:size], next_cursor=next_cursor)
 
 
-def view_scope(user: User, *, view: str, filters: dict[str, Any]) -> Scope:
-    if view.startswith("saved-") and view[6:].isdigit():
-        saved = SavedView.objects.filter(Q(owner=user) | Q(owner__isnull=True), pk=int(view[6:])).first()
-        scope = filters_scope(saved.filters, user) if saved is not None else Scope(Q())
-    else:
-        scope = builtin_scope(view, user)
-    return scope.narrow(filters_scope(filters, user))
-
-
-def view_queryset(user: User, *, view: str, filters: dict[str, Any]) -> tuple[QuerySet[Ticket], Scope]:
-    """The tickets of a view (visible to `user`), without the category limit, and the view's scope."""
-    scope = view_scope(user, view=view, filters=filters)
-    qs = Ticket.objects.visible_to(user).filter(scope.q)
-    if filters.get("tag"):
-        qs = qs.distinct()
-    return qs, scope
-
-
 def cached_counts(user: User, views: list[str]) -> dict[str, int]:
     """Open-ticket counters per view, cached for a minute per user: never an exact COUNT on every render."""
     key = f"inbox-counts:{user.pk}:{','.join(views)}"
@@ -204,7 +173,7 @@ def cached_counts(user: User, views: list[str]) -> dict[str, int]:
         for view in views:
             if view == "recent":
                 continue
-            qs, scope = view_queryset(user, view=view, filters={})
+            qs, scope = view_queryset(user, builtin_filter(view))
             if scope.categories is not None:
                 qs = qs.filter(status_category__in=scope.categories)
             counts[view] = qs.count()

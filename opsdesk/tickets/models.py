@@ -10,19 +10,14 @@ from django.db import models
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.tickets import categories
 from opsdesk.tickets.querysets import MessageQuerySet, TicketQuerySet
 
 
 class TicketStatus(models.Model):
     """An admin-defined status; SLA and KPI logic reads only its fixed category (METRICS.md §1)."""
 
-    class Category(models.TextChoices):
-        NEW = "new", _("New")
-        OPEN = "open", _("Open")
-        PENDING = "pending", _("Pending")
-        ON_HOLD = "on_hold", _("On hold")
-        SOLVED = "solved", _("Solved")
-        CLOSED = "closed", _("Closed")
+    Category = categories.Category  # defined once, in tickets/categories.py
 
     name = models.CharField(_("name"), max_length=60, unique=True)
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
@@ -42,12 +37,7 @@ class TicketStatus(models.Model):
         return self.name
 
 
-UNSOLVED_CATEGORIES = (
-    TicketStatus.Category.NEW,
-    TicketStatus.Category.OPEN,
-    TicketStatus.Category.PENDING,
-    TicketStatus.Category.ON_HOLD,
-)
+UNSOLVED_CATEGORIES = categories.UNSOLVED
 
 
 class Tag(models.Model):
@@ -212,7 +202,7 @@ class Ticket(models.Model):
 
     @property
     def is_solved_or_closed(self) -> bool:
-        return self.status_category in (TicketStatus.Category.SOLVED, TicketStatus.Category.CLOSED)
+        return self.status_category in categories.DONE
 
     @property
     def is_closed(self) -> bool:

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Self
 from django.db import models
 from django.db.models import Q
 
+from opsdesk.tickets.categories import UNSOLVED
+
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
     from opsdesk.tickets.models import Message, Ticket  # noqa: F401
-
-UNSOLVED = ("new", "open", "pending", "on_hold")
 
 
 def visibility_branches(user: User) -> list[Q] | None:

@@ -8,6 +8,9 @@ from typing import Any
 from django.urls import reverse
 from ninja import Field, Schema
 
+from opsdesk.tickets import categories
+from opsdesk.tickets.categories import Category
+
 
 def _customer_request(context: Any) -> Any:
     """The request, when a customer made it (their view of a ticket is the portal's); otherwise None."""
@@ -20,7 +23,7 @@ class TicketOut(Schema):
     id: int
     subject: str
     status_id: int
-    status_category: str
+    status_category: Category
     priority: str
     type: str
     channel: str
@@ -55,8 +58,8 @@ class TicketOut(Schema):
 
     @staticmethod
     def resolve_status_category(obj: Any, context: Any = None) -> str:
-        hidden = _customer_request(context) and obj.status_category == "on_hold"
-        return "open" if hidden else str(obj.status_category)
+        category = str(obj.status_category)
+        return categories.for_customer(category) if _customer_request(context) else category
 
     @staticmethod
     def resolve_custom_fields(obj: Any, context: Any = None) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -21,16 +21,6 @@ DEFAULT_STATUS_NAMES = {
     "Closed": gettext_lazy("Closed"),
     "Waiting for third party": gettext_lazy("Waiting for third party"),
 }
-CATEGORY_LABELS = {
-    "new": gettext_lazy("New"),
-    "open": gettext_lazy("Open"),
-    "pending": gettext_lazy("Pending"),
-    "on_hold": gettext_lazy("On hold"),
-    "solved": gettext_lazy("Solved"),
-    "closed": gettext_lazy("Closed"),
-}
-
-
 PRIORITY_LABELS = {
     "low": gettext_lazy("Low"),
     "normal": gettext_lazy("Normal"),
@@ -63,11 +53,6 @@ def status_label(status: Any) -> str:
 def status_badge(status: Any) -> SafeString:
     # Plain escaping, not format_html: this runs for every row of every list.
     return mark_safe(f'<span class="badge cat-{escape(status.category)}">{escape(status_label(status))}</span>')  # noqa: S308
-
-
-@register.simple_tag
-def category_badge(category: str) -> SafeString:
-    return format_html('<span class="badge cat-{}">{}</span>', category, CATEGORY_LABELS.get(category, category))
 
 
 @register.simple_tag

@@ -220,7 +220,7 @@ def test_api_search_uses_a_fixed_number_of_queries(client: Client, world: Any) -
     # snippets, tags
     assert queries_for_ten == queries_for_one == (6 if connection.vendor == "sqlite" else 7)
     bad = client.get("/api/v1/tickets/search", {"q": "x", "page": "0"}, headers=headers)
-    assert bad.status_code == 422
+    assert bad.status_code == 400
     assert set(bad.json()) == {"code", "message", "field"}
 
 
@@ -263,15 +263,18 @@ def test_a_huge_message_in_a_script_that_folds_into_more_bytes_still_indexes(wor
     assert found(world.admin, "still") == [ticket.pk]
 
 
-def test_odd_page_numbers_and_huge_queries_are_not_errors(client: Client, world: Any) -> None:
+def test_odd_page_numbers_are_a_400_naming_the_field_and_huge_queries_are_cut(client: Client, world: Any) -> None:
     world.ticket(subject="Order", body="Order me.")
     client.force_login(world.agent)
-    for params in ({"page": "²"}, {"before": "²"}, {"page": "9" * 5000}, {"q": "order " * 20_000}):
+    for params, field in (({"page": "²"}, "page"), ({"before": "²"}, "before"), ({"page": "9" * 5000}, "page")):
         response = client.get(reverse("tickets:ticket_list"), {"view": "recent", "q": "order", **params})
-        assert response.status_code == 200
+        assert (response.status_code, response.context["field"]) == (400, field)
+    huge = client.get(reverse("tickets:ticket_list"), {"view": "recent", "q": "order " * 20_000})
+    assert huge.status_code == 200
     assert len(search.parse(" ".join(f"w{i}" for i in range(10_000)))) == search.MAX_TERMS
     client.force_login(world.customer_user)
-    assert client.get(reverse("portal:ticket_list"), {"q": "order", "page": "²"}).status_code == 200
+    portal = client.get(reverse("portal:ticket_list"), {"q": "order", "page": "²"})
+    assert (portal.status_code, portal.context["field"]) == (400, "page")
 
 
 def test_a_character_that_folds_into_two_words_is_highlighted_once() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -21,12 +20,14 @@ from opsdesk.accounts.models import Role, User
 from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import ActionForm
 from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
+from opsdesk.core.params import int_param, parse_int
 from opsdesk.core.templatetags.opsdesk import status_label
 from opsdesk.customers.models import Customer, CustomerOrganization
 from opsdesk.people.models import Team
-from opsdesk.tickets import actions, inbox, search
+from opsdesk.tickets import actions, filters, inbox, search
 from opsdesk.tickets import events as ticket_events
 from opsdesk.tickets.access import can_add_note, can_edit, file_response, get_attachment_for_user, get_ticket_for_user
+from opsdesk.tickets.categories import Category
 from opsdesk.tickets.forms import (
     AssignForm,
     CustomFieldsForm,
@@ -52,19 +53,7 @@ from opsdesk.tickets.models import (
     TicketStatus,
 )
 
-
-def _int_param(request: AuthedRequest, name: str, *, default: Any, maximum: int = 2**62) -> Any:
-    value = request.GET.get(name, "")
-    if not re.fullmatch(r"[0-9]{1,18}", value) or int(value) == 0:  # str.isdigit() also accepts "²"
-        return default
-    return min(int(value), maximum)
-
-
-def _filters(params: QueryDict) -> dict[str, Any]:
-    found = {k: params.get(k, "").strip() for k in inbox.FILTER_KEYS if params.get(k, "").strip()}
-    if "q" in found:
-        found["q"] = found["q"][: search.MAX_QUERY_CHARS]
-    return found
+BULK_LIMIT = 200  # tickets changed by one bulk request
 
 
 @staff_required
@@ -76,19 +65,19 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
     view = request.GET.get("view", default_view)
     if view not in inbox.BUILTIN_VIEWS and not view.startswith("saved-"):
         view = default_view
+    asked = filters.from_query(request.GET)
+    # A saved view's own filters show in the filter boxes (and its words are searched); the request's replace them.
+    flt, current_saved = inbox.view_filter(user, view=view, request_filter=asked)
     saved_views = list(SavedView.objects.filter(Q(owner=user) | Q(owner__isnull=True)))
-    current_saved = next((s for s in saved_views if view == f"saved-{s.pk}"), None)
-    filters = _filters(request.GET)
-    # A saved view's own filters show in the filter boxes (and its words are searched) unless the request says else.
-    shown = {**{k: str(v) for k, v in (current_saved.filters if current_saved else {}).items()}, **filters}
-    text = shown.get("q", "")
+    shown = (inbox.stored_filter(current_saved).replaced_by(asked) if current_saved else asked).shown_values()
+    text = flt.text
     searching = bool(text)  # words, a phrase or a number: full-text search, a typed ticket number first
     sorts = inbox.SEARCH_SORT_LABELS if searching else inbox.SORT_LABELS
     sort = request.GET.get("sort", "") or (current_saved.sort if current_saved else "")
     if sort not in sorts:
         sort = next(iter(sorts))
-    qs, scope = inbox.view_queryset(user, view=view, filters=filters)
-    base_params = {"view": view, "sort": sort, **filters}
+    qs, scope = inbox.view_queryset(user, flt)
+    base_params = {"view": view, "sort": sort, **_filter_params(request.GET)}
     results: search.Results | None = None
     if searching:
         if scope.categories is not None:
@@ -98,13 +87,13 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
             text,
             public_only=False,
             sort=sort,
-            page=_int_param(request, "page", default=1, maximum=search.WINDOW // search.PAGE_SIZE),
-            before=_int_param(request, "before", default=None),
+            page=int_param(request.GET, "page", default=1, maximum=search.WINDOW // search.PAGE_SIZE),
+            before=int_param(request.GET, "before", default=None),
         )
         tickets = [hit.ticket for hit in results.hits]
         more: dict[str, Any] = {"page": results.next_page} if results.next_page else {"before": results.next_before}
         next_url = (
-            reverse("tickets:ticket_list") + "?" + urlencode({**base_params, **more})
+            reverse("tickets:ticket_list") + "?" + urlencode({**base_params, **more}, doseq=True)
             if results.next_page or results.next_before
             else None
         )
@@ -114,7 +103,7 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         result = inbox.page(qs, sort=sort, cursor=request.GET.get("cursor"), categories=scope.categories)
         tickets = result.tickets
         next_url = (
-            reverse("tickets:ticket_list") + "?" + urlencode({**base_params, "cursor": result.next_cursor})
+            reverse("tickets:ticket_list") + "?" + urlencode({**base_params, "cursor": result.next_cursor}, doseq=True)
             if result.next_cursor
             else None
         )
@@ -131,14 +120,16 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         "view_label": current_saved.name if current_saved else inbox.BUILTIN_VIEWS.get(view, ""),
         "sort": sort,
         "filters": shown,
+        "shown_labels": _choice_labels(shown),  # several values in one box: "Normal, High"
+        "filter_json": flt.to_param(),  # what "Save view" and "all matching" send back
         "more_filters": any(key != "q" for key in shown),  # a search alone keeps the other filters folded on phones
         "builtin_views": inbox.BUILTIN_VIEWS,
         "saved_views": saved_views,
         "sorts": sorts,
         "results_window": search.WINDOW,
-        "query_string": urlencode(base_params),
+        "query_string": urlencode(base_params, doseq=True),
         "teams": Team.objects.all(),
-        "statuses": [s for s in statuses if s.is_active and s.category != "new"],
+        "statuses": [s for s in statuses if s.is_active and s.category != Category.NEW],
         "categories": TicketStatus.Category.choices,
         "priorities": Ticket.Priority.choices,
         "channels": Ticket.Channel.choices,
@@ -147,12 +138,32 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         ).order_by("name"),
         "is_first_page": not request.GET.get("cursor"),
         "can_bulk": user.role != Role.LIGHT_AGENT,
+        "bulk_limit": BULK_LIMIT,
     }
     if is_htmx(request) and results is not None and (request.GET.get("page") or request.GET.get("before")):
         return render(request, "tickets/partials/search_hits.html", context)
     if is_htmx(request) and request.GET.get("cursor"):
         return render(request, "tickets/partials/ticket_rows.html", context)
     return render_page_or_partial(request, "tickets/ticket_list.html", "tickets/partials/ticket_table.html", context)
+
+
+def _choice_labels(shown: dict[str, str]) -> dict[str, str]:
+    choices: dict[str, dict[str, Any]] = {
+        "status_category": dict(TicketStatus.Category.choices),
+        "priority": dict(Ticket.Priority.choices),
+        "channel": dict(Ticket.Channel.choices),
+    }
+    return {
+        field: ", ".join(str(labels.get(value, value)) for value in shown[field].split(","))
+        for field, labels in choices.items()
+        if field in shown
+    }
+
+
+def _filter_params(query: QueryDict) -> dict[str, list[str]]:
+    """The request's filter parameters, for the links to the next page and the live refresh."""
+    skipped = {"view", "sort", "cursor", "page", "before"}
+    return {key: query.getlist(key) for key in query if key not in skipped and any(query.getlist(key))}
 
 
 @staff_required
@@ -166,27 +177,43 @@ def ticket_counts(request: AuthedRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def ticket_bulk(request: AuthedRequest) -> HttpResponse:
-    if request.user.role == Role.LIGHT_AGENT:
+    """Change the ticked tickets, or with `all_matching` the first BULK_LIMIT tickets the page's filter finds."""
+    user = request.user
+    if user.role == Role.LIGHT_AGENT:
         raise PermissionDenied
-    ids = [int(i) for i in request.POST.getlist("ticket") if i.isdigit()][:200]
-    tickets = [t for t in Ticket.objects.visible_to(request.user).filter(pk__in=ids) if can_edit(request.user, t)]
+    matching = 0
+    if request.POST.get("all_matching"):
+        flt = filters.Parser().json_text(request.POST.get("filter", "") or "{}")
+        found = inbox.matching(user, flt, limit=BULK_LIMIT + 1)
+        matching, candidates = len(found), found[:BULK_LIMIT]
+    else:
+        ids = [parse_int(i, field="ticket", label=_("Ticket")) for i in request.POST.getlist("ticket")[:BULK_LIMIT]]
+        candidates = list(Ticket.objects.visible_to(user).filter(pk__in=ids))
+    tickets = [t for t in candidates if can_edit(user, t)]
     kwargs: dict[str, Any] = {}
     assignee = request.POST.get("assignee", "")
     if assignee == "none":
         kwargs["assignee"] = None
-    elif assignee.isdigit():
+    elif assignee:
         kwargs["assignee"] = get_object_or_404(
-            User, pk=int(assignee), role__in=[Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT]
+            User,
+            pk=parse_int(assignee, field="assignee", label=_("Assign to")),
+            role__in=[Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT],
         )
-    if (status := request.POST.get("status", "")).isdigit():
-        kwargs["status"] = get_object_or_404(TicketStatus, pk=int(status))
+    if status := request.POST.get("status", ""):
+        kwargs["status"] = get_object_or_404(TicketStatus, pk=parse_int(status, field="status", label=_("Status")))
     if tags := request.POST.get("tags", "").strip():
         kwargs["add_tags"] = tags.split(",")
     if not tickets or not kwargs:
         messages.error(request, _("Select tickets and a change to apply."))
     else:
-        changed, refused = actions.bulk_update(tickets, actor=request.user, **kwargs)
+        changed, refused = actions.bulk_update(tickets, actor=user, **kwargs)
         messages.success(request, ngettext("%(n)d ticket updated.", "%(n)d tickets updated.", changed) % {"n": changed})
+        if matching > BULK_LIMIT:
+            messages.info(
+                request,
+                _("More than %(n)d tickets match: the %(n)d most recently updated were changed.") % {"n": BULK_LIMIT},
+            )
         for number, reason in refused[:5]:
             messages.error(request, _("Ticket #%(n)s: %(reason)s") % {"n": number, "reason": reason})
     back = request.POST.get("back", "")
@@ -197,11 +224,12 @@ def ticket_bulk(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def saved_view_create(request: AuthedRequest) -> HttpResponse:
     form = SavedViewForm(request.POST)
+    flt = filters.from_query(request.POST)  # the page's `filter` JSON, or filter fields (checked: a 400 if bad)
     if form.is_valid():
         shared = form.cleaned_data["shared"] and request.user.role in (Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD)
         saved = actions.save_view(
             name=form.cleaned_data["name"],
-            filters=_filters(request.POST),
+            filters=flt.to_json(),
             sort=request.POST.get("sort", "-updated"),
             shared=shared,
             actor=request.user,
@@ -312,7 +340,7 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
         "fields_form": fields_form,
         "merge_form": forms.pop("merge_form", None) or MergeForm(),
         "link_form": forms.pop("link_form", None) or LinkForm(),
-        "statuses": [s for s in statuses if s.category != "new" and s.is_active],
+        "statuses": [s for s in statuses if s.category != Category.NEW and s.is_active],
         "canned_responses": canned,
         "is_following": ticket.followers.filter(pk=user.pk).exists(),
         "links": list(ticket.links_out.select_related("target")) + list(ticket.links_in.select_related("source")),

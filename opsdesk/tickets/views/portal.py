@@ -15,12 +15,12 @@ from opsdesk.accounts.access import customer_required
 from opsdesk.core import ratelimit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest, is_htmx
+from opsdesk.core.params import int_param
 from opsdesk.tickets import actions, search
 from opsdesk.tickets.access import can_reply_as_customer, file_response, get_attachment_for_user, get_ticket_for_user
 from opsdesk.tickets.forms import ContactForm, CustomerReplyForm, CustomFieldsForm, PortalTicketForm
 from opsdesk.tickets.models import Ticket
 from opsdesk.tickets.querysets import visibility_branches
-from opsdesk.tickets.views.agent import _int_param
 
 PORTAL_PAGE = 25
 
@@ -37,7 +37,7 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
     qs = Ticket.objects.visible_to(request.user).live()
     text = request.GET.get("q", "").strip()[: search.MAX_QUERY_CHARS]
     if text:
-        page = _int_param(request, "page", default=1, maximum=search.WINDOW // search.PAGE_SIZE)
+        page = int_param(request.GET, "page", default=1, maximum=search.WINDOW // search.PAGE_SIZE)
         results = search.search(qs, text, public_only=True, page=page)
         next_page = f"?{urlencode({'q': text, 'page': str(results.next_page)})}" if results.next_page else None
         context = {"q": text, "results": results, "next_page": next_page}

@@ -1,0 +1,152 @@
+"""Bad values in query strings and list forms: a 400 naming the field on every page and API list, never a 500.
+
+Found by the hostile probe of issue 8: `²` passes `str.isdigit()` and fails `int()`, 20-digit numbers overflow
+SQLite's integers, 5,000-digit numbers fail `int()`, and a crafted cursor (year 1 at +14:00) overflows when it is
+converted to UTC. Every one of these values is read by `core.params` or the ticket filter language now.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from opsdesk.accounts import actions as account_actions
+from opsdesk.tickets.models import SavedView, Ticket
+
+SUPERSCRIPT = "\u00b2"  # "²": str.isdigit() says yes, int() says no
+TWENTY_DIGITS = "9" * 20  # beyond a 64-bit integer
+HUGE = "1" * 5000  # beyond Python's int() string limit (4,300 digits)
+BAD_NUMBERS = [SUPERSCRIPT, TWENTY_DIGITS, HUGE]
+CRAFTED_CURSOR = base64.urlsafe_b64encode(b"0001-01-01T00:00:00+14:00|1").decode()
+
+
+def token(user: Any) -> dict[str, str]:
+    _token, raw = account_actions.issue_api_token(user, name="probe", scope="write", actor=user)
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def page_error(response: Any) -> tuple[int, str | None, str]:
+    """Status, the field named and the message of a rendered error page."""
+    assert "core/error.html" in [t.name for t in response.templates]
+    return response.status_code, response.context["field"], response.context["message"]
+
+
+@pytest.fixture
+def probe(client: Client) -> Client:
+    client.raise_request_exception = False  # a 500 shows as a 500, not as the exception
+    return client
+
+
+@pytest.mark.parametrize("bad", BAD_NUMBERS, ids=["superscript", "20-digits", "5000-digits"])
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("team_id={bad}", "team_id", "Team: enter a whole number from 1 to 9223372036854775807."),
+        ("team={bad}", "team", "Team: enter a whole number from 1 to 9223372036854775807."),
+        ("assignee={bad}", "assignee", "Assignee: enter a whole number from 1 to 9223372036854775807."),
+        ("view=saved-{bad}", "view", "View: enter a whole number from 1 to 9223372036854775807."),
+        ("q=printer&page={bad}", "page", "Page: enter a whole number from 1 to 40."),
+        ("q=printer&sort=newest&before={bad}", "before", "Page: enter a whole number from 1 to 9223372036854775807."),
+    ],
+)
+def test_inbox_answers_a_bad_number_with_a_400_page_naming_the_field(
+    probe: Client, world: Any, bad: str, query: str, field: str, message: str
+) -> None:
+    world.ticket()
+    probe.force_login(world.agent)
+    response = probe.get("/tickets/?" + query.format(bad=bad))
+    assert page_error(response) == (400, field, message)
+    assert message in response.content.decode()
+
+
+def test_a_crafted_cursor_is_a_400_in_the_inbox_the_portal_and_the_api(probe: Client, world: Any) -> None:
+    world.ticket()
+    message = "Page: this link's place in the list is not valid. Start again from the first page."
+    probe.force_login(world.agent)
+    assert page_error(probe.get(f"/tickets/?cursor={CRAFTED_CURSOR}")) == (400, "cursor", message)
+    probe.force_login(world.customer_user)
+    assert page_error(probe.get(f"/portal/?cursor={CRAFTED_CURSOR}")) == (400, "cursor", message)
+    api = probe.get(f"/api/v1/tickets/?cursor={CRAFTED_CURSOR}", headers=token(world.agent))
+    assert (api.status_code, api.json()) == (400, {"code": "invalid_parameter", "message": message, "field": "cursor"})
+
+
+@pytest.mark.parametrize("bad", BAD_NUMBERS, ids=["superscript", "20-digits", "5000-digits"])
+def test_portal_customer_and_audit_paging_refuse_bad_numbers(probe: Client, world: Any, bad: str) -> None:
+    world.ticket()
+    message = "Page: enter a whole number from 1 to 9223372036854775807."
+    probe.force_login(world.customer_user)
+    assert page_error(probe.get(f"/portal/?q=printer&page={bad}")) == (
+        400,
+        "page",
+        "Page: enter a whole number from 1 to 40.",
+    )
+    probe.force_login(world.admin)
+    assert page_error(probe.get(f"/customers/?after={bad}")) == (400, "after", message)
+    assert page_error(probe.get(f"/audit/?before={bad}")) == (400, "before", message)
+
+
+@pytest.mark.parametrize("bad", BAD_NUMBERS, ids=["superscript", "20-digits", "5000-digits"])
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        ({"ticket": "{bad}", "priority": "high"}, "ticket"),
+        ({"ticket": "{t}", "assignee": "{bad}"}, "assignee"),
+        ({"ticket": "{t}", "status": "{bad}"}, "status"),
+    ],
+)
+def test_bulk_changes_refuse_bad_numbers_and_change_nothing(
+    probe: Client, world: Any, bad: str, form: dict[str, str], field: str
+) -> None:
+    ticket = world.ticket()
+    events = ticket.events.count()
+    probe.force_login(world.agent)
+    data = {key: value.format(bad=bad, t=ticket.pk) for key, value in form.items()}
+    response = probe.post("/tickets/bulk/", data)
+    status, named, _message = page_error(response)
+    assert (status, named) == (400, field)
+    ticket.refresh_from_db()
+    assert (ticket.assignee_id, ticket.status_category, ticket.events.count()) == (None, "new", events)
+
+
+@pytest.mark.parametrize("bad", BAD_NUMBERS, ids=["superscript", "20-digits", "5000-digits"])
+@pytest.mark.parametrize(
+    ("path", "field", "code"),
+    [
+        ("/api/v1/tickets/?team_id={bad}", "team_id", "invalid_filter"),
+        ("/api/v1/tickets/?assignee_id={bad}", "assignee_id", "invalid_filter"),
+        ("/api/v1/tickets/search?q=printer&requester_id={bad}", "requester_id", "invalid_filter"),
+        ("/api/v1/tickets/search?q=printer&sort=newest&before={bad}", "before", "invalid_parameter"),
+        ("/api/v1/customers/?after={bad}", "after", "invalid_parameter"),
+        ("/api/v1/customers/?organization_id={bad}", "organization_id", "invalid_parameter"),
+    ],
+)
+def test_api_lists_answer_a_bad_number_with_a_400_json_error(
+    probe: Client, world: Any, bad: str, path: str, field: str, code: str
+) -> None:
+    world.ticket()
+    response = probe.get(path.format(bad=bad), headers=token(world.admin))
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == (code, field)
+    assert set(body) == {"code", "message", "field"}
+
+
+def test_the_largest_64_bit_number_is_accepted_and_finds_nothing(probe: Client, world: Any) -> None:
+    world.ticket()
+    largest = str(2**63 - 1)
+    probe.force_login(world.admin)
+    assert probe.get(f"/tickets/?view=open&team_id={largest}").context["tickets"] == []
+    assert probe.get(f"/customers/?after={largest}").status_code == 200
+    api = probe.get(f"/api/v1/tickets/?assignee_id={largest}", headers=token(world.admin))
+    assert (api.status_code, api.json()["items"]) == (200, [])
+
+
+def test_a_saved_view_that_is_not_yours_or_gone_is_a_404(probe: Client, world: Any) -> None:
+    other = SavedView.objects.create(name="Theirs", owner=world.other_agent, filters={})
+    probe.force_login(world.agent)
+    assert probe.get(f"/tickets/?view=saved-{other.pk}").status_code == 404
+    assert probe.get(f"/tickets/?view=saved-{other.pk + 1000}").status_code == 404
+    assert Ticket.objects.count() == 0
