@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from opsdesk.accounts.capabilities import Capability, can
 from opsdesk.accounts.models import Role
 
 View = Callable[..., Any]
@@ -30,8 +31,25 @@ def roles_required(*roles: str) -> Callable[[View], View]:
     return decorator
 
 
-staff_required = roles_required(Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT, Role.LIGHT_AGENT)
+def capability_required(capability: Capability) -> Callable[[View], View]:
+    """A page for those who hold `capability` (accounts.capabilities); visitors are sent to sign in."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not can(request.user, capability):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+staff_required = capability_required(Capability.USE_WORKSPACE)
+customer_required = capability_required(Capability.USE_PORTAL)
 admin_required = roles_required(Role.ADMIN)
 manager_required = roles_required(Role.ADMIN, Role.MANAGER)
-customer_required = roles_required(Role.CUSTOMER)
 signed_in_required = roles_required(*Role.values)

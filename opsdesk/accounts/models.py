@@ -33,7 +33,13 @@ def new_session_stamp() -> str:
     return secrets.token_hex(16)
 
 
-ALL_TICKET_ROLES = (Role.ADMIN, Role.MANAGER)
+ALL_TICKET_ROLES = (Role.ADMIN, Role.MANAGER)  # who holds see_all_tickets; test_capabilities keeps them equal
+
+
+def _roles_with(capability: str) -> list[str]:
+    from opsdesk.accounts.capabilities import roles_with  # the map imports Role from here
+
+    return roles_with(capability)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -102,11 +108,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def can_reply_publicly(self) -> bool:
-        return self.role in (Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT)
+        """Shorthand for the `reply` capability (accounts.capabilities)."""
+        return self.role in _roles_with("reply")
 
     @property
     def can_configure(self) -> bool:
-        return self.role == Role.ADMIN
+        return self.role in _roles_with("manage_settings")
 
     def team_ids(self) -> list[int]:
         """Ids of the teams this user belongs to (memoised on the instance for one request)."""

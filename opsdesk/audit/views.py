@@ -6,7 +6,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from opsdesk.accounts.access import manager_required
+from opsdesk.accounts.access import capability_required
+from opsdesk.accounts.capabilities import Capability
 from opsdesk.audit.models import AuditEvent
 from opsdesk.core.http import AuthedRequest
 from opsdesk.core.params import int_param
@@ -14,7 +15,7 @@ from opsdesk.core.params import int_param
 PAGE = 100
 
 
-@manager_required
+@capability_required(Capability.VIEW_AUDIT)
 @require_GET
 def event_list(request: AuthedRequest) -> HttpResponse:
     qs = AuditEvent.objects.select_related("actor")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opsdesk.accounts import actions as account_actions
-from opsdesk.accounts.access import manager_required, staff_required
+from opsdesk.accounts.access import capability_required, staff_required
 from opsdesk.accounts.capabilities import Capability, can, check
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest
@@ -177,7 +177,7 @@ def customer_invite(request: AuthedRequest, customer_id: int) -> HttpResponse:
     return redirect("customers:customer_detail", customer.pk)
 
 
-@manager_required
+@capability_required(Capability.IMPORT_CUSTOMERS)
 @require_http_methods(["GET", "POST"])
 def customer_import(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -226,7 +226,7 @@ def organization_detail(request: AuthedRequest, organization_id: int) -> HttpRes
     )
 
 
-@manager_required
+@capability_required(Capability.MANAGE_ORGANIZATIONS)
 @require_http_methods(["GET", "POST"])
 def organization_create(request: AuthedRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
@@ -242,7 +242,7 @@ def organization_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@manager_required
+@capability_required(Capability.MANAGE_ORGANIZATIONS)
 @require_http_methods(["GET", "POST"])
 def organization_edit(request: AuthedRequest, organization_id: int) -> HttpResponse:
     org = get_object_or_404(CustomerOrganization, pk=organization_id)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 
-from opsdesk.accounts.models import Role
+from opsdesk.accounts.models import ALL_TICKET_ROLES, Role
 from opsdesk.tickets.models import Attachment, Ticket
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def can_edit(user: User, ticket: Ticket) -> bool:
     """May `user` change fields of, or reply publicly on, this (visible) ticket?"""
-    if user.role in (Role.ADMIN, Role.MANAGER):
+    if user.role in ALL_TICKET_ROLES:
         return True
     if user.role in (Role.TEAM_LEAD, Role.AGENT):
         if ticket.assignee_id == user.pk or ticket.team_id is None:

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from opsdesk.accounts.models import Role, User
+from opsdesk.accounts.capabilities import Capability, roles_with
+from opsdesk.accounts.models import User
 from opsdesk.core.forms import ActionForm, submission_field
 from opsdesk.people.models import Team
 from opsdesk.tickets.models import CustomField, Ticket, TicketStatus
@@ -35,9 +36,7 @@ class MultipleFileField(forms.FileField):
 def active_agents() -> forms.ModelChoiceField[User]:
     return forms.ModelChoiceField(
         label=_("Assignee"),
-        queryset=User.objects.filter(
-            is_active=True, role__in=[Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT]
-        ).order_by("name"),
+        queryset=User.objects.filter(is_active=True, role__in=roles_with(Capability.BE_ASSIGNED)).order_by("name"),
         required=False,
         empty_label=_("Unassigned"),
     )

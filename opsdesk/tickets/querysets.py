@@ -21,11 +21,11 @@ def visibility_branches(user: User) -> list[Q] | None:
 
     `visible_to` ORs them together; keyset pages read each on its own index and merge (inbox.page), because SQLite
     answers "a OR b ORDER BY updated_at" by collecting and sorting every matching ticket."""
-    from opsdesk.accounts.models import Role
+    from opsdesk.accounts.models import ALL_TICKET_ROLES, Role
 
     if not user.is_authenticated or not user.is_active:
         return []
-    if user.role in (Role.ADMIN, Role.MANAGER):
+    if user.role in ALL_TICKET_ROLES:
         return None
     if user.role == Role.CUSTOMER:
         customer = getattr(user, "customer", None)
@@ -60,11 +60,11 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
 class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: User) -> Self:
         """Messages on tickets `user` sees; customers see public messages only."""
-        from opsdesk.accounts.models import Role
+        from opsdesk.accounts.models import ALL_TICKET_ROLES, Role
 
         ticket_model = self.model._meta.get_field("ticket").related_model
         tickets = ticket_model._default_manager.visible_to(user)  # type: ignore[union-attr]
-        messages = self if user.role in (Role.ADMIN, Role.MANAGER) else self.filter(ticket__in=tickets.values("pk"))
+        messages = self if user.role in ALL_TICKET_ROLES else self.filter(ticket__in=tickets.values("pk"))
         if user.role == Role.CUSTOMER:
             messages = messages.filter(visibility="public")
         return messages

@@ -16,7 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opsdesk.accounts import actions, totp
-from opsdesk.accounts.access import admin_required, signed_in_required, staff_required
+from opsdesk.accounts.access import capability_required, signed_in_required, staff_required
+from opsdesk.accounts.capabilities import Capability
 from opsdesk.accounts.forms import CodeForm, PasswordChangeForm, PasswordConfirmForm, SignInPolicyForm
 from opsdesk.accounts.models import RecoveryCode, Role, SignInPolicy, TotpDevice, User
 from opsdesk.accounts.views.sign_in import PENDING, finish_sign_in, pending_user
@@ -127,7 +128,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@admin_required
+@capability_required(Capability.MANAGE_USERS)
 @require_http_methods(["GET", "POST"])
 def sign_in_policy(request: AuthedRequest) -> HttpResponse:
     policy = SignInPolicy.load()
@@ -146,7 +147,7 @@ def sign_in_policy(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/sign_in_policy.html", {"form": form}, status=status)
 
 
-@admin_required
+@capability_required(Capability.MANAGE_USERS)
 @require_POST
 def user_two_factor_reset(request: AuthedRequest, user_id: int) -> HttpResponse:
     target = get_object_or_404(User.objects.exclude(role=Role.CUSTOMER), pk=user_id)

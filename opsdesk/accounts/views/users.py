@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opsdesk.accounts import actions
-from opsdesk.accounts.access import admin_required, signed_in_required
+from opsdesk.accounts.access import capability_required, signed_in_required
+from opsdesk.accounts.capabilities import Capability
 from opsdesk.accounts.forms import ApiTokenForm, NewUserForm, PreferencesForm, UserForm
 from opsdesk.accounts.models import ApiToken, Role, TotpDevice, User
 from opsdesk.core.http import AuthedRequest
@@ -52,13 +53,13 @@ def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     return redirect("accounts:token_list")
 
 
-@admin_required
+@capability_required(Capability.MANAGE_USERS)
 def user_list(request: AuthedRequest) -> HttpResponse:
     users = User.objects.exclude(role=Role.CUSTOMER).select_related("totp_device").order_by("role", "name")
     return render(request, "accounts/user_list.html", {"users": users})
 
 
-@admin_required
+@capability_required(Capability.MANAGE_USERS)
 @require_http_methods(["GET", "POST"])
 def user_create(request: AuthedRequest) -> HttpResponse:
     form = NewUserForm(request.POST or None)
@@ -70,7 +71,7 @@ def user_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "title": _("New user")})
 
 
-@admin_required
+@capability_required(Capability.MANAGE_USERS)
 @require_http_methods(["GET", "POST"])
 def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     target = get_object_or_404(User.objects.exclude(role=Role.CUSTOMER), pk=user_id)

@@ -16,7 +16,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opsdesk.accounts.access import staff_required
-from opsdesk.accounts.models import Role, User
+from opsdesk.accounts.capabilities import Capability as C
+from opsdesk.accounts.capabilities import can, check, roles_with
+from opsdesk.accounts.models import User
 from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import ActionForm
 from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
@@ -61,7 +63,7 @@ BULK_LIMIT = 200  # tickets changed by one bulk request
 def ticket_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     # Light agents are never assigned tickets: they start in their teams' queue.
-    default_view = "open" if user.sees_all_tickets else "my_teams" if user.role == Role.LIGHT_AGENT else "mine"
+    default_view = "open" if can(user, C.SEE_ALL_TICKETS) else "mine" if can(user, C.BE_ASSIGNED) else "my_teams"
     view = request.GET.get("view", default_view)
     if view not in inbox.BUILTIN_VIEWS and not view.startswith("saved-"):
         view = default_view
@@ -133,11 +135,10 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         "categories": TicketStatus.Category.choices,
         "priorities": Ticket.Priority.choices,
         "channels": Ticket.Channel.choices,
-        "agents": User.objects.filter(
-            is_active=True, role__in=[Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT]
-        ).order_by("name"),
+        "agents": User.objects.filter(is_active=True, role__in=roles_with(C.BE_ASSIGNED)).order_by("name"),
         "is_first_page": not request.GET.get("cursor"),
-        "can_bulk": user.role != Role.LIGHT_AGENT,
+        "can_bulk": can(user, C.BULK_UPDATE),
+        "can_share_views": can(user, C.SHARE_VIEWS),
         "bulk_limit": BULK_LIMIT,
     }
     if is_htmx(request) and results is not None and (request.GET.get("page") or request.GET.get("before")):
@@ -179,8 +180,7 @@ def ticket_counts(request: AuthedRequest) -> HttpResponse:
 def ticket_bulk(request: AuthedRequest) -> HttpResponse:
     """Change the ticked tickets, or with `all_matching` the first BULK_LIMIT tickets the page's filter finds."""
     user = request.user
-    if user.role == Role.LIGHT_AGENT:
-        raise PermissionDenied
+    check(user, C.BULK_UPDATE)
     matching = 0
     if request.POST.get("all_matching"):
         flt = filters.Parser().json_text(request.POST.get("filter", "") or "{}")
@@ -198,7 +198,7 @@ def ticket_bulk(request: AuthedRequest) -> HttpResponse:
         kwargs["assignee"] = get_object_or_404(
             User,
             pk=parse_int(assignee, field="assignee", label=_("Assign to")),
-            role__in=[Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD, Role.AGENT],
+            role__in=roles_with(C.BE_ASSIGNED),
         )
     if status := request.POST.get("status", ""):
         kwargs["status"] = get_object_or_404(TicketStatus, pk=parse_int(status, field="status", label=_("Status")))
@@ -226,7 +226,7 @@ def saved_view_create(request: AuthedRequest) -> HttpResponse:
     form = SavedViewForm(request.POST)
     flt = filters.from_query(request.POST)  # the page's `filter` JSON, or filter fields (checked: a 400 if bad)
     if form.is_valid():
-        shared = form.cleaned_data["shared"] and request.user.role in (Role.ADMIN, Role.MANAGER, Role.TEAM_LEAD)
+        shared = form.cleaned_data["shared"] and can(request.user, C.SHARE_VIEWS)
         saved = actions.save_view(
             name=form.cleaned_data["name"],
             filters=flt.to_json(),
@@ -243,7 +243,7 @@ def saved_view_create(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def saved_view_delete(request: AuthedRequest, view_id: int) -> HttpResponse:
     saved = get_object_or_404(SavedView, pk=view_id)
-    if saved.owner_id != request.user.pk and request.user.role not in (Role.ADMIN, Role.MANAGER):
+    if saved.owner_id != request.user.pk and not can(request.user, C.MANAGE_SHARED_VIEWS):
         raise PermissionDenied
     actions.delete_view(saved, actor=request.user)
     return redirect_after_post(request, reverse("tickets:ticket_list"))
@@ -252,7 +252,7 @@ def saved_view_delete(request: AuthedRequest, view_id: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def ticket_create(request: AuthedRequest) -> HttpResponse:
-    if not request.user.can_reply_publicly:
+    if not can(request.user, C.REPLY):
         raise PermissionDenied
     form = NewTicketForm(request.POST or None, request.FILES or None, initial={"language": request.user.language})
     fields_form = CustomFieldsForm(request.POST or None)
@@ -321,7 +321,7 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
         "messages_list": message_list,
         "events": events,
         "can_edit": editable,
-        "can_reply": editable and user.can_reply_publicly and not ticket.is_closed,
+        "can_reply": editable and can(user, C.REPLY) and not ticket.is_closed,
         "can_note": can_add_note(user, ticket),
         "reply_form": forms.pop("reply_form", None) or ReplyForm(auto_id="reply_%s"),
         "note_form": forms.pop("note_form", None) or NoteForm(auto_id="note_%s"),
@@ -391,7 +391,7 @@ def _done(request: AuthedRequest, ticket: Ticket, message: str | None = None) ->
 @require_POST
 def ticket_reply(request: AuthedRequest, ticket_id: int) -> HttpResponse:
     ticket = get_ticket_for_user(request.user, ticket_id, write=True)
-    if not request.user.can_reply_publicly:
+    if not can(request.user, C.REPLY):
         raise PermissionDenied
     form = ReplyForm(request.POST, request.FILES, auto_id="reply_%s")
     if form.is_valid() and form.apply(actions.reply_to_ticket, ticket, actor=request.user):

@@ -6,12 +6,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from opsdesk.accounts.access import admin_required
+from opsdesk.accounts.access import capability_required
+from opsdesk.accounts.capabilities import Capability
 from opsdesk.core.http import AuthedRequest
 from opsdesk.tickets import consumers
 
 
-@admin_required
+@capability_required(Capability.MANAGE_SETTINGS)
 @require_GET
 def consumer_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "tickets/settings/consumer_list.html", {"consumers": consumers.lags()})
