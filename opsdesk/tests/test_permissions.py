@@ -212,7 +212,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
     return {
         "ticket_id": ticket.pk,
         "message_id": message.pk,
-        "split_message_id": ticket.messages.order_by("-pk").first().pk,  # type: ignore[union-attr]
+        "split_message_id": ticket.messages.order_by("-pk").first().pk,
         "other_ticket_id": other_ticket.pk,
         "attachment_id": message.attachments.get().pk,
         "view_id": saved.pk,
