@@ -10,7 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opsdesk.accounts.access import admin_required, staff_required
 from opsdesk.core.errors import ActionError
+from opsdesk.core.forms import add_action_error
 from opsdesk.core.http import AuthedRequest
+from opsdesk.core.translations import language_name, sort_translated
 from opsdesk.people import actions
 from opsdesk.people.forms import MembershipForm, TeamForm
 from opsdesk.people.models import Team
@@ -19,7 +21,7 @@ from opsdesk.people.models import Team
 @staff_required
 @require_GET
 def team_list(request: AuthedRequest) -> HttpResponse:
-    teams = Team.objects.prefetch_related("memberships__user", "skills")
+    teams = sort_translated(Team.objects.prefetch_related("memberships__user", "skills"), lambda t: t.display_name)
     return render(request, "people/team_list.html", {"teams": teams})
 
 
@@ -27,22 +29,30 @@ def _team_form(request: AuthedRequest, team: Team | None) -> HttpResponse:
     initial = {}
     if team is not None:
         initial = {
-            "name": team.name,
+            "name": team.texts("name"),
             "email": team.email,
             "languages": team.languages,
             "skills": ", ".join(s.name for s in team.skills.all()),
         }
     form = TeamForm(request.POST or None, initial=initial)
+    # Opened from the administrator's "Untranslated entries" list: go back there after saving.
+    back = "untranslated" if (request.POST.get("next") or request.GET.get("next")) == "untranslated" else ""
     if request.method == "POST" and form.is_valid():
         try:
             saved = actions.save_team(team, actor=request.user, **form.cleaned_data)
         except ActionError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_action_error(form, error)
         else:
             messages.success(request, _("Team saved."))
+            if back:
+                return redirect("ticket_settings:untranslated_list")
             return redirect("people:team_detail", saved.pk)
+    missing = [language_name(code) for code in team.missing_languages()] if team is not None else []
     return render(
-        request, "people/team_form.html", {"form": form, "team": team}, status=400 if request.method == "POST" else 200
+        request,
+        "people/team_form.html",
+        {"form": form, "team": team, "next": back, "missing": missing},
+        status=400 if request.method == "POST" else 200,
     )
 
 
