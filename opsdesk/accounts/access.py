@@ -50,6 +50,4 @@ def capability_required(capability: Capability) -> Callable[[View], View]:
 
 staff_required = capability_required(Capability.USE_WORKSPACE)
 customer_required = capability_required(Capability.USE_PORTAL)
-admin_required = roles_required(Role.ADMIN)
-manager_required = roles_required(Role.ADMIN, Role.MANAGER)
 signed_in_required = roles_required(*Role.values)

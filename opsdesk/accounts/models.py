@@ -111,9 +111,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Shorthand for the `reply` capability (accounts.capabilities)."""
         return self.role in _roles_with("reply")
 
-    @property
-    def can_configure(self) -> bool:
-        return self.role in _roles_with("manage_settings")
 
     def team_ids(self) -> list[int]:
         """Ids of the teams this user belongs to (memoised on the instance for one request)."""

@@ -20,7 +20,7 @@ from opsdesk.customers.forms import CustomerForm, CustomerMergeForm, CustomerNot
 from opsdesk.customers.models import Customer, CustomerOrganization
 from opsdesk.tickets import actions as ticket_actions
 from opsdesk.tickets.forms import CustomFieldsForm
-from opsdesk.tickets.models import CustomField, Ticket
+from opsdesk.tickets.models import CustomField, Ticket, custom_field_rows
 
 PAGE = 50
 
@@ -63,7 +63,9 @@ def customer_detail(request: AuthedRequest, customer_id: int) -> HttpResponse:
             "events": customer.events.select_related("actor")[:50],
             "note_form": CustomerNoteForm(),
             "merge_form": CustomerMergeForm(),
-            "field_labels": dict(CustomField.objects.filter(target="customer").values_list("key", "label")),
+            "field_rows": custom_field_rows(
+                customer.custom_fields, list(CustomField.objects.filter(target=CustomField.Target.CUSTOMER))
+            ),
         },
     )
 

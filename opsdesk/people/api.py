@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from opsdesk.accounts.models import STAFF_ROLES, User
-from opsdesk.core.schemas import ERRORS
+from opsdesk.core.schemas import ERRORS, TRANSLATIONS_DESCRIPTION
 from opsdesk.people.models import Team
 
 router = Router(tags=["people"])
@@ -20,11 +20,20 @@ class MemberOut(Schema):
 
 class TeamOut(Schema):
     id: int
-    name: str
+    name: str = Field(..., description="In the request's language (Accept-Language or `?lang=`), else the default.")
+    translations: dict[str, dict[str, str]] = Field(..., description=TRANSLATIONS_DESCRIPTION)
     email: str
     languages: list[str]
     skills: list[str]
     members: list[MemberOut]
+
+    @staticmethod
+    def resolve_name(obj: Team) -> str:
+        return obj.display_name
+
+    @staticmethod
+    def resolve_translations(obj: Team) -> dict[str, dict[str, str]]:
+        return {"name": obj.texts("name")}
 
     @staticmethod
     def resolve_skills(obj: Team) -> list[str]:

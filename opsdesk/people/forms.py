@@ -5,14 +5,19 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.accounts.models import Role, User
+from opsdesk.core.forms import TranslatedForm, TranslatedTextField
 from opsdesk.people.models import TeamMembership
 
 
-class TeamForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+class TeamForm(TranslatedForm):
+    name = TranslatedTextField(label=_("Name"), max_length=100)
     email = forms.EmailField(label=_("Email"), required=False)
     languages = forms.MultipleChoiceField(
-        label=_("Languages"), choices=settings.LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Languages"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The languages this team answers customers in."),
     )
     skills = forms.CharField(label=_("Skills"), required=False, help_text=_("Separate skills with commas."))
 

@@ -6,9 +6,11 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.core.models import TimeStampedModel
+from opsdesk.core.translations import Translatable, Translated, translations_field
 
 
 class Skill(models.Model):
@@ -20,10 +22,12 @@ class Skill(models.Model):
         return self.name
 
 
-class Team(TimeStampedModel):
-    """A group of agents that owns a queue of tickets ("group" in METRICS.md)."""
+class Team(TimeStampedModel, Translatable):
+    """A group of agents that owns a queue of tickets ("group" in METRICS.md). Its name is translatable: `name`
+    in the default language (sorted and kept unique by the database), `display_name` in the reader's."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_translations = translations_field(_("name in other languages"))
     email = models.EmailField(_("email"), blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="teams", verbose_name=_("skills"))
@@ -31,11 +35,18 @@ class Team(TimeStampedModel):
         settings.AUTH_USER_MODEL, through="TeamMembership", related_name="team_set", blank=True
     )
 
+    display_name = Translated("name")
+
     class Meta:
         ordering: ClassVar = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    def get_settings_url(self) -> str:
+        return reverse("people:team_edit", args=[self.pk])
 
 
 class TeamMembership(models.Model):

@@ -125,6 +125,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "api:openapi-view": ("GET", EVERYONE),
     "api:api-root": ("GET", set()),  # the API's base path answers 404; its operations are in API_MATRIX below
     "ticket_settings:settings_index": ("GET", ADMIN),
+    "ticket_settings:untranslated_list": ("GET", ADMIN),
     "ticket_settings:status_create": ("GET", ADMIN),
     "ticket_settings:status_edit": ("GET", ADMIN),
     "ticket_settings:custom_field_create": ("GET", ADMIN),
@@ -368,6 +369,7 @@ API_MATRIX: dict[str, set[str]] = {
     "GET /api/v1/users/": STAFF,
     "GET /api/v1/tags/": STAFF,
     "GET /api/v1/custom-fields/": STAFF,
+    "GET /api/v1/statuses/": STAFF,
     "GET /api/v1/saved-views/": STAFF,
 }
 

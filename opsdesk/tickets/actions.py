@@ -240,7 +240,7 @@ def clean_custom_fields(values: dict[str, Any], *, target: str = CustomField.Tar
         if value in (None, ""):
             continue
         error = ActionError(
-            "invalid_field", _("Enter a valid value for %(label)s.") % {"label": field.label}, field=key, status=422
+            "invalid_field", _("Enter a valid value for %(label)s.") % {"label": str(field)}, field=key, status=422
         )
         if field.type == CustomField.Type.NUMBER:
             try:

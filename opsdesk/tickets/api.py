@@ -51,6 +51,7 @@ from opsdesk.tickets.schemas import (
     SavedViewOut,
     SearchPage,
     StatusIn,
+    StatusOut,
     TagOut,
     TicketCreateIn,
     TicketOut,
@@ -357,6 +358,11 @@ def tag_list(request: HttpRequest) -> list[Tag]:
 @meta_router.get("/custom-fields/", response={200: list[CustomFieldOut], **ERRORS}, summary="Custom fields")
 def custom_field_list(request: HttpRequest) -> list[CustomField]:
     return list(CustomField.objects.all())
+
+
+@meta_router.get("/statuses/", response={200: list[StatusOut], **ERRORS}, summary="Ticket statuses")
+def status_list(request: HttpRequest) -> list[TicketStatus]:
+    return list(TicketStatus.objects.all())
 
 
 @meta_router.get("/saved-views/", response={200: list[SavedViewOut], **ERRORS}, summary="Your and shared views")

@@ -91,12 +91,64 @@ EMAIL_DOMAINS = {
     "ru": "primer.ru",
     "el": "paradeigma.gr",
 }
+# Each team's name in the five languages (English is the default language's, the name the database keeps), the
+# language it answers in, and its skills.
 TEAMS = [
-    ("English Support", "en", ["billing", "shipping"]),
-    ("Suomen asiakastuki", "fi", ["billing", "returns"]),
-    ("Svensk kundtjänst", "sv", ["shipping", "returns"]),
-    ("Русская поддержка", "ru", ["billing", "technical"]),
-    ("Ελληνική υποστήριξη", "el", ["shipping", "technical"]),
+    (
+        {
+            "en": "English Support",
+            "fi": "Englanninkielinen asiakastuki",
+            "sv": "Engelsk kundtjänst",
+            "ru": "Поддержка на английском",
+            "el": "Υποστήριξη στα αγγλικά",
+        },
+        "en",
+        ["billing", "shipping"],
+    ),
+    (
+        {
+            "en": "Finnish Support",
+            "fi": "Suomen asiakastuki",
+            "sv": "Finsk kundtjänst",
+            "ru": "Поддержка на финском",
+            "el": "Υποστήριξη στα φινλανδικά",
+        },
+        "fi",
+        ["billing", "returns"],
+    ),
+    (
+        {
+            "en": "Swedish Support",
+            "fi": "Ruotsinkielinen asiakastuki",
+            "sv": "Svensk kundtjänst",
+            "ru": "Поддержка на шведском",
+            "el": "Υποστήριξη στα σουηδικά",
+        },
+        "sv",
+        ["shipping", "returns"],
+    ),
+    (
+        {
+            "en": "Russian Support",
+            "fi": "Venäjänkielinen asiakastuki",
+            "sv": "Rysk kundtjänst",
+            "ru": "Русская поддержка",
+            "el": "Υποστήριξη στα ρωσικά",
+        },
+        "ru",
+        ["billing", "technical"],
+    ),
+    (
+        {
+            "en": "Greek Support",
+            "fi": "Kreikankielinen asiakastuki",
+            "sv": "Grekisk kundtjänst",
+            "ru": "Поддержка на греческом",
+            "el": "Ελληνική υποστήριξη",
+        },
+        "el",
+        ["shipping", "technical"],
+    ),
 ]
 ORGANIZATIONS = [
     ("Northwind Traders", "northwind.example"),
@@ -321,13 +373,62 @@ CUSTOMER_FOLLOWUPS = {
     "ru": ["Спасибо, всё решилось!", "Я до сих пор ничего не получил. Есть новости?", "Вот фото, которое вы просили."],
     "el": ["Ευχαριστώ, λύθηκε!", "Ακόμη δεν έχω λάβει τίποτα. Υπάρχουν νέα;", "Ορίστε η φωτογραφία που ζητήσατε."],
 }
-CANNED = {
-    "en": ("Greeting", "Hello,\n\nThank you for contacting us. "),
-    "fi": ("Tervehdys", "Hei,\n\nKiitos yhteydenotostasi. "),
-    "sv": ("Hälsning", "Hej,\n\nTack för att du kontaktade oss. "),
-    "ru": ("Приветствие", "Здравствуйте!\n\nСпасибо за обращение. "),
-    "el": ("Χαιρετισμός", "Γεια σας,\n\nΕυχαριστούμε που επικοινωνήσατε μαζί μας. "),
+# Custom fields: key, label in the five languages, and for the drop-down its choices (stable values, in English)
+# with their labels in the other languages.
+ORDER_NUMBER_LABEL = {
+    "en": "Order number",
+    "fi": "Tilausnumero",
+    "sv": "Ordernummer",
+    "ru": "Номер заказа",
+    "el": "Αριθμός παραγγελίας",
 }
+PRODUCT_AREA_LABEL = {
+    "en": "Product area",
+    "fi": "Tuotealue",
+    "sv": "Produktområde",
+    "ru": "Область продукта",
+    "el": "Τομέας προϊόντος",
+}
+PRODUCT_AREAS = {
+    "Web shop": {"fi": "Verkkokauppa", "sv": "Webbutik", "ru": "Интернет-магазин", "el": "Ηλεκτρονικό κατάστημα"},
+    "Mobile app": {"fi": "Mobiilisovellus", "sv": "Mobilapp", "ru": "Мобильное приложение", "el": "Εφαρμογή κινητού"},
+    "Warehouse": {"fi": "Varasto", "sv": "Lager", "ru": "Склад", "el": "Αποθήκη"},
+    "Payments": {"fi": "Maksut", "sv": "Betalningar", "ru": "Платежи", "el": "Πληρωμές"},
+}
+# Canned responses: (title, text) in the five languages; one response each, for every team.
+CANNED = [
+    {
+        "en": ("Greeting", "Hello,\n\nThank you for contacting us. "),
+        "fi": ("Tervehdys", "Hei,\n\nKiitos yhteydenotostasi. "),
+        "sv": ("Hälsning", "Hej,\n\nTack för att du kontaktade oss. "),
+        "ru": ("Приветствие", "Здравствуйте!\n\nСпасибо за обращение. "),
+        "el": ("Χαιρετισμός", "Γεια σας,\n\nΕυχαριστούμε που επικοινωνήσατε μαζί μας. "),
+    },
+    {
+        "en": (
+            "Order on its way",
+            "Good news: your order has left our warehouse. The tracking link will reach you by email within a day.",
+        ),
+        "fi": (
+            "Tilaus on matkalla",
+            "Hyviä uutisia: tilauksesi on lähtenyt varastostamme. Saat seurantalinkin sähköpostiisi vuorokauden "
+            "kuluessa.",
+        ),
+        "sv": (
+            "Beställningen är på väg",
+            "Goda nyheter: din beställning har lämnat vårt lager. Spårningslänken kommer via e-post inom ett dygn.",
+        ),
+        "ru": (
+            "Заказ в пути",
+            "Хорошие новости: ваш заказ покинул наш склад. Ссылка для отслеживания придёт на почту в течение суток.",
+        ),
+        "el": (
+            "Η παραγγελία είναι καθ' οδόν",
+            "Καλά νέα: η παραγγελία σας έφυγε από την αποθήκη μας. Θα λάβετε τον σύνδεσμο παρακολούθησης με email "
+            "μέσα σε μία ημέρα.",
+        ),
+    },
+]
 TAGS = ["vip", "refund", "shipping", "invoice", "login", "damaged", "discount", "subscription"]
 
 # Russian and Greek surnames agree with the person: Иванов / Иванова, Παπαδόπουλος / Παπαδοπούλου.

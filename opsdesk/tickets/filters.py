@@ -250,9 +250,9 @@ class Parser:
                 self._custom = {f.key: f for f in CustomField.objects.filter(target=CustomField.Target.TICKET)}
             definition = self._custom.get(name[len(CUSTOM_PREFIX) :])
             if definition is not None:
-                choices = _choices((c, c) for c in definition.choices or []) if definition.type == "select" else None
-                return FieldSpec(
-                    name, definition.label, CUSTOM_KINDS[definition.type], CUSTOM_OPERATORS[definition.type], choices
+                choices = _choices(definition.choice_options()) if definition.type == "select" else None
+                return FieldSpec(  # labels in the reader's language (ADR 0012); values stay the stable keys
+                    name, str(definition), CUSTOM_KINDS[definition.type], CUSTOM_OPERATORS[definition.type], choices
                 )
             raise _error(where, _("There is no custom field “%(key)s”.") % {"key": name[len(CUSTOM_PREFIX) :][:40]})
         raise _error(where, _("“%(field)s” is not a field tickets can be filtered by.") % {"field": name[:40]})

@@ -7,11 +7,20 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.accounts.capabilities import Capability, roles_with
 from opsdesk.accounts.models import User
-from opsdesk.core.forms import ActionForm, submission_field
+from opsdesk.core.forms import (
+    ActionForm,
+    ChoiceTranslationsField,
+    TranslatedForm,
+    TranslatedModelChoiceField,
+    TranslatedTextField,
+    submission_field,
+)
+from opsdesk.core.translations import default_language, language_name
 from opsdesk.people.models import Team
 from opsdesk.tickets.models import CustomField, Ticket, TicketStatus
 
@@ -97,7 +106,7 @@ class AssignForm(ActionForm):
 
 
 class TeamForm(ActionForm):
-    team = forms.ModelChoiceField(
+    team = TranslatedModelChoiceField(
         label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("No team")
     )
 
@@ -126,8 +135,10 @@ class LinkForm(ActionForm):
 
 
 def custom_field_formfield(field: CustomField, *, portal: bool) -> forms.Field:
+    """The input for one custom field, labelled in the reader's language; a drop-down offers its stable values
+    with their translated labels."""
     required = field.required_in_portal if portal else False
-    label = field.label
+    label = field.display_label
     if field.type == CustomField.Type.NUMBER:
         return forms.DecimalField(label=label, required=required)
     if field.type == CustomField.Type.DATE:
@@ -135,9 +146,7 @@ def custom_field_formfield(field: CustomField, *, portal: bool) -> forms.Field:
     if field.type == CustomField.Type.CHECKBOX:
         return forms.BooleanField(label=label, required=required)
     if field.type == CustomField.Type.SELECT:
-        return forms.ChoiceField(
-            label=label, required=required, choices=[("", "---------")] + [(c, c) for c in field.choices]
-        )
+        return forms.ChoiceField(label=label, required=required, choices=[("", "---------"), *field.choice_options()])
     return forms.CharField(label=label, required=required, max_length=1000)
 
 
@@ -183,7 +192,7 @@ class NewTicketForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Ticket.Channel.choices, initial=Ticket.Channel.PHONE)
     priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices, initial="normal")
     type = forms.ChoiceField(label=_("Type"), choices=Ticket.Type.choices)
-    team = forms.ModelChoiceField(
+    team = TranslatedModelChoiceField(
         label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("No team")
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
@@ -223,8 +232,8 @@ class SavedViewForm(forms.Form):
     shared = forms.BooleanField(label=_("Share with everyone"), required=False)
 
 
-class StatusConfigForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+class StatusConfigForm(TranslatedForm):
+    name = TranslatedTextField(label=_("Name"), max_length=60)
     category = forms.ChoiceField(
         label=_("Category"),
         choices=TicketStatus.Category.choices,
@@ -235,8 +244,8 @@ class StatusConfigForm(forms.Form):
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 
-class CustomFieldConfigForm(forms.Form):
-    label = forms.CharField(label=_("Label"), max_length=100)
+class CustomFieldConfigForm(TranslatedForm):
+    label = TranslatedTextField(label=_("Label"), max_length=100)
     key = forms.CharField(
         label=_("Key"),
         max_length=50,
@@ -248,22 +257,51 @@ class CustomFieldConfigForm(forms.Form):
     choices = forms.CharField(
         label=_("Choices"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For a drop-down: one choice per line."),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     visible_in_portal = forms.BooleanField(label=_("Shown in the portal"), required=False)
     required_in_portal = forms.BooleanField(label=_("Required in the portal"), required=False)
     position = forms.IntegerField(label=_("Position"), min_value=0, max_value=1000, initial=0)
 
+    def __init__(self, *args: Any, field: CustomField | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        default = language_name(default_language())
+        self.fields["choices"].help_text = _(
+            "For a drop-down: one choice per line, in %(language)s. Each line is the value tickets store; "
+            "after saving, give each choice its label in the other languages."
+        ) % {"language": default}
+        if field is not None and field.choices:
+            # Right under the choices they label.
+            labels = ChoiceTranslationsField(
+                field.choices,
+                label=_("Choice labels in other languages"),
+                help_text=_("A language left empty shows the value itself."),
+            )
+            names = list(self.fields)
+            self.fields = {
+                **{name: self.fields[name] for name in names[: names.index("choices") + 1]},
+                "choice_translations": labels,
+                **{name: self.fields[name] for name in names[names.index("choices") + 1 :]},
+            }
+
     def clean_choices(self) -> list[str]:
         return [c.strip() for c in self.cleaned_data["choices"].splitlines() if c.strip()]
 
 
-class CannedResponseForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=100)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    team = forms.ModelChoiceField(
+class CannedResponseForm(TranslatedForm):
+    title = TranslatedTextField(label=_("Title"), max_length=100)
+    body = TranslatedTextField(
+        label=_("Text"),
+        multiline=True,
+        help_text=format_lazy(
+            _(
+                "Agents read the title in their own language and insert the text in the ticket's language; "
+                "a language left empty inserts the {language} text."
+            ),
+            language=language_name(default_language()),
+        ),
+    )
+    team = TranslatedModelChoiceField(
         label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("Every team")
     )
 
@@ -281,7 +319,7 @@ class PropertiesForm(ActionForm):
         self.fields = {
             "status": status_form.fields["status"],
             "assignee": active_agents(),
-            "team": forms.ModelChoiceField(
+            "team": TranslatedModelChoiceField(
                 label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("No team")
             ),
             **self.fields,

@@ -104,7 +104,7 @@ def _check_customer_ticket(
         if definition.required_in_portal and custom_fields.get(key) in (None, ""):
             raise ActionError(
                 "required_field",
-                _("%(label)s is required.") % {"label": definition.label},
+                _("%(label)s is required.") % {"label": str(definition)},
                 field=f"custom_fields.{key}",
                 status=422,
             )

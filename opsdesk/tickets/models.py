@@ -10,16 +10,19 @@ from django.db import models
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.core.translations import Translatable, Translated, missing, other_languages, pick, translations_field
 from opsdesk.tickets import categories
 from opsdesk.tickets.querysets import MessageQuerySet, TicketQuerySet
 
 
-class TicketStatus(models.Model):
-    """An admin-defined status; SLA and KPI logic reads only its fixed category (METRICS.md §1)."""
+class TicketStatus(Translatable):
+    """An admin-defined status; SLA and KPI logic reads only its fixed category (METRICS.md §1). Its name is
+    translatable: `name` in the default language, `display_name` in the reader's."""
 
     Category = categories.Category  # defined once, in tickets/categories.py
 
     name = models.CharField(_("name"), max_length=60, unique=True)
+    name_translations = translations_field(_("name in other languages"))
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     position = models.PositiveSmallIntegerField(default=0)
     is_default = models.BooleanField(
@@ -29,12 +32,18 @@ class TicketStatus(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    display_name = Translated("name")
+
     class Meta:
         ordering: ClassVar = ["position", "id"]
-        verbose_name_plural = "ticket statuses"
+        verbose_name = _("status")
+        verbose_name_plural = _("statuses")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    def get_settings_url(self) -> str:
+        return reverse("ticket_settings:status_edit", args=[self.pk])
 
 
 UNSOLVED_CATEGORIES = categories.UNSOLVED
@@ -49,8 +58,12 @@ class Tag(models.Model):
         return self.name
 
 
-class CustomField(models.Model):
-    """A typed field admins add to tickets or customers; values live in the owner's `custom_fields` JSON."""
+class CustomField(Translatable):
+    """A typed field admins add to tickets or customers; values live in the owner's `custom_fields` JSON.
+
+    Its label is translatable. A drop-down's `choices` are stable values (what the JSON stores, the API and the
+    filters use), each shown as itself in the default language; `choice_translations` labels them in the others:
+    {"Web shop": {"fi": "Verkkokauppa"}}."""
 
     class Type(models.TextChoices):
         TEXT = "text", _("Text")
@@ -65,19 +78,61 @@ class CustomField(models.Model):
 
     key = models.SlugField(_("key"), max_length=50)
     label = models.CharField(_("label"), max_length=100)
+    label_translations = translations_field(_("label in other languages"))
     type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.TEXT)
     target = models.CharField(_("applies to"), max_length=10, choices=Target.choices, default=Target.TICKET)
     choices = models.JSONField(_("choices"), default=list, blank=True)
+    choice_translations = models.JSONField(_("choice labels in other languages"), default=dict, blank=True)
     visible_in_portal = models.BooleanField(_("shown in the portal"), default=False)
     required_in_portal = models.BooleanField(_("required in the portal"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
+    display_label = Translated("label")
+
     class Meta:
         ordering: ClassVar = ["position", "id"]
         constraints: ClassVar = [models.UniqueConstraint(fields=["target", "key"], name="custom_field_key_once")]
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
 
     def __str__(self) -> str:
-        return self.label
+        return self.display_label
+
+    def get_settings_url(self) -> str:
+        return reverse("ticket_settings:custom_field_edit", args=[self.pk])
+
+    def choice_label(self, value: str, language: str | None = None) -> str:
+        """A drop-down value as the reader sees it: its label in their language, else the value itself."""
+        return pick(value, (self.choice_translations or {}).get(value), language)
+
+    def choice_options(self) -> list[tuple[str, str]]:
+        """(value, label) for each choice, in the admin's order: what a drop-down offers."""
+        return [(value, self.choice_label(value)) for value in self.choices]
+
+    def display_value(self, value: Any) -> str:
+        """A stored value as pages show it: a drop-down's label, "yes"/"no" for a checkbox, else the value."""
+        if value is None or value == "":
+            return "—"
+        if self.type == self.Type.SELECT and isinstance(value, str):
+            return self.choice_label(value)
+        if self.type == self.Type.CHECKBOX:
+            return str(_("yes") if value else _("no"))
+        return str(value)
+
+    def missing_languages(self) -> list[str]:
+        gaps = set(super().missing_languages())
+        if self.type == self.Type.SELECT:
+            gaps |= {code for value in self.choices for code in missing((self.choice_translations or {}).get(value))}
+        return [code for code in other_languages() if code in gaps]
+
+
+def custom_field_rows(values: dict[str, Any], definitions: list[CustomField]) -> list[tuple[str, str]]:
+    """(label, value) for each stored custom field value, in the definitions' order and the reader's language;
+    a value whose definition is gone shows under its key."""
+    by_key = {definition.key: definition for definition in definitions}
+    rows = [(d.display_label, d.display_value(values[d.key])) for d in definitions if d.key in values]
+    rows += [(key, "—" if value in (None, "") else str(value)) for key, value in values.items() if key not in by_key]
+    return rows
 
 
 @lru_cache(maxsize=8)
@@ -370,19 +425,29 @@ class SavedView(models.Model):
         return self.name
 
 
-class CannedResponse(models.Model):
-    """A reusable reply text agents insert in the composer."""
+class CannedResponse(Translatable):
+    """A reusable reply text agents insert in the composer: one row per response, its title and text in each
+    language. The agent reads the title in their own language; the composer inserts the text in the ticket's."""
 
     title = models.CharField(_("title"), max_length=100)
+    title_translations = translations_field(_("title in other languages"))
     body = models.TextField(_("text"))
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    body_translations = translations_field(_("text in other languages"))
     team = models.ForeignKey("people.Team", null=True, blank=True, on_delete=models.CASCADE)
+
+    display_title = Translated("title")
+    display_body = Translated("body")
 
     class Meta:
         ordering: ClassVar = ["title"]
+        verbose_name = _("canned response")
+        verbose_name_plural = _("canned responses")
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    def get_settings_url(self) -> str:
+        return reverse("ticket_settings:canned_response_edit", args=[self.pk])
 
 
 class EventConsumer(models.Model):

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 from ninja import Field, Schema
 
+from opsdesk.core.schemas import TRANSLATIONS_DESCRIPTION
 from opsdesk.tickets import categories
 from opsdesk.tickets.categories import Category
 
@@ -179,12 +180,53 @@ class TagOut(Schema):
 class CustomFieldOut(Schema):
     id: int
     key: str
-    label: str
+    label: str = Field(..., description="In the request's language (Accept-Language or `?lang=`), else the default.")
+    translations: dict[str, dict[str, str]] = Field(..., description=TRANSLATIONS_DESCRIPTION)
     type: str
     target: str
-    choices: list[str]
+    choices: list[str] = Field(..., description="A drop-down's stable values: what tickets store and filters use.")
+    choice_labels: dict[str, str] = Field(..., description="Each choice's label in the request's language.")
+    choice_translations: dict[str, dict[str, str]] = Field(
+        ..., description="Each choice's label in every language that has one (the value is its default label)."
+    )
     visible_in_portal: bool
     required_in_portal: bool
+
+    @staticmethod
+    def resolve_label(obj: Any) -> str:
+        return str(obj.display_label)
+
+    @staticmethod
+    def resolve_translations(obj: Any) -> dict[str, dict[str, str]]:
+        return {field: obj.texts(field) for field in obj.translated_fields}
+
+    @staticmethod
+    def resolve_choice_labels(obj: Any) -> dict[str, str]:
+        return dict(obj.choice_options())
+
+    @staticmethod
+    def resolve_choice_translations(obj: Any) -> dict[str, dict[str, str]]:
+        from opsdesk.core.translations import texts
+
+        return {value: texts(value, (obj.choice_translations or {}).get(value)) for value in obj.choices}
+
+
+class StatusOut(Schema):
+    id: int
+    name: str = Field(..., description="In the request's language (Accept-Language or `?lang=`), else the default.")
+    translations: dict[str, dict[str, str]] = Field(..., description=TRANSLATIONS_DESCRIPTION)
+    category: str = Field(..., description="The fixed category rules and reports read: new, open, pending, ...")
+    position: int
+    is_default: bool
+    is_active: bool
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.display_name)
+
+    @staticmethod
+    def resolve_translations(obj: Any) -> dict[str, dict[str, str]]:
+        return {field: obj.texts(field) for field in obj.translated_fields}
 
 
 class SavedViewOut(Schema):

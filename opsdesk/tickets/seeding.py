@@ -216,9 +216,15 @@ def seed_reference_data(*, password: str = D.DEMO_PASSWORD) -> dict[str, Any]:
     )
     teams: dict[str, Team] = {}
     agents: dict[str, list[User]] = {}
-    for name, lang, skills in D.TEAMS:
+    for names, lang, skills in D.TEAMS:
         team = people_actions.save_team(
-            None, name=name, email=f"support-{lang}@opsdesk.example", languages=[lang], skills=skills, actor=admin
+            None,
+            name=names["en"],
+            name_translations={code: text for code, text in names.items() if code != "en"},
+            email=f"support-{lang}@opsdesk.example",
+            languages=[lang],
+            skills=skills,
+            actor=admin,
         )
         teams[lang] = team
         agents[lang] = []
@@ -254,10 +260,15 @@ def seed_reference_data(*, password: str = D.DEMO_PASSWORD) -> dict[str, Any]:
         customer_actions.create_organization(name=name, domains=[domain], shared_tickets=i % 3 == 0, actor=admin)
         for i, (name, domain) in enumerate(D.ORGANIZATIONS)
     ]
+
+    def others(texts: dict[str, Any]) -> dict[str, Any]:
+        return {code: text for code, text in texts.items() if code != "en"}
+
     configuration.save_custom_field(
         None,
         key="order_number",
-        label="Order number",
+        label=D.ORDER_NUMBER_LABEL["en"],
+        label_translations=others(D.ORDER_NUMBER_LABEL),
         type=CustomField.Type.TEXT,
         visible_in_portal=True,
         position=1,
@@ -266,14 +277,25 @@ def seed_reference_data(*, password: str = D.DEMO_PASSWORD) -> dict[str, Any]:
     configuration.save_custom_field(
         None,
         key="product_area",
-        label="Product area",
+        label=D.PRODUCT_AREA_LABEL["en"],
+        label_translations=others(D.PRODUCT_AREA_LABEL),
         type=CustomField.Type.SELECT,
-        choices=["Web shop", "Mobile app", "Warehouse", "Payments"],
+        choices=list(D.PRODUCT_AREAS),
+        choice_translations=D.PRODUCT_AREAS,
+        visible_in_portal=True,
         position=2,
         actor=admin,
     )
-    for lang, (title, body) in D.CANNED.items():
-        configuration.save_canned_response(None, title=title, body=body, language=lang, team=teams[lang], actor=admin)
+    for canned in D.CANNED:
+        configuration.save_canned_response(
+            None,
+            title=canned["en"][0],
+            title_translations={code: title for code, (title, _body) in others(canned).items()},
+            body=canned["en"][1],
+            body_translations={code: body for code, (_title, body) in others(canned).items()},
+            team=None,
+            actor=admin,
+        )
     demo_customer = customer_actions.create_customer(
         name="Cecilia Customer",
         emails=["customer@opsdesk.example"],
@@ -883,8 +905,8 @@ def load_reference_data() -> dict[str, Any]:
     """The reference data of an earlier seed, for `seed-demo --add`."""
     teams = {}
     agents: dict[str, list[User]] = {}
-    for name, lang, _skills in D.TEAMS:
-        team = Team.objects.get(name=name)
+    for names, lang, _skills in D.TEAMS:
+        team = Team.objects.get(name=names["en"])
         teams[lang] = team
         agents[lang] = list(User.objects.filter(memberships__team=team, memberships__access="full"))
     from opsdesk.customers.models import Customer

@@ -1,4 +1,4 @@
-"""Presentation helpers: status and priority badges, translated default status names, timeline sentences."""
+"""Presentation helpers: status and priority badges, timeline sentences."""
 
 from __future__ import annotations
 
@@ -11,16 +11,6 @@ from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
-# Statuses are admin-defined rows; the ones OpsDesk ships with are translated by name.
-DEFAULT_STATUS_NAMES = {
-    "New": gettext_lazy("New"),
-    "Open": gettext_lazy("Open"),
-    "Pending": gettext_lazy("Pending"),
-    "On hold": gettext_lazy("On hold"),
-    "Solved": gettext_lazy("Solved"),
-    "Closed": gettext_lazy("Closed"),
-    "Waiting for third party": gettext_lazy("Waiting for third party"),
-}
 PRIORITY_LABELS = {
     "low": gettext_lazy("Low"),
     "normal": gettext_lazy("Normal"),
@@ -45,8 +35,8 @@ def customer_event(kind: str) -> str:
 
 @register.filter
 def status_label(status: Any) -> str:
-    name = getattr(status, "name", str(status))
-    return str(DEFAULT_STATUS_NAMES.get(name, name))
+    """A status's name in the reader's language (translatable settings, ADR 0012)."""
+    return str(getattr(status, "display_name", status))
 
 
 @register.simple_tag

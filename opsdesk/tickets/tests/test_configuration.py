@@ -26,6 +26,7 @@ def test_a_new_default_status_takes_over_its_category(world: Any) -> None:
     audit = AuditEvent.objects.get(verb="ticket_status.saved")
     assert audit.data["after"] == {
         "name": "Awaiting parts",
+        "name_translations": {},
         "category": "on_hold",
         "position": 41,
         "is_default": True,

@@ -5,6 +5,7 @@ from opsdesk.tickets.views import settings as views
 app_name = "ticket_settings"
 urlpatterns = [
     path("", views.settings_index, name="settings_index"),
+    path("untranslated/", views.untranslated_list, name="untranslated_list"),
     path("statuses/new/", views.status_edit, name="status_create"),
     path("statuses/<int:status_id>/", views.status_edit, name="status_edit"),
     path("fields/new/", views.custom_field_edit, name="custom_field_create"),

@@ -24,6 +24,7 @@ from opsdesk.core.forms import ActionForm
 from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
 from opsdesk.core.params import int_param, parse_int
 from opsdesk.core.templatetags.opsdesk import status_label
+from opsdesk.core.translations import sort_translated
 from opsdesk.customers.models import Customer, CustomerOrganization
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, filters, inbox, search
@@ -48,11 +49,11 @@ from opsdesk.tickets.forms import (
 )
 from opsdesk.tickets.models import (
     CannedResponse,
-    CustomField,
     Message,
     SavedView,
     Ticket,
     TicketStatus,
+    custom_field_rows,
 )
 
 BULK_LIMIT = 200  # tickets changed by one bulk request
@@ -130,7 +131,7 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         "sorts": sorts,
         "results_window": search.WINDOW,
         "query_string": urlencode(base_params, doseq=True),
-        "teams": Team.objects.all(),
+        "teams": sort_translated(Team.objects.all(), lambda team: team.display_name),
         "statuses": [s for s in statuses if s.is_active and s.category != Category.NEW],
         "categories": TicketStatus.Category.choices,
         "priorities": Ticket.Priority.choices,
@@ -297,14 +298,21 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
     events = list(ticket.events.select_related("actor").order_by("at", "id"))
     editable = can_edit(user, ticket)
     statuses = list(TicketStatus.objects.all())
-    canned = CannedResponse.objects.filter(Q(team__isnull=True) | Q(team_id=ticket.team_id))
+    # The agent reads each title in their own language; the text goes in in the ticket's (ADR 0012).
+    canned = [
+        {"title": response.display_title, "body": response.translated("body", ticket.language)}
+        for response in sort_translated(
+            CannedResponse.objects.filter(Q(team__isnull=True) | Q(team_id=ticket.team_id)),
+            lambda response: response.display_title,
+        )
+    ]
     fields_form = forms.pop("fields_form", None) or CustomFieldsForm(
         initial={f"cf_{k}": v for k, v in ticket.custom_fields.items()}
     )
     ids = ticket_events.referenced_ids(events)
     names = {
         "user": dict(User.objects.filter(pk__in=ids.get("user", ())).values_list("pk", "name")),
-        "team": dict(Team.objects.filter(pk__in=ids.get("team", ())).values_list("pk", "name")),
+        "team": {team.pk: team.display_name for team in Team.objects.filter(pk__in=ids.get("team", ()))},
         "customer": dict(Customer.objects.filter(pk__in=ids.get("customer", ())).values_list("pk", "name")),
         "organization": dict(
             CustomerOrganization.objects.filter(pk__in=ids.get("organization", ())).values_list("pk", "name")
@@ -317,7 +325,7 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
     return {
         "ticket": ticket,
         "names": names,
-        "field_labels": dict(CustomField.objects.filter(target="ticket").values_list("key", "label")),
+        "field_rows": custom_field_rows(ticket.custom_fields, fields_form.definitions),
         "messages_list": message_list,
         "events": events,
         "can_edit": editable,

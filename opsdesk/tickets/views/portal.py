@@ -19,7 +19,7 @@ from opsdesk.core.params import int_param
 from opsdesk.tickets import actions, search
 from opsdesk.tickets.access import can_reply_as_customer, file_response, get_attachment_for_user, get_ticket_for_user
 from opsdesk.tickets.forms import ContactForm, CustomerReplyForm, CustomFieldsForm, PortalTicketForm
-from opsdesk.tickets.models import Ticket
+from opsdesk.tickets.models import CustomField, Ticket, custom_field_rows
 from opsdesk.tickets.querysets import visibility_branches
 
 PORTAL_PAGE = 25
@@ -88,12 +88,16 @@ def _portal_detail(request: AuthedRequest, ticket: Ticket, form: CustomerReplyFo
         .select_related("author_user", "author_customer")
         .prefetch_related("attachments")
     )
+    # The fields shown in the portal, labelled in the customer's language (ADR 0012).
+    shown = list(CustomField.objects.filter(target=CustomField.Target.TICKET, visible_in_portal=True))
+    values = {d.key: ticket.custom_fields[d.key] for d in shown if ticket.custom_fields.get(d.key) not in (None, "")}
     return render(
         request,
         "portal/ticket_detail.html",
         {
             "ticket": ticket,
             "messages_list": public,
+            "field_rows": custom_field_rows(values, shown),
             "form": form,
             "can_reply": can_reply_as_customer(request.user, ticket),
         },
