@@ -111,7 +111,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Shorthand for the `reply` capability (accounts.capabilities)."""
         return self.role in _roles_with("reply")
 
-
     def team_ids(self) -> list[int]:
         """Ids of the teams this user belongs to (memoised on the instance for one request)."""
         cached: list[int] | None = getattr(self, "_team_ids", None)
