@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "opsdesk.customers",
     "opsdesk.tickets",
     "opsdesk.analytics",
+    "opsdesk.messaging",
 ]
 
 MIDDLEWARE = [
