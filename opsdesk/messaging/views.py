@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -29,7 +30,7 @@ def mail_list(request: AuthedRequest) -> HttpResponse:
     """Newest first, one state or all, 50 a page with an "Older" link (keyset on the id, no OFFSET)."""
     state = request.GET.get("state", "")
     before = request.GET.get("before", "")
-    context = {"state": state, "states": OutgoingMail.State.choices, "mails": [], "next_before": None}
+    context: dict[str, Any] = {"state": state, "states": OutgoingMail.State.choices, "mails": [], "next_before": None}
     if state and state not in OutgoingMail.State.values:
         return render(request, "messaging/mail_list.html", {**context, "error": _("Choose a valid state.")}, status=400)
     if before and not _ID.fullmatch(before):

@@ -28,4 +28,4 @@ def test_a_reply_mail_refused_once_is_delivered_by_the_retry(
         run_due_jobs()
         core_tasks.minutely.call_local()
     assert [str(m["To"]) for m in smtp_server.received] == ["carl@acme.example"]
-    assert "On it." in smtp_server.received[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "On it." in smtp_server.received[0].get_body(("plain",)).get_content()
