@@ -65,7 +65,7 @@ class OutgoingMail(models.Model):
 
     A job delivers it and records "sent" only after the SMTP server accepted it; failures retry with backoff until
     `next_attempt_at`, and the minutely sweep picks up any due row whose job was lost. `ticket_id` is a plain
-    integer, not a foreign key, because core imports no app. See docs/adr/0010-durable-mail-outbox.md."""
+    integer, not a foreign key, because core imports no app. See docs/adr/0014-durable-mail-outbox.md."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

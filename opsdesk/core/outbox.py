@@ -1,4 +1,4 @@
-"""The durable mail outbox (docs/adr/0010-durable-mail-outbox.md).
+"""The durable mail outbox (docs/adr/0014-durable-mail-outbox.md).
 
 `queue_mail` writes the mail as an `OutgoingMail` row inside the caller's transaction and queues its delivery job
 on commit, with the row's id only. `deliver` claims the row, sends it over SMTP outside any transaction, and records
