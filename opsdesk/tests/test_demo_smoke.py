@@ -86,3 +86,26 @@ def test_demo_serves_pages_and_runs_jobs(running: str, env: dict[str, str]) -> N
             break
         time.sleep(0.1)
     assert "smoke" in jobs, "the worker did not run the queued job"
+
+    # A mail goes through the outbox and the real worker: the sign-in link arrives with its token filled in.
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from opsdesk.accounts.models import User; "
+            "from opsdesk.accounts.actions import send_sign_in_link; "
+            "send_sign_in_link(User.objects.get(email='customer@opsdesk.example'))",
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    mail_dir = Path(env["OPSDESK_DATA_DIR"]) / "outbox"
+    for _ in range(100):
+        sent = sorted(mail_dir.glob("*.log")) if mail_dir.exists() else []
+        if sent:
+            break
+        time.sleep(0.1)
+    assert len(sent) == 1, "the worker did not deliver the queued mail"
+    text = sent[0].read_text()
+    assert re.search(r"/accounts/sign-in-link/[A-Za-z0-9_-]{43}/", text) and "OPSDESK-MAIL-SECRET" not in text
