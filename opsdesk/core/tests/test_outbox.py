@@ -92,7 +92,8 @@ def test_a_rolled_back_change_leaves_no_mail_and_no_job(
     assert (OutgoingMail.objects.count(), callbacks, smtp_server.attempts) == (0, [], 0)
 
 
-def test_queue_mail_refuses_to_run_outside_a_transaction(transactional_db: None) -> None:
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_queue_mail_refuses_to_run_outside_a_transaction() -> None:
     with pytest.raises(RuntimeError):
         outbox.queue_mail(kind="test.hello", to=["a@b.example"], language="en", subject="S", body_text="B")
 
@@ -196,7 +197,7 @@ def test_a_worker_killed_after_the_accept_sends_again_with_the_same_message_id(
     assert row(mail) == ("sent", 2, "")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a separate worker process needs a shared database")
 def test_a_real_worker_killed_between_accept_and_commit(smtp_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tasks, "deliver_mail", lambda *args: None)  # the worker process below delivers it
