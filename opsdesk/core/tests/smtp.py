@@ -43,7 +43,7 @@ class SmtpRecorder:
         return "221 Bye"
 
     def message_ids(self) -> list[str]:
-        return [str(m["Message-ID"]) for m in self.received]
+        return [str(m["Message-ID"]).strip() for m in self.received]  # a long one is folded onto its next line
 
 
 def free_port() -> int:

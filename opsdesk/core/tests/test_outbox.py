@@ -67,7 +67,7 @@ def test_a_mail_is_a_row_sent_after_commit_with_our_message_id(
     for callback in callbacks:
         callback()
     [received] = smtp_server.received
-    assert (str(received["To"]), str(received["Subject"]), str(received["Message-ID"])) == (
+    assert (str(received["To"]), str(received["Subject"]), str(received["Message-ID"]).strip()) == (
         "carl@acme.example",
         "Hello there",
         mail.message_id,
