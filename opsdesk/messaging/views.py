@@ -13,7 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from opsdesk.accounts.access import admin_required, staff_required
+from opsdesk.accounts.access import staff_required
+from opsdesk.accounts.capabilities import Capability, check
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest, redirect_after_post
 from opsdesk.core.models import OutgoingMail
@@ -24,10 +25,11 @@ PAGE = 50
 _ID = re.compile(r"[1-9][0-9]{0,17}")  # ASCII digits only, and small enough for a 64-bit column
 
 
-@admin_required
+@staff_required
 @require_GET
 def mail_list(request: AuthedRequest) -> HttpResponse:
     """Newest first, one state or all, 50 a page with an "Older" link (keyset on the id, no OFFSET)."""
+    check(request.user, Capability.MANAGE_SETTINGS)
     state = request.GET.get("state", "")
     before = request.GET.get("before", "")
     context: dict[str, Any] = {"state": state, "states": OutgoingMail.State.choices, "mails": [], "next_before": None}

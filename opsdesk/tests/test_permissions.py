@@ -122,7 +122,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "people:team_edit": ("GET", ADMIN),
     "people:team_member_set": ("POST", ADMIN),
     "audit:event_list": ("GET", MANAGERS),
-    "messaging:mail_list": ("GET", ADMIN),
+    "messaging:mail_list": ("GET", holders(Capability.MANAGE_SETTINGS)),
     "messaging:mail_resend": ("POST", EDITS_TICKET),  # a failed mail about the ticket
     "api:openapi-json": ("GET", EVERYONE),
     "api:openapi-view": ("GET", EVERYONE),

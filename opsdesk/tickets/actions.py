@@ -24,6 +24,7 @@ from opsdesk.audit import actions as audit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.html import clean_html, html_to_text, text_to_html
 from opsdesk.core.idempotency import run_once
+from opsdesk.core.jobs import enqueue_on_commit
 from opsdesk.tickets import notifications, search, timeline
 from opsdesk.tickets.models import (
     UNSOLVED_CATEGORIES,

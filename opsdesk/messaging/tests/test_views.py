@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from opsdesk.audit.models import AuditEvent
 from opsdesk.core import outbox
+from opsdesk.core.errors import ActionError
 from opsdesk.core.models import OutgoingMail
+from opsdesk.messaging import actions
 from opsdesk.tickets.models import Ticket
 
 REFUSED = "550 5.1.1 Mailbox unavailable"
@@ -150,3 +152,13 @@ def test_the_menu_shows_outgoing_mail_to_admins_only(client: Client, world: Any)
     assert reverse("messaging:mail_list") in client.get(reverse("tickets:ticket_list")).content.decode()
     client.force_login(world.manager)
     assert reverse("messaging:mail_list") not in client.get(reverse("tickets:ticket_list")).content.decode()
+
+
+def test_the_action_itself_refuses_whoever_may_not_change_the_ticket(world: Any, smtp_server: Any) -> None:
+    mail = failed_mail(world.ticket(), smtp_server)
+    for user in (world.light_agent, world.other_agent):
+        with pytest.raises(ActionError) as refused:
+            actions.resend_mail(mail, actor=user)
+        assert (refused.value.code, refused.value.status) == ("forbidden", 403)
+    mail.refresh_from_db()
+    assert (mail.state, AuditEvent.objects.filter(verb="mail.resent").count()) == ("failed", 0)
