@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -18,33 +15,34 @@ from opsdesk.accounts.capabilities import Capability, check
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest, redirect_after_post
 from opsdesk.core.models import OutgoingMail
+from opsdesk.core.params import int_param, parse_choice
 from opsdesk.messaging import actions
 from opsdesk.messaging.access import get_mail_for_user
 
 PAGE = 50
-_ID = re.compile(r"[1-9][0-9]{0,17}")  # ASCII digits only, and small enough for a 64-bit column
 
 
 @staff_required
 @require_GET
 def mail_list(request: AuthedRequest) -> HttpResponse:
-    """Newest first, one state or all, 50 a page with an "Older" link (keyset on the id, no OFFSET)."""
+    """Newest first, one state or all, 50 a page with an "Older" link (keyset on the id, no OFFSET). A bad `state`
+    or `before` is a 400 naming it (core.params)."""
     check(request.user, Capability.MANAGE_SETTINGS)
     state = request.GET.get("state", "")
-    before = request.GET.get("before", "")
-    context: dict[str, Any] = {"state": state, "states": OutgoingMail.State.choices, "mails": [], "next_before": None}
-    if state and state not in OutgoingMail.State.values:
-        return render(request, "messaging/mail_list.html", {**context, "error": _("Choose a valid state.")}, status=400)
-    if before and not _ID.fullmatch(before):
-        error = _("This page link is not valid.")
-        return render(request, "messaging/mail_list.html", {**context, "error": error}, status=400)
+    if state:
+        state = parse_choice(state, dict(OutgoingMail.State.choices), field="state", label=_("State"))
     mails = OutgoingMail.objects.defer("body_text", "body_html", "headers")
     if state:
         mails = mails.filter(state=state)
-    if before:
-        mails = mails.filter(pk__lt=int(before))
+    if (before := int_param(request.GET, "before", default=None)) is not None:
+        mails = mails.filter(pk__lt=before)
     rows = list(mails.order_by("-id")[: PAGE + 1])
-    context.update(mails=rows[:PAGE], next_before=rows[PAGE - 1].pk if len(rows) > PAGE else None)
+    context = {
+        "state": state,
+        "states": OutgoingMail.State.choices,
+        "mails": rows[:PAGE],
+        "next_before": rows[PAGE - 1].pk if len(rows) > PAGE else None,
+    }
     return render(request, "messaging/mail_list.html", context)
 
 
