@@ -72,7 +72,7 @@ def test_password_links_travel_only_in_the_sent_mail_too(
         client.post(reverse("accounts:password_reset"), {"email": "agent@example.com"})
         account_actions.create_user(email="new@example.com", name="New", role="agent", actor=world.admin)
     reset_mail, setup_mail = mail.outbox[-2:]
-    tokens = [_path_token(m.body, "password-reset") for m in (reset_mail, setup_mail)]
+    tokens = [_path_token(str(m.body), "password-reset") for m in (reset_mail, setup_mail)]
     rows = OutgoingMail.objects.filter(kind__startswith="accounts.password").order_by("id")
     assert [(r.kind, r.recipients, r.state, r.has_secret) for r in rows] == [
         ("accounts.password_reset", ["agent@example.com"], "sent", True),
