@@ -272,6 +272,7 @@ BODIES: dict[str, Any] = {
     "customers:customer_invite": lambda f: {},
     "people:team_member_set": lambda f: {"user": f["user_id"], "access": "full", "member": "on"},
     "ticket_settings:canned_response_delete": lambda f: {},
+    "messaging:mail_resend": lambda f: {"next": "/tickets/"},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 WITHOUT_BODY = {"accounts:two_factor_disable"}
