@@ -16,11 +16,24 @@ def _isolated(settings: Any, tmp_path: Any) -> Iterator[None]:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.HUEY.immediate = True
+    settings.HUEY.storage.flush_all()  # no job scheduled by an earlier test runs in this one
     cache.clear()
     translation.activate("en")
     yield
     cache.clear()
     translation.activate("en")
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Any]:
+    """A real SMTP server on a free port, with Django's SMTP backend pointed at it (opsdesk/core/tests/smtp.py)."""
+    from opsdesk.core.tests.smtp import running_smtp
+
+    with running_smtp() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 5
+        settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD, settings.EMAIL_USE_TLS = "", "", False
+        yield server
 
 
 @pytest.fixture

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "opsdesk.customers",
     "opsdesk.tickets",
     "opsdesk.analytics",
+    "opsdesk.messaging",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,8 @@ EMAIL_PORT = env_int("OPSDESK_SMTP_PORT", 25)
 EMAIL_HOST_USER = env_str("OPSDESK_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = env_str("OPSDESK_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("OPSDESK_SMTP_TLS", False)
+# Seconds an SMTP conversation may hang; keep it well under the outbox lease (5 minutes, core/outbox.py).
+EMAIL_TIMEOUT = env_int("OPSDESK_SMTP_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("OPSDESK_FROM_EMAIL", "support@opsdesk.localhost")
 
 # Readers of the ticket event log (tickets.consumers): name -> handler(events) by dotted path.

@@ -19,6 +19,7 @@ urlpatterns = [
     path("audit/", include("opsdesk.audit.urls")),
     path("settings/events/", include("opsdesk.tickets.urls.events")),
     path("settings/", include("opsdesk.tickets.urls.settings")),
+    path("outbox/", include("opsdesk.messaging.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
 import zoneinfo
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -32,10 +31,8 @@ from opsdesk.accounts.models import (
     new_session_stamp,
 )
 from opsdesk.audit import actions as audit
-from opsdesk.core import ratelimit
+from opsdesk.core import outbox, ratelimit
 from opsdesk.core.errors import ActionError
-from opsdesk.core.jobs import enqueue_on_commit
-from opsdesk.core.mail import send_templated
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
@@ -91,14 +88,8 @@ def create_user(
     audit.record(actor=actor, verb="user.created", target=user, data={"email": email, "role": role})
     if not password and role != Role.CUSTOMER:
         # staff sign in with a password only: a new member chooses theirs from an emailed one-time link
-        _reset, raw = create_password_reset(user, minutes=settings.OPSDESK_PASSWORD_SETUP_HOURS * 60)
-        send_account_mail(
-            user,
-            template="accounts/emails/password_setup",
-            context={
-                "path": reverse("accounts:password_reset_confirm", args=[raw]),
-                "hours": settings.OPSDESK_PASSWORD_SETUP_HOURS,
-            },
+        create_password_reset(
+            user, minutes=settings.OPSDESK_PASSWORD_SETUP_HOURS * 60, template="accounts/emails/password_setup"
         )
     return user
 
@@ -190,20 +181,18 @@ def revoke_api_token(token: ApiToken, *, actor: User) -> ApiToken:
 
 @transaction.atomic
 def send_sign_in_link(user: User) -> SignInLink:
-    """Email a one-time portal sign-in link; the raw token goes only into the mail. Customers only: staff sign in
-    with a password (and two-factor), which a link would bypass."""
+    """Email a one-time portal sign-in link; its token is filled into the mail only when it is sent (see
+    send_account_mail). Customers only: staff sign in with a password (and two-factor), which a link would bypass."""
     if user.role != Role.CUSTOMER:
         raise ActionError(
             "link_for_customers", _("Sign-in links are for customers; staff sign in with a password."), status=403
         )
-    raw = secrets.token_urlsafe(32)
-    link = SignInLink.objects.create(
-        user=user,
-        token_hash=hash_token(raw),
-        expires_at=timezone.now() + timedelta(minutes=settings.OPSDESK_SIGN_IN_LINK_MINUTES),
+    expires_at = timezone.now() + timedelta(minutes=settings.OPSDESK_SIGN_IN_LINK_MINUTES)
+    raw = send_account_mail(
+        user, template="accounts/emails/sign_in_link", context={}, link="accounts:link_sign_in", expires_at=expires_at
     )
+    link = SignInLink.objects.create(user=user, token_hash=hash_token(raw), expires_at=expires_at)
     audit.record(actor=None, verb="sign_in_link.sent", target=user)
-    enqueue_on_commit("opsdesk.accounts.tasks.send_sign_in_email", link.pk, raw)
     return link
 
 
@@ -228,12 +217,26 @@ def record_token_use(token: ApiToken) -> None:
 # --- Mail -------------------------------------------------------------------------------------------------------
 
 
-def send_account_mail(user: User, *, template: str, context: dict[str, Any]) -> None:
-    """The one way this app sends mail (password set-up and reset links). Called inside the action's transaction;
-    the mail leaves once it commits, and a failure to send is logged without failing the committed action."""
-    to, language = user.email, user.language
-    context = {"user": user, **context}
-    transaction.on_commit(lambda: send_templated(template, to=to, language=language, context=context), robust=True)
+def send_account_mail(
+    user: User, *, template: str, context: dict[str, Any], link: str = "", expires_at: datetime | None = None
+) -> str:
+    """The one way this app sends mail (sign-in, password set-up and reset links): an outbox row written in the
+    action's transaction, delivered by the worker with retries (core/outbox.py).
+
+    With `link` (a URL name taking the token) the mail carries a one-time link whose token is the mail's own secret
+    (`outbox.mail_secret`), filled in only when it is sent: the outbox row and the job queue never hold it. The raw
+    token is returned so that the caller stores its hash; a mail that could not leave before `expires_at` fails."""
+    mail = outbox.queue_templated(
+        template,
+        kind="accounts." + template.rsplit("/", 1)[-1],
+        to=[user.email],
+        language=user.language,
+        context={"user": user, **context, "path": reverse(link, args=[outbox.SECRET_PLACEHOLDER]) if link else ""},
+        headers={"Auto-Submitted": "auto-generated"},
+        has_secret=bool(link),
+        discard_after=expires_at,
+    )
+    return outbox.mail_secret(mail) if link else ""
 
 
 # --- Sign-in failures and lockout ---------------------------------------------------------------------------------
@@ -310,14 +313,21 @@ def change_password(user: User, *, current_password: str, new_password: str, act
     return user
 
 
-def create_password_reset(user: User, *, minutes: int | None = None) -> tuple[PasswordReset, str]:
-    """A one-time reset link for `user`; returns the row and the raw token, which only the mail carries."""
-    raw = secrets.token_urlsafe(32)
-    reset = PasswordReset.objects.create(
-        user=user,
-        token_hash=hash_token(raw),
-        expires_at=timezone.now() + timedelta(minutes=minutes or settings.OPSDESK_PASSWORD_RESET_MINUTES),
+def create_password_reset(
+    user: User, *, minutes: int | None = None, template: str = "accounts/emails/password_reset"
+) -> tuple[PasswordReset, str]:
+    """Mail `user` a one-time password link (reset, or set-up for a new member); return the row and the raw token,
+    which only the sent mail carries (send_account_mail)."""
+    minutes = minutes or settings.OPSDESK_PASSWORD_RESET_MINUTES
+    expires_at = timezone.now() + timedelta(minutes=minutes)
+    raw = send_account_mail(
+        user,
+        template=template,
+        context={"minutes": minutes, "hours": minutes // 60},
+        link="accounts:password_reset_confirm",
+        expires_at=expires_at,
     )
+    reset = PasswordReset.objects.create(user=user, token_hash=hash_token(raw), expires_at=expires_at)
     return reset, raw
 
 
@@ -333,16 +343,8 @@ def request_password_reset(email: str, *, ip: str | None) -> None:
         return
     if not ratelimit.hit(f"password-reset:account:{user.pk}", limit=RESETS_PER_ACCOUNT, window_seconds=3600):
         return
-    _reset, raw = create_password_reset(user)
+    create_password_reset(user)
     audit.record(actor=None, verb="user.password_reset_requested", target=user, ip_address=ip)
-    send_account_mail(
-        user,
-        template="accounts/emails/password_reset",
-        context={
-            "path": reverse("accounts:password_reset_confirm", args=[raw]),
-            "minutes": settings.OPSDESK_PASSWORD_RESET_MINUTES,
-        },
-    )
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
@@ -57,3 +58,48 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.window_start}: {self.count}"
+
+
+class OutgoingMail(models.Model):
+    """One outgoing email, written in the same transaction as the change that caused it (the outbox).
+
+    A job delivers it and records "sent" only after the SMTP server accepted it; failures retry with backoff until
+    `next_attempt_at`, and the minutely sweep picks up any due row whose job was lost. `ticket_id` is a plain
+    integer, not a foreign key, because core imports no app. See docs/adr/0014-durable-mail-outbox.md."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=50)  # what caused it, e.g. "tickets.agent_reply", "accounts.sign_in_link"
+    ticket_id = models.BigIntegerField(null=True, blank=True)
+    recipients = models.JSONField(default=list)
+    from_email = models.CharField(max_length=254)
+    language = models.CharField(max_length=8)
+    subject = models.TextField()
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)  # extra headers: In-Reply-To, References, Auto-Submitted
+    message_id = models.CharField(max_length=250, unique=True)  # with <>; signed and naming the ticket (outbox.py)
+    has_secret = models.BooleanField(default=False)  # bodies hold a placeholder filled at send time (outbox.py)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)  # set while queued: when the sweep takes it
+    discard_after = models.DateTimeField(null=True, blank=True)  # not worth sending later (a link that expired)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(state="queued"), name="outgoing_mail_due"
+            ),  # the sweep and /health/'s backlog
+            models.Index(fields=["state", "-id"], name="outgoing_mail_state"),  # the admin list by state
+            models.Index(fields=["ticket_id", "-id"], name="outgoing_mail_ticket"),  # a ticket's mail, threading
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {', '.join(self.recipients)} ({self.state})"

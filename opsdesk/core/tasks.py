@@ -1,4 +1,4 @@
-"""Core jobs: the heartbeat the demo smoke test and health checks use to see the worker is alive."""
+"""Core jobs: mail delivery from the outbox, the minutely sweep and heartbeat, SQLite upkeep."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from opsdesk.core import outbox
 from opsdesk.core.models import Heartbeat
 
 
@@ -14,9 +15,16 @@ def beat(name: str) -> None:
     Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})
 
 
+@db_task()
+def deliver_mail(mail_id: int, attempt: int) -> None:
+    """Send one outbox mail; retries are the outbox's own (its backoff and the sweep), not huey's."""
+    outbox.deliver(mail_id, attempt)
+
+
 @db_periodic_task(crontab(minute="*"))
 def minutely() -> None:
     Heartbeat.objects.update_or_create(name="minutely", defaults={"at": timezone.now()})
+    outbox.sweep()
 
 
 @db_periodic_task(crontab(minute="7"))

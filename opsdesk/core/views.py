@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from opsdesk.core import outbox
 from opsdesk.core.models import Heartbeat
 
 
@@ -22,11 +23,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """Database reachable, and when each background job last ran (null: the worker never ran it)."""
+    """Database reachable, when each background job last ran (null: the worker never ran it), and the outbox's
+    backlog: queued mail overdue by five minutes (a stopped worker) and mail that failed in the last day."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     beats = {b.name: b.at.isoformat() for b in Heartbeat.objects.all()}
-    return JsonResponse({"status": "ok", "database": connection.vendor, "jobs": beats})
+    return JsonResponse({"status": "ok", "database": connection.vendor, "jobs": beats, "mail": outbox.backlog()})
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -86,6 +86,7 @@ def test_portal_customer_and_audit_paging_refuse_bad_numbers(probe: Client, worl
     probe.force_login(world.admin)
     assert page_error(probe.get(f"/customers/?after={bad}")) == (400, "after", message)
     assert page_error(probe.get(f"/audit/?before={bad}")) == (400, "before", message)
+    assert page_error(probe.get(f"/outbox/?before={bad}")) == (400, "before", message)
 
 
 @pytest.mark.parametrize("bad", BAD_NUMBERS, ids=["superscript", "20-digits", "5000-digits"])
@@ -150,3 +151,12 @@ def test_a_saved_view_that_is_not_yours_or_gone_is_a_404(probe: Client, world: A
     assert probe.get(f"/tickets/?view=saved-{other.pk}").status_code == 404
     assert probe.get(f"/tickets/?view=saved-{other.pk + 1000}").status_code == 404
     assert Ticket.objects.count() == 0
+
+
+def test_the_outgoing_mail_list_refuses_an_unknown_state(probe: Client, world: Any) -> None:
+    probe.force_login(world.admin)
+    assert page_error(probe.get("/outbox/?state=lost")) == (
+        400,
+        "state",
+        "State: “lost” is not one of queued, sent, failed.",
+    )

@@ -86,3 +86,27 @@ def test_demo_serves_pages_and_runs_jobs(running: str, env: dict[str, str]) -> N
             break
         time.sleep(0.1)
     assert "smoke" in jobs, "the worker did not run the queued job"
+
+    # A mail goes through the outbox and the real worker: the sign-in link arrives with its token filled in.
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from opsdesk.accounts.models import User; "
+            "from opsdesk.accounts.actions import send_sign_in_link; "
+            "send_sign_in_link(User.objects.get(email='customer@opsdesk.example'))",
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    mail_dir = Path(env["OPSDESK_DATA_DIR"]) / "outbox"
+    links: list[str] = []
+    for _ in range(100):
+        written = [p.read_text() for p in mail_dir.glob("*.log")] if mail_dir.exists() else []
+        links = [text for text in written if "/accounts/sign-in-link/" in text]
+        if links:
+            break
+        time.sleep(0.1)
+    assert len(links) == 1, "the worker did not deliver the queued mail"
+    assert re.search(r"/accounts/sign-in-link/[A-Za-z0-9_-]{43}/", links[0]) and "OPSDESK-MAIL-SECRET" not in links[0]

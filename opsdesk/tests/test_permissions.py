@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from opsdesk.accounts import actions as account_actions
 from opsdesk.accounts.capabilities import Capability, roles_with
 from opsdesk.accounts.models import Role
+from opsdesk.core.models import OutgoingMail
 from opsdesk.tickets import actions as ticket_actions
 from opsdesk.tickets.models import CannedResponse, CustomField, SavedView, TicketStatus
 
@@ -121,6 +122,8 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "people:team_edit": ("GET", ADMIN),
     "people:team_member_set": ("POST", ADMIN),
     "audit:event_list": ("GET", MANAGERS),
+    "messaging:mail_list": ("GET", holders(Capability.MANAGE_SETTINGS)),
+    "messaging:mail_resend": ("POST", EDITS_TICKET),  # a failed mail about the ticket
     "api:openapi-json": ("GET", EVERYONE),
     "api:openapi-view": ("GET", EVERYONE),
     "api:api-root": ("GET", set()),  # the API's base path answers 404; its operations are in API_MATRIX below
@@ -203,6 +206,8 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
     attachment = SimpleUploadedFile("a.txt", b"hello", content_type="text/plain")
     ticket = world.ticket(attachments=[attachment])
     message = ticket.messages.get()
+    mail = OutgoingMail.objects.get(ticket_id=ticket.pk, kind="tickets.ticket_received")  # never sent in a test
+    OutgoingMail.objects.filter(pk=mail.pk).update(state="failed", next_attempt_at=None, last_error="550 No")
     ticket_actions.add_customer_reply(ticket, body="More detail.", customer=world.customer, actor=None)
     other_ticket = world.ticket(subject="Another")
     token, _raw = account_actions.issue_api_token(world.admin, name="ci", scope="read", actor=world.admin)
@@ -227,6 +232,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
         "status_id": TicketStatus.objects.get(name="Open").pk,
         "field_id": CustomField.objects.get_or_create(key="order", defaults={"label": "Order"})[0].pk,
         "response_id": CannedResponse.objects.create(title="Hi", body="Hello").pk,
+        "mail_id": mail.pk,
     }
 
 
@@ -266,6 +272,7 @@ BODIES: dict[str, Any] = {
     "customers:customer_invite": lambda f: {},
     "people:team_member_set": lambda f: {"user": f["user_id"], "access": "full", "member": "on"},
     "ticket_settings:canned_response_delete": lambda f: {},
+    "messaging:mail_resend": lambda f: {"next": "/tickets/"},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 WITHOUT_BODY = {"accounts:two_factor_disable"}

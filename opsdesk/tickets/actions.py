@@ -25,7 +25,7 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.html import clean_html, html_to_text, text_to_html
 from opsdesk.core.idempotency import run_once
 from opsdesk.core.jobs import enqueue_on_commit
-from opsdesk.tickets import search, timeline
+from opsdesk.tickets import notifications, search, timeline
 from opsdesk.tickets.models import (
     UNSOLVED_CATEGORIES,
     Attachment,
@@ -348,7 +348,7 @@ def _reply(
         _agent_touch(ticket, actor=actor, at=now)
     ticket.updated_at = now
     ticket.save(update_fields=["status", "status_category", "solved_at", "closed_at", "updated_at", "message_count"])
-    enqueue_on_commit("opsdesk.tickets.tasks.send_reply_notification", message.pk)
+    notifications.agent_reply(message)
     return message
 
 

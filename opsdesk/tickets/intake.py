@@ -24,9 +24,8 @@ from django.utils.translation import gettext as _
 
 from opsdesk.accounts.models import Role
 from opsdesk.core.errors import ActionError
-from opsdesk.core.jobs import enqueue_on_commit
 from opsdesk.customers import actions as customer_actions
-from opsdesk.tickets import timeline
+from opsdesk.tickets import notifications, timeline
 from opsdesk.tickets.actions import (
     _add_message,
     _body_html,
@@ -282,9 +281,9 @@ def _open(
         timeline.record(ticket, "tags.changed", actor=actor, at=now, role=role, data={"old": [], "new": tag_names})
     ticket.save(update_fields=["message_count"])
     if not by_agent:
-        enqueue_on_commit("opsdesk.tickets.tasks.send_ticket_received", ticket.pk)
+        notifications.ticket_received(ticket)
     elif public:
-        enqueue_on_commit("opsdesk.tickets.tasks.send_reply_notification", message.pk)
+        notifications.agent_reply(message)
     return ticket
 
 
@@ -386,5 +385,5 @@ def _reply(
         _set_status(ticket, default_status(Category.OPEN), actor=actor, at=now, role=Message.AuthorRole.END_USER)
     ticket.updated_at = now
     ticket.save(update_fields=["status", "status_category", "updated_at", "message_count"])
-    enqueue_on_commit("opsdesk.tickets.tasks.send_customer_reply_notification", message.pk)
+    notifications.customer_reply(message)
     return message

@@ -22,6 +22,7 @@ from opsdesk.accounts.models import User
 from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import ActionForm
 from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
+from opsdesk.core.models import OutgoingMail
 from opsdesk.core.params import int_param, parse_int
 from opsdesk.core.templatetags.opsdesk import status_label
 from opsdesk.core.translations import sort_translated
@@ -361,6 +362,7 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
             .order_by("-updated_at")[:5]
         ),
         "action_error": forms.pop("action_error", None),
+        "failed_mail": list(OutgoingMail.objects.filter(ticket_id=ticket.pk, state="failed").order_by("-id")[:10]),
     }
 
 
