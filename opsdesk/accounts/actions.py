@@ -64,7 +64,10 @@ def create_user(
     language: str = "en",
     time_zone: str = "Europe/Helsinki",
     actor: User | None,
+    send_password_link: bool = True,
 ) -> User:
+    """A new user. Staff created without a password get an emailed link to choose one, unless
+    `send_password_link` is False (the demo seeder gives every demo login its password right after)."""
     email = _check_profile(email, role, language, time_zone)
     if User.objects.filter(email=email).exists():
         raise ActionError("email_taken", _("A user with this email exists already."), field="email")
@@ -86,7 +89,7 @@ def create_user(
         user.set_unusable_password()
         user.save(update_fields=["password"])
     audit.record(actor=actor, verb="user.created", target=user, data={"email": email, "role": role})
-    if not password and role != Role.CUSTOMER:
+    if not password and role != Role.CUSTOMER and send_password_link:
         # staff sign in with a password only: a new member chooses theirs from an emailed one-time link
         create_password_reset(
             user, minutes=settings.OPSDESK_PASSWORD_SETUP_HOURS * 60, template="accounts/emails/password_setup"

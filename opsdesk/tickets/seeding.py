@@ -144,11 +144,17 @@ def seed_reference_data(*, password: str = D.DEMO_PASSWORD) -> dict[str, Any]:
     Users are created without a password, then all demo logins get one shared hash: hashing it once instead of
     25 times saves about five seconds of PBKDF2."""
     admin = account_actions.create_user(
-        email="admin@opsdesk.example", name="Ada Admin", role=Role.ADMIN, password=None, actor=None
+        send_password_link=False,
+        email="admin@opsdesk.example",
+        name="Ada Admin",
+        role=Role.ADMIN,
+        password=None,
+        actor=None,
     )
     password_arg = password
     password = None  # type: ignore[assignment]
     account_actions.create_user(
+        send_password_link=False,
         email="manager@opsdesk.example",
         name="Mikko Manageri",
         role=Role.MANAGER,
@@ -158,6 +164,7 @@ def seed_reference_data(*, password: str = D.DEMO_PASSWORD) -> dict[str, Any]:
         actor=admin,
     )
     account_actions.create_user(
+        send_password_link=False,
         email="light@opsdesk.example",
         name="Lena Light",
         role=Role.LIGHT_AGENT,
@@ -189,6 +196,7 @@ def seed_reference_data(*, password: str = D.DEMO_PASSWORD) -> dict[str, Any]:
             if i == 1 and lang == "fi":
                 email, role = "lead.fi@opsdesk.example", Role.TEAM_LEAD
             user = account_actions.create_user(
+                send_password_link=False,
                 email=email,
                 name=name,
                 role=role,

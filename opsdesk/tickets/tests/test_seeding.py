@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from opsdesk.core.html import text_to_html
+from opsdesk.core.models import OutgoingMail
 from opsdesk.core.origin import origin
 from opsdesk.customers.models import Customer
 from opsdesk.tickets import actions, search, seeding
@@ -89,6 +90,8 @@ def test_a_seeded_closed_ticket_has_the_rows_and_events_the_actions_write(db: No
 def test_seed_demo_command_counts_and_refuses_to_seed_twice(db: None, capsys: Any) -> None:
     call_command("seed_demo", tickets=40)
     assert Ticket.objects.count() == 40
+    # Demo logins get their password from the seeder: no "choose your password" mail to @opsdesk.example.
+    assert not OutgoingMail.objects.filter(recipients__icontains="@opsdesk.example").exists()
     assert Ticket.objects.filter(requester__emails__address="customer@opsdesk.example").count() == 6
     assert Message.objects.count() == sum(Ticket.objects.values_list("message_count", flat=True))
     call_command("seed_demo", tickets=40, if_empty=True)
