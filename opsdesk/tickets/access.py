@@ -33,7 +33,7 @@ def can_add_note(user: User, ticket: Ticket) -> bool:
 
 def can_reply_as_customer(user: User, ticket: Ticket) -> bool:
     """A customer may write on any ticket they see; where the message lands (a merged ticket's target, a closed
-    ticket's follow-up) is the intake's rule (tickets.intake.add_customer_reply)."""
+    ticket's follow-up) is the intake's rule (tickets.actions.intake.add_customer_reply)."""
     return user.role == Role.CUSTOMER
 
 

@@ -162,7 +162,7 @@ def ticket_create(
     request: HttpRequest, payload: TicketCreateIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
 ) -> HttpResponse:
     """Staff open a ticket for a requester (found or created by email); a customer opens one as themselves, as in
-    the portal. The rules for both are the intake's (tickets.intake.create_ticket)."""
+    the portal. The rules for both are the intake's (tickets.actions.intake.create_ticket)."""
     user = _user(request)
     customer = _is_customer(request)
 

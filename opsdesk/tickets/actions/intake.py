@@ -26,7 +26,7 @@ from opsdesk.accounts.models import Role
 from opsdesk.core.errors import ActionError
 from opsdesk.customers import actions as customer_actions
 from opsdesk.tickets import notifications, timeline
-from opsdesk.tickets.actions import (
+from opsdesk.tickets.actions.common import (
     _add_message,
     _body_html,
     _get_tags,

@@ -1,0 +1,56 @@
+"""The same change to many tickets, one transaction each, through the single-ticket actions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from opsdesk.core.errors import ActionError
+from opsdesk.tickets.models import (
+    Ticket,
+    TicketStatus,
+)
+
+if TYPE_CHECKING:
+    from opsdesk.accounts.models import User
+
+from opsdesk.tickets.actions.common import clean_tags
+from opsdesk.tickets.actions.fields import assign_ticket, change_status, set_tags
+
+Category = TicketStatus.Category
+
+# --- bulk ----------------------------------------------------------------------------------------------------------
+
+UNSET: Any = object()
+
+
+def bulk_update(
+    tickets: Sequence[Ticket],
+    *,
+    actor: User,
+    assignee: User | None = UNSET,
+    status: TicketStatus | None = None,
+    add_tags: Iterable[str] = (),
+) -> tuple[int, list[tuple[int, str]]]:
+    """Apply the same change to many tickets, one transaction each, through the single-ticket actions.
+
+    Returns how many tickets changed and, for those refused, (ticket id, message)."""
+    changed = 0
+    refused: list[tuple[int, str]] = []
+    tags = clean_tags(add_tags)
+    for ticket in tickets:
+        try:
+            with transaction.atomic():
+                if assignee is not UNSET:
+                    assign_ticket(ticket, assignee=assignee, actor=actor)
+                if status is not None:
+                    change_status(ticket, status=status, actor=actor)
+                if tags:
+                    current = list(ticket.tags.values_list("name", flat=True))
+                    set_tags(ticket, tags=[*current, *tags], actor=actor)
+            changed += 1
+        except ActionError as error:
+            refused.append((ticket.pk, error.message))
+    return changed, refused

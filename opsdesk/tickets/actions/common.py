@@ -1,0 +1,276 @@
+"""Helpers every ticket action shares: locking, message bodies and files, the message and status writers, tags
+and custom field values, one-time submissions."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from opsdesk.accounts.models import Role
+from opsdesk.core.errors import ActionError
+from opsdesk.core.html import clean_html, html_to_text, text_to_html
+from opsdesk.core.idempotency import run_once
+from opsdesk.tickets import search, timeline
+from opsdesk.tickets.models import (
+    Attachment,
+    CustomField,
+    Message,
+    Tag,
+    Ticket,
+    TicketStatus,
+)
+
+Category = TicketStatus.Category
+
+if TYPE_CHECKING:
+    from opsdesk.accounts.models import User
+    from opsdesk.customers.models import Customer
+
+
+MAX_BODY_CHARS = 200_000
+
+# --- helpers -------------------------------------------------------------------------------------------------------
+
+
+def default_status(category: str) -> TicketStatus:
+    status = TicketStatus.objects.filter(category=category, is_active=True).order_by("-is_default", "position").first()
+    if status is None:
+        raise ActionError("no_status", _("No active status exists for this category."), field="status")
+    return status
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("status").get(pk=ticket.pk)
+
+
+def _body_html(body: str, *, is_html: bool) -> str:
+    if not body or not body.strip():
+        raise ActionError("empty_body", _("Write a message first."), field="body", status=422)
+    if len(body) > MAX_BODY_CHARS:
+        raise ActionError("body_too_long", _("The message is too long."), field="body", status=422)
+    cleaned = clean_html(body) if is_html else text_to_html(body)
+    if not html_to_text(cleaned).strip():
+        raise ActionError("empty_body", _("Write a message first."), field="body", status=422)
+    return cleaned
+
+
+def check_attachments(files: Sequence[UploadedFile]) -> None:
+    """Refuse files over the size limit or of a type not allowed, before anything is written."""
+    for upload in files:
+        if upload.size is not None and upload.size > settings.OPSDESK_MAX_ATTACHMENT_BYTES:
+            raise ActionError(
+                "attachment_too_large",
+                _("%(name)s is larger than %(mb)d MB.")
+                % {"name": upload.name, "mb": settings.OPSDESK_MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+                field="attachments",
+                status=422,
+            )
+        content_type = _content_type(upload)
+        if content_type not in settings.OPSDESK_ATTACHMENT_TYPES:
+            raise ActionError(
+                "attachment_type",
+                _("Files of type %(type)s cannot be attached.") % {"type": content_type},
+                field="attachments",
+                status=422,
+            )
+
+
+def _content_type(upload: UploadedFile) -> str:
+    guessed, _encoding = mimetypes.guess_type(upload.name or "")
+    # The browser's claim is not trusted on its own: the extension must agree with an allowed type.
+    return (guessed or upload.content_type or "application/octet-stream").lower()
+
+
+def _store_attachments(ticket: Ticket, message: Message, files: Sequence[UploadedFile], actor: User | None) -> None:
+    for upload in files:
+        data = upload.read()
+        digest = hashlib.sha256(data).hexdigest()
+        attachment = Attachment(
+            ticket=ticket,
+            message=message,
+            filename=(upload.name or "file")[-255:],
+            content_type=_content_type(upload),
+            size=len(data),
+            sha256=digest,
+        )
+        attachment.file.save(digest, ContentFile(data), save=False)
+        attachment.save()
+        timeline.record(
+            ticket,
+            "attachment.added",
+            actor=actor,
+            at=message.created_at,
+            data={
+                "attachment": attachment.pk,
+                "comment": message.pk,
+                "filename": attachment.filename,
+                "size": attachment.size,
+            },
+        )
+
+
+def _add_message(
+    ticket: Ticket,
+    *,
+    body_html: str,
+    author_role: str,
+    visibility: str,
+    actor: User | None,
+    customer: Customer | None = None,
+    channel: str,
+    via: str,
+    is_automated: bool = False,
+    at: datetime,
+    attachments: Sequence[UploadedFile] = (),
+) -> Message:
+    message = Message.objects.create(
+        ticket=ticket,
+        author_user=actor if actor is not None and actor.role != Role.CUSTOMER else None,
+        author_customer=customer,
+        author_role=author_role,
+        visibility=visibility,
+        is_automated=is_automated,
+        channel=channel,
+        via=via,
+        body_html=body_html,
+        body_text=html_to_text(body_html),
+        created_at=at,
+    )
+    timeline.record(
+        ticket,
+        "comment.added",
+        actor=actor,
+        at=at,
+        role=author_role,
+        data={
+            "comment": message.pk,
+            "author": message.author_user_id,
+            "author_role": author_role,
+            "visibility": visibility,
+            "is_automated": is_automated,
+            "channel": channel,
+            "via": via,
+        },
+    )
+    _store_attachments(ticket, message, attachments, actor)
+    ticket.message_count += 1
+    search.reindex([ticket.pk])
+    return message
+
+
+def _set_status(
+    ticket: Ticket, status: TicketStatus, *, actor: User | None, at: datetime, role: str | None = None
+) -> None:
+    """Move `ticket` (locked) to `status`, stamp solved/closed times and record the event; no rule checks."""
+    old = ticket.status
+    if old.pk == status.pk:
+        return
+    ticket.status = status
+    ticket.status_category = status.category
+    if status.category == Category.SOLVED:
+        ticket.solved_at = at
+    elif status.category == Category.CLOSED:
+        ticket.closed_at = at
+        ticket.solved_at = ticket.solved_at or at
+    timeline.record(
+        ticket,
+        "status.changed",
+        actor=actor,
+        at=at,
+        role=role,
+        data={
+            "from_status": old.pk,
+            "to_status": status.pk,
+            "from_category": old.category,
+            "to_category": status.category,
+        },
+    )
+
+
+def _agent_touch(ticket: Ticket, *, actor: User | None, at: datetime) -> None:
+    """The first agent action moves a new ticket on to open (METRICS.md §1)."""
+    if ticket.status_category == Category.NEW and actor is not None and actor.is_agent_side:
+        _set_status(ticket, default_status(Category.OPEN), actor=actor, at=at)
+
+
+def _check_not_closed(ticket: Ticket) -> None:
+    if ticket.status_category == Category.CLOSED:
+        raise ActionError("ticket_closed", _("This ticket is closed and can no longer be changed."))
+
+
+MAX_TAGS = 50
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Lower-case, spaces as hyphens, at most 60 characters each and MAX_TAGS on one ticket."""
+    cleaned = sorted({" ".join(t.split()).lower().replace(" ", "-")[:60] for t in tags if t and t.strip()})
+    if len(cleaned) > MAX_TAGS:
+        raise ActionError(
+            "too_many_tags", _("A ticket can have at most %(n)d tags.") % {"n": MAX_TAGS}, field="tags", status=422
+        )
+    return cleaned
+
+
+def clean_custom_fields(values: dict[str, Any], *, target: str = CustomField.Target.TICKET) -> dict[str, Any]:
+    """Check values against the typed custom field definitions; unknown keys are an error."""
+    definitions = {f.key: f for f in CustomField.objects.filter(target=target)}
+    cleaned: dict[str, Any] = {}
+    for key, value in values.items():
+        field = definitions.get(key)
+        if field is None:
+            raise ActionError("unknown_field", _("Unknown field %(key)s.") % {"key": key}, field=key, status=422)
+        if value in (None, ""):
+            continue
+        error = ActionError(
+            "invalid_field", _("Enter a valid value for %(label)s.") % {"label": str(field)}, field=key, status=422
+        )
+        if field.type == CustomField.Type.NUMBER:
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise error from None
+            value = int(number) if number.is_integer() else number
+        elif field.type == CustomField.Type.DATE:
+            try:
+                value = date.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                raise error from None
+        elif field.type == CustomField.Type.CHECKBOX:
+            value = value in (True, "true", "on", "1", 1, "yes")
+        elif field.type == CustomField.Type.SELECT:
+            if str(value) not in [str(c) for c in field.choices]:
+                raise error
+            value = str(value)
+        else:
+            value = str(value)[:1000]
+        cleaned[key] = value
+    return cleaned
+
+
+def _get_tags(names: list[str]) -> list[Tag]:
+    existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    missing = [Tag(name=n) for n in names if n not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    return list(existing.values())
+
+
+def _once(actor: User | None, submission: str, scope: str, create: Any) -> int:
+    """Run `create` (returning an id) once per submission key; a repeat returns the first id."""
+    if not submission:
+        return int(create())
+    status, body = run_once(actor.pk if actor is not None else 0, submission, scope, lambda: (201, {"id": create()}))
+    if status == 409 or body is None:
+        raise ActionError(
+            "submission_reused", _("This form was already used for something else. Reload the page."), status=409
+        )
+    return int(body["id"])
