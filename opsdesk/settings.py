@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "opsdesk.accounts",
     "opsdesk.audit",
     "opsdesk.people",
+    "opsdesk.fields",
     "opsdesk.customers",
     "opsdesk.tickets",
     "opsdesk.analytics",

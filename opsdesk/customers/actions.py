@@ -30,7 +30,7 @@ from opsdesk.customers.models import (
     CustomerOrganization,
     CustomerPhone,
 )
-from opsdesk.tickets.actions import clean_custom_fields
+from opsdesk.fields.actions import clean_custom_fields
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User

@@ -20,8 +20,9 @@ from opsdesk.accounts import actions as account_actions
 from opsdesk.accounts.capabilities import Capability, roles_with
 from opsdesk.accounts.models import Role
 from opsdesk.core.models import OutgoingMail
+from opsdesk.fields.models import CustomField
 from opsdesk.tickets import actions as ticket_actions
-from opsdesk.tickets.models import CannedResponse, CustomField, SavedView, TicketStatus
+from opsdesk.tickets.models import CannedResponse, SavedView, TicketStatus
 
 ROLES = ["anon", "customer", "light", "agent", "other", "lead", "manager", "admin"]
 PERSONA_ROLE = {

@@ -18,6 +18,7 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.idempotency import run_once
 from opsdesk.core.params import MAX_INT, InvalidParameter
 from opsdesk.core.schemas import ERRORS
+from opsdesk.fields.models import CustomField
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, categories, filters, inbox, search
 from opsdesk.tickets.access import (
@@ -26,17 +27,7 @@ from opsdesk.tickets.access import (
     get_attachment_for_user,
     get_ticket_for_user,
 )
-from opsdesk.tickets.models import (
-    Attachment,
-    CustomField,
-    Message,
-    SavedView,
-    Tag,
-    Ticket,
-    TicketEvent,
-    TicketLink,
-    TicketStatus,
-)
+from opsdesk.tickets.models import Attachment, Message, SavedView, Tag, Ticket, TicketEvent, TicketLink, TicketStatus
 from opsdesk.tickets.querysets import visibility_branches
 from opsdesk.tickets.schemas import (
     AttachmentOut,

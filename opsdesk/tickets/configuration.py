@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from opsdesk.audit import actions as audit
 from opsdesk.core import translations
 from opsdesk.core.errors import ActionError
-from opsdesk.tickets.models import CannedResponse, CustomField, Ticket, TicketStatus
+from opsdesk.fields.models import CustomField
+from opsdesk.tickets.models import CannedResponse, Ticket, TicketStatus
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User

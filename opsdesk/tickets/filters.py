@@ -29,8 +29,9 @@ from django.utils.translation import gettext_lazy
 
 from opsdesk.core import params
 from opsdesk.core.params import InvalidParameter
+from opsdesk.fields.models import CustomField
 from opsdesk.tickets import categories, search
-from opsdesk.tickets.models import CustomField, Ticket
+from opsdesk.tickets.models import Ticket
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User

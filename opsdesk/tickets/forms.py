@@ -21,8 +21,9 @@ from opsdesk.core.forms import (
     submission_field,
 )
 from opsdesk.core.translations import default_language, language_name
+from opsdesk.fields.models import CustomField
 from opsdesk.people.models import Team
-from opsdesk.tickets.models import CustomField, Ticket, TicketStatus
+from opsdesk.tickets.models import Ticket, TicketStatus
 
 
 class MultipleFileInput(forms.ClearableFileInput):

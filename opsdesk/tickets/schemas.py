@@ -69,7 +69,7 @@ class TicketOut(Schema):
             return dict(obj.custom_fields or {})
         shown = getattr(request, "_portal_field_keys", None)
         if shown is None:
-            from opsdesk.tickets.models import CustomField
+            from opsdesk.fields.models import CustomField
 
             shown = set(
                 CustomField.objects.filter(target="ticket", visible_in_portal=True).values_list("key", flat=True)

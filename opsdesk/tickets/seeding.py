@@ -27,11 +27,11 @@ from opsdesk.accounts import actions as account_actions
 from opsdesk.accounts.models import Role, User
 from opsdesk.customers import actions as customer_actions
 from opsdesk.customers.models import CustomerOrganization
+from opsdesk.fields.models import CustomField
 from opsdesk.people import actions as people_actions
 from opsdesk.people.models import Team, TeamMembership
 from opsdesk.tickets import configuration, search
 from opsdesk.tickets import demo_data as D
-from opsdesk.tickets.models import CustomField
 from opsdesk.tickets.seeding_rows import (
     CHUNK,
     DAYS,

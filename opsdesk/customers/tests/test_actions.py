@@ -132,7 +132,7 @@ def test_customer_page_shows_the_whole_history(client: Client, world: Any) -> No
 
 
 def test_customer_custom_fields_are_typed_and_edited_on_the_form(client: Client, world: Any) -> None:
-    from opsdesk.tickets.models import CustomField
+    from opsdesk.fields.models import CustomField
 
     CustomField.objects.create(key="tier", label="Tier", type="select", target="customer", choices=["Gold", "Basic"])
     with pytest.raises(ActionError) as error:

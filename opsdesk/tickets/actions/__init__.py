@@ -9,14 +9,7 @@ update_fields, and records its TicketEvent (METRICS.md §0.1, lifecycle rules of
 
 from opsdesk.tickets.actions.bulk import UNSET, bulk_update
 from opsdesk.tickets.actions.comments import add_note, reply_to_ticket
-from opsdesk.tickets.actions.common import (
-    MAX_BODY_CHARS,
-    MAX_TAGS,
-    check_attachments,
-    clean_custom_fields,
-    clean_tags,
-    default_status,
-)
+from opsdesk.tickets.actions.common import MAX_BODY_CHARS, MAX_TAGS, check_attachments, clean_tags, default_status
 from opsdesk.tickets.actions.fields import (
     assign_ticket,
     change_status,
@@ -42,7 +35,6 @@ __all__ = [
     "bulk_update",
     "change_status",
     "check_attachments",
-    "clean_custom_fields",
     "clean_tags",
     "create_ticket",
     "default_status",

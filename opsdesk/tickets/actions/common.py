@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -19,14 +19,7 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.html import clean_html, html_to_text, text_to_html
 from opsdesk.core.idempotency import run_once
 from opsdesk.tickets import search, timeline
-from opsdesk.tickets.models import (
-    Attachment,
-    CustomField,
-    Message,
-    Tag,
-    Ticket,
-    TicketStatus,
-)
+from opsdesk.tickets.models import Attachment, Message, Tag, Ticket, TicketStatus
 
 Category = TicketStatus.Category
 
@@ -216,42 +209,6 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
         raise ActionError(
             "too_many_tags", _("A ticket can have at most %(n)d tags.") % {"n": MAX_TAGS}, field="tags", status=422
         )
-    return cleaned
-
-
-def clean_custom_fields(values: dict[str, Any], *, target: str = CustomField.Target.TICKET) -> dict[str, Any]:
-    """Check values against the typed custom field definitions; unknown keys are an error."""
-    definitions = {f.key: f for f in CustomField.objects.filter(target=target)}
-    cleaned: dict[str, Any] = {}
-    for key, value in values.items():
-        field = definitions.get(key)
-        if field is None:
-            raise ActionError("unknown_field", _("Unknown field %(key)s.") % {"key": key}, field=key, status=422)
-        if value in (None, ""):
-            continue
-        error = ActionError(
-            "invalid_field", _("Enter a valid value for %(label)s.") % {"label": str(field)}, field=key, status=422
-        )
-        if field.type == CustomField.Type.NUMBER:
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                raise error from None
-            value = int(number) if number.is_integer() else number
-        elif field.type == CustomField.Type.DATE:
-            try:
-                value = date.fromisoformat(str(value)).isoformat()
-            except ValueError:
-                raise error from None
-        elif field.type == CustomField.Type.CHECKBOX:
-            value = value in (True, "true", "on", "1", 1, "yes")
-        elif field.type == CustomField.Type.SELECT:
-            if str(value) not in [str(c) for c in field.choices]:
-                raise error
-            value = str(value)
-        else:
-            value = str(value)[:1000]
-        cleaned[key] = value
     return cleaned
 
 

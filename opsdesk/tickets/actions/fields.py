@@ -20,15 +20,8 @@ if TYPE_CHECKING:
     from opsdesk.accounts.models import User
     from opsdesk.people.models import Team
 
-from opsdesk.tickets.actions.common import (
-    _agent_touch,
-    _check_not_closed,
-    _get_tags,
-    _lock,
-    _set_status,
-    clean_custom_fields,
-    clean_tags,
-)
+from opsdesk.fields.actions import clean_custom_fields
+from opsdesk.tickets.actions.common import _agent_touch, _check_not_closed, _get_tags, _lock, _set_status, clean_tags
 
 Category = TicketStatus.Category
 

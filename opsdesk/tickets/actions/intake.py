@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from opsdesk.accounts.models import Role
 from opsdesk.core.errors import ActionError
 from opsdesk.customers import actions as customer_actions
+from opsdesk.fields.actions import clean_custom_fields
+from opsdesk.fields.models import CustomField
 from opsdesk.tickets import notifications, timeline
 from opsdesk.tickets.actions.common import (
     _add_message,
@@ -34,11 +36,10 @@ from opsdesk.tickets.actions.common import (
     _once,
     _set_status,
     check_attachments,
-    clean_custom_fields,
     clean_tags,
     default_status,
 )
-from opsdesk.tickets.models import CustomField, Message, Ticket, TicketStatus
+from opsdesk.tickets.models import Message, Ticket, TicketStatus
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User

@@ -9,8 +9,9 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from opsdesk.core.errors import ActionError
+from opsdesk.fields.models import CustomField
 from opsdesk.tickets import actions
-from opsdesk.tickets.models import Attachment, CustomField, Message, Ticket, TicketEvent, TicketLink, TicketStatus
+from opsdesk.tickets.models import Attachment, Message, Ticket, TicketEvent, TicketLink, TicketStatus
 
 
 def status(category: str) -> TicketStatus:

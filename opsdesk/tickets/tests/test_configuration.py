@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from opsdesk.audit.models import AuditEvent
 from opsdesk.core.errors import ActionError
+from opsdesk.fields.models import CustomField
 from opsdesk.tickets import actions, configuration
-from opsdesk.tickets.models import CannedResponse, CustomField, TicketStatus
+from opsdesk.tickets.models import CannedResponse, TicketStatus
 
 
 def test_a_new_default_status_takes_over_its_category(world: Any) -> None:

@@ -16,10 +16,11 @@ from opsdesk.audit.models import AuditEvent
 from opsdesk.core import translations
 from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import TranslatedModelChoiceField
+from opsdesk.fields.models import CustomField
 from opsdesk.people import actions as people_actions
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, configuration
-from opsdesk.tickets.models import CannedResponse, CustomField, Ticket, TicketStatus
+from opsdesk.tickets.models import CannedResponse, Ticket, TicketStatus
 from opsdesk.tickets.tests.test_api import token
 
 GREEK_AREA = {"el": "Τομέας προϊόντος", "fi": "Tuotealue"}

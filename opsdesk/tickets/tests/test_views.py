@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from opsdesk.fields.models import CustomField
 from opsdesk.tickets import actions
-from opsdesk.tickets.models import CustomField, Message, SavedView, Ticket, TicketStatus
+from opsdesk.tickets.models import Message, SavedView, Ticket, TicketStatus
 
 
 def make_tickets(world: Any, rows: int, **kwargs: Any) -> list[Ticket]:

@@ -27,6 +27,7 @@ from opsdesk.core.params import int_param, parse_int
 from opsdesk.core.templatetags.opsdesk import status_label
 from opsdesk.core.translations import sort_translated
 from opsdesk.customers.models import Customer, CustomerOrganization
+from opsdesk.fields.models import custom_field_rows
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, filters, inbox, search
 from opsdesk.tickets import events as ticket_events
@@ -48,14 +49,7 @@ from opsdesk.tickets.forms import (
     TeamForm,
     TypeForm,
 )
-from opsdesk.tickets.models import (
-    CannedResponse,
-    Message,
-    SavedView,
-    Ticket,
-    TicketStatus,
-    custom_field_rows,
-)
+from opsdesk.tickets.models import CannedResponse, Message, SavedView, Ticket, TicketStatus
 
 BULK_LIMIT = 200  # tickets changed by one bulk request
 

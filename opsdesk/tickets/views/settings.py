@@ -19,9 +19,10 @@ from opsdesk.core import translations
 from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import add_action_error, translated_initial
 from opsdesk.core.http import AuthedRequest
+from opsdesk.fields.models import CustomField
 from opsdesk.tickets import configuration
 from opsdesk.tickets.forms import CannedResponseForm, CustomFieldConfigForm, StatusConfigForm
-from opsdesk.tickets.models import CannedResponse, CustomField, TicketStatus
+from opsdesk.tickets.models import CannedResponse, TicketStatus
 
 
 def _save(request: AuthedRequest, form: forms.Form, action: Any, obj: Any, context: dict[str, Any]) -> HttpResponse:
