@@ -140,6 +140,9 @@ else:
                     "PRAGMA busy_timeout=5000; PRAGMA cache_size=-32000"
                 ),
             },
+            # Tests use a file too, not SQLite's shared in-memory database: a worker process, a second thread
+            # and a killed process meet the same database and the same locks as in production.
+            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

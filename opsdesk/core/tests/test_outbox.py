@@ -198,14 +198,17 @@ def test_a_worker_killed_after_the_accept_sends_again_with_the_same_message_id(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a separate worker process needs a shared database")
 def test_a_real_worker_killed_between_accept_and_commit(smtp_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tasks, "deliver_mail", lambda *args: None)  # the worker process below delivers it
     mail = queue()
     db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    else:  # the test database is a file (settings: TEST NAME), so another process meets it
+        url = f"sqlite:///{db['NAME']}"
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": url,
         "OPSDESK_SMTP_HOST": "127.0.0.1",
         "OPSDESK_SMTP_PORT": str(smtp_server.port),
     }

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from opsdesk.accounts import actions as account_actions
@@ -212,19 +212,11 @@ def test_two_requests_racing_to_create_the_same_new_customer_make_one_customer_a
         finally:
             connections.close_all()
 
-    if connection.vendor == "postgresql":
-        threads = [threading.Thread(target=submit, args=(s,)) for s in ("One", "Two")]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-    else:
-        # SQLite cannot race here: every write transaction takes the database's write lock at BEGIN (ADR 0003), so
-        # the second waits for the first. The test database is a shared in-memory one, whose table locks fail at
-        # once instead of waiting, so the two run one after the other.
-        start = threading.Barrier(1)
-        submit("One")
-        submit("Two")
+    threads = [threading.Thread(target=submit, args=(s,)) for s in ("One", "Two")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
     assert errors == []
     customers = Customer.objects.filter(emails__address="race@example.org")
     assert customers.count() == 1
