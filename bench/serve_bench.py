@@ -56,7 +56,7 @@ if ticket is None:
         else:
             actions.reply_to_ticket(ticket, body=f"Please try step {i} of the guide.", actor=agent)
         ticket.refresh_from_db()
-qs, scope = inbox.view_queryset(agent, view="my_teams", filters={})
+qs, scope = inbox.view_queryset(agent, inbox.builtin_filter("my_teams"))
 deep = qs.filter(status_category="open").order_by("-updated_at", "-pk")[20000:20001].first()
 print(json.dumps({
     "token": token,
