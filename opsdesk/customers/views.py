@@ -18,9 +18,9 @@ from opsdesk.core.params import int_param
 from opsdesk.customers import actions
 from opsdesk.customers.forms import CustomerForm, CustomerMergeForm, CustomerNoteForm, ImportForm, OrganizationForm
 from opsdesk.customers.models import Customer, CustomerOrganization
+from opsdesk.fields.forms import CustomFieldsForm
 from opsdesk.fields.models import CustomField, custom_field_rows
 from opsdesk.tickets import actions as ticket_actions
-from opsdesk.tickets.forms import CustomFieldsForm
 from opsdesk.tickets.models import Ticket
 
 PAGE = 50

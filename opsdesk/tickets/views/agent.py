@@ -27,6 +27,7 @@ from opsdesk.core.params import int_param, parse_int
 from opsdesk.core.templatetags.opsdesk import status_label
 from opsdesk.core.translations import sort_translated
 from opsdesk.customers.models import Customer, CustomerOrganization
+from opsdesk.fields.forms import CustomFieldsForm
 from opsdesk.fields.models import custom_field_rows
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, filters, inbox, search
@@ -35,7 +36,6 @@ from opsdesk.tickets.access import can_add_note, can_edit, file_response, get_at
 from opsdesk.tickets.categories import Category
 from opsdesk.tickets.forms import (
     AssignForm,
-    CustomFieldsForm,
     LinkForm,
     MergeForm,
     NewTicketForm,

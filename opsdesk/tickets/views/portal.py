@@ -16,10 +16,11 @@ from opsdesk.core import ratelimit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest, is_htmx
 from opsdesk.core.params import int_param
+from opsdesk.fields.forms import CustomFieldsForm
 from opsdesk.fields.models import CustomField, custom_field_rows
 from opsdesk.tickets import actions, search
 from opsdesk.tickets.access import can_reply_as_customer, file_response, get_attachment_for_user, get_ticket_for_user
-from opsdesk.tickets.forms import ContactForm, CustomerReplyForm, CustomFieldsForm, PortalTicketForm
+from opsdesk.tickets.forms import ContactForm, CustomerReplyForm, PortalTicketForm
 from opsdesk.tickets.models import Ticket
 from opsdesk.tickets.querysets import visibility_branches
 
