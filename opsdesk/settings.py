@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Who the client is (a lazy user, no body read), then every rate limit, before anything reads the body.
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opsdesk.core.limits.ApiJsonErrorsMiddleware",  # the API's 404 and 405 answer JSON too
     "opsdesk.core.limits.BodySizeMiddleware",  # 413 from the headers, before the body is read or counted
     "opsdesk.core.security.RateLimitGuardMiddleware",
     "opsdesk.accounts.middleware.ApiRateLimitMiddleware",

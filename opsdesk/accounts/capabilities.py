@@ -55,17 +55,17 @@ class Capability(StrEnum):
 C = Capability
 _AGENT = frozenset(
     {C.USE_WORKSPACE, C.NOTE, C.REPLY, C.EDIT_TICKETS, C.BE_ASSIGNED, C.BULK_UPDATE, C.EDIT_CUSTOMERS}
-    | {C.NOTE_CUSTOMERS, C.MERGE_CUSTOMERS}
+    | {C.NOTE_CUSTOMERS}
 )
 _LEAD = _AGENT | {C.SHARE_VIEWS, C.VIEW_REPORTS}
 _MANAGER = (
     _LEAD
-    | {C.SEE_ALL_TICKETS, C.MANAGE_SHARED_VIEWS, C.EDIT_CUSTOMER_ADDRESSES, C.INVITE_CUSTOMERS}
+    | {C.SEE_ALL_TICKETS, C.MANAGE_SHARED_VIEWS, C.EDIT_CUSTOMER_ADDRESSES, C.INVITE_CUSTOMERS, C.MERGE_CUSTOMERS}
     | {C.IMPORT_CUSTOMERS, C.MANAGE_ORGANIZATIONS, C.VIEW_AUDIT, C.MANAGE_SCHEDULES}
 )
 
-# Changing a customer's addresses and inviting them to the portal let the one who does it sign in as that customer
-# (and so read every ticket the customer sees): only roles that see every ticket anyway hold them.
+# Changing a customer's addresses, inviting them to the portal and merging customers (which moves every ticket of
+# one to the other, whatever their team) reach tickets beyond a team: only roles that see every ticket hold them.
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMIN: _MANAGER | {C.MANAGE_USERS, C.MANAGE_TEAMS, C.MANAGE_SETTINGS},
     Role.MANAGER: _MANAGER,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -10,6 +11,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from opsdesk.core.models import IdempotentRequest
+
+# Keys made from a request's content (`content_key`), for clients that send no Idempotency-Key: the same body from
+# the same user within this many seconds gets the first answer; later it is a new request.
+AUTO_PREFIX = "auto:"
+AUTO_WINDOW_SECONDS = 10
+
+
+def content_key(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return AUTO_PREFIX + digest.hexdigest()
 
 
 def run_once(
@@ -26,6 +40,8 @@ def run_once(
     exist or neither does. A key reused for a different operation is an error. With `window_seconds`, a key older
     than that is forgotten and the call runs again (for keys derived from a request's content)."""
     key = key.strip()[:100]
+    if window_seconds is None and key.startswith(AUTO_PREFIX):
+        window_seconds = AUTO_WINDOW_SECONDS
     found = IdempotentRequest.objects.filter(user_id=user_id, key=key).first()
     stale = window_seconds is not None and timezone.now() - timedelta(seconds=window_seconds)
     if found is not None and stale and found.created_at < stale:

@@ -17,6 +17,7 @@ everyone else (the contact form). Rate limits are checked elsewhere (core/rateli
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from http.cookies import SimpleCookie
@@ -116,6 +117,42 @@ def _refused(request: HttpRequest, code: str, message: str, field: str | None) -
     return render(request, "core/error.html", {"status": 400, "message": message, "field": field}, status=400)
 
 
+# A JSON escape of a UTF-16 surrogate: legal in pairs (emoji), not alone, and a lone one cannot be stored as text.
+_LONE_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _is_unicode_json(body: bytes) -> bool:
+    try:
+        json.dumps(json.loads(body), ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeEncodeError):
+        return False
+    return True
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/, a 404 for an unknown path or a 405 for a wrong method is the API's JSON error too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in (404, 405)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            if response.status_code == 404:
+                fixed = _refused(request, "not_found", _("Nothing is here."), None)
+            else:
+                fixed = _refused(request, "method_not_allowed", _("This address does not take that method."), None)
+            fixed.status_code = response.status_code
+            if response.has_header("Allow"):
+                fixed["Allow"] = response["Allow"]
+            return fixed
+        return response
+
+
 class BodySizeMiddleware:
     """A body over the limit is a 413, decided from the headers (or the ASGI wrapper's cut) before anything reads
     it or counts it against a rate limit. Place it after the authentication middleware: a signed-in user gets the
@@ -172,6 +209,8 @@ class RequestLimitsMiddleware:
                         return _refused(request, "invalid", message, key)
             elif b"\x00" in request.body or b"\\u0000" in request.body:
                 return _refused(request, "invalid", message, None)
+            elif _LONE_SURROGATE_ESCAPE.search(request.body) and not _is_unicode_json(request.body):
+                return _refused(request, "invalid", _("The request contains text that is not valid Unicode."), None)
         except RequestDataTooBig:
             return too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         except (MultiPartParserError, SuspiciousOperation):

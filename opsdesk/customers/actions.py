@@ -90,6 +90,8 @@ def create_customer(
 ) -> Customer:
     if actor is not None and actor.is_agent_side:
         require(actor, Capability.EDIT_CUSTOMERS)
+        if organization is not None:
+            require(actor, Capability.MANAGE_ORGANIZATIONS)
     name = " ".join((name or "").split())
     addresses = list(dict.fromkeys(normalise_email(e) for e in emails if e and e.strip()))
     if not name:
@@ -228,6 +230,9 @@ def update_customer(
     _check_language_and_zone(language, time_zone)
     addresses = list(dict.fromkeys(normalise_email(e) for e in emails if e and e.strip()))
     current = [e.address for e in customer.emails.all()]
+    if (organization.pk if organization else None) != customer.organization_id:
+        # The organization decides whose shared tickets the customer's login sees.
+        require(actor, Capability.MANAGE_ORGANIZATIONS)
     if addresses != current and not can(actor, Capability.EDIT_CUSTOMER_ADDRESSES):
         # Whoever changes the addresses can have a sign-in link sent to one of theirs: only roles that see every
         # ticket anyway may (accounts.capabilities).
@@ -343,6 +348,7 @@ def merge_customer_records(source: Customer, *, target: Customer, actor: User) -
 def create_organization(
     *, name: str, domains: Iterable[str] = (), shared_tickets: bool = False, notes: str = "", actor: User
 ) -> CustomerOrganization:
+    require(actor, Capability.MANAGE_ORGANIZATIONS)
     name = " ".join((name or "").split())
     if not name:
         raise ActionError("empty_name", _("Enter a name."), field="name", status=422)
@@ -360,6 +366,7 @@ def create_organization(
 def update_organization(
     org: CustomerOrganization, *, name: str, domains: Iterable[str], shared_tickets: bool, notes: str, actor: User
 ) -> CustomerOrganization:
+    require(actor, Capability.MANAGE_ORGANIZATIONS)
     org = CustomerOrganization.objects.select_for_update().get(pk=org.pk)
     name = " ".join((name or "").split())
     if not name:
@@ -399,6 +406,7 @@ def import_customers_csv(data: bytes, *, actor: User) -> ImportReport:
 
     Each row is its own transaction: a bad row is reported with its line number and nothing of it is written;
     good rows are kept. Several emails or phones in one cell are separated by ';'."""
+    require(actor, Capability.IMPORT_CUSTOMERS)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

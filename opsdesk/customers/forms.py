@@ -33,8 +33,15 @@ class CustomerForm(ActionForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in COMMON_ZONES])
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, addresses_editable: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, addresses_editable: bool = True, organization_editable: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not organization_editable:  # it decides whose shared tickets the customer's login sees
+            self.fields["organization"].disabled = True
+            self.fields["organization"].help_text = _(
+                "Only managers and administrators change a customer's organization."
+            )
         self.fields["time_zone"].initial = settings.OPSDESK_DEFAULT_TIME_ZONE
         if not addresses_editable:  # shown, not changed: the address decides who can sign in as the customer
             self.fields["emails"].disabled = True

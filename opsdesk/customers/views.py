@@ -75,7 +75,7 @@ def customer_detail(request: AuthedRequest, customer_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def customer_create(request: AuthedRequest) -> HttpResponse:
     check(request.user, Capability.EDIT_CUSTOMERS)
-    form = CustomerForm(request.POST or None)
+    form = CustomerForm(request.POST or None, organization_editable=can(request.user, Capability.MANAGE_ORGANIZATIONS))
     fields_form = CustomFieldsForm(request.POST or None, target=CustomField.Target.CUSTOMER)
     if request.method == "POST" and form.is_valid() and fields_form.is_valid():
         customer = form.apply(actions.create_customer, actor=request.user, custom_fields=fields_form.values())
@@ -98,6 +98,7 @@ def customer_edit(request: AuthedRequest, customer_id: int) -> HttpResponse:
     form = CustomerForm(
         request.POST or None,
         addresses_editable=can(request.user, Capability.EDIT_CUSTOMER_ADDRESSES),
+        organization_editable=can(request.user, Capability.MANAGE_ORGANIZATIONS),
         initial={
             "name": customer.name,
             "emails": "\n".join(e.address for e in customer.emails.all()),

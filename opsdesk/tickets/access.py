@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 
-from opsdesk.accounts.models import ALL_TICKET_ROLES, Role
+from opsdesk.accounts.capabilities import Capability, can
+from opsdesk.accounts.models import Role
 from opsdesk.tickets.models import Attachment, Ticket
 
 if TYPE_CHECKING:
@@ -17,13 +18,13 @@ if TYPE_CHECKING:
 
 def can_edit(user: User, ticket: Ticket) -> bool:
     """May `user` change fields of, or reply publicly on, this (visible) ticket?"""
-    if user.role in ALL_TICKET_ROLES:
+    if not can(user, Capability.EDIT_TICKETS):
+        return False
+    if can(user, Capability.SEE_ALL_TICKETS):
         return True
-    if user.role in (Role.TEAM_LEAD, Role.AGENT):
-        if ticket.assignee_id == user.pk or ticket.team_id is None:
-            return True
-        return ticket.team_id in user.writable_team_ids()
-    return False
+    if ticket.assignee_id == user.pk or ticket.team_id is None:
+        return True
+    return ticket.team_id in user.writable_team_ids()
 
 
 def can_add_note(user: User, ticket: Ticket) -> bool:

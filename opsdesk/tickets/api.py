@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any, Literal
 
@@ -15,7 +14,7 @@ from ninja.files import UploadedFile
 
 from opsdesk.accounts.models import Role, User
 from opsdesk.core.errors import ActionError
-from opsdesk.core.idempotency import run_once
+from opsdesk.core.idempotency import content_key, run_once
 from opsdesk.core.params import MAX_INT, InvalidParameter
 from opsdesk.core.schemas import ERRORS
 from opsdesk.fields.models import CustomField
@@ -181,19 +180,11 @@ def ticket_create(
     return _created(request, idempotency_key, create)
 
 
-# Without an Idempotency-Key, the same request body from the same user within this many seconds is answered with
-# the first response: a double send (a retried request, a double click in a client) makes one ticket, not two.
-AUTO_IDEMPOTENCY_SECONDS = 10
-
-
 def _created(request: HttpRequest, idempotency_key: str | None, create: Any) -> HttpResponse:
     if idempotency_key:
         status, body = run_once(_user(request).pk, idempotency_key, "POST /tickets/", create)
-    else:
-        digest = hashlib.sha256(request.path.encode() + b"\0" + request.body).hexdigest()
-        status, body = run_once(
-            _user(request).pk, f"auto:{digest}", "POST /tickets/", create, window_seconds=AUTO_IDEMPOTENCY_SECONDS
-        )
+    else:  # without a key, the same body within seconds is the same request (a double send)
+        status, body = run_once(_user(request).pk, content_key(request.path, request.body), "POST /tickets/", create)
     if status == 409:
         raise ActionError(
             "idempotency_key_reused",
@@ -211,23 +202,46 @@ def ticket_reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Stat
             raise PermissionDenied
         customer = _user(request).customer
         message = actions.add_customer_reply(
-            ticket, body=payload.body, is_html=payload.is_html, customer=customer, actor=_user(request)
+            ticket,
+            body=payload.body,
+            is_html=payload.is_html,
+            customer=customer,
+            actor=_user(request),
+            via="api",
+            submission=_double_send_key(request),
         )
         return Status(201, message)
     ticket = get_ticket_for_user(_user(request), ticket_id, write=True)
     status = _optional(TicketStatus, payload.status_id, "status_id")
     message = actions.reply_to_ticket(
-        ticket, body=payload.body, is_html=payload.is_html, actor=_user(request), via="api", status=status
+        ticket,
+        body=payload.body,
+        is_html=payload.is_html,
+        actor=_user(request),
+        via="api",
+        status=status,
+        submission=_double_send_key(request),
     )
     return Status(201, message)
+
+
+def _double_send_key(request: HttpRequest) -> str:
+    """The same body to the same address within seconds is one message (a retried or doubled request)."""
+    return content_key(request.path, request.body)
 
 
 @router.post("/{ticket_id}/note", response={201: MessageOut, **ERRORS}, summary="Internal note")
 def ticket_note(request: HttpRequest, ticket_id: int, payload: CommentIn) -> Status[Message]:
     ticket = get_ticket_for_user(_user(request), ticket_id)
-    return Status(
-        201, actions.add_note(ticket, body=payload.body, is_html=payload.is_html, actor=_user(request), via="api")
+    note = actions.add_note(
+        ticket,
+        body=payload.body,
+        is_html=payload.is_html,
+        actor=_user(request),
+        via="api",
+        submission=_double_send_key(request),
     )
+    return Status(201, note)
 
 
 @router.post("/{ticket_id}/status", response={200: TicketOut, **ERRORS}, summary="Change the status")

@@ -400,7 +400,8 @@ class Parser:
             raise _error(JSON_PARAM, _("The filter is longer than %(n)s characters.") % {"n": MAX_JSON_CHARS})
         try:
             data = json.loads(raw)
-        except ValueError:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")  # a lone surrogate (\ud800) is no text
+        except (ValueError, UnicodeEncodeError):
             raise _error(JSON_PARAM, _("The filter is not valid JSON.")) from None
         return self.json(data)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from opsdesk.accounts.capabilities import Capability, require
 from opsdesk.core.errors import ActionError
 from opsdesk.tickets.models import (
     Ticket,
@@ -37,6 +38,7 @@ def bulk_update(
     """Apply the same change to many tickets, one transaction each, through the single-ticket actions.
 
     Returns how many tickets changed and, for those refused, (ticket id, message)."""
+    require(actor, Capability.BULK_UPDATE)
     changed = 0
     refused: list[tuple[int, str]] = []
     tags = clean_tags(add_tags)
@@ -48,8 +50,7 @@ def bulk_update(
                 if status is not None:
                     change_status(ticket, status=status, actor=actor)
                 if tags:
-                    current = list(ticket.tags.values_list("name", flat=True))
-                    set_tags(ticket, tags=[*current, *tags], actor=actor)
+                    set_tags(ticket, tags=tags, actor=actor, add=True)
             changed += 1
         except ActionError as error:
             refused.append((ticket.pk, error.message))

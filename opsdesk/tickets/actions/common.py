@@ -19,6 +19,7 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.html import clean_html, html_to_text, text_to_html
 from opsdesk.core.idempotency import run_once
 from opsdesk.tickets import search, timeline
+from opsdesk.tickets.access import can_edit
 from opsdesk.tickets.models import Attachment, Message, Tag, Ticket, TicketStatus
 
 Category = TicketStatus.Category
@@ -42,6 +43,15 @@ def default_status(category: str) -> TicketStatus:
 
 def _lock(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().select_related("status").get(pk=ticket.pk)
+
+
+def _lock_for_edit(ticket: Ticket, actor: User | None) -> Ticket:
+    """The ticket, locked, once `actor` may change it (tickets.access.can_edit: the `edit_tickets` capability and
+    the team's write access). None, the system actor, may change any ticket."""
+    locked = _lock(ticket)
+    if actor is not None and not can_edit(actor, locked):
+        raise ActionError("forbidden", _("You cannot change this ticket."), status=403)
+    return locked
 
 
 def _body_html(body: str, *, is_html: bool) -> str:

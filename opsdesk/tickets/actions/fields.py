@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsdesk.accounts.capabilities import Capability, can
 from opsdesk.core.errors import ActionError
 from opsdesk.tickets import timeline
 from opsdesk.tickets.models import (
@@ -21,7 +22,15 @@ if TYPE_CHECKING:
     from opsdesk.people.models import Team
 
 from opsdesk.fields.actions import clean_custom_fields
-from opsdesk.tickets.actions.common import _agent_touch, _check_not_closed, _get_tags, _lock, _set_status, clean_tags
+from opsdesk.tickets.actions.common import (
+    _agent_touch,
+    _check_not_closed,
+    _get_tags,
+    _lock,
+    _lock_for_edit,
+    _set_status,
+    clean_tags,
+)
 
 Category = TicketStatus.Category
 
@@ -30,7 +39,7 @@ Category = TicketStatus.Category
 
 @transaction.atomic
 def change_status(ticket: Ticket, *, status: TicketStatus, actor: User | None) -> Ticket:
-    ticket = _lock(ticket)
+    ticket = _lock_for_edit(ticket, actor)
     if ticket.status_id == status.pk:
         return ticket  # a double click changes nothing
     _check_not_closed(ticket)
@@ -49,11 +58,11 @@ def change_status(ticket: Ticket, *, status: TicketStatus, actor: User | None) -
 
 @transaction.atomic
 def assign_ticket(ticket: Ticket, *, assignee: User | None, actor: User | None) -> Ticket:
-    ticket = _lock(ticket)
+    ticket = _lock_for_edit(ticket, actor)
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return ticket
     _check_not_closed(ticket)
-    if assignee is not None and (not assignee.can_reply_publicly or not assignee.is_active):
+    if assignee is not None and (not can(assignee, Capability.BE_ASSIGNED) or not assignee.is_active):
         raise ActionError("invalid_assignee", _("Tickets can only be assigned to active agents."), field="assignee")
     now = timezone.now()
     old = ticket.assignee_id
@@ -70,7 +79,7 @@ def assign_ticket(ticket: Ticket, *, assignee: User | None, actor: User | None) 
 
 def _change_column(ticket: Ticket, column: str, value: Any, *, kind: str, actor: User | None) -> Ticket:
     """Set one plain column of a (not closed) ticket and record `kind` with the old and new values."""
-    ticket = _lock(ticket)
+    ticket = _lock_for_edit(ticket, actor)
     old = getattr(ticket, column)
     if old == value:
         return ticket  # a double click changes nothing
@@ -103,10 +112,12 @@ def set_type(ticket: Ticket, *, type: str, actor: User | None) -> Ticket:
 
 
 @transaction.atomic
-def set_tags(ticket: Ticket, *, tags: Iterable[str], actor: User | None) -> Ticket:
-    ticket = _lock(ticket)
-    new = clean_tags(tags)
+def set_tags(ticket: Ticket, *, tags: Iterable[str], actor: User | None, add: bool = False) -> Ticket:
+    """Set the tags, or with `add` add these to the ticket's, read under the lock (a bulk change never drops a tag
+    set in between)."""
+    ticket = _lock_for_edit(ticket, actor)
     old = sorted(ticket.tags.values_list("name", flat=True))
+    new = clean_tags([*old, *tags] if add else tags)
     if old == new:
         return ticket
     _check_not_closed(ticket)
@@ -120,7 +131,7 @@ def set_tags(ticket: Ticket, *, tags: Iterable[str], actor: User | None) -> Tick
 
 @transaction.atomic
 def set_custom_fields(ticket: Ticket, *, values: dict[str, Any], actor: User | None) -> Ticket:
-    ticket = _lock(ticket)
+    ticket = _lock_for_edit(ticket, actor)
     _check_not_closed(ticket)
     cleaned = clean_custom_fields(values)
     merged = {**ticket.custom_fields, **cleaned}

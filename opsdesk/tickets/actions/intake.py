@@ -306,6 +306,7 @@ def add_customer_reply(
     is_html: bool = False,
     attachments: Sequence[UploadedFile] = (),
     submission: str = "",
+    via: str = "ui",
 ) -> Message:
     """A public end-user comment, with one rule for every source (METRICS.md §1):
 
@@ -324,7 +325,13 @@ def add_customer_reply(
 
     def create() -> int:
         return _reply(
-            ticket, body_html=body_html, customer=customer, actor=actor, channel=channel, attachments=attachments
+            ticket,
+            body_html=body_html,
+            customer=customer,
+            actor=actor,
+            channel=channel,
+            attachments=attachments,
+            via=via,
         ).pk
 
     return Message.objects.get(pk=_once(actor, submission, "ticket.customer_reply", create))
@@ -338,6 +345,7 @@ def _reply(
     actor: User | None,
     channel: str,
     attachments: Sequence[UploadedFile],
+    via: str,
 ) -> Message:
     ticket = _lock(ticket)
     seen = {ticket.pk}
@@ -378,7 +386,7 @@ def _reply(
         actor=actor,
         customer=customer,
         channel=channel,
-        via="ui",
+        via=via,
         at=now,
         attachments=attachments,
     )

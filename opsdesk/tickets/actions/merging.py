@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from opsdesk.accounts.models import User
     from opsdesk.customers.models import Customer
 
-from opsdesk.tickets.actions.common import _add_message, _lock, _set_status, default_status
+from opsdesk.tickets.access import can_edit
+from opsdesk.tickets.actions.common import _add_message, _lock, _lock_for_edit, _set_status, default_status
 
 Category = TicketStatus.Category
 
@@ -40,6 +41,8 @@ def merge_tickets(source: Ticket, *, target: Ticket, actor: User) -> Ticket:
     rows = Ticket.objects.select_for_update().select_related("status").filter(pk__in=[first, second])
     locked = {t.pk: t for t in rows.order_by("pk")}
     source, target = locked[source.pk], locked[target.pk]
+    if actor is not None and not (can_edit(actor, source) and can_edit(actor, target)):
+        raise ActionError("forbidden", _("You cannot change this ticket."), status=403)
     if source.merged_into_id:
         raise ActionError("ticket_merged", _("This ticket was already merged."), field="target")
     if target.merged_into_id or target.status_category == Category.CLOSED:
@@ -94,6 +97,8 @@ def merge_tickets(source: Ticket, *, target: Ticket, actor: User) -> Ticket:
 def link_tickets(ticket: Ticket, *, other: Ticket, actor: User, kind: str = TicketLink.Kind.RELATED) -> TicketLink:
     if ticket.pk == other.pk:
         raise ActionError("link_self", _("A ticket cannot be linked to itself."), field="other")
+    if actor is not None and not can_edit(actor, ticket):
+        raise ActionError("forbidden", _("You cannot change this ticket."), status=403)
     existing = (
         TicketLink.objects.filter(source=ticket, target=other).first()
         or TicketLink.objects.filter(source=other, target=ticket).first()
@@ -109,7 +114,7 @@ def link_tickets(ticket: Ticket, *, other: Ticket, actor: User, kind: str = Tick
 @transaction.atomic
 def split_ticket(ticket: Ticket, *, message: Message, actor: User) -> Ticket:
     """Move one customer message out into a new ticket of its own, linked to the original."""
-    ticket = _lock(ticket)
+    ticket = _lock_for_edit(ticket, actor)
     if message.ticket_id != ticket.pk:
         raise ActionError("wrong_ticket", _("This message belongs to another ticket."), field="message")
     if ticket.message_count <= 1:
@@ -191,6 +196,11 @@ def merge_customers(source: Customer, *, target: Customer, actor: User) -> Custo
     target = customer_actions.merge_customer_records(source, target=target, actor=actor)
     for ticket in Ticket.objects.filter(requester_id=source.pk).order_by("pk"):
         _move_requester(ticket, requester=target, actor=actor)
+    # The target may have taken the source's organization: its own tickets follow it, as the moved ones did.
+    for ticket in (
+        Ticket.objects.filter(requester_id=target.pk).exclude(organization_id=target.organization_id).order_by("pk")
+    ):
+        _move_requester(ticket, requester=target, actor=actor)
     Message.objects.filter(author_customer_id=source.pk).update(author_customer=target)
     enqueue_on_commit("opsdesk.tickets.tasks.reindex_customer_tickets", target.pk)
     return target
@@ -202,7 +212,10 @@ def _move_requester(ticket: Ticket, *, requester: Customer, actor: User | None) 
     old_requester, old_organization = ticket.requester_id, ticket.organization_id
     ticket.requester_id = requester.pk
     ticket.organization_id = requester.organization_id
-    timeline.record(ticket, "requester.changed", actor=actor, at=now, data={"old": old_requester, "new": requester.pk})
+    if old_requester != requester.pk:
+        timeline.record(
+            ticket, "requester.changed", actor=actor, at=now, data={"old": old_requester, "new": requester.pk}
+        )
     if old_organization != ticket.organization_id:
         timeline.record(
             ticket,

@@ -23,7 +23,7 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import ActionForm
 from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
 from opsdesk.core.models import OutgoingMail
-from opsdesk.core.params import int_param, parse_int
+from opsdesk.core.params import int_param, parse_choice, parse_int
 from opsdesk.core.templatetags.opsdesk import status_label
 from opsdesk.core.translations import sort_translated
 from opsdesk.customers.models import Customer, CustomerOrganization
@@ -226,7 +226,7 @@ def saved_view_create(request: AuthedRequest) -> HttpResponse:
         saved = actions.save_view(
             name=form.cleaned_data["name"],
             filters=flt.to_json(),
-            sort=request.POST.get("sort", "-updated"),
+            sort=parse_choice(request.POST.get("sort") or "-updated", inbox.SORTS, field="sort", label=_("Sort")),
             shared=shared,
             actor=request.user,
         )
