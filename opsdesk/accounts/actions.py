@@ -470,3 +470,18 @@ def set_two_factor_roles(*, roles: list[str], actor: User) -> SignInPolicy:
     User.objects.filter(role__in=newly, totp_device__isnull=True).update(session_stamp=new_session_stamp())
     audit.record(actor=actor, verb="sign_in_policy.changed", target=policy, data={"before": before, "after": chosen})
     return policy
+
+
+@transaction.atomic
+def sync_customer_login(user: User, *, name: str, language: str, time_zone: str, actor: User | None) -> User:
+    """A portal login follows its customer's name, language and time zone (customers.actions.update_customer), with
+    the audit row every change to a user has."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = {"name": user.name, "language": user.language, "time_zone": user.time_zone}
+    after = {"name": name, "language": language, "time_zone": time_zone}
+    if before == after:
+        return user
+    user.name, user.language, user.time_zone = name, language, time_zone
+    user.save(update_fields=["name", "language", "time_zone"])
+    audit.record(actor=actor, verb="user.updated", target=user, data={"before": before, "after": after})
+    return user

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import urlsafe_base64_encode
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from opsdesk.core.errors import ActionError
@@ -52,6 +53,15 @@ REFERENCES_KEPT = 10  # RFC 5322 allows trimming References: we keep the first a
 _MESSAGE_ID_SALT = "opsdesk.core.outbox.message-id"
 _SECRET_SALT = "opsdesk.core.outbox.mail-secret"
 _MESSAGE_ID = re.compile(r"<(?P<scope>t[1-9][0-9]{0,18}|m)\.(?P<nonce>[0-9a-f]{16})\.(?P<sig>[0-9a-f]{24})@[^<>@\s]+>")
+
+# Errors OpsDesk writes itself are stored in English (like a server's SMTP answer) and translated where they are
+# shown (`mail_error`); a server's own text is shown as it came.
+EXPIRED = gettext_noop("Expired before it could be delivered.")
+
+
+def mail_error(text: str) -> str:
+    """A stored last error as the reader should see it: ours translated, a server's as it is."""
+    return gettext(text) if text == EXPIRED else text
 
 
 # --- Message-IDs ---------------------------------------------------------------------------------------------------
@@ -197,7 +207,7 @@ def _claim(mail_id: int, attempt: int) -> OutgoingMail | None:
     now = timezone.now()
     if mail.discard_after is not None and mail.discard_after <= now:
         mail.state, mail.next_attempt_at = OutgoingMail.State.FAILED, None
-        mail.last_error = "Expired before it could be delivered."
+        mail.last_error = EXPIRED
         mail.save(update_fields=["state", "next_attempt_at", "last_error", "updated_at"])
         return None
     mail.attempts, mail.next_attempt_at = attempt + 1, now + LEASE

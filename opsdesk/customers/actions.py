@@ -279,7 +279,13 @@ def update_customer(
         "phones": numbers,
     }
     if customer.user_id:
-        UserModel.objects.filter(pk=customer.user_id).update(name=customer.name, language=language, time_zone=time_zone)
+        account_actions.sync_customer_login(
+            UserModel.objects.get(pk=customer.user_id),
+            name=customer.name,
+            language=language,
+            time_zone=time_zone,
+            actor=actor,
+        )
     if (before["name"], before["emails"]) != (after["name"], after["emails"]):
         # Thousands of tickets may carry the name and addresses: re-indexed by a job, outside this write lock.
         enqueue_on_commit("opsdesk.tickets.tasks.reindex_customer_tickets", customer.pk)

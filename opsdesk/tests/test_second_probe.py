@@ -126,3 +126,32 @@ def test_an_overlong_sort_on_a_saved_view_is_a_400(client: Client, world: Any) -
     response = client.post("/tickets/views/", {"name": "Mine", "sort": "x" * 500})
     assert response.status_code == 400
     assert not SavedView.objects.filter(name="Mine").exists()
+
+
+def test_a_customer_rename_changes_their_login_with_an_audit_row(world: Any) -> None:
+    from opsdesk.audit.models import AuditEvent
+
+    customer_actions.update_customer(
+        world.customer,
+        name="Carla Renamed",
+        emails=["carl@acme.example"],
+        phones=[],
+        organization=world.organization,
+        language="fi",
+        time_zone="Europe/Helsinki",
+        actor=world.manager,
+    )
+    world.customer_user.refresh_from_db()
+    assert (world.customer_user.name, world.customer_user.language) == ("Carla Renamed", "fi")
+    row = AuditEvent.objects.get(verb="user.updated", target_id=str(world.customer_user.pk))
+    assert row.data["after"] == {"name": "Carla Renamed", "language": "fi", "time_zone": "Europe/Helsinki"}
+
+
+def test_an_error_opsdesk_writes_on_a_mail_is_shown_in_the_readers_language() -> None:
+    from django.utils import translation
+
+    from opsdesk.core.outbox import EXPIRED, mail_error
+
+    with translation.override("fi"):
+        assert mail_error(EXPIRED) != EXPIRED
+        assert mail_error("451 4.3.0 Try later") == "451 4.3.0 Try later"  # a server's answer, as it came

@@ -78,3 +78,11 @@ def cleaned(value: str) -> SafeString:
 def lookup(mapping: dict[str, Any], key: str) -> Any:
     """`{{ labels|lookup:key }}`: a dictionary value by key, or the key itself."""
     return mapping.get(key, key) if isinstance(mapping, dict) else key
+
+
+@register.filter
+def mail_error(text: str) -> str:
+    """An outgoing mail's last error in the reader's language when OpsDesk wrote it (core.outbox.mail_error)."""
+    from opsdesk.core.outbox import mail_error as translated
+
+    return translated(text or "")
