@@ -45,11 +45,12 @@ def limit_for(*, signed_in: bool) -> int:
     return int(settings.OPSDESK_MAX_REQUEST_BYTES if signed_in else settings.OPSDESK_MAX_ANONYMOUS_REQUEST_BYTES)
 
 
-def _has_credentials(headers: list[tuple[bytes, bytes]]) -> bool:
-    """A session cookie or an Authorization header: the request may be a signed-in user's (the middleware checks
-    the session itself; a forged cookie only earns the larger of two bounded limits)."""
+def _has_credentials(headers: list[tuple[bytes, bytes]], path: str = "") -> bool:
+    """A session cookie, or an Authorization header on the API (the only place a token is read): the request may be
+    a signed-in user's (the middleware checks the session itself; a forged cookie only earns the larger of two
+    bounded limits)."""
     for name, value in headers:
-        if name.lower() == b"authorization":
+        if name.lower() == b"authorization" and path.startswith("/api/"):
             return True
         if name.lower() == b"cookie":
             cookie = SimpleCookie()
@@ -74,7 +75,7 @@ class LimitedBodyASGI:
             return
         scope = dict(scope)
         headers = list(scope.get("headers") or [])
-        limit = limit_for(signed_in=_has_credentials(headers))
+        limit = limit_for(signed_in=_has_credentials(headers, str(scope.get("path", ""))))
         declared = next((value for name, value in headers if name.lower() == b"content-length"), None)
         received = 0
         cut = asyncio.Event()
@@ -192,7 +193,8 @@ class RequestLimitsMiddleware:
         if length <= min(limit_for(signed_in=False), limit_for(signed_in=True)):
             return None  # the usual case, decided without loading the session
         user = getattr(request, "user", None)
-        signed_in = "HTTP_AUTHORIZATION" in request.META or bool(user is not None and user.is_authenticated)
+        token = request.path.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META
+        signed_in = token or bool(user is not None and user.is_authenticated)
         limit = limit_for(signed_in=signed_in)
         return limit if length > limit else None
 

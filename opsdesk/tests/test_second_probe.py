@@ -155,3 +155,13 @@ def test_an_error_opsdesk_writes_on_a_mail_is_shown_in_the_readers_language() ->
     with translation.override("fi"):
         assert mail_error(EXPIRED) != EXPIRED
         assert mail_error("451 4.3.0 Try later") == "451 4.3.0 Try later"  # a server's answer, as it came
+
+
+def test_an_authorization_header_outside_the_api_does_not_lift_the_visitors_body_limit(
+    client: Client, settings: Any
+) -> None:
+    settings.OPSDESK_MAX_ANONYMOUS_REQUEST_BYTES = 1024
+    settings.OPSDESK_MAX_REQUEST_BYTES = 1024 * 1024
+    body = {"name": "N", "email": "n@example.org", "subject": "S", "body": "x" * 4096}
+    response = client.post("/contact/", body, headers={"Authorization": "Bearer anything"})
+    assert response.status_code == 413
