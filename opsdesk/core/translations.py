@@ -21,6 +21,7 @@ from typing import Any, ClassVar, TypeVar, overload
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -181,8 +182,9 @@ class Translatable(models.Model):
         return [code for code in other_languages() if code in gaps]
 
     def get_settings_url(self) -> str:
-        """The administrator's page that edits this setting's languages."""
-        raise NotImplementedError
+        """The administrator's page that edits this setting's languages. Each model names its own edit page (a test
+        checks every translatable model does); the settings page is the way there otherwise."""
+        return reverse("ticket_settings:settings_index")
 
 
 def translatable_models() -> list[type[Translatable]]:

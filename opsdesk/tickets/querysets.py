@@ -13,6 +13,7 @@ from opsdesk.tickets.categories import UNSOLVED
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
+    from opsdesk.customers.models import Customer
     from opsdesk.tickets.models import Message, Ticket  # noqa: F401
 
 
@@ -29,17 +30,24 @@ def visibility_branches(user: User) -> list[Q] | None:
         return None
     if user.role == Role.CUSTOMER:
         customer = getattr(user, "customer", None)
-        if customer is None:
-            return []
-        branches = [Q(requester=customer)]
-        if customer.organization_id and customer.organization and customer.organization.shared_tickets:
-            branches.append(Q(organization_id=customer.organization_id))
-        return branches
+        return [] if customer is None else customer_branches(customer)
     teams = user.team_ids()
     return [Q(assignee=user), *(Q(team_id=team) for team in teams), Q(team__isnull=True)]
 
 
+def customer_branches(customer: Customer) -> list[Q]:
+    """What a customer sees, with or without a portal login (an email from them counts the same): the tickets they
+    requested, and their organization's when it shares tickets."""
+    branches = [Q(requester=customer)]
+    if customer.organization_id and customer.organization and customer.organization.shared_tickets:
+        branches.append(Q(organization_id=customer.organization_id))
+    return branches
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
+    def visible_to_customer(self, customer: Customer) -> Self:
+        return self.filter(reduce(operator.or_, customer_branches(customer)))
+
     def visible_to(self, user: User) -> Self:
         """The tickets `user` may see: all for admins and managers, their teams' for agents, their own for customers."""
         branches = visibility_branches(user)

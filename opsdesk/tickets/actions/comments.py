@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
@@ -27,6 +28,7 @@ from opsdesk.tickets.actions.common import (
     _body_html,
     _check_not_closed,
     _lock,
+    _lock_for_edit,
     _once,
     _set_status,
     check_attachments,
@@ -73,23 +75,12 @@ def _reply(
     via: str,
     status: TicketStatus | None,
 ) -> Message:
-    ticket = _lock(ticket)
+    ticket = _lock_for_edit(ticket, actor)
     _check_not_closed(ticket)
     if ticket.merged_into_id:
         raise ActionError("ticket_merged", _("This ticket was merged into another ticket."))
     now = timezone.now()
-    message = _add_message(
-        ticket,
-        body_html=body_html,
-        author_role=Message.AuthorRole.AGENT if actor is not None else Message.AuthorRole.SYSTEM,
-        visibility=Message.Visibility.PUBLIC,
-        actor=actor,
-        channel=ticket.channel,
-        via=via,
-        is_automated=actor is None,
-        at=now,
-        attachments=attachments,
-    )
+    message = _staff_message(ticket, Message.Visibility.PUBLIC, body_html, actor, via, attachments, now)
     if status is not None:
         _set_status(ticket, status, actor=actor, at=now)
     else:
@@ -128,18 +119,31 @@ def _note(
 ) -> Message:
     ticket = _lock(ticket)
     now = timezone.now()
-    message = _add_message(
+    message = _staff_message(ticket, Message.Visibility.INTERNAL, body_html, actor, via, attachments, now)
+    ticket.updated_at = now
+    ticket.save(update_fields=["updated_at", "message_count"])
+    return message
+
+
+def _staff_message(
+    ticket: Ticket,
+    visibility: str,
+    body_html: str,
+    actor: User | None,
+    via: str,
+    attachments: Sequence[UploadedFile],
+    at: datetime,
+) -> Message:
+    """A reply or note by staff, or by the system (no actor): then automated and by no person."""
+    return _add_message(
         ticket,
         body_html=body_html,
         author_role=Message.AuthorRole.AGENT if actor is not None else Message.AuthorRole.SYSTEM,
-        visibility=Message.Visibility.INTERNAL,
+        visibility=visibility,
         actor=actor,
         channel=ticket.channel,
         via=via,
         is_automated=actor is None,
-        at=now,
+        at=at,
         attachments=attachments,
     )
-    ticket.updated_at = now
-    ticket.save(update_fields=["updated_at", "message_count"])
-    return message

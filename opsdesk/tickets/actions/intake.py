@@ -288,13 +288,6 @@ def _open(
     return ticket
 
 
-def _customer_sees(customer: Customer, ticket: Ticket) -> bool:
-    if ticket.requester_id == customer.pk:
-        return True
-    organization = customer.organization
-    return organization is not None and organization.shared_tickets and ticket.organization_id == organization.pk
-
-
 @transaction.atomic
 def add_customer_reply(
     ticket: Ticket,
@@ -351,7 +344,7 @@ def _reply(
     seen = {ticket.pk}
     while ticket.merged_into_id and ticket.merged_into_id not in seen:
         target = Ticket.objects.select_related("status").get(pk=ticket.merged_into_id)
-        if not _customer_sees(customer, target):
+        if not Ticket.objects.visible_to_customer(customer).filter(pk=target.pk).exists():
             break
         ticket = _lock(target)
         seen.add(ticket.pk)
