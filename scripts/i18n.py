@@ -20,7 +20,22 @@ LOCALE = ROOT / "opsdesk" / "locale"
 LANGUAGES = ["fi", "sv", "ru", "el"]
 ALL = ["en", *LANGUAGES]
 # Words that are the same in a language as in English (product names, codes).
-SAME_ALLOWED = {"OpsDesk", "API", "CSV", "ID", "OK", "#", "Email", "—", "%(name)s", "{{ name }}"}
+SAME_ALLOWED = {
+    "OpsDesk",
+    "API",
+    "CSV",
+    "ID",
+    "OK",
+    "#",
+    "Email",
+    "—",
+    "%(name)s",
+    "{{ name }}",
+    "SSL/TLS",
+    "STARTTLS",
+    "IMAP",
+    "LMTP",
+}
 
 
 def po_path(lang: str) -> Path:

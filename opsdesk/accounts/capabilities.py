@@ -50,12 +50,15 @@ class Capability(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_TEAMS = "manage_teams"
     MANAGE_SETTINGS = "manage_settings"  # statuses, fields, canned responses, event consumers, outgoing mail
+    MANAGE_CHANNELS = "manage_channels"  # mailboxes, quarantined mail, chat widget, web forms, telephony webhook
+    ANSWER_CHATS = "answer_chats"  # take and answer live chats
+    LOG_CALLS = "log_calls"  # log phone calls on customers and tickets
 
 
 C = Capability
 _AGENT = frozenset(
     {C.USE_WORKSPACE, C.NOTE, C.REPLY, C.EDIT_TICKETS, C.BE_ASSIGNED, C.BULK_UPDATE, C.EDIT_CUSTOMERS}
-    | {C.NOTE_CUSTOMERS}
+    | {C.NOTE_CUSTOMERS, C.ANSWER_CHATS, C.LOG_CALLS}
 )
 _LEAD = _AGENT | {C.SHARE_VIEWS, C.VIEW_REPORTS}
 _MANAGER = (
@@ -67,7 +70,7 @@ _MANAGER = (
 # Changing a customer's addresses, inviting them to the portal and merging customers (which moves every ticket of
 # one to the other, whatever their team) reach tickets beyond a team: only roles that see every ticket hold them.
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.ADMIN: _MANAGER | {C.MANAGE_USERS, C.MANAGE_TEAMS, C.MANAGE_SETTINGS},
+    Role.ADMIN: _MANAGER | {C.MANAGE_USERS, C.MANAGE_TEAMS, C.MANAGE_SETTINGS, C.MANAGE_CHANNELS},
     Role.MANAGER: _MANAGER,
     Role.TEAM_LEAD: _LEAD,
     Role.AGENT: _AGENT,

@@ -134,7 +134,19 @@ class Ticket(models.Model):
     followers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="followed_tickets", verbose_name=_("followers")
     )
+    # Customers copied on the conversation (an email's Cc): they receive the public replies too.
+    cc = models.ManyToManyField("customers.Customer", blank=True, related_name="cc_tickets", verbose_name=_("CC"))
     custom_fields = models.JSONField(default=dict, blank=True)
+    # The address the customer wrote to (or, for other channels, the team's): replies are sent from it.
+    mailbox = models.ForeignKey(
+        "messaging.Mailbox",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("mailbox"),
+        db_index=False,  # never filtered on; replies read it from the ticket
+    )
     merged_into = models.ForeignKey(
         "self",
         null=True,

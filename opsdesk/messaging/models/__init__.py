@@ -1,0 +1,5 @@
+"""The channels' models, one module per channel (HOUSE_STYLE.md: channels live in `messaging`)."""
+
+from opsdesk.messaging.models.email import InboundEmail, Mailbox
+
+__all__ = ["InboundEmail", "Mailbox"]
