@@ -27,6 +27,7 @@ from opsdesk.core.forms import (
     translated_initial,
 )
 from opsdesk.core.http import AuthedRequest
+from opsdesk.core.translations import language_name
 from opsdesk.messaging.actions import chat as chat_actions
 from opsdesk.messaging.chat import streams
 from opsdesk.messaging.chat.access import chats_visible_to, get_chat_for_user
@@ -128,7 +129,9 @@ def _act(request: AuthedRequest, chat_id: int, action: Any, **kwargs: Any) -> Ht
                 {"code": error.code, "message": error.message, "field": error.field}, status=error.status
             )
         messages.error(request, error.message)
-        return redirect("chat:chat_list" if error.code == "chat_taken" else "chat:chat_detail", chat_id)
+        if error.code == "chat_taken":
+            return redirect("chat:chat_list")
+        return redirect("chat:chat_detail", chat_id)
     if _wants_json(request):
         return JsonResponse({"id": getattr(result, "pk", None)}, status=201 if isinstance(result, Message) else 200)
     return redirect("chat:chat_detail", chat_id)
@@ -223,7 +226,7 @@ def widget_edit(request: AuthedRequest, widget_id: int | None = None) -> HttpRes
         else:
             messages.success(request, _("Saved."))
             return redirect(reverse("chat:widget_list") + f"#widget-{saved.pk}")
-    missing = widget.missing_languages() if widget else []
+    missing = [language_name(code) for code in widget.missing_languages()] if widget else []
     return render(
         request,
         "messaging/chat_widget_form.html",
