@@ -71,7 +71,9 @@ def test_in_process_every_stream_of_a_channel_gets_the_event(settings: Any) -> N
 
 
 @pytest.mark.django_db
-def test_events_are_published_at_commit_and_never_after_a_rollback(django_capture_on_commit_callbacks: Any, settings: Any) -> None:
+def test_events_are_published_at_commit_and_never_after_a_rollback(
+    django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
     settings.REDIS_URL = ""
     seen: list[Any] = []
     original = pubsub.publish
