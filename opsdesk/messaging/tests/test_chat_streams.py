@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.db import connections
 from django.test import Client
 
 from opsdesk.messaging.actions import chat as chat_actions
@@ -17,6 +19,13 @@ from opsdesk.messaging.models import ChatSession
 from opsdesk.messaging.tests.chat_helpers import ORIGIN, make_widget, online, url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _close_stream_connections() -> Iterator[None]:
+    """The streams read the database in asgiref's shared worker thread: close its connection after each test."""
+    yield
+    asyncio.run(sync_to_async(connections.close_all)())
 
 
 def parse(chunk: str) -> tuple[str, dict[str, Any] | None, int | None]:
