@@ -66,7 +66,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory, website: tuple[str, Path]) ->
             " offline_message='We are away.', actor=admin);"
             "print(w.key)"
         )
-        key = opsdesk(env, "shell", "-c", code).strip().splitlines()[-1]
+        key = opsdesk(env, "manage", "shell", "-c", code).strip().splitlines()[-1]
         (root / "index.html").write_text(
             "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Shop</title></head>"
             "<body><h1>A web shop</h1><p>Our products.</p>\n"
