@@ -82,9 +82,10 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
-def peak_rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmHWM") -> float:
+    """The server's peak (VmHWM) or current (VmRSS) resident memory."""
     text = Path(f"/proc/{pid}/status").read_text()
-    found = re.search(r"VmHWM:\s+(\d+) kB", text)
+    found = re.search(field + r":\s+(\d+) kB", text)
     return int(found[1]) / 1024 if found else 0.0
 
 
@@ -142,6 +143,7 @@ async def drive(port: int, setup: dict[str, Any], server_pid: int) -> dict[str, 
     key, chats, cookies = setup["key"], setup["chats"], setup["cookies"]
     streams = Streams()
     tasks = []
+    idle_rss = rss_mb(server_pid, "VmRSS")
     started = time.perf_counter()
     for i, item in enumerate(chats):
         streams.ready[i] = asyncio.Event()
@@ -157,7 +159,11 @@ async def drive(port: int, setup: dict[str, Any], server_pid: int) -> dict[str, 
     await asyncio.wait_for(asyncio.gather(*(e.wait() for e in streams.ready.values())), timeout=300)
     opened = time.perf_counter() - started
     held = len([t for t in tasks if not t.done()])
-    print(f"{held} streams open ({CONNECTIONS} widget + {ACTIVE} agent) in {opened:.1f} s; idle 25 s (a heartbeat)")
+    open_rss = rss_mb(server_pid, "VmRSS")
+    print(
+        f"{held} streams open ({CONNECTIONS} widget + {ACTIVE} agent) in {opened:.1f} s; RSS {idle_rss:.0f} MB before,"
+        f" {open_rss:.0f} MB with them open; idle 25 s (a heartbeat)"
+    )
     await asyncio.sleep(25)
 
     latencies: dict[str, list[float]] = {"visitor_to_agent": [], "agent_to_visitor": []}
@@ -207,7 +213,9 @@ async def drive(port: int, setup: dict[str, Any], server_pid: int) -> dict[str, 
         "messages": len(every),
         "visitor_to_agent_p95_ms": round(percentile(latencies["visitor_to_agent"], 95), 1),
         "agent_to_visitor_p95_ms": round(percentile(latencies["agent_to_visitor"], 95), 1),
-        "peak_rss_mb": round(peak_rss_mb(server_pid), 1),
+        "peak_rss_mb": round(rss_mb(server_pid), 1),
+        "rss_before_streams_mb": round(idle_rss, 1),
+        "rss_with_streams_open_mb": round(open_rss, 1),
         "seconds_to_open_streams": round(opened, 1),
         "database": "sqlite",
         "pubsub": "in-process",

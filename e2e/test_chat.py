@@ -143,9 +143,7 @@ def test_a_visitor_on_another_website_chats_with_an_agent_live(
     box.fill("<script>alert('x')</script> Tack!")
     expect(agent.locator("[data-chat-typing]")).to_contain_text("Vera Visitor")
     box.press("Enter")
-    expect(agent.locator("[data-chat-log] .chat-msg.visitor").last).to_contain_text(
-        "<script>alert('x')</script> Tack!"
-    )
+    expect(agent.locator("[data-chat-log] .chat-msg.visitor").last).to_contain_text("<script>alert('x')</script> Tack!")
     expect(widget.locator(".log .msg.mine").last).to_contain_text("<script>alert('x')</script> Tack!")
     assert visitor.evaluate("() => document.querySelectorAll('[data-opsdesk-chat] script').length") == 0
 

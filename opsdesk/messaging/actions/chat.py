@@ -113,8 +113,8 @@ def save_chat_widget(
     if len(name) > 100:
         raise ActionError("too_long", _("Use at most %(n)d characters.") % {"n": 100}, field="name", status=422)
     texts: dict[str, str] = {}
-    for field, value in (("greeting", greeting), ("offline_message", offline_message)):
-        value = " ".join((value or "").split())
+    for field, raw in (("greeting", greeting), ("offline_message", offline_message)):
+        value = " ".join((raw or "").split())
         if not value:
             raise ActionError("empty_text", _("Enter the text."), field=field, status=422)
         if len(value) > 300:

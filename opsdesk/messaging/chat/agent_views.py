@@ -9,7 +9,7 @@ from asgiref.sync import sync_to_async
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -79,17 +79,19 @@ async def _staff_or_refuse(request: HttpRequest) -> Any:
 
 
 @require_GET
-async def chat_queue_events(request: HttpRequest) -> HttpResponse:
+async def chat_queue_events(request: HttpRequest) -> HttpResponseBase:
     """The Chats page's stream: a `queue` event whenever a chat starts, is taken or ends."""
     user = await _staff_or_refuse(request)
+    await sync_to_async(streams.release_connection)()
     return streams.response(streams.queue_stream(user))
 
 
 @require_GET
-async def chat_events(request: HttpRequest, chat_id: int) -> HttpResponse:
+async def chat_events(request: HttpRequest, chat_id: int) -> HttpResponseBase:
     """One conversation's stream for the agent (EventSource: the browser resumes with Last-Event-ID itself)."""
     user = await _staff_or_refuse(request)
     session = await sync_to_async(get_chat_for_user)(user, chat_id)
+    await sync_to_async(streams.release_connection)()
     last_id = streams.parse_last_id(request.headers.get("Last-Event-ID"))
     return streams.response(streams.session_stream(session.pk, last_id=last_id, side="agent"))
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.http import StreamingHttpResponse
 
 from opsdesk.accounts.models import User
@@ -52,7 +52,9 @@ def parse_last_id(value: str | None) -> int:
 
 
 def _db(function: Any) -> Any:
-    """Run `function` in the shared worker thread, then give back a connection that has gone stale."""
+    """Run `function` in the event loop's shared thread pool, not in the request's own thread: Django serves each
+    request inside an asgiref ThreadSensitiveContext, whose thread (and the database connection it opened) would
+    otherwise live as long as the stream. The pool's few threads keep their connections (CONN_MAX_AGE)."""
 
     def run(*args: Any) -> Any:
         try:
@@ -60,7 +62,13 @@ def _db(function: Any) -> Any:
         finally:
             close_old_connections()
 
-    return sync_to_async(run)
+    return sync_to_async(run, thread_sensitive=False)
+
+
+def release_connection() -> None:
+    """Called by a stream view before it returns its response: the request thread's connection is not needed while
+    the stream is open (the stream reads through `_db`)."""
+    connection.close()
 
 
 def _state_event(session: ChatSession) -> dict[str, Any]:
@@ -83,7 +91,7 @@ def _backlog(session_id: int, after: int) -> tuple[dict[str, Any], list[dict[str
     return _state_event(session), events
 
 
-async def session_stream(session_id: int, *, last_id: int, side: str) -> AsyncIterator[str]:
+async def session_stream(session_id: int, *, last_id: int, side: str) -> AsyncGenerator[str, None]:
     """One chat, for the visitor (`side="visitor"`) or its agent (`"agent"`): state, messages, the other's typing."""
     async with pubsub.subscribe(pubsub.session_channel(session_id)) as subscription:
         if side == "visitor":
@@ -131,7 +139,7 @@ async def session_stream(session_id: int, *, last_id: int, side: str) -> AsyncIt
                 await _db(chat_actions.visitor_disconnected)(session_id)
 
 
-async def queue_stream(user: User) -> AsyncIterator[str]:
+async def queue_stream(user: User) -> AsyncGenerator[str, None]:
     """The agents' Chats page: a `queue` event whenever a chat starts, is taken or ends (the page then reloads its
     list); each heartbeat also marks the agent online for new chats (`ChatAgent.seen_at`)."""
     async with pubsub.subscribe(pubsub.QUEUE_CHANNEL) as subscription:

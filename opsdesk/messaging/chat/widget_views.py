@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
@@ -32,6 +32,9 @@ TYPING_PER_MINUTE = 60
 ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID"
 
 
+Res = TypeVar("Res", bound=HttpResponseBase)
+
+
 def _error(code: str, message: str, status: int, field: str | None = None) -> JsonResponse:
     return JsonResponse({"code": code, "message": message, "field": field}, status=status)
 
@@ -40,7 +43,7 @@ def _widget(key: str) -> ChatWidget | None:
     return ChatWidget.objects.filter(key=key, active=True).first() if len(key) <= 40 else None
 
 
-def _cors(response: HttpResponse, origin: str) -> HttpResponse:
+def _cors(response: Res, origin: str) -> Res:
     if origin:
         response["Access-Control-Allow-Origin"] = origin
         response["Access-Control-Expose-Headers"] = "Retry-After"
@@ -113,7 +116,7 @@ def widget_endpoint(*, methods: tuple[str, ...], token: bool) -> Callable[[View]
                     response = _error(error.code, error.message, error.status, error.field)
             return _cors(response, origin)
 
-        return wrapped  # type: ignore[return-value]
+        return wrapped
 
     return decorator
 
@@ -240,27 +243,45 @@ def chat_transcript(request: HttpRequest, widget: ChatWidget, session: ChatSessi
     return JsonResponse({"sent": True}, status=202)
 
 
-def _stream_check(request: HttpRequest, key: str) -> tuple[HttpResponse | None, ChatSession | None, str]:
+def stream_access(key: str, *, origin: str, authorization: str) -> tuple[int, dict[str, Any] | None, int | None]:
+    """Who may open a chat's stream (for the view below and for `chat/asgi.py`, which serves it without Django's
+    request cycle): (200, None, session id), or (status, error body, None). Preflights are not handled here."""
     widget = _widget(key)
+    if widget is None:
+        return 404, {"code": "not_found", "message": str(texts.text("not_found")), "field": None}, None
+    if origin and not widget.allows_origin(origin):
+        message = str(texts.text("origin_not_allowed"))
+        return 403, {"code": "origin_not_allowed", "message": message, "field": None}, None
+    scheme, _space, token = authorization.partition(" ")
+    session = chat_actions.session_for_token(token.strip() if scheme.lower() == "bearer" else "")
+    if session is None or session.widget_id != widget.pk:
+        return 401, {"code": "invalid_token", "message": str(texts.text("invalid_token")), "field": None}, None
+    return 200, None, session.pk
+
+
+def _stream_check(request: HttpRequest, key: str) -> tuple[HttpResponse | None, int | None, str]:
     origin = request.headers.get("Origin", "")
-    if (refused := _checked(widget, request)) is not None:
-        return refused, None, origin
-    assert widget is not None
+    if request.method == "OPTIONS":
+        return _checked(_widget(key), request), None, origin
     if request.method != "GET":
         return _cors(_error("method_not_allowed", str(texts.text("method_not_allowed")), 405), origin), None, origin
-    session = _session(request, widget)
-    if session is None:
-        return _cors(_error("invalid_token", str(texts.text("invalid_token")), 401), origin), None, origin
-    return None, session, origin
+    status, error, session_id = stream_access(
+        key, origin=origin, authorization=request.headers.get("Authorization", "")
+    )
+    if error is not None:
+        allowed = status not in (403, 404)
+        return _cors(JsonResponse(error, status=status), origin if allowed else ""), None, origin
+    streams.release_connection()
+    return None, session_id, origin
 
 
 @csrf_exempt
-async def chat_stream(request: HttpRequest, key: str) -> HttpResponse:
+async def chat_stream(request: HttpRequest, key: str) -> HttpResponseBase:
     """The visitor's server-sent events: state, messages (id = message id, resumed after `Last-Event-ID`) and the
     agent's typing. Read with `fetch` by the widget (an EventSource cannot send the bearer token)."""
-    refused, session, origin = await sync_to_async(_stream_check)(request, key)
+    refused, session_id, origin = await sync_to_async(_stream_check)(request, key)
     if refused is not None:
         return refused
-    assert session is not None
+    assert session_id is not None
     last_id = streams.parse_last_id(request.headers.get("Last-Event-ID"))
-    return _cors(streams.response(streams.session_stream(session.pk, last_id=last_id, side="visitor")), origin)
+    return _cors(streams.response(streams.session_stream(session_id, last_id=last_id, side="visitor")), origin)

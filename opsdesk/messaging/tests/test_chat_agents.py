@@ -4,6 +4,7 @@ answering it (a ticket reply, mailed only when the visitor has left), ending it,
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -171,7 +172,7 @@ def test_a_visitor_whose_stream_went_silent_counts_as_gone(world: Any) -> None:
     chat_actions.visitor_connected(session.pk)
     session.refresh_from_db()
     assert session.visitor_present(timezone.now())
-    assert not session.visitor_present(timezone.now() + timezone.timedelta(minutes=6))
+    assert not session.visitor_present(timezone.now() + timedelta(minutes=6))
 
 
 @pytest.mark.django_db

@@ -38,7 +38,7 @@ def redis_url(settings: Any) -> Iterator[str]:
 async def _receive(channels: tuple[str, ...], publish: Any, count: int) -> list[dict[str, Any]]:
     async with pubsub.subscribe(*channels) as subscription:
         await asyncio.get_running_loop().run_in_executor(None, publish)
-        got = []
+        got: list[dict[str, Any]] = []
         for _ in range(count):
             event = await subscription.get(5)
             assert event is not None, f"only {got} arrived"
@@ -77,7 +77,7 @@ def test_events_are_published_at_commit_and_never_after_a_rollback(
     settings.REDIS_URL = ""
     seen: list[Any] = []
     original = pubsub.publish
-    pubsub.publish = lambda channel, event: seen.append((channel, event))  # type: ignore[assignment]
+    pubsub.publish = lambda channel, event: seen.append((channel, event))
     try:
         with django_capture_on_commit_callbacks(execute=True):
             pubsub.publish_on_commit("session:1", {"type": "message", "id": 1})
@@ -90,7 +90,7 @@ def test_events_are_published_at_commit_and_never_after_a_rollback(
             assert seen == []  # not before the commit
         assert seen == [("session:1", {"type": "message", "id": 1})]  # the rolled-back one never
     finally:
-        pubsub.publish = original  # type: ignore[assignment]
+        pubsub.publish = original
 
 
 def test_redis_delivers_across_processes(redis_url: str) -> None:

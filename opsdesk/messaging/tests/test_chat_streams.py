@@ -16,6 +16,7 @@ from django.test import Client
 from opsdesk.messaging.actions import chat as chat_actions
 from opsdesk.messaging.chat import streams
 from opsdesk.messaging.models import ChatSession
+from opsdesk.messaging.models.chat import hash_token
 from opsdesk.messaging.tests.chat_helpers import ORIGIN, make_widget, online, url
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -36,7 +37,7 @@ def parse(chunk: str) -> tuple[str, dict[str, Any] | None, int | None]:
 
 
 async def read(stream: Any, n: int) -> list[tuple[str, dict[str, Any] | None, int | None]]:
-    out = []
+    out: list[tuple[str, dict[str, Any] | None, int | None]] = []
     while len(out) < n:
         event = parse(await asyncio.wait_for(stream.__anext__(), 5))
         if event[0] != "comment":
@@ -148,3 +149,65 @@ def test_the_agent_queue_stream_marks_the_agent_online(world: Any) -> None:
         ("queue", {"type": "hello"}, None),
         ("queue", {"type": "queue", "session": session_id, "state": "waiting"}, None),
     ]
+
+
+def _asgi_get(path: str, headers: dict[str, str], chunks: int) -> tuple[Any, list[bytes]]:
+    """GET through the production ASGI application (opsdesk.asgi), reading the start and `chunks` body parts."""
+    from asgiref.testing import ApplicationCommunicator
+
+    from opsdesk.asgi import application
+
+    async def main() -> tuple[Any, list[bytes]]:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+            "client": ("127.0.0.1", 5000),
+            "server": ("127.0.0.1", 8000),
+        }
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
+        start = await communicator.receive_output(5)
+        body = []
+        for _ in range(chunks):
+            body.append((await communicator.receive_output(5))["body"])
+        await communicator.send_input({"type": "http.disconnect"})
+        await communicator.wait(5)
+        return start, body
+
+    return asyncio.run(main())
+
+
+def test_the_production_server_streams_the_widget_without_django_and_checks_the_same(world: Any) -> None:
+    session = _session(world)
+    first = session.ticket.messages.get()
+    path = url("chat_stream", session.widget)
+    token = "t" * 43
+    ChatSession.objects.filter(pk=session.pk).update(token_hash=hash_token(token))
+    start, body = _asgi_get(path, {"Origin": ORIGIN, "Authorization": f"Bearer {token}"}, 3)
+    headers = dict(start["headers"])
+    assert start["status"] == 200
+    assert headers[b"content-type"] == b"text/event-stream; charset=utf-8"
+    assert headers[b"access-control-allow-origin"] == ORIGIN.encode()
+    assert body[0] == b"retry: 2000\n\n"
+    assert parse(body[1].decode())[0] == "state"
+    assert parse(body[2].decode())[2] == first.pk
+    session.refresh_from_db()
+    assert session.visitor_streams == 0  # the disconnect closed the stream
+    refused, _body = _asgi_get(path, {"Origin": ORIGIN, "Authorization": "Bearer nope"}, 1)
+    assert refused["status"] == 401
+    assert json.loads(_body[0]) == {
+        "code": "invalid_token",
+        "message": "This chat has expired. Please start a new one.",
+        "field": None,
+    }
+    foreign, _body = _asgi_get(path, {"Origin": "https://evil.example", "Authorization": f"Bearer {token}"}, 1)
+    assert foreign["status"] == 403
+    assert b"access-control-allow-origin" not in dict(foreign["headers"])

@@ -134,7 +134,7 @@ def test_an_agent_at_the_limit_does_not_count_as_available(client: Client, world
 def test_bad_start_input_is_a_field_error_and_writes_nothing(client: Client, world: Any) -> None:
     widget = make_widget(world)
     online(world.agent)
-    cases = [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"name": ""}, "name", "empty_name"),
         ({"email": "not-an-address"}, "email", "invalid_email"),
         ({"language": "de"}, "language", "invalid_language"),
