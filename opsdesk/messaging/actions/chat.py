@@ -141,8 +141,8 @@ def save_chat_widget(
     else:
         widget = ChatWidget.objects.select_for_update().get(pk=widget.pk)
         before = _widget_snapshot(widget)
-        for key, value in values.items():
-            setattr(widget, key, value)
+        for key, new in values.items():
+            setattr(widget, key, new)
         widget.save(update_fields=[*values, "updated_at"])
     audit.record(
         actor=actor, verb="chat_widget.saved", target=widget, data={"before": before, "after": _widget_snapshot(widget)}

@@ -13,17 +13,12 @@ import asyncio
 import contextlib
 import json
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from opsdesk.core.limits import ASGIApp, Receive, Scope, Send
 
 STREAM_PATH = re.compile(r"^/chat/widget/(?P<key>[A-Za-z0-9_-]{1,40})/stream/$")
 
