@@ -103,6 +103,7 @@ def test_a_visitor_on_another_website_chats_with_an_agent_live(
     sign_in(agent, base, AGENT)
     agent.goto(base + "/chats/")  # the open Chats page makes the agent online
     expect(agent.locator("h1")).to_have_text("Chats")
+    expect(agent.locator("[data-chat-queue][data-live]")).to_have_count(1)  # its stream is open: online
 
     visitor_context = browser.new_context(locale="sv-SE", viewport={"width": 390, "height": 800})
     visitor_blocked = _local_only(visitor_context)
@@ -131,6 +132,7 @@ def test_a_visitor_on_another_website_chats_with_an_agent_live(
     expect(agent.locator("[data-chat-nav] [data-chat-count]")).to_have_text("1")
     row.locator("button:has-text('Accept')").click()
     expect(agent.locator("[data-chat-log] .chat-msg.visitor")).to_contain_text("Var är min beställning?")
+    expect(agent.locator("[data-chat-conversation][data-live]")).to_have_count(1)
     expect(widget.locator("p.note[role=status]")).to_contain_text("anslöt till chatten")
 
     # Both ways, live, with typing.

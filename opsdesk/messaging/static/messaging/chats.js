@@ -66,6 +66,7 @@
         .catch(function () {});
     }
     var source = new EventSource(queue.getAttribute("data-events-url"));
+    source.addEventListener("open", function () { queue.setAttribute("data-live", ""); });
     source.addEventListener("queue", function (e) {
       var data = JSON.parse(e.data);
       if (data.type !== "hello") reload();
@@ -95,7 +96,7 @@
     var when = document.createElement("time");
     when.className = "small muted";
     when.dateTime = msg.at;
-    when.textContent = " " + new Date(msg.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    when.textContent = " " + new Date(msg.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
     var text = document.createElement("p");
     text.className = "chat-text";
     text.textContent = msg.text; // text, never HTML
@@ -109,6 +110,7 @@
 
   var typingTimer = null;
   var events = new EventSource(page.getAttribute("data-events-url"));
+  events.addEventListener("open", function () { page.setAttribute("data-live", ""); });
   events.addEventListener("message", function (e) { add(JSON.parse(e.data)); });
   events.addEventListener("typing", function () {
     typingLine.textContent = page.getAttribute("data-typing-text");
