@@ -67,8 +67,9 @@ def _db(function: Any) -> Any:
 
 def release_connection() -> None:
     """Called by a stream view before it returns its response: the request thread's connection is not needed while
-    the stream is open (the stream reads through `_db`)."""
-    connection.close()
+    the stream is open (the stream reads through `_db`). Not inside a transaction (a test's)."""
+    if not connection.in_atomic_block:
+        connection.close()
 
 
 def _state_event(session: ChatSession) -> dict[str, Any]:
