@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """OpsDesk benchmarks (`make bench`): not part of `make test`; figures go to bench/results.json and bench/out/.
 
-    python bench/run.py [all|seed|http]
+    python bench/run.py [all|seed|http|chat]
 
 - seed: the demo seeder on a fresh SQLite database, three runs of 100,000 tickets (tickets per second).
 - http: the production server on a database of BENCH_TICKETS tickets (default 1,000,000), built once with the seeder
   in var/bench-<N>/ (BENCH_DATA overrides) and reused, driven over HTTP from this process (bench/serve_bench.py).
   With DATABASE_URL set, the same runs on PostgreSQL and writes bench/results.postgresql.json.
+- chat: live chat delivery with 1,000 idle widget streams held by one server process (bench/chat_delivery.py),
+  entry `chat_delivery` (p50/p95/p99 ms, connections, the server's peak RSS); always on SQLite.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import chat_delivery  # noqa: E402
 from bench.serve_bench import http_benchmark, table  # noqa: E402
 from opsdesk.tests.demo_server import demo_env, opsdesk  # noqa: E402
 
@@ -62,8 +65,8 @@ def seed_entry(previous: dict[str, Any] | None, small: int) -> dict[str, Any]:
 
 def main() -> int:
     mode = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if mode not in ("all", "seed", "http"):
-        print("usage: bench/run.py [all|seed|http]", file=sys.stderr)
+    if mode not in ("all", "seed", "http", "chat"):
+        print("usage: bench/run.py [all|seed|http|chat]", file=sys.stderr)
         return 2
     tickets = int(os.environ.get("BENCH_TICKETS", "1000000"))
     requests_per = int(os.environ.get("BENCH_REQUESTS", "200"))
@@ -102,6 +105,10 @@ def main() -> int:
         (OUT / f"http-{report['database']}.md").write_text(markdown)
         (OUT / f"http-{report['database']}.json").write_text(json.dumps(report, indent=2) + "\n")
         print(markdown)
+    if mode in ("all", "chat") and not postgres:
+        entries["chat_delivery"] = chat_delivery.run()
+        chat = entries["chat_delivery"]
+        print(f"chat delivery: p95 {chat['p95_ms']} ms with {chat['connections']} streams, {chat['peak_rss_mb']} MB")
     results.setdefault("database", "postgresql" if postgres else "sqlite")
     results["results"] = list(entries.values())
     path.write_text(json.dumps(results, indent=2) + "\n")

@@ -253,6 +253,10 @@ OPSDESK_MAX_ANONYMOUS_REQUEST_BYTES = env_int(
 OPSDESK_MAX_EMAIL_BYTES = env_int("OPSDESK_MAX_EMAIL_BYTES", 40 * 1024 * 1024)
 OPSDESK_CONTACT_RATE_LIMIT = env_int("OPSDESK_CONTACT_RATE_LIMIT", 5)  # per IP and 10 minutes
 OPSDESK_SIGN_IN_LINK_MINUTES = env_int("OPSDESK_SIGN_IN_LINK_MINUTES", 30)
+# Live chat (docs/adr/0017-live-chat.md): chats a client IP may start in 10 minutes, and widget requests (messages,
+# typing, transcript, end) per IP a minute; each chat also has its own flood limits (messaging/chat/widget_views.py).
+OPSDESK_CHAT_START_RATE_LIMIT = env_int("OPSDESK_CHAT_START_RATE_LIMIT", 10)
+OPSDESK_CHAT_RATE_LIMIT = env_int("OPSDESK_CHAT_RATE_LIMIT", 300)
 OPSDESK_API_RATE_LIMIT = env_int("OPSDESK_API_RATE_LIMIT", 600)  # API requests per account (or address) a minute
 # Sign-in (docs/adr/0010-sign-in-security-csp-rate-limits.md): failures per address and per account, then a pause.
 OPSDESK_SIGN_IN_FAILURES_PER_ADDRESS = env_int("OPSDESK_SIGN_IN_FAILURES_PER_ADDRESS", 20)  # per 10 minutes

@@ -20,6 +20,7 @@ urlpatterns = [
     path("settings/events/", include("opsdesk.tickets.urls.events")),
     path("settings/", include("opsdesk.tickets.urls.settings")),
     path("outbox/", include("opsdesk.messaging.urls")),
+    path("", include("opsdesk.messaging.chat.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -15,6 +15,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from opsdesk.accounts import actions as account_actions
 from opsdesk.accounts.capabilities import Capability, roles_with
@@ -125,6 +126,28 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "audit:event_list": ("GET", MANAGERS),
     "messaging:mail_list": ("GET", holders(Capability.MANAGE_SETTINGS)),
     "messaging:mail_resend": ("POST", EDITS_TICKET),  # a failed mail about the ticket
+    "chat:chat_list": ("GET", holders(Capability.ANSWER_CHATS)),
+    "chat:chat_queue": ("GET", holders(Capability.ANSWER_CHATS)),
+    "chat:chat_queue_events": ("GET", holders(Capability.ANSWER_CHATS)),
+    "chat:chat_waiting_count": ("GET", holders(Capability.ANSWER_CHATS)),
+    "chat:chat_detail": ("GET", holders(Capability.ANSWER_CHATS) & SEES_TICKET),  # a support team's chat
+    "chat:chat_events": ("GET", holders(Capability.ANSWER_CHATS) & SEES_TICKET),
+    "chat:chat_accept": ("POST", holders(Capability.ANSWER_CHATS) & SEES_TICKET),
+    "chat:chat_send": ("POST", holders(Capability.ANSWER_CHATS) & SEES_TICKET),
+    "chat:chat_typing": ("POST", holders(Capability.ANSWER_CHATS) & SEES_TICKET),
+    "chat:chat_end": ("POST", holders(Capability.ANSWER_CHATS) & SEES_TICKET),
+    "chat:widget_list": ("GET", holders(Capability.MANAGE_CHANNELS)),
+    "chat:widget_create": ("GET", holders(Capability.MANAGE_CHANNELS)),
+    "chat:widget_edit": ("GET", holders(Capability.MANAGE_CHANNELS)),
+    # The chat widget's public endpoints: anyone may call them; a chat's own ones answer 401 without its visitor's
+    # bearer token (messaging/tests/test_chat_widget_api.py covers the token, the origins and the limits).
+    "chat_widget:widget_config": ("GET", EVERYONE),
+    "chat_widget:chat_start": ("POST", EVERYONE),
+    "chat_widget:chat_send": ("POST", EVERYONE),
+    "chat_widget:chat_typing": ("POST", EVERYONE),
+    "chat_widget:chat_stream": ("GET", EVERYONE),
+    "chat_widget:chat_end": ("POST", EVERYONE),
+    "chat_widget:chat_transcript": ("POST", EVERYONE),
     "api:openapi-json": ("GET", EVERYONE),
     "api:openapi-view": ("GET", EVERYONE),
     "api:api-root": ("GET", set()),  # the API's base path answers 404; its operations are in API_MATRIX below
@@ -234,7 +257,28 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
         "field_id": CustomField.objects.get_or_create(key="order", defaults={"label": "Order"})[0].pk,
         "response_id": CannedResponse.objects.create(title="Hi", body="Hello").pk,
         "mail_id": mail.pk,
+        **_chat_fixtures(world, n),
     }
+
+
+def _chat_fixtures(world: Any, n: int) -> dict[str, Any]:
+    """A widget of the support team and a waiting chat on it (an agent of the team is online)."""
+    from opsdesk.messaging.actions import chat as chat_actions
+    from opsdesk.messaging.models import ChatAgent
+
+    widget = chat_actions.save_chat_widget(
+        None,
+        name=f"Shop {n}",
+        team=world.support,
+        allowed_origins=["https://shop.example"],
+        greeting="Hi",
+        offline_message="Away",
+        actor=world.admin,
+    )
+    ChatAgent.objects.update_or_create(user=world.agent, defaults={"seen_at": timezone.now()})
+    started = chat_actions.start_chat(widget, name="Vera", email=f"vera{n}@v.example", language="en", message="Hi")
+    assert started.session is not None
+    return {"chat_id": started.session.pk, "widget_id": widget.pk, "key": widget.key}
 
 
 # A real form body for every POST route, so an allowed role's write goes through the form and the action (and
@@ -274,9 +318,22 @@ BODIES: dict[str, Any] = {
     "people:team_member_set": lambda f: {"user": f["user_id"], "access": "full", "member": "on"},
     "ticket_settings:canned_response_delete": lambda f: {},
     "messaging:mail_resend": lambda f: {"next": "/tickets/"},
+    "chat:chat_accept": lambda f: {},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
-WITHOUT_BODY = {"accounts:two_factor_disable"}
+# Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's
+# JSON and token (messaging/tests cover them); here they show who is let through at all.
+WITHOUT_BODY = {
+    "accounts:two_factor_disable",
+    "chat:chat_send",
+    "chat:chat_typing",
+    "chat:chat_end",
+    "chat_widget:chat_start",
+    "chat_widget:chat_send",
+    "chat_widget:chat_typing",
+    "chat_widget:chat_end",
+    "chat_widget:chat_transcript",
+}
 # Allowed, but the action then refuses part of the work on purpose (bulk skips tickets the user may not change).
 PARTLY_REFUSED = {("tickets:ticket_bulk", "other")}
 

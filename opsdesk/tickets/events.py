@@ -304,6 +304,43 @@ KINDS: dict[str, Kind] = {
             ),
             lambda d, names: _("File attached: %(name)s") % {"name": d.get("filename", "")},
         ),
+        # --- live chat (messaging/actions/chat.py) ---
+        Kind(
+            "chat.started",
+            "A visitor started a live chat from a chat widget; the ticket is the chat.",
+            (
+                Field("session", INT, "The chat session id."),
+                Field("widget", INT, "The chat widget it was started from."),
+                Field("language", STR, "The language the visitor chose."),
+            ),
+            lambda d, names: _("Live chat started"),
+        ),
+        Kind(
+            "chat.accepted",
+            "An agent took a waiting live chat.",
+            (
+                Field("session", INT, "The chat session id."),
+                Field("agent", INT, "The agent who took it (user id).", ref="user"),
+                Field("wait_seconds", INT, "Seconds the visitor waited from the start."),
+            ),
+            lambda d, names: _("Live chat taken by %(agent)s") % {"agent": _name(names, "user", d.get("agent"))},
+        ),
+        Kind(
+            "chat.ended",
+            "A live chat ended.",
+            (
+                Field("session", INT, "The chat session id."),
+                Field("ended_by", STR, "visitor, agent or system."),
+                Field("duration_seconds", INT, "Seconds from the start to the end."),
+            ),
+            lambda d, names: _("Live chat ended"),
+        ),
+        Kind(
+            "chat.transcript_sent",
+            "The visitor asked for the chat's transcript by email; it was queued in the outbox.",
+            (Field("session", INT, "The chat session id."), Field("mail", INT, "The outgoing mail id.")),
+            lambda d, names: _("Chat transcript emailed to the customer"),
+        ),
     )
 }
 

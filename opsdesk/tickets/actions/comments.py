@@ -50,9 +50,13 @@ def reply_to_ticket(
     via: str = "ui",
     status: TicketStatus | None = None,
     submission: str = "",
+    notify: bool = True,
 ) -> Message:
     """A public agent reply (it fulfils reply clocks, METRICS.md §2.3); optionally sets a status with it. With no
-    actor it is the system's (an automation rule's) reply: automated, by no person."""
+    actor it is the system's (an automation rule's) reply: automated, by no person.
+
+    `notify=False` does not mail the reply to the requester: live chat passes it while the visitor has the chat open
+    and reads the reply there (docs/adr/0017-live-chat.md)."""
     if actor is not None and not actor.can_reply_publicly:
         raise ActionError("forbidden", _("Your role cannot reply to customers."), status=403)
     body_html = _body_html(body, is_html=is_html)
@@ -61,7 +65,9 @@ def reply_to_ticket(
         raise ActionError("invalid_transition", _("A ticket cannot move back to New."), field="status")
 
     def create() -> int:
-        return _reply(ticket, body_html=body_html, actor=actor, attachments=attachments, via=via, status=status).pk
+        return _reply(
+            ticket, body_html=body_html, actor=actor, attachments=attachments, via=via, status=status, notify=notify
+        ).pk
 
     return Message.objects.get(pk=_once(actor, submission, "ticket.reply", create))
 
@@ -74,6 +80,7 @@ def _reply(
     attachments: Sequence[UploadedFile],
     via: str,
     status: TicketStatus | None,
+    notify: bool,
 ) -> Message:
     ticket = _lock_for_edit(ticket, actor)
     _check_not_closed(ticket)
@@ -87,7 +94,8 @@ def _reply(
         _agent_touch(ticket, actor=actor, at=now)
     ticket.updated_at = now
     ticket.save(update_fields=["status", "status_category", "solved_at", "closed_at", "updated_at", "message_count"])
-    notifications.agent_reply(message)
+    if notify:
+        notifications.agent_reply(message)
     return message
 
 

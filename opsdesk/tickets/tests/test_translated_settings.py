@@ -57,7 +57,13 @@ def test_the_accessor_reads_the_active_language_and_mails_read_the_recipients(db
 
 def test_every_translatable_model_is_registered_with_its_columns_and_settings_page() -> None:
     found = translations.translatable_models()
-    assert {model.__name__ for model in found} == {"CannedResponse", "CustomField", "Team", "TicketStatus"}
+    assert {model.__name__ for model in found} == {
+        "CannedResponse",
+        "ChatWidget",
+        "CustomField",
+        "Team",
+        "TicketStatus",
+    }
     assert TicketStatus.translated_fields == ("name",)
     assert CustomField.translated_fields == ("label",)
     assert CannedResponse.translated_fields == ("title", "body")
