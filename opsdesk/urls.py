@@ -18,6 +18,7 @@ urlpatterns = [
     path("people/", include("opsdesk.people.urls")),
     path("audit/", include("opsdesk.audit.urls")),
     path("settings/events/", include("opsdesk.tickets.urls.events")),
+    path("settings/inbound-mail/", include("opsdesk.messaging.inbound_urls")),
     path("settings/", include("opsdesk.tickets.urls.settings")),
     path("outbox/", include("opsdesk.messaging.urls")),
     path("", include("opsdesk.messaging.chat.urls")),

@@ -184,6 +184,21 @@ def verify_email(address: str, *, actor: User | None) -> Customer | None:
 
 
 @transaction.atomic
+def flag_bounced_email(address: str, *, reason: str, actor: User | None) -> Customer | None:
+    """Mail to `address` bounced: the address is flagged (when and why) with an event on its customer; None when no
+    customer has it. Flagging it again moves the time on."""
+    address = (address or "").strip().lower()
+    row = CustomerEmail.objects.select_for_update().filter(address=address).first()
+    if row is None:
+        return None
+    row.bounced_at = timezone.now()
+    row.bounce_reason = " ".join(reason.split())[:200]
+    row.save(update_fields=["bounced_at", "bounce_reason"])
+    _event(row.customer, "email.bounced", actor=actor, data={"email": address, "reason": row.bounce_reason})
+    return row.customer
+
+
+@transaction.atomic
 def create_portal_login(customer_id: int, *, password: str | None, actor: User | None) -> User:
     """Give a customer a portal login (a User with role customer) linked to their record, at their primary
     address. Whoever does this can have a sign-in link sent there, so it is a capability of its own."""

@@ -82,6 +82,9 @@ class CustomerEmail(models.Model):
     # When the address's owner proved it is theirs (signed in through a link sent to it); until then it does not
     # join an organization by its domain.
     verified_at = models.DateTimeField(null=True, blank=True)
+    # When mail to it last bounced (a delivery status notification said it cannot be delivered), and why.
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_reason = models.CharField(max_length=200, blank=True, db_default="")
 
     class Meta:
         ordering: ClassVar = ["-is_primary", "address"]

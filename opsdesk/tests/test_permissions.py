@@ -148,6 +148,11 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "chat_widget:chat_stream": ("GET", EVERYONE),
     "chat_widget:chat_end": ("POST", EVERYONE),
     "chat_widget:chat_transcript": ("POST", EVERYONE),
+    "inbound_mail:inbound_list": ("GET", holders(Capability.MANAGE_CHANNELS)),
+    "inbound_mail:inbound_detail": ("GET", holders(Capability.MANAGE_CHANNELS)),
+    "inbound_mail:inbound_download": ("GET", holders(Capability.MANAGE_CHANNELS)),
+    "inbound_mail:inbound_retry": ("POST", holders(Capability.MANAGE_CHANNELS)),
+    "inbound_mail:inbound_discard": ("POST", holders(Capability.MANAGE_CHANNELS)),
     "api:openapi-json": ("GET", EVERYONE),
     "api:openapi-view": ("GET", EVERYONE),
     "api:api-root": ("GET", set()),  # the API's base path answers 404; its operations are in API_MATRIX below
@@ -258,6 +263,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
         "response_id": CannedResponse.objects.create(title="Hi", body="Hello").pk,
         "mail_id": mail.pk,
         **_chat_fixtures(world, n),
+        "inbound_id": _quarantined_email(n).pk,
     }
 
 
@@ -279,6 +285,14 @@ def _chat_fixtures(world: Any, n: int) -> dict[str, Any]:
     started = chat_actions.start_chat(widget, name="Vera", email=f"vera{n}@v.example", language="en", message="Hi")
     assert started.session is not None
     return {"chat_id": started.session.pk, "widget_id": widget.pk, "key": widget.key}
+
+
+def _quarantined_email(n: int) -> Any:
+    """A message that could not be processed (no sender): what the inbound mail page's decisions are for."""
+    from opsdesk.messaging import actions as messaging_actions
+
+    row, _created = messaging_actions.receive_email(f"Subject: lost {n}\r\n\r\nNo sender.\r\n".encode(), via="api")
+    return messaging_actions.process_email(row)
 
 
 # A real form body for every POST route, so an allowed role's write goes through the form and the action (and
@@ -319,6 +333,8 @@ BODIES: dict[str, Any] = {
     "ticket_settings:canned_response_delete": lambda f: {},
     "messaging:mail_resend": lambda f: {"next": "/tickets/"},
     "chat:chat_accept": lambda f: {},
+    "inbound_mail:inbound_retry": lambda f: {},
+    "inbound_mail:inbound_discard": lambda f: {},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's

@@ -157,6 +157,19 @@ def _requester(d: dict[str, Any], names: Names) -> str:
     }
 
 
+def _email_received(d: dict[str, Any], names: Names) -> str:
+    address = d.get("mailbox") or pgettext("email address", "an unknown address")
+    sentences = {
+        "message_id": _("Received by email to %(address)s; threaded by our Message-ID in its references"),
+        "reply_address": _("Received by email to %(address)s; threaded by the reply address"),
+        "body_token": _("Received by email to %(address)s; threaded by the reference in its text"),
+        "subject": _("Received by email to %(address)s; threaded by the ticket number in its subject"),
+        "new": _("Received by email to %(address)s; it opened this ticket"),
+    }
+    sentence = sentences.get(d.get("thread_reason", ""), _("Received by email to %(address)s"))
+    return sentence % {"address": address}
+
+
 def _const(text: Callable[[], str]) -> Callable[[dict[str, Any], Names], str]:
     return lambda d, names: text()
 
@@ -340,6 +353,27 @@ KINDS: dict[str, Kind] = {
             "The visitor asked for the chat's transcript by email; it was queued in the outbox.",
             (Field("session", INT, "The chat session id."), Field("mail", INT, "The outgoing mail id.")),
             lambda d, names: _("Chat transcript emailed to the customer"),
+        ),
+        # --- email (issue 9) ---
+        Kind(
+            "email.received",
+            "A message came in by email and became a ticket's message; how it was threaded, and what was filtered.",
+            (
+                Field("comment", INT, "The message it became."),
+                Field("inbound", INT, "The stored raw message (inbound email id)."),
+                Field("mailbox", STR, "The address it was sent to (the mailbox's), or empty when none matched."),
+                Field(
+                    "thread_reason",
+                    STR,
+                    "How its ticket was found: message_id (our Message-ID in its references), reply_address, "
+                    "body_token, subject (the number, from a participant), or new (it opened the ticket).",
+                ),
+                Field("message_id", STR, "Its Message-ID header, with <>; empty when it had none."),
+                Field("automatic", STR_LIST, "Why it counts as automatic (auto-submitted, precedence, list, …)."),
+                Field("blocked", STR_LIST, "Attachments not kept, as `name (reason)`."),
+                Field("cc", INT_LIST, "Customers it was copied to who joined the ticket's CC list."),
+            ),
+            _email_received,
         ),
     )
 }

@@ -1,33 +1,61 @@
 """Receiving email: every transport (IMAP, LMTP, `opsdesk ingest-email`, the API) hands the raw bytes to
-`receive_email`, which stores them before anything else reads them. The same bytes twice are one row."""
+`receive_email`, which stores them before anything else reads them (the same bytes twice are one row) and queues
+`process_email` when the row commits.
+
+`process_email` turns a stored message into what it means, in ONE transaction with the row locked: a new ticket or
+a customer's reply through the one intake (tickets.actions), the customer, the CC'd customers and followers, the
+attachments, the `email.received` event and the row's outcome. A crash part-way leaves nothing, and running it
+again (a retry, the sweep, a second copy) does it exactly once. ADR 0015 says how automatic mail, bounces,
+duplicates and the per-sender limit are treated."""
 
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 from collections.abc import Sequence
-from email.header import decode_header, make_header
+from datetime import timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import parseaddr
+from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from opsdesk.accounts.capabilities import Capability, require
+from opsdesk.accounts.models import User
+from opsdesk.audit import actions as audit
+from opsdesk.core import origin, outbox
 from opsdesk.core.errors import ActionError
+from opsdesk.core.html import text_to_html
+from opsdesk.core.jobs import enqueue_on_commit
+from opsdesk.core.models import OutgoingMail
+from opsdesk.core.replytokens import base_address
+from opsdesk.customers import actions as customer_actions
+from opsdesk.customers.models import Customer, CustomerEmail
+from opsdesk.messaging.email.parse import (
+    ParsedEmail,
+    UnparseableEmail,
+    automatic_reasons,
+    decode_header_value,
+    parse_email,
+)
+from opsdesk.messaging.email.threading import find_ticket
 from opsdesk.messaging.models import InboundEmail, Mailbox
+from opsdesk.tickets import actions as ticket_actions
+from opsdesk.tickets import timeline
+from opsdesk.tickets.models import Message, Ticket
+
+PROCESS_JOB = "opsdesk.messaging.tasks.process_email"
 
 
 def _header(value: object, limit: int) -> str:
-    """A header decoded as far as it can be without failing: the raw text when its encoded words are broken."""
-    if value is None:
-        return ""
-    try:
-        text = str(make_header(decode_header(str(value))))
-    except (UnicodeError, LookupError, ValueError, TypeError):
-        text = str(value)
-    return " ".join(text.replace("\x00", "").split())[:limit]
+    """A header decoded as far as it can be without failing (broken encoded words, unknown charsets and raw 8-bit
+    bytes included: parse.decode_header_value never raises)."""
+    return decode_header_value(value, limit)
 
 
 def _summary(raw: bytes) -> tuple[str, str, str]:
@@ -81,6 +109,342 @@ def receive_email(
                 recipients=[str(r)[:254] for r in recipients][:100],
                 received_at=timezone.now(),
             )
+            enqueue_on_commit(PROCESS_JOB, inbound.pk)
     except IntegrityError:  # the same bytes arrived at the same moment by another way
         return InboundEmail.objects.get(sha256=digest), False
     return inbound, True
+
+
+# --- processing ----------------------------------------------------------------------------------------------------
+
+State = InboundEmail.State
+MAX_COPIED = 20  # CC'd addresses that join a ticket from one message; the rest stay in the raw message
+STALLED_AFTER = timedelta(minutes=3)
+RETRYABLE = (State.QUARANTINED, State.IGNORED)
+
+
+def process_email(inbound: InboundEmail, *, force: bool = False) -> InboundEmail:
+    """Turn a RECEIVED row into a ticket, a reply, or an ignored or quarantined row; a row already done is returned
+    as it is. `force` (an admin's retry) processes an ignored or quarantined row again and lets an automatic
+    message open a ticket; a duplicate stays a duplicate."""
+    with origin.origin(source="email", cause=f"inbound_email:{inbound.pk}"):
+        return _process(inbound.pk, force=force)
+
+
+@transaction.atomic
+def _process(pk: int, *, force: bool) -> InboundEmail:
+    # Every copy of one Message-ID from one sender is locked, in id order, before any is read: two workers with two
+    # copies take turns, and the second finds the first one's outcome (PostgreSQL; SQLite's writers take turns).
+    key = InboundEmail.objects.filter(pk=pk).values_list("message_id", "sender").first()
+    copies: list[tuple[int, str, int | None]] = []
+    if key and key[0] and key[1]:
+        copies = list(
+            InboundEmail.objects.select_for_update()
+            .filter(message_id=key[0], sender=key[1])
+            .order_by("pk")
+            .values_list("pk", "state", "ticket_id")
+        )
+    row = InboundEmail.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=pk)
+    if not (row.state == State.RECEIVED or (force and row.state in RETRYABLE)):
+        return row
+    row.attempts = min(row.attempts + 1, 32767)
+    try:
+        parsed = parse_email(bytes(row.raw), max_attachment_bytes=settings.OPSDESK_MAX_ATTACHMENT_BYTES)
+    except UnparseableEmail as error:
+        return _finish(row, State.QUARANTINED, reason="unparseable", error=str(error))
+    try:
+        with transaction.atomic():  # a refusal by the intake leaves nothing of this message behind
+            return _apply(row, parsed, force=force, copies=copies)
+    except ActionError as error:
+        return _finish(row, State.QUARANTINED, reason="refused", error=f"{error.code}: {error.message}")
+
+
+def _finish(
+    row: InboundEmail,
+    state: str,
+    *,
+    reason: str = "",
+    error: str = "",
+    ticket: Ticket | None = None,
+    comment: Message | None = None,
+    thread_reason: str = "",
+) -> InboundEmail:
+    """The row's outcome, written last in the same transaction as everything the message produced."""
+    row.state = state
+    row.reason = reason
+    row.error = error[:2000]
+    row.ticket = ticket
+    row.comment = comment
+    row.thread_reason = thread_reason
+    row.processed_at = timezone.now()
+    row.save(
+        update_fields=["state", "reason", "error", "ticket", "comment", "thread_reason", "processed_at", "attempts"]
+    )
+    return row
+
+
+def find_mailbox(row: InboundEmail, parsed: ParsedEmail, mailboxes: list[Mailbox]) -> Mailbox | None:
+    """The row's own mailbox (the transport's), else the first active mailbox among the recipients: the envelope's,
+    then Delivered-To, To and Cc (plus-addresses count as their base address)."""
+    if row.mailbox is not None and row.mailbox.active:
+        return row.mailbox
+    found = [*row.recipients, *parsed.delivered_to, *parsed.to, *parsed.cc]
+    boxes = {m.address.lower(): m for m in mailboxes if m.active}
+    return next((boxes[c] for c in (base_address(a) for a in found if "@" in a) if c in boxes), None)
+
+
+def _rate_limited(row: InboundEmail) -> bool:
+    limit = settings.OPSDESK_EMAIL_SENDER_RATE_LIMIT
+    if not limit or not row.sender:
+        return False
+    earlier = InboundEmail.objects.filter(
+        sender=row.sender, received_at__gte=row.received_at - timedelta(hours=1), pk__lt=row.pk
+    )
+    return earlier.count() >= limit
+
+
+def _apply(
+    row: InboundEmail, parsed: ParsedEmail, *, force: bool, copies: list[tuple[int, str, int | None]]
+) -> InboundEmail:
+    # `copies`: every row of this Message-ID from this sender, read under their locks (so current)
+    first = next((c for c in copies if c[0] != row.pk and c[1] in (State.PROCESSED, State.IGNORED)), None)
+    if first is not None:
+        return _finish(row, State.IGNORED, reason="duplicate", ticket=_ticket_or_none(first[2]))
+    if parsed.bounce is not None:
+        return _record_bounce(row, parsed)
+    mailboxes = list(Mailbox.objects.select_related("team"))  # a handful; read once for both uses
+    mailbox = find_mailbox(row, parsed, mailboxes)
+    if base_address(parsed.from_address) in _own_addresses(mailboxes):
+        # our own mail come back (a customer's forward to the mailbox, a misrouted copy): never a customer's message
+        return _finish(row, State.IGNORED, reason="loop")
+    automatic = automatic_reasons(parsed)
+    if _rate_limited(row) and not force:
+        automatic.append("rate_limit")
+    ticket, thread_reason = find_ticket(parsed, recipients=row.recipients)
+    if "mailer-daemon" in automatic and ticket is not None and not force:
+        # a mail server's report without a DSN's structure (it quotes our mail, so it threads): a note, never a
+        # message from a "customer" called mailer-daemon
+        with translation.override(settings.LANGUAGE_CODE):
+            body = _("A mail server reported a delivery problem (%(subject)s); the report is on the inbound mail page.")
+        note = ticket_actions.add_note(ticket, body=body % {"subject": parsed.subject or "—"}, actor=None, via="email")
+        return _finish(row, State.IGNORED, reason="bounce", ticket=ticket, comment=note, thread_reason=thread_reason)
+    if automatic and not force and (ticket is None or ticket.status_category == "closed"):
+        # kept aside: an admin may still turn it into a ticket from the inbound mail page (a forced retry)
+        return _finish(row, State.IGNORED, reason=automatic[0], ticket=ticket, thread_reason=thread_reason)
+    sender = parsed.from_address
+    copied, followers = _copied(parsed, mailbox, sender, mailboxes)
+    uploads, blocked = _uploads(parsed)
+    body = _body(parsed, mailbox)
+    if ticket is None:
+        known = CustomerEmail.objects.filter(address=sender).exists()
+        ticket = ticket_actions.create_ticket(
+            subject=parsed.subject or _subject_placeholder(mailbox),
+            body=body,
+            is_html=True,
+            actor=None,
+            requester_email=sender,
+            requester_name=parsed.from_name[:200],
+            channel=Ticket.Channel.EMAIL,
+            via="email",
+            team=mailbox.team if mailbox else None,
+            language=None if known or mailbox is None else mailbox.language,
+            attachments=uploads,
+            mailbox=mailbox,
+            cc=copied,
+            notify=not automatic,
+        )
+        message = ticket.messages.order_by("pk").first()
+    else:
+        customer = customer_actions.get_or_create_customer_by_email(
+            email=sender, name=parsed.from_name[:200], language=mailbox.language if mailbox else "en", actor=None
+        )
+        message = ticket_actions.add_customer_reply(
+            ticket,
+            body=body,
+            customer=customer,
+            actor=None,
+            channel=Ticket.Channel.EMAIL,
+            via="email",
+            is_html=True,
+            attachments=uploads,
+            cc=copied,
+            automatic=bool(automatic),
+        )
+        ticket = message.ticket  # a merged ticket's target, or a follow-up of a closed one
+    assert message is not None
+    for user in followers:
+        ticket_actions.set_following(ticket, user=user, following=True, actor=None)
+    timeline.record(
+        ticket,
+        "email.received",
+        actor=None,
+        role="end_user",
+        data={
+            "comment": message.pk,
+            "inbound": row.pk,
+            "mailbox": mailbox.address if mailbox else "",
+            "thread_reason": thread_reason,
+            "message_id": parsed.message_id,
+            "automatic": automatic,
+            "blocked": blocked,
+            "cc": sorted(c.pk for c in copied if c.pk != ticket.requester_id),
+        },
+    )
+    return _finish(row, State.PROCESSED, ticket=ticket, comment=message, thread_reason=thread_reason)
+
+
+def _ticket_or_none(pk: int | None) -> Ticket | None:
+    return Ticket.objects.filter(pk=pk).first() if pk else None
+
+
+def _own_addresses(mailboxes: list[Mailbox]) -> set[str]:
+    own = {m.address.lower() for m in mailboxes}
+    own.add(base_address(settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">")))
+    return own
+
+
+def _copied(
+    parsed: ParsedEmail, mailbox: Mailbox | None, sender: str, mailboxes: list[Mailbox]
+) -> tuple[list[Customer], list[User]]:
+    """The people the message was also addressed to (To and Cc, not our own addresses, not the sender): staff
+    become followers, everyone else a CC'd customer (found or created)."""
+    own = _own_addresses(mailboxes)
+    addresses = [
+        a for a in dict.fromkeys((*parsed.to, *parsed.cc)) if base_address(a) not in own and a != sender.lower()
+    ][:MAX_COPIED]
+    if not addresses:
+        return [], []
+    staff = {
+        u.email.lower(): u
+        for u in User.objects.filter(email__in=addresses, is_active=True).exclude(role="customer")
+        if u.is_agent_side
+    }
+    customers = []
+    for address in addresses:
+        if address in staff:
+            continue
+        try:
+            customers.append(
+                customer_actions.get_or_create_customer_by_email(
+                    email=address, language=mailbox.language if mailbox else "en", actor=None
+                )
+            )
+        except ActionError:  # an address Django does not accept as valid stays in the raw message only
+            continue
+    return customers, list(staff.values())
+
+
+def _uploads(parsed: ParsedEmail) -> tuple[list[SimpleUploadedFile], list[str]]:
+    """The attachments the intake will accept (the allowed types, judged as it judges them: by the file name's
+    extension first), and "name (reason)" for every part not kept."""
+    uploads = []
+    blocked = [f"{b.filename} ({b.reason})" for b in parsed.blocked]
+    for attachment in parsed.attachments:
+        guessed = (mimetypes.guess_type(attachment.filename)[0] or attachment.content_type).lower()
+        if guessed not in settings.OPSDESK_ATTACHMENT_TYPES:
+            blocked.append(f"{attachment.filename} (type)")
+            continue
+        uploads.append(SimpleUploadedFile(attachment.filename, attachment.data, content_type=attachment.content_type))
+    return uploads, blocked
+
+
+def _body(parsed: ParsedEmail, mailbox: Mailbox | None) -> str:
+    """The message as stored: the new text, then the signature and quoted text collapsed under a "…" summary. The
+    whole message stays in the raw row, so a body cut to the size limit loses nothing."""
+    new = parsed.new_text.strip()
+    if not new:
+        with translation.override(mailbox.language if mailbox else settings.LANGUAGE_CODE):
+            new = _("(This message has no text.)")
+    body = text_to_html(new[: ticket_actions.MAX_BODY_CHARS // 2])
+    rest = "\n\n".join(part for part in (parsed.signature, parsed.quoted_text) if part)
+    if rest:
+        collapsed = "<details><summary>…</summary>" + text_to_html(rest) + "</details>"
+        if len(body) + len(collapsed) <= ticket_actions.MAX_BODY_CHARS:
+            body += collapsed
+    return body
+
+
+def _subject_placeholder(mailbox: Mailbox | None) -> str:
+    with translation.override(mailbox.language if mailbox else settings.LANGUAGE_CODE):
+        return _("(no subject)")
+
+
+def _record_bounce(row: InboundEmail, parsed: ParsedEmail) -> InboundEmail:
+    """A delivery status notification: each failed address is flagged on its customer, and the ticket whose mail
+    bounced (found by the original Message-ID: ours is signed, else the outbox knows it) gets an internal note."""
+    bounce = parsed.bounce
+    assert bounce is not None
+    for address in bounce.recipients:
+        customer_actions.flag_bounced_email(address, reason=parsed.subject or "bounce", actor=None)
+    ticket = None
+    if bounce.original_message_id:
+        ours = outbox.parse_message_id(bounce.original_message_id)
+        ticket_id = ours.ticket_id if ours is not None else None
+        if ticket_id is None:
+            ticket_id = (
+                OutgoingMail.objects.filter(message_id=bounce.original_message_id)
+                .values_list("ticket_id", flat=True)
+                .first()
+            )
+        ticket = _ticket_or_none(ticket_id)
+    note = None
+    if ticket is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            body = _("Mail to %(addresses)s could not be delivered (%(subject)s).") % {
+                "addresses": ", ".join(bounce.recipients),
+                "subject": parsed.subject or "—",
+            }
+        note = ticket_actions.add_note(ticket, body=body, actor=None, via="email")
+    return _finish(row, State.IGNORED, reason="bounce", ticket=ticket, comment=note)
+
+
+# --- after the last try, and the admins' actions -------------------------------------------------------------------
+
+
+@transaction.atomic
+def quarantine_email(inbound: InboundEmail, *, error: str) -> InboundEmail:
+    """The job gave up on a message (an error its retries did not cure): it waits on the inbound mail page."""
+    row = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
+    if row.state != State.RECEIVED:
+        return row
+    row.attempts = min(row.attempts + 1, 32767)
+    return _finish(row, State.QUARANTINED, reason="failed", error=error)
+
+
+def stalled_email_ids(limit: int = 200) -> list[int]:
+    """RECEIVED rows older than a few minutes: their job was lost (a worker died, the queue was flushed)."""
+    cutoff = timezone.now() - STALLED_AFTER
+    rows = InboundEmail.objects.filter(state=State.RECEIVED, received_at__lt=cutoff).order_by("pk")
+    return list(rows.values_list("pk", flat=True)[:limit])
+
+
+def _audit_data(row: InboundEmail) -> dict[str, Any]:
+    return {"state": row.state, "reason": row.reason, "sender": row.sender, "subject": row.subject}
+
+
+@transaction.atomic
+def retry_email(inbound: InboundEmail, *, actor: User) -> InboundEmail:
+    """An admin processes an ignored or quarantined message again (an automatic one then opens its ticket)."""
+    require(actor, Capability.MANAGE_CHANNELS)
+    row = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
+    if row.state not in RETRYABLE:
+        raise ActionError("not_retryable", _("Only ignored or quarantined mail can be processed again."), status=409)
+    before = _audit_data(row)
+    row = process_email(row, force=True)
+    audit.record(actor=actor, verb="inbound_email.retried", target=row, data={"before": before, **_audit_data(row)})
+    return row
+
+
+@transaction.atomic
+def discard_email(inbound: InboundEmail, *, actor: User) -> InboundEmail:
+    """An admin decides a message needs nothing; it stays stored, marked discarded."""
+    require(actor, Capability.MANAGE_CHANNELS)
+    row = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
+    if row.state not in (*RETRYABLE, State.RECEIVED):
+        raise ActionError("not_discardable", _("This message was already processed."), status=409)
+    before = _audit_data(row)
+    row.state = State.DISCARDED
+    row.processed_at = timezone.now()
+    row.save(update_fields=["state", "processed_at"])
+    audit.record(actor=actor, verb="inbound_email.discarded", target=row, data={"before": before})
+    return row

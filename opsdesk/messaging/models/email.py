@@ -87,6 +87,10 @@ class InboundEmail(models.Model):
         "tickets.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     thread_reason = models.CharField(max_length=20, blank=True)
+    # Why it was ignored or quarantined: duplicate, bounce, loop (from our own address), auto-submitted,
+    # precedence, list, x-autoreply, auto-response-suppress, mailer-daemon, rate_limit, unparseable, refused (the
+    # intake said no), failed (a job error).
+    reason = models.CharField(max_length=40, blank=True)
     received_at = models.DateTimeField()
     processed_at = models.DateTimeField(null=True, blank=True)
 
@@ -94,6 +98,7 @@ class InboundEmail(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["state", "-id"], name="inbound_email_state"),
             models.Index(fields=["message_id"], name="inbound_email_message_id"),
+            models.Index(fields=["sender", "received_at"], name="inbound_email_sender"),  # the per-sender limit
         ]
 
     def __str__(self) -> str:

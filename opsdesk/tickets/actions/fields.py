@@ -149,7 +149,7 @@ def set_custom_fields(ticket: Ticket, *, values: dict[str, Any], actor: User | N
 
 
 @transaction.atomic
-def set_following(ticket: Ticket, *, user: User, following: bool, actor: User) -> Ticket:
+def set_following(ticket: Ticket, *, user: User, following: bool, actor: User | None) -> Ticket:
     ticket = _lock(ticket)
     is_following = ticket.followers.filter(pk=user.pk).exists()
     if is_following == following:

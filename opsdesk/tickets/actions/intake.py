@@ -44,6 +44,7 @@ from opsdesk.tickets.models import Message, Ticket, TicketStatus
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
     from opsdesk.customers.models import Customer
+    from opsdesk.messaging.models import Mailbox
     from opsdesk.people.models import Team
 
 Category = TicketStatus.Category
@@ -134,12 +135,18 @@ def create_ticket(
     attachments: Sequence[UploadedFile] = (),
     followup_of: Ticket | None = None,
     submission: str = "",
+    mailbox: Mailbox | None = None,
+    cc: Sequence[Customer] = (),
+    notify: bool = True,
 ) -> Ticket:
     """Open a ticket with its opening message.
 
     The requester is a customer already found, or an email address (with a name) to find or create one by. No
     actor means an inbound channel or the public contact form; a customer writes as themselves; staff who may reply
-    to customers log a ticket on a customer's behalf, publicly or as an internal note."""
+    to customers log a ticket on a customer's behalf, publicly or as an internal note.
+
+    Channels pass the `mailbox` the message came to (replies go from it), the customers it was copied to (`cc`),
+    and `notify=False` for an automatic message, which must never get our automatic answer (RFC 3834)."""
     subject = _check_subject(subject)
     body_html = _body_html(body, is_html=is_html)
     check_attachments(attachments)
@@ -201,6 +208,9 @@ def create_ticket(
             fields=fields,
             attachments=attachments,
             followup_of=followup_of,
+            mailbox=mailbox,
+            cc=cc,
+            notify=notify,
         ).pk
 
     return Ticket.objects.get(pk=_once(actor, submission, "ticket.create", create))
@@ -225,6 +235,9 @@ def _open(
     fields: dict[str, Any],
     attachments: Sequence[UploadedFile],
     followup_of: Ticket | None,
+    mailbox: Mailbox | None = None,
+    cc: Sequence[Customer] = (),
+    notify: bool = True,
 ) -> Ticket:
     now = timezone.now()
     status = default_status(Category.OPEN if by_agent and assignee is not None else Category.NEW)
@@ -242,6 +255,7 @@ def _open(
         language=language,
         custom_fields=fields,
         followup_of=followup_of,
+        mailbox=mailbox,
         created_at=now,
         updated_at=now,
     )
@@ -281,11 +295,20 @@ def _open(
         ticket.tags.set(_get_tags(tag_names))
         timeline.record(ticket, "tags.changed", actor=actor, at=now, role=role, data={"old": [], "new": tag_names})
     ticket.save(update_fields=["message_count"])
+    _add_cc(ticket, cc)
     if not by_agent:
-        notifications.ticket_received(ticket)
+        if notify:
+            notifications.ticket_received(ticket)
     elif public:
         notifications.agent_reply(message)
     return ticket
+
+
+def _add_cc(ticket: Ticket, cc: Sequence[Customer]) -> None:
+    """Copied customers join the ticket's CC list (never its requester, never twice)."""
+    wanted = {c.pk for c in cc if c.pk != ticket.requester_id}
+    if wanted:
+        ticket.cc.add(*(wanted - set(ticket.cc.values_list("pk", flat=True))))
 
 
 @transaction.atomic
@@ -300,13 +323,18 @@ def add_customer_reply(
     attachments: Sequence[UploadedFile] = (),
     submission: str = "",
     via: str = "ui",
+    cc: Sequence[Customer] = (),
+    automatic: bool = False,
 ) -> Message:
     """A public end-user comment, with one rule for every source (METRICS.md §1):
 
     - on a ticket merged into another, it goes to the ticket it was merged into, when the customer can see that one;
     - on a closed ticket (or a merged one whose target the customer cannot see), it opens a follow-up ticket, so
       the closed one keeps its final metrics;
-    - on a pending, on-hold or solved ticket, it reopens it."""
+    - on a pending, on-hold or solved ticket, it reopens it.
+
+    `automatic` (an out-of-office or other auto-reply, RFC 3834): the message is added but reopens nothing, notifies
+    nobody and never gets an automatic answer; the email channel does not pass one for a closed ticket."""
     if actor is not None and actor.role == Role.CUSTOMER and actor.customer.pk != customer.pk:
         raise ActionError("forbidden", _("Customers reply as themselves."), status=403)
     if actor is not None and actor.is_agent_side:
@@ -325,6 +353,8 @@ def add_customer_reply(
             channel=channel,
             attachments=attachments,
             via=via,
+            cc=cc,
+            automatic=automatic,
         ).pk
 
     return Message.objects.get(pk=_once(actor, submission, "ticket.customer_reply", create))
@@ -339,6 +369,8 @@ def _reply(
     channel: str,
     attachments: Sequence[UploadedFile],
     via: str,
+    cc: Sequence[Customer] = (),
+    automatic: bool = False,
 ) -> Message:
     ticket = _lock(ticket)
     seen = {ticket.pk}
@@ -368,6 +400,9 @@ def _reply(
             fields={},
             attachments=attachments,
             followup_of=ticket,
+            mailbox=ticket.mailbox,
+            cc=cc,
+            notify=not automatic,
         )
         return followup.messages.get()
     now = timezone.now()
@@ -383,9 +418,11 @@ def _reply(
         at=now,
         attachments=attachments,
     )
-    if ticket.status_category in (Category.PENDING, Category.ON_HOLD, Category.SOLVED):
+    if not automatic and ticket.status_category in (Category.PENDING, Category.ON_HOLD, Category.SOLVED):
         _set_status(ticket, default_status(Category.OPEN), actor=actor, at=now, role=Message.AuthorRole.END_USER)
     ticket.updated_at = now
     ticket.save(update_fields=["status", "status_category", "updated_at", "message_count"])
-    notifications.customer_reply(message)
+    _add_cc(ticket, cc)
+    if not automatic:
+        notifications.customer_reply(message)
     return message
