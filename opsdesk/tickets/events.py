@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from opsdesk.core import languages
 from opsdesk.core.origin import SOURCES
 
 Names = Mapping[str, Mapping[Any, Any]]
@@ -155,6 +156,35 @@ def _requester(d: dict[str, Any], names: Names) -> str:
         "old": _name(names, "customer", d.get("old")),
         "new": _name(names, "customer", d.get("new")),
     }
+
+
+def _language(d: dict[str, Any], names: Names) -> str:
+    code = d.get("language")
+    if code:
+        head = _("Language detected: %(language)s (%(percent)d %%)") % {
+            "language": languages.name(code),
+            "percent": d.get("confidence") or 0,
+        }
+    else:
+        reasons = {
+            "short": _("text too short"),
+            "mixed": _("written in several languages"),
+            "uncertain": _("no language is clear enough"),
+        }
+        fallback = d.get("fallback") or ""
+        head = _("Language not detected: %(reason)s") % {"reason": reasons.get(fallback, fallback)}
+    after = languages.name(d.get("ticket_language"))
+    if d.get("mailbox_language"):
+        tail = _("using the mailbox's default, %(language)s") % {"language": languages.name(d["mailbox_language"])}
+    elif d.get("applied"):
+        tail = _("the ticket's language is now %(language)s") % {"language": after}
+    elif d.get("fallback") == "known":
+        tail = _("the customer's language is known, so the ticket stays in %(language)s") % {"language": after}
+    elif d.get("fallback") == "unsupported":
+        tail = _("not a language of the interface, so the ticket stays in %(language)s") % {"language": after}
+    else:
+        return head
+    return _("%(detection)s; %(outcome)s") % {"detection": head, "outcome": tail}
 
 
 def _const(text: Callable[[], str]) -> Callable[[dict[str, Any], Names], str]:
@@ -340,6 +370,28 @@ KINDS: dict[str, Kind] = {
             "The visitor asked for the chat's transcript by email; it was queued in the outbox.",
             (Field("session", INT, "The chat session id."), Field("mail", INT, "The outgoing mail id.")),
             lambda d, names: _("Chat transcript emailed to the customer"),
+        ),
+        # --- language detection (messaging/consumers.py, tickets/actions/language.py) ---
+        Kind(
+            "language.detected",
+            "The language of a customer's message was detected (or could not be), and the ticket's language set from "
+            "it unless the customer's language is known (docs/adr/0019-language-detection.md).",
+            (
+                Field("comment", INT, "The message id."),
+                Field("language", STR, "The detected language (ISO 639-1), or null when none was clear.", True),
+                Field("confidence", INT, "lingua's confidence in the most likely language, in percent (0-100)."),
+                Field("applied", BOOL, "Whether the ticket's language was changed by this event."),
+                Field(
+                    "fallback",
+                    STR,
+                    "Why the detected language was not used: short, mixed or uncertain (no language), known (the "
+                    "customer's language is known), unsupported (not a language of the interface); null when used.",
+                    True,
+                ),
+                Field("mailbox_language", STR, "The mailbox's default language used instead, if it was.", True),
+                Field("ticket_language", STR, "The ticket's language after this event."),
+            ),
+            _language,
         ),
     )
 }
