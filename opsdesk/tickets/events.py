@@ -159,32 +159,46 @@ def _requester(d: dict[str, Any], names: Names) -> str:
 
 
 def _language(d: dict[str, Any], names: Names) -> str:
-    code = d.get("language")
+    """One whole sentence per outcome (word order and punctuation differ between languages: Greek's semicolon is
+    a question mark)."""
+    code, fallback = d.get("language"), d.get("fallback") or ""
+    values = {
+        "language": languages.name(code),
+        "percent": d.get("confidence") or 0,
+        "ticket_language": languages.name(d.get("ticket_language")),
+        "mailbox_language": languages.name(d.get("mailbox_language")),
+    }
     if code:
-        head = _("Language detected: %(language)s (%(percent)d %%)") % {
-            "language": languages.name(code),
-            "percent": d.get("confidence") or 0,
-        }
-    else:
-        reasons = {
-            "short": _("text too short"),
-            "mixed": _("written in several languages"),
-            "uncertain": _("no language is clear enough"),
-        }
-        fallback = d.get("fallback") or ""
-        head = _("Language not detected: %(reason)s") % {"reason": reasons.get(fallback, fallback)}
-    after = languages.name(d.get("ticket_language"))
+        if d.get("applied"):
+            return _("Language detected: %(language)s (%(percent)d %%); the ticket's language is now %(language)s") % (
+                values
+            )
+        if fallback == "known":
+            return (
+                _(
+                    "Language detected: %(language)s (%(percent)d %%); the customer's language is known, so the ticket "
+                    "stays in %(ticket_language)s"
+                )
+                % values
+            )
+        if fallback == "unsupported":
+            return (
+                _(
+                    "Language detected: %(language)s (%(percent)d %%); not a language of the interface, so the ticket "
+                    "stays in %(ticket_language)s"
+                )
+                % values
+            )
+        return _("Language detected: %(language)s (%(percent)d %%)") % values
+    reasons = {
+        "short": _("text too short"),
+        "mixed": _("written in several languages"),
+        "uncertain": _("no language is clear enough"),
+    }
+    values["reason"] = reasons.get(fallback, fallback)
     if d.get("mailbox_language"):
-        tail = _("using the mailbox's default, %(language)s") % {"language": languages.name(d["mailbox_language"])}
-    elif d.get("applied"):
-        tail = _("the ticket's language is now %(language)s") % {"language": after}
-    elif d.get("fallback") == "known":
-        tail = _("the customer's language is known, so the ticket stays in %(language)s") % {"language": after}
-    elif d.get("fallback") == "unsupported":
-        tail = _("not a language of the interface, so the ticket stays in %(language)s") % {"language": after}
-    else:
-        return head
-    return _("%(detection)s; %(outcome)s") % {"detection": head, "outcome": tail}
+        return _("Language not detected: %(reason)s; using the mailbox's default, %(mailbox_language)s") % values
+    return _("Language not detected: %(reason)s") % values
 
 
 def _const(text: Callable[[], str]) -> Callable[[dict[str, Any], Names], str]:

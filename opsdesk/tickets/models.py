@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.core import languages
 from opsdesk.core.translations import Translatable, Translated, translations_field
 from opsdesk.tickets import categories
 from opsdesk.tickets.querysets import MessageQuerySet, TicketQuerySet
@@ -187,6 +188,11 @@ class Ticket(models.Model):
 
     def get_absolute_url(self) -> str:
         return _ticket_url(get_script_prefix()).format(self.pk)
+
+    @property
+    def detected_language_name(self) -> str:
+        """The detected language's name in the reader's language ("Greek", "kreikka"), or ""."""
+        return languages.name(self.detected_language)
 
     @property
     def number(self) -> int:

@@ -227,7 +227,9 @@ def test_a_consumer_killed_mid_stream_resumes_with_nothing_lost_or_doubled(tmp_p
     db.close()
 
 
-def test_the_admin_page_shows_each_consumers_position_and_what_is_waiting(client: Any, world: Any) -> None:
+def test_the_admin_page_shows_each_consumers_position_and_what_is_waiting(
+    client: Any, world: Any, settings: Any
+) -> None:
     consumers.ensure("analytics.event_counts")
     EventConsumer.objects.filter(name="analytics.event_counts").update(position_id=0, position_xid=0)
     waiting = TicketEvent.objects.count()
@@ -235,7 +237,9 @@ def test_the_admin_page_shows_each_consumers_position_and_what_is_waiting(client
     client.force_login(world.admin)
     response = client.get("/settings/events/")
     assert response.status_code == 200
-    [lag] = response.context["consumers"]
+    lags = {lag.name: lag for lag in response.context["consumers"]}
+    assert list(lags) == list(settings.OPSDESK_EVENT_CONSUMERS)
+    lag = lags["analytics.event_counts"]
     assert (lag.name, lag.label, lag.position_id, lag.behind) == (
         "analytics.event_counts",
         "Daily event counts (analytics)",
