@@ -8,10 +8,12 @@ class MessagingConfig(AppConfig):
     def ready(self) -> None:
         # The worker reads every language model once, when it starts, for the `messaging.language` consumer
         # (messaging/language.py); web processes only register this hook, which huey's consumer alone runs.
+        from django.conf import settings
         from huey.contrib.djhuey import on_startup
 
         from opsdesk.messaging import language
 
         @on_startup()
         def load_language_models() -> None:
-            language.warm(preload=True)
+            if "messaging.language" in settings.OPSDESK_EVENT_CONSUMERS:
+                language.warm(preload=True)

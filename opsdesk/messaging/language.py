@@ -164,12 +164,13 @@ def _mixed(detector: LanguageDetector, text: str) -> bool:
 
     Sentence by sentence (each of MIN_LETTERS letters or more, at SENTENCE_CONFIDENCE or more): lingua's own
     `detect_multiple_languages_of` splits monolingual Swedish, Danish and even English paragraphs into two-word
-    sections of cousin languages (measured: 5 of 120 paragraphs would have been called mixed)."""
+    sections of cousin languages (measured: 38 of 124 paragraphs split, 5 of them would have been called mixed)."""
+    counted = [(sentence, letters(sentence)) for sentence in _SENTENCES.split(text)]
+    sentences = [(sentence, count) for sentence, count in counted if count >= MIN_LETTERS]
+    if len(sentences) < 2:
+        return False
     found: dict[Any, int] = {}
-    for sentence in _SENTENCES.split(text):
-        count = letters(sentence)
-        if count < MIN_LETTERS:
-            continue
+    for sentence, count in sentences:
         values = detector.compute_language_confidence_values(sentence)
         if values and values[0].value >= SENTENCE_CONFIDENCE:
             found[values[0].language] = found.get(values[0].language, 0) + count

@@ -124,3 +124,10 @@ def test_a_web_process_never_loads_the_detector(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1] == "[200, 200, 200] False []"
+
+
+def test_the_worker_loads_the_models_when_it_starts(detector: Any, settings: Any) -> None:
+    hook = settings.HUEY._startup["load_language_models"]
+    hook()
+    assert language.loaded()
+    assert "messaging.language" in settings.OPSDESK_EVENT_CONSUMERS
