@@ -15,5 +15,6 @@ class MessagingConfig(AppConfig):
 
         @on_startup()
         def load_language_models() -> None:
-            if "messaging.language" in settings.OPSDESK_EVENT_CONSUMERS:
-                language.warm(preload=True)
+            if "messaging.language" not in settings.OPSDESK_EVENT_CONSUMERS:
+                return
+            language.warm(preload=True)

@@ -127,7 +127,6 @@ def test_a_web_process_never_loads_the_detector(tmp_path: Path) -> None:
 
 
 def test_the_worker_loads_the_models_when_it_starts(detector: Any, settings: Any) -> None:
-    hook = settings.HUEY._startup["load_language_models"]
-    hook()
-    assert language.loaded()
     assert "messaging.language" in settings.OPSDESK_EVENT_CONSUMERS
+    settings.HUEY._startup["load_language_models"]()
+    assert language.loaded()

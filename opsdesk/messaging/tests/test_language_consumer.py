@@ -292,3 +292,10 @@ def test_the_worker_detects_after_each_commit(world: Any) -> None:
     ticket.refresh_from_db()
     assert (ticket.language, ticket.detected_language) == ("ru", "ru")
     assert TicketEvent.objects.filter(ticket=ticket, kind="language.detected").count() == 1
+
+
+def test_the_consumer_reads_from_the_upgrade_on(db: None) -> None:
+    """Its position is taken by the migration, not on its first run (which would skip the message that woke it)."""
+    from opsdesk.tickets.models import EventConsumer
+
+    assert EventConsumer.objects.filter(name=language_consumer.NAME, position_id=0).count() == 1

@@ -4,6 +4,23 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def start_language_consumer(apps, schema_editor):
+    """The `messaging.language` consumer (ADR 0019) reads from the end of the log as it is now, like any new
+    consumer (ADR 0013), but from the moment of the upgrade: were its row made on its first run, the customer
+    message that woke that run would be skipped. On a new database this is the start, so seeded demo tickets are
+    detected too."""
+    EventConsumer = apps.get_model("tickets", "EventConsumer")
+    TicketEvent = apps.get_model("tickets", "TicketEvent")
+    connection = schema_editor.connection
+    xid = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+            xid = int(cursor.fetchone()[0]) - 1
+    last = TicketEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    EventConsumer.objects.get_or_create(name="messaging.language", defaults={"position_id": last, "position_xid": xid})
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -24,4 +41,5 @@ class Migration(migrations.Migration):
             model_name='ticket',
             index=models.Index(fields=['detected_language', '-updated_at', '-id'], name='ticket_detected_language'),
         ),
+        migrations.RunPython(start_language_consumer, migrations.RunPython.noop),
     ]
