@@ -517,7 +517,10 @@ def test_the_detected_language_filters_everywhere(client: Client, world: Any) ->
     inbox = client.get("/tickets/?view=recent&detected_language=el")
     assert [t.pk for t in inbox.context["tickets"]] == [greek.pk]
     listed = client.get("/api/v1/tickets/?detected_language__in=de,el&order=created", headers=token(world.admin))
-    assert [item["id"] for item in listed.json()["items"]] == [greek.pk, german.pk]
+    assert [(item["id"], item["detected_language"]) for item in listed.json()["items"]] == [
+        (greek.pk, "el"),
+        (german.pk, "de"),
+    ]
     bad = client.get("/api/v1/tickets/?detected_language=xx", headers=token(world.admin))
     assert (bad.status_code, bad.json()["field"], bad.json()["message"]) == (
         400,
