@@ -130,3 +130,16 @@ def test_the_worker_loads_the_models_when_it_starts(detector: Any, settings: Any
     assert "messaging.language" in settings.OPSDESK_EVENT_CONSUMERS
     settings.HUEY._startup["load_language_models"]()
     assert language.loaded()
+
+
+def test_hostile_text_is_read_quickly_and_only_its_start(detector: Any) -> None:
+    """A message body may hold 200,000 characters; a pattern that backtracks over a line of "@" took minutes."""
+    import time
+
+    started = time.monotonic()
+    assert language.detect("@" * 200_000, raw=True) == language.Detection(None, 0.0, "short")
+    assert language.detect("x@y." * 50_000, raw=True).language is None
+    assert language.customer_text("1 " * 100_000 + "-" * 100_000) == ""
+    finnish = next(p["text"] for p in CORPUS["paragraphs"] if p["language"] == "fi")
+    assert language.detect(finnish + "\n" + "@" * 200_000, raw=True).language == "fi"
+    assert time.monotonic() - started < 5
