@@ -69,6 +69,7 @@ test: lint types contracts migrations-check i18n-check test-sqlite test-postgres
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/language_accuracy.py
 
 messages: setup
 	$(BIN)/python scripts/i18n.py extract

@@ -287,6 +287,12 @@ DEFAULT_FROM_EMAIL = env_str("OPSDESK_FROM_EMAIL", "support@opsdesk.localhost")
 OPSDESK_EVENT_CONSUMERS = {
     "analytics.event_counts": "opsdesk.analytics.consumers.count_events",
 }
+# Language detection of customers' messages (messaging/language.py, docs/adr/0019-language-detection.md): the ISO
+# 639-1 codes lingua chooses from, at least two; empty turns detection off. Each adds memory to the worker (about
+# 30 MB a language, preloaded when it starts); the web processes never build the detector.
+OPSDESK_DETECT_LANGUAGES = env_list("OPSDESK_DETECT_LANGUAGES", "en,fi,sv,ru,el,de,fr,es,et,da,nb")
+if OPSDESK_DETECT_LANGUAGES:
+    OPSDESK_EVENT_CONSUMERS["messaging.language"] = "opsdesk.messaging.consumers.detect_languages"
 
 LOGGING = {
     "version": 1,

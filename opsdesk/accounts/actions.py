@@ -147,7 +147,8 @@ def set_preferences(user: User, *, language: str, time_zone: str, actor: User) -
     user.save(update_fields=["language", "time_zone", "updated_at"])
     if hasattr(user, "customer"):
         user.customer.language, user.customer.time_zone = language, time_zone
-        user.customer.save(update_fields=["language", "time_zone", "updated_at"])
+        user.customer.language_confirmed = True  # chosen by the customer: language detection leaves it alone
+        user.customer.save(update_fields=["language", "language_confirmed", "time_zone", "updated_at"])
     audit.record(
         actor=actor,
         verb="user.preferences_changed",

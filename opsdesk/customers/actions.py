@@ -86,8 +86,11 @@ def create_customer(
     time_zone: str = "Europe/Helsinki",
     notes: str = "",
     custom_fields: dict[str, Any] | None = None,
+    language_confirmed: bool | None = None,
     actor: User | None,
 ) -> Customer:
+    """A new customer. `language_confirmed` (by default: staff create it, choosing the language) says the language
+    was chosen, not assumed, so language detection leaves it alone (docs/adr/0019-language-detection.md)."""
     if actor is not None and actor.is_agent_side:
         require(actor, Capability.EDIT_CUSTOMERS)
         if organization is not None:
@@ -112,6 +115,9 @@ def create_customer(
         name=name[:200],
         organization=organization,
         language=language,
+        language_confirmed=(actor is not None and actor.is_agent_side)
+        if language_confirmed is None
+        else language_confirmed,
         time_zone=time_zone,
         notes=notes,
         custom_fields=clean_custom_fields(custom_fields or {}, target="customer"),
@@ -137,7 +143,7 @@ def _customer_with_address(address: str) -> Customer | None:
 
 
 def get_or_create_customer_by_email(
-    *, email: str, name: str = "", language: str = "en", actor: User | None
+    *, email: str, name: str = "", language: str = "en", language_confirmed: bool = False, actor: User | None
 ) -> Customer:
     """The customer who owns `email`, or a new one. Safe when two requests race to create the same customer: the
     second waits for the first's address row, rolls back to its savepoint and takes the first's customer."""
@@ -151,6 +157,7 @@ def get_or_create_customer_by_email(
                 name=name or address.split("@")[0],
                 emails=[address],
                 language=language if language in LANGUAGE_CODES else "en",
+                language_confirmed=language_confirmed,
                 actor=actor,
             )
     except (IntegrityError, ActionError) as error:
@@ -160,6 +167,22 @@ def get_or_create_customer_by_email(
         if found is None:
             raise
         return found
+
+
+@transaction.atomic
+def set_detected_language(customer: Customer, *, language: str) -> Customer:
+    """The language the customer was detected writing in (tickets.actions.record_detected_language) becomes theirs,
+    so replies go out in it, while their language is not known: not confirmed, and no portal login (whose
+    language the customer chose in their preferences). Other languages than the interface's are ignored."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.language_confirmed or customer.user_id is not None or language not in LANGUAGE_CODES:
+        return customer
+    if customer.language != language:
+        before = customer.language
+        customer.language = language
+        customer.save(update_fields=["language", "updated_at"])
+        _event(customer, "language.detected", actor=None, data={"before": before, "after": language})
+    return customer
 
 
 @transaction.atomic
@@ -267,12 +290,23 @@ def update_customer(
         "emails": [e.address for e in customer.emails.all()],
         "phones": [p.number for p in customer.phones.all()],
     }
+    # Staff who change the language set it: detection of the customer's messages no longer changes it.
+    customer.language_confirmed = customer.language_confirmed or language != customer.language
     customer.name, customer.organization, customer.language = name[:200], organization, language
     customer.time_zone, customer.notes = time_zone, notes
     if custom_fields is not None:
         customer.custom_fields = clean_custom_fields(custom_fields, target="customer")
     customer.save(
-        update_fields=["name", "organization", "language", "time_zone", "notes", "custom_fields", "updated_at"]
+        update_fields=[
+            "name",
+            "organization",
+            "language",
+            "language_confirmed",
+            "time_zone",
+            "notes",
+            "custom_fields",
+            "updated_at",
+        ]
     )
     customer.emails.exclude(address__in=addresses).delete()
     existing = set(customer.emails.values_list("address", flat=True))
@@ -458,6 +492,7 @@ def import_customers_csv(data: bytes, *, actor: User) -> ImportReport:
                     phones=values.get("phone", "").split(";"),
                     organization=org,
                     language=values.get("language") or "en",
+                    language_confirmed=bool(values.get("language")),
                     time_zone=values.get("time_zone") or settings.OPSDESK_DEFAULT_TIME_ZONE,
                     actor=actor,
                 )

@@ -48,6 +48,9 @@ class Customer(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    # The language was chosen by the customer or set by staff, not assumed: language detection of their messages
+    # then leaves their tickets' language alone (docs/adr/0019-language-detection.md).
+    language_confirmed = models.BooleanField(_("language confirmed"), default=False, db_default=False)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Helsinki")
     notes = models.TextField(_("notes"), blank=True)
     custom_fields = models.JSONField(default=dict, blank=True)

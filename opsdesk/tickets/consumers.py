@@ -146,6 +146,7 @@ def wake_on_commit() -> None:
 # What each consumer is, in words, for the admin page.
 LABELS = {
     "analytics.event_counts": gettext_lazy("Daily event counts (analytics)"),
+    "messaging.language": gettext_lazy("Language of customers' messages (messaging)"),
 }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from opsdesk.core import languages
 from opsdesk.core.origin import SOURCES
 
 Names = Mapping[str, Mapping[Any, Any]]
@@ -168,6 +169,49 @@ def _email_received(d: dict[str, Any], names: Names) -> str:
     }
     sentence = sentences.get(d.get("thread_reason", ""), _("Received by email to %(address)s"))
     return sentence % {"address": address}
+
+
+def _language(d: dict[str, Any], names: Names) -> str:
+    """One whole sentence per outcome (word order and punctuation differ between languages: Greek's semicolon is
+    a question mark)."""
+    code, fallback = d.get("language"), d.get("fallback") or ""
+    values = {
+        "language": languages.name(code),
+        "percent": d.get("confidence") or 0,
+        "ticket_language": languages.name(d.get("ticket_language")),
+        "mailbox_language": languages.name(d.get("mailbox_language")),
+    }
+    if code:
+        if d.get("applied"):
+            return _("Language detected: %(language)s (%(percent)d %%); the ticket's language is now %(language)s") % (
+                values
+            )
+        if fallback == "known":
+            return (
+                _(
+                    "Language detected: %(language)s (%(percent)d %%); the customer's language is known, so the ticket "
+                    "stays in %(ticket_language)s"
+                )
+                % values
+            )
+        if fallback == "unsupported":
+            return (
+                _(
+                    "Language detected: %(language)s (%(percent)d %%); not a language of the interface, so the ticket "
+                    "stays in %(ticket_language)s"
+                )
+                % values
+            )
+        return _("Language detected: %(language)s (%(percent)d %%)") % values
+    reasons = {
+        "short": _("text too short"),
+        "mixed": _("written in several languages"),
+        "uncertain": _("no language is clear enough"),
+    }
+    values["reason"] = reasons.get(fallback, fallback)
+    if d.get("mailbox_language"):
+        return _("Language not detected: %(reason)s; using the mailbox's default, %(mailbox_language)s") % values
+    return _("Language not detected: %(reason)s") % values
 
 
 def _const(text: Callable[[], str]) -> Callable[[dict[str, Any], Names], str]:
@@ -374,6 +418,28 @@ KINDS: dict[str, Kind] = {
                 Field("cc", INT_LIST, "Customers it was copied to who joined the ticket's CC list."),
             ),
             _email_received,
+        ),
+        # --- language detection (messaging/consumers.py, tickets/actions/language.py) ---
+        Kind(
+            "language.detected",
+            "The language of a customer's message was detected (or could not be), and the ticket's language set from "
+            "it unless the customer's language is known (docs/adr/0019-language-detection.md).",
+            (
+                Field("comment", INT, "The message id."),
+                Field("language", STR, "The detected language (ISO 639-1), or null when none was clear.", True),
+                Field("confidence", INT, "lingua's confidence in the most likely language, in percent (0-100)."),
+                Field("applied", BOOL, "Whether the ticket's language was changed by this event."),
+                Field(
+                    "fallback",
+                    STR,
+                    "Why the detected language was not used: short, mixed or uncertain (no language), known (the "
+                    "customer's language is known), unsupported (not a language of the interface); null when used.",
+                    True,
+                ),
+                Field("mailbox_language", STR, "The mailbox's default language used instead, if it was.", True),
+                Field("ticket_language", STR, "The ticket's language after this event."),
+            ),
+            _language,
         ),
     )
 }

@@ -27,7 +27,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from opsdesk.core import params
+from opsdesk.core import languages, params
 from opsdesk.core.params import InvalidParameter
 from opsdesk.fields.models import CustomField
 from opsdesk.tickets import categories, search
@@ -92,6 +92,14 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("type", gettext_lazy("Type"), "choice", EQUALITY, _choices(Ticket.Type.choices)),
         FieldSpec("channel", gettext_lazy("Channel"), "choice", EQUALITY, _choices(Ticket.Channel.choices)),
         FieldSpec("language", gettext_lazy("Language"), "choice", EQUALITY, _choices(settings.LANGUAGES)),
+        FieldSpec(
+            "detected_language",
+            gettext_lazy("Detected language"),
+            "choice",
+            (*EQUALITY, PRESENT),
+            languages.choices,  # every configured detectable language, also those the interface lacks
+            nullable=True,
+        ),
         FieldSpec("team_id", gettext_lazy("Team"), "id", (*EQUALITY, PRESENT), nullable=True, keywords=("mine",)),
         FieldSpec("assignee_id", gettext_lazy("Assignee"), "id", (*EQUALITY, PRESENT), nullable=True, keywords=("me",)),
         FieldSpec("requester_id", gettext_lazy("Requester"), "id", EQUALITY),

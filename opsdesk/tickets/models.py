@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.core import languages
 from opsdesk.core.translations import Translatable, Translated, translations_field
 from opsdesk.tickets import categories
 from opsdesk.tickets.querysets import MessageQuerySet, TicketQuerySet
@@ -130,6 +131,9 @@ class Ticket(models.Model):
     type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.QUESTION)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    # The language the customer last wrote in, as detected (messaging/language.py): any of the configured detected
+    # languages (settings.OPSDESK_DETECT_LANGUAGES), also those the interface lacks; null until one was detected.
+    detected_language = models.CharField(_("detected language"), max_length=8, null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets", verbose_name=_("tags"))
     followers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="followed_tickets", verbose_name=_("followers")
@@ -173,6 +177,8 @@ class Ticket(models.Model):
             models.Index(fields=["status_category", "-created_at", "-id"], name="ticket_category_created"),
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated"),
             models.Index(fields=["-created_at", "-id"], name="ticket_created"),
+            # "Written in Greek", newest first: the inbox's keyset order within one detected language.
+            models.Index(fields=["detected_language", "-updated_at", "-id"], name="ticket_detected_language"),
             models.Index(fields=["requester", "-updated_at", "-id"], name="ticket_requester"),
             models.Index(fields=["organization", "-updated_at", "-id"], name="ticket_organization"),
         ]
@@ -182,6 +188,11 @@ class Ticket(models.Model):
 
     def get_absolute_url(self) -> str:
         return _ticket_url(get_script_prefix()).format(self.pk)
+
+    @property
+    def detected_language_name(self) -> str:
+        """The detected language's name in the reader's language ("Greek", "kreikka"), or ""."""
+        return languages.name(self.detected_language)
 
     @property
     def number(self) -> int:

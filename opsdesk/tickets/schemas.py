@@ -29,6 +29,9 @@ class TicketOut(Schema):
     type: str
     channel: str
     language: str
+    detected_language: str | None = Field(
+        None, description="The language the customer last wrote in, as detected (ISO 639-1); null until detected."
+    )
     requester_id: int
     organization_id: int | None
     team_id: int | None

@@ -22,6 +22,7 @@ from opsdesk.tickets.actions.fields import (
     update_properties,
 )
 from opsdesk.tickets.actions.intake import add_customer_reply, create_ticket
+from opsdesk.tickets.actions.language import record_detected_language
 from opsdesk.tickets.actions.merging import link_tickets, merge_customers, merge_tickets, split_ticket
 from opsdesk.tickets.actions.saved_views import delete_view, save_view
 
@@ -42,6 +43,7 @@ __all__ = [
     "link_tickets",
     "merge_customers",
     "merge_tickets",
+    "record_detected_language",
     "reply_to_ticket",
     "save_view",
     "set_custom_fields",

@@ -188,7 +188,12 @@ def create_ticket(
 
     def create() -> int:
         customer = requester or customer_actions.get_or_create_customer_by_email(
-            email=address, name=requester_name, language=language or "en", actor=actor
+            email=address,
+            name=requester_name,
+            language=language or "en",
+            # staff opening a ticket for a new customer chose its language; a channel or a form only assumes it
+            language_confirmed=by_agent and language is not None,
+            actor=actor,
         )
         return _open(
             subject=subject,

@@ -489,3 +489,43 @@ def test_every_field_and_operator_is_documented_in_the_reference_and_the_openapi
     for path in ("/api/v1/tickets/", "/api/v1/tickets/search"):
         names = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
         assert {*filters.FIELDS, *filters.ALIASES, "filter"} <= names
+
+
+def test_the_detected_language_filters_everywhere(client: Client, world: Any) -> None:
+    """`detected_language` (set by language detection, ADR 0019): any configured language, also those the
+    interface lacks, and "none detected yet"; the database and Python agree; the inbox and the API take it."""
+    greek, german, unknown = (world.ticket(subject=s) for s in ("Παραγγελία", "Bestellung", "?"))
+    Ticket.objects.filter(pk=greek.pk).update(detected_language="el")
+    Ticket.objects.filter(pk=german.pk).update(detected_language="de")
+    tickets = {"el": Ticket.objects.get(pk=greek.pk), "de": Ticket.objects.get(pk=german.pk), "-": unknown}
+    for data, expected in [
+        (cond("detected_language", "is", "el"), "el"),
+        (cond("detected_language", "in", ["de", "el"]), "de el"),
+        (cond("detected_language", "is_not", "el"), "- de"),
+        (cond("detected_language", "not_in", ["de"]), "- el"),
+        (cond("detected_language", "present", False), "-"),
+        (cond("detected_language", "present", True), "de el"),
+    ]:
+        flt = filters.from_json(group("all", data))
+        by_pk = {t.pk: label for label, t in tickets.items()}
+        in_database = " ".join(
+            sorted(by_pk[pk] for pk in Ticket.objects.filter(filters.to_q(flt, None)).values_list("pk", flat=True))
+        )
+        in_python = " ".join(sorted(label for label, t in tickets.items() if filters.matches(flt, t)))
+        assert (in_database, in_python) == (expected, expected), data
+    client.force_login(world.admin)
+    inbox = client.get("/tickets/?view=recent&detected_language=el")
+    assert [t.pk for t in inbox.context["tickets"]] == [greek.pk]
+    listed = client.get("/api/v1/tickets/?detected_language__in=de,el&order=created", headers=token(world.admin))
+    assert [(item["id"], item["detected_language"]) for item in listed.json()["items"]] == [
+        (greek.pk, "el"),
+        (german.pk, "de"),
+    ]
+    bad = client.get("/api/v1/tickets/?detected_language=xx", headers=token(world.admin))
+    assert (bad.status_code, bad.json()["field"], bad.json()["message"]) == (
+        400,
+        "detected_language",
+        "Detected language: “xx” is not one of en, fi, sv, ru, el, de, fr, es, et, da, nb.",
+    )
+    with pytest.raises(InvalidParameter):
+        filters.Parser(customer=True).query({"detected_language": "el"})

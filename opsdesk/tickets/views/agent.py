@@ -19,6 +19,7 @@ from opsdesk.accounts.access import staff_required
 from opsdesk.accounts.capabilities import Capability as C
 from opsdesk.accounts.capabilities import can, check, roles_with
 from opsdesk.accounts.models import User
+from opsdesk.core import languages
 from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import ActionForm
 from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
@@ -131,6 +132,7 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         "categories": TicketStatus.Category.choices,
         "priorities": Ticket.Priority.choices,
         "channels": Ticket.Channel.choices,
+        "detected_languages": list(languages.choices().items()),
         "agents": User.objects.filter(is_active=True, role__in=roles_with(C.BE_ASSIGNED)).order_by("name"),
         "is_first_page": not request.GET.get("cursor"),
         "can_bulk": can(user, C.BULK_UPDATE),
@@ -149,6 +151,7 @@ def _choice_labels(shown: dict[str, str]) -> dict[str, str]:
         "status_category": dict(TicketStatus.Category.choices),
         "priority": dict(Ticket.Priority.choices),
         "channel": dict(Ticket.Channel.choices),
+        "detected_language": languages.choices(),
     }
     return {
         field: ", ".join(str(labels.get(value, value)) for value in shown[field].split(","))
@@ -316,6 +319,7 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
         "priority": dict(Ticket.Priority.choices),
         "type": dict(Ticket.Type.choices),
         "channel": dict(Ticket.Channel.choices),
+        "detected_language": languages.choices(),
     }
     return {
         "ticket": ticket,

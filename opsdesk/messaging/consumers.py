@@ -1,0 +1,56 @@
+"""The `messaging.language` event consumer: detects the language of every customer message, from every channel,
+and records it on the ticket (docs/adr/0019-language-detection.md).
+
+It runs where the event consumers run, in the worker (tickets.consumers, tickets.tasks), so the detector's
+language models (messaging.language) are loaded there once and never in a web process; each batch's work commits
+with the consumer's position, so a crash repeats the detection instead of losing it, and the action records a
+message's detection once.
+"""
+
+from __future__ import annotations
+
+from opsdesk.core.origin import origin
+from opsdesk.messaging import language
+from opsdesk.tickets import actions
+from opsdesk.tickets.models import Message, TicketEvent
+
+NAME = "messaging.language"
+# Messages copied by a merge or a split were detected where they were first written.
+COPIED = frozenset({"merge", "split"})
+
+
+def is_customer_text(event: TicketEvent) -> bool:
+    """A message an end user wrote themselves: public, not automatic, not copied, and not a call's notes (the agent
+    writes those)."""
+    data = event.data or {}
+    return (
+        event.kind == "comment.added"
+        and data.get("author_role") == "end_user"
+        and data.get("visibility") == "public"
+        and not data.get("is_automated")
+        and data.get("channel") != "phone"
+        and data.get("via") not in COPIED
+    )
+
+
+def detect_languages(events: list[TicketEvent]) -> None:
+    """Detect and record the language of each customer message in `events`. A ticket opened by a customer in the
+    same batch has its subject read with its opening message (more text, a surer answer)."""
+    opened = {e.ticket_id for e in events if e.kind == "ticket.created" and e.data.get("created_by") == "end_user"}
+    wanted = [e for e in events if is_customer_text(e)]
+    if not wanted:
+        return
+    messages = Message.objects.select_related("ticket").in_bulk([e.data["comment"] for e in wanted])
+    for event in wanted:
+        message = messages.get(event.data["comment"])
+        if message is None:  # deleted with its ticket since
+            continue
+        text = language.customer_text(message.body_text)
+        if event.ticket_id in opened:
+            opened.discard(event.ticket_id)  # only the opening message
+            text = f"{language.customer_text(message.ticket.subject)}. {text}"
+        found = language.detect(text)
+        with origin("system", cause_event=event.pk, cause=f"consumer:{NAME}"):
+            actions.record_detected_language(
+                message, language=found.language, confidence=found.confidence, reason=found.reason
+            )
