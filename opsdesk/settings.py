@@ -261,6 +261,9 @@ OPSDESK_SIGN_IN_LINK_MINUTES = env_int("OPSDESK_SIGN_IN_LINK_MINUTES", 30)
 OPSDESK_CHAT_START_RATE_LIMIT = env_int("OPSDESK_CHAT_START_RATE_LIMIT", 10)
 OPSDESK_CHAT_RATE_LIMIT = env_int("OPSDESK_CHAT_RATE_LIMIT", 300)
 OPSDESK_API_RATE_LIMIT = env_int("OPSDESK_API_RATE_LIMIT", 600)  # API requests per account (or address) a minute
+OPSDESK_WEBFORM_RATE_LIMIT = env_int("OPSDESK_WEBFORM_RATE_LIMIT", 5)  # web form posts per IP and 10 minutes
+OPSDESK_TELEPHONY_RATE_LIMIT = env_int("OPSDESK_TELEPHONY_RATE_LIMIT", 600)  # telephony webhook posts per IP a minute
+OPSDESK_WEBFORM_TOKEN_SECONDS = env_int("OPSDESK_WEBFORM_TOKEN_SECONDS", 4 * 3600)  # how long a shown form can be sent
 # Sign-in (docs/adr/0010-sign-in-security-csp-rate-limits.md): failures per address and per account, then a pause.
 OPSDESK_SIGN_IN_FAILURES_PER_ADDRESS = env_int("OPSDESK_SIGN_IN_FAILURES_PER_ADDRESS", 20)  # per 10 minutes
 OPSDESK_SIGN_IN_FAILURES_PER_ACCOUNT = env_int("OPSDESK_SIGN_IN_FAILURES_PER_ACCOUNT", 10)  # per 15 minutes

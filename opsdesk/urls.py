@@ -22,6 +22,10 @@ urlpatterns = [
     path("settings/", include("opsdesk.tickets.urls.settings")),
     path("outbox/", include("opsdesk.messaging.urls")),
     path("", include("opsdesk.messaging.chat.urls")),
+    path("calls/", include("opsdesk.messaging.urls.calls")),
+    path("settings/channels/", include("opsdesk.messaging.urls.settings")),
+    path("forms/", include("opsdesk.messaging.urls.webforms")),
+    path("hooks/", include("opsdesk.messaging.urls.hooks")),
     path("api/v1/", api.urls),
 ]
 

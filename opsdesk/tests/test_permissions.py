@@ -165,6 +165,18 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "ticket_settings:canned_response_create": ("GET", ADMIN),
     "ticket_settings:canned_response_edit": ("GET", ADMIN),
     "ticket_settings:canned_response_delete": ("POST", ADMIN),
+    "calls:call_list": ("GET", STAFF),  # scoped to the calls of their tickets and teams
+    "calls:call_create": ("GET", holders(Capability.LOG_CALLS)),
+    "channel_settings:webform_list": ("GET", holders(Capability.MANAGE_CHANNELS)),
+    "channel_settings:webform_create": ("GET", holders(Capability.MANAGE_CHANNELS)),
+    "channel_settings:webform_edit": ("GET", holders(Capability.MANAGE_CHANNELS)),
+    "channel_settings:telephony_list": ("GET", holders(Capability.MANAGE_CHANNELS)),
+    "channel_settings:telephony_rotate": ("POST", holders(Capability.MANAGE_CHANNELS)),
+    "channel_settings:telephony_toggle": ("POST", holders(Capability.MANAGE_CHANNELS)),
+    "webforms:webform_public": ("GET", EVERYONE),
+    "webforms:webform_thanks": ("GET", EVERYONE),
+    "webforms:webform_embed": ("GET", EVERYONE),
+    "hooks:telephony_calls": ("POST", EVERYONE),  # no role: its signature decides (401 here; messaging/tests)
 }
 
 
@@ -264,7 +276,26 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
         "mail_id": mail.pk,
         **_chat_fixtures(world, n),
         "inbound_id": _quarantined_email(n).pk,
+        "form_id": (webform := _webform(world)).pk,
+        "form_key": webform.key,
+        "provider_id": (provider := _provider(world, n)).pk,
+        "slug": provider.slug,
     }
+
+
+def _webform(world: Any) -> Any:
+    from opsdesk.messaging import actions as messaging_actions
+
+    return messaging_actions.save_webform(
+        None, name="Form", title="Contact us", success_message="Thanks", actor=world.admin
+    )
+
+
+def _provider(world: Any, n: int) -> Any:
+    from opsdesk.messaging import actions as messaging_actions
+
+    provider, _secret = messaging_actions.create_provider(name="PBX", slug=f"pbx-{n}", team=None, actor=world.admin)
+    return provider
 
 
 def _chat_fixtures(world: Any, n: int) -> dict[str, Any]:
@@ -335,12 +366,15 @@ BODIES: dict[str, Any] = {
     "chat:chat_accept": lambda f: {},
     "inbound_mail:inbound_retry": lambda f: {},
     "inbound_mail:inbound_discard": lambda f: {},
+    "channel_settings:telephony_rotate": lambda f: {},
+    "channel_settings:telephony_toggle": lambda f: {"active": "0"},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's
 # JSON and token (messaging/tests cover them); here they show who is let through at all.
 WITHOUT_BODY = {
     "accounts:two_factor_disable",
+    "hooks:telephony_calls",
     "chat:chat_send",
     "chat:chat_typing",
     "chat:chat_end",

@@ -225,6 +225,50 @@ def _old_new(ref: str) -> tuple[Field, ...]:
     )
 
 
+def duration_text(seconds: int | None) -> str:
+    """A call's length as people say it: "45 s", "4 min 12 s", "1 h 5 min"."""
+    seconds = max(0, int(seconds or 0))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    if minutes:
+        return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": secs}
+    return _("%(seconds)d s") % {"seconds": secs}
+
+
+def _call(d: dict[str, Any], names: Names) -> str:
+    number, outcome, agent = d.get("number", ""), d.get("outcome", ""), d.get("agent")
+    values = {
+        "number": number,
+        "agent": _name(names, "user", agent),
+        "talk": duration_text(d.get("talk_seconds")),
+        "wait": duration_text(d.get("wait_seconds")),
+    }
+    inbound = d.get("direction") != "outbound"
+    if outcome == "answered" and agent is not None:
+        text = (
+            _("Inbound call from %(number)s, answered by %(agent)s, %(talk)s")
+            if inbound
+            else _("Outbound call to %(number)s by %(agent)s, %(talk)s")
+        )
+    elif outcome == "answered":
+        text = (
+            _("Inbound call from %(number)s, answered, %(talk)s")
+            if inbound
+            else _("Outbound call to %(number)s, answered, %(talk)s")
+        )
+    elif outcome == "abandoned":
+        text = _("Inbound call from %(number)s, abandoned after %(wait)s")
+    elif outcome == "missed":
+        text = _("Missed inbound call from %(number)s") if inbound else _("Outbound call to %(number)s, not answered")
+    elif outcome == "voicemail":
+        text = _("Voicemail from %(number)s") if inbound else _("Outbound call to %(number)s, voicemail left")
+    else:
+        text = _("Call with %(number)s in progress")
+    return text % values
+
+
 _OLD_NEW_STR = (Field("old", STR, "Value before the change."), Field("new", STR, "Value after the change."))
 
 KINDS: dict[str, Kind] = {
@@ -440,6 +484,21 @@ KINDS: dict[str, Kind] = {
                 Field("ticket_language", STR, "The ticket's language after this event."),
             ),
             _language,
+        ),
+        # --- phone calls (messaging/actions/calls.py) ---
+        Kind(
+            "call.logged",
+            "A phone call was linked to the ticket (logged by an agent or posted by a telephony system).",
+            (
+                Field("call", INT, "The call record id."),
+                Field("direction", STR, "inbound or outbound."),
+                Field("number", STR, "The customer's number (the caller's, or the one dialled), E.164 where known."),
+                Field("outcome", STR, "answered, missed, abandoned, voicemail; empty while the call goes on."),
+                Field("agent", INT, "The agent on the call (user id), if any.", True, ref="user"),
+                Field("wait_seconds", INT, "From offered to answered (unanswered: to the end).", True),
+                Field("talk_seconds", INT, "From answered to ended, less hold.", True),
+            ),
+            _call,
         ),
     )
 }

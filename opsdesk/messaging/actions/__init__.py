@@ -1,5 +1,6 @@
 """Every write of the channels: one module per channel, re-exported here so callers import `messaging.actions`."""
 
+from opsdesk.messaging.actions.calls import find_customer, log_call, receive_call
 from opsdesk.messaging.actions.chat import accept_chat, end_chat, save_chat_widget, start_chat
 from opsdesk.messaging.actions.email import (
     discard_email,
@@ -10,17 +11,27 @@ from opsdesk.messaging.actions.email import (
     stalled_email_ids,
 )
 from opsdesk.messaging.actions.outbox import resend_mail
+from opsdesk.messaging.actions.telephony import create_provider, rotate_provider_secret, set_provider_active
+from opsdesk.messaging.actions.webforms import save_webform, submit_webform
 
 __all__ = [
     "accept_chat",
+    "create_provider",
     "discard_email",
     "end_chat",
+    "find_customer",
+    "log_call",
     "process_email",
     "quarantine_email",
+    "receive_call",
     "receive_email",
     "resend_mail",
     "retry_email",
+    "rotate_provider_secret",
     "save_chat_widget",
+    "save_webform",
+    "set_provider_active",
     "stalled_email_ids",
     "start_chat",
+    "submit_webform",
 ]

@@ -17,6 +17,7 @@ from opsdesk.core import translations
 from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import TranslatedModelChoiceField
 from opsdesk.fields.models import CustomField
+from opsdesk.messaging.models import WebForm
 from opsdesk.people import actions as people_actions
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, configuration
@@ -63,11 +64,13 @@ def test_every_translatable_model_is_registered_with_its_columns_and_settings_pa
         "CustomField",
         "Team",
         "TicketStatus",
+        "WebForm",
     }
     assert TicketStatus.translated_fields == ("name",)
     assert CustomField.translated_fields == ("label",)
     assert CannedResponse.translated_fields == ("title", "body")
     assert Team.translated_fields == ("name",)
+    assert WebForm.translated_fields == ("title", "success_message")
     for model in found:
         columns = {field.name for field in model._meta.get_fields()}
         for name in model.translated_fields:
