@@ -40,12 +40,15 @@ WORDS = _WORDS.split()
 
 
 def ingest_in_process(raws: Sequence[bytes]) -> None:
-    """Store and process each message, as the LMTP receiver followed by the worker's job would."""
+    """Store and process each message, as the LMTP receiver followed by the worker's job would, then let the event
+    consumers catch up (language detection of every message, the analytics counts), as the worker does."""
     from opsdesk.messaging import actions
+    from opsdesk.tickets import consumers
 
     for raw in raws:
         row, _created = actions.receive_email(raw, via="lmtp")
         actions.process_email(row)
+    consumers.run_all()
 
 
 INGEST: Callable[[Sequence[bytes]], None] = ingest_in_process
@@ -148,7 +151,7 @@ def run(messages: int, runs: int) -> dict[str, Any]:
     from django.conf import settings
 
     from opsdesk.messaging.models import InboundEmail
-    from opsdesk.tickets.models import Ticket
+    from opsdesk.tickets.models import Ticket, TicketEvent
 
     warmup = batch(0, 50, [])
     INGEST(warmup)
@@ -191,6 +194,9 @@ def run(messages: int, runs: int) -> dict[str, Any]:
         "new_ticket_share": 0.7,
         "database": "sqlite",
         "search_indexing": True,
+        "language_detection": sorted(settings.OPSDESK_EVENT_CONSUMERS)
+        == ["analytics.event_counts", "messaging.language"],
+        "languages_detected": TicketEvent.objects.filter(kind="language.detected").count(),
         "ingest": INGEST.__name__,
         "tickets": Ticket.objects.count(),
     }

@@ -8,6 +8,8 @@ from pathlib import Path
 import dj_database_url
 from huey import PostgresHuey, RedisHuey, SqliteHuey
 
+from opsdesk.core.queue import SqliteQueueStorage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -161,7 +163,12 @@ if REDIS_URL:
 elif DATABASE_URL.startswith("postgres"):
     HUEY = PostgresHuey("opsdesk", dsn=DATABASE_URL, immediate=HUEY_IMMEDIATE)
 else:
-    HUEY = SqliteHuey("opsdesk", filename=str(DATA_DIR / "jobs.sqlite3"), immediate=HUEY_IMMEDIATE)
+    HUEY = SqliteHuey(
+        "opsdesk",
+        filename=str(DATA_DIR / "jobs.sqlite3"),
+        immediate=HUEY_IMMEDIATE,
+        storage_class=SqliteQueueStorage,  # synchronous=NORMAL, like the main database (core/queue.py)
+    )
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

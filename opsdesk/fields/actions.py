@@ -13,6 +13,8 @@ from opsdesk.fields.models import CustomField
 
 def clean_custom_fields(values: dict[str, Any], *, target: str = CustomField.Target.TICKET) -> dict[str, Any]:
     """Check values against the typed custom field definitions; unknown keys are an error."""
+    if not values:
+        return {}
     definitions = {f.key: f for f in CustomField.objects.filter(target=target)}
     cleaned: dict[str, Any] = {}
     for key, value in values.items():

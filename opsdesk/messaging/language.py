@@ -37,7 +37,7 @@ MIXED_SHARE = 0.3
 MIXED_MIN_LETTERS = 2 * MIN_LETTERS
 SENTENCE_CONFIDENCE = 0.8
 # Only the start of a long message is read: the language does not change after it, and time grows with length.
-MAX_CHARS = 2000
+MAX_CHARS = 600
 
 # Why no language was given (the event's `fallback`).
 SHORT, MIXED, UNCERTAIN = "short", "mixed", "uncertain"
