@@ -91,6 +91,7 @@ ssl = yes
 ssl_cert = <{cert}
 ssl_key = <{key}
 disable_plaintext_auth = no
+auth_failure_delay = 0
 auth_mechanisms = plain login
 default_login_user = {login_user}
 default_internal_user = {owner}
