@@ -236,3 +236,14 @@ def _wait_for(condition: Any, seconds: float = 15) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("timed out")
+
+
+@pytest.mark.django_db
+def test_the_minutely_job_polls_the_due_mailboxes(dovecot: Dovecot) -> None:
+    from opsdesk.messaging.tasks import poll_mailboxes
+
+    mailbox = make_mailbox(dovecot)
+    deliver(dovecot, mailbox, message(15))
+    poll_mailboxes.call_local()
+    assert InboundEmail.objects.filter(mailbox=mailbox).count() == 1
+    assert folder_contents(dovecot, mailbox, "INBOX") == []
