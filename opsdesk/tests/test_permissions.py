@@ -486,6 +486,7 @@ API_MATRIX: dict[str, set[str]] = {
     "GET /api/v1/custom-fields/": STAFF,
     "GET /api/v1/statuses/": STAFF,
     "GET /api/v1/saved-views/": STAFF,
+    "POST /api/v1/inbound-email": holders(Capability.MANAGE_CHANNELS),
 }
 
 
@@ -536,6 +537,9 @@ def test_api_operation_access_by_role(operation: str, world: Any) -> None:
             bodies[path] = {"other_id": world.ticket().pk}
         if method == "PATCH":
             response = client.patch(url, {"priority": "high"}, content_type="application/json", headers=headers)
+        elif path == "/api/v1/inbound-email":  # a raw message, a new one each time
+            raw = f"From: c@example.org\r\nSubject: {role}\r\n\r\nHello\r\n".encode()
+            response = client.generic("POST", url, raw, content_type="message/rfc822", headers=headers)
         elif method == "POST" and path.endswith("/messages"):  # multipart, with a file
             files = {"body": "Reply", "files": SimpleUploadedFile("b.txt", b"hello", "text/plain")}
             response = client.post(url, files, headers=headers)
