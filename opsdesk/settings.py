@@ -296,6 +296,8 @@ EMAIL_USE_TLS = env_bool("OPSDESK_SMTP_TLS", False)
 # Seconds an SMTP conversation may hang; keep it well under the outbox lease (5 minutes, core/outbox.py).
 EMAIL_TIMEOUT = env_int("OPSDESK_SMTP_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("OPSDESK_FROM_EMAIL", "support@opsdesk.localhost")
+# The files of an outgoing mail are read when it is sent, by this loader (ids -> [(filename, bytes, type)]).
+OPSDESK_MAIL_ATTACHMENTS = "opsdesk.tickets.notifications.attachment_files"
 
 # Readers of the ticket event log (tickets.consumers): name -> handler(events) by dotted path.
 OPSDESK_EVENT_CONSUMERS = {
