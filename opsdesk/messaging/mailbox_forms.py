@@ -14,7 +14,7 @@ from opsdesk.messaging.models import Mailbox
 from opsdesk.people.models import Team
 
 
-class TeamChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class TeamChoiceField(forms.ModelChoiceField[Team]):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
 
@@ -72,9 +72,11 @@ class MailboxForm(ActionForm):
 
     def __init__(self, *args: Any, mailbox: Mailbox | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.all()
+        team = self.fields["team"]
+        assert isinstance(team, TeamChoiceField)
+        team.queryset = Team.objects.all()
         choices = sort_translated(Team.objects.all(), lambda t: t.display_name)
-        self.fields["team"].choices = [("", "—"), *[(t.pk, t.display_name) for t in choices]]
+        team.choices = [("", "—"), *[(t.pk, t.display_name) for t in choices]]
         password = self.fields["imap_password"]
         if mailbox is not None and mailbox.imap_password:
             password.help_text = _("A password is stored. Leave this empty to keep it.")

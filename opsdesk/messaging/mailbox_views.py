@@ -4,6 +4,7 @@ testing its IMAP connection with the saved settings."""
 from __future__ import annotations
 
 import imaplib
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -28,12 +29,14 @@ manage_channels = capability_required(Capability.MANAGE_CHANNELS)
 @manage_channels
 @require_GET
 def mailbox_list(request: AuthedRequest) -> HttpResponse:
-    mailboxes = Mailbox.objects.select_related("team").defer("signature", "imap_password").order_by("-active", "address")
+    mailboxes = (
+        Mailbox.objects.select_related("team").defer("signature", "imap_password").order_by("-active", "address")
+    )
     return render(request, "messaging/mailbox_list.html", {"mailboxes": mailboxes})
 
 
 def _form_page(request: AuthedRequest, mailbox: Mailbox | None) -> HttpResponse:
-    initial = {"language": "en", "imap_security": Mailbox.Security.SSL, "imap_folder": "INBOX"}
+    initial: dict[str, Any] = {"language": "en", "imap_security": Mailbox.Security.SSL, "imap_folder": "INBOX"}
     if mailbox is not None:
         initial = {
             field: getattr(mailbox, field)

@@ -547,8 +547,8 @@ def test_api_operation_access_by_role(operation: str, world: Any) -> None:
         if method == "PATCH":
             response = client.patch(url, {"priority": "high"}, content_type="application/json", headers=headers)
         elif path == "/api/v1/inbound-email":  # a raw message, a new one each time
-            raw = f"From: c@example.org\r\nSubject: {role}\r\n\r\nHello\r\n".encode()
-            response = client.generic("POST", url, raw, content_type="message/rfc822", headers=headers)
+            mime = f"From: c@example.org\r\nSubject: {role}\r\n\r\nHello\r\n".encode()
+            response = client.generic("POST", url, mime, content_type="message/rfc822", headers=headers)
         elif method == "POST" and path.endswith("/messages"):  # multipart, with a file
             files = {"body": "Reply", "files": SimpleUploadedFile("b.txt", b"hello", "text/plain")}
             response = client.post(url, files, headers=headers)

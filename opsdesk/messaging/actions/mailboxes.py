@@ -163,9 +163,7 @@ def set_mailbox_active(mailbox: Mailbox, *, active: bool, actor: User) -> Mailbo
         return mailbox
     mailbox.active = active
     mailbox.save(update_fields=["active", "updated_at"])
-    audit.record(
-        actor=actor, verb="mailbox.activated" if active else "mailbox.deactivated", target=mailbox, data={}
-    )
+    audit.record(actor=actor, verb="mailbox.activated" if active else "mailbox.deactivated", target=mailbox, data={})
     return mailbox
 
 

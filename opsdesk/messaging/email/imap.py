@@ -26,6 +26,7 @@ import ssl
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections
@@ -108,7 +109,7 @@ def encode_folder(name: str) -> str:
     return f'"{text}"'
 
 
-def _ok(reply: tuple[str, list[object]], what: str) -> list[object]:
+def _ok(reply: tuple[str, Any], what: str) -> list[Any]:
     typ, data = reply
     if typ != "OK":
         detail = b" ".join(d for d in data if isinstance(d, bytes)).decode(errors="replace")
@@ -139,10 +140,15 @@ def connect(mailbox: Mailbox, *, timeout: float = TIMEOUT) -> imaplib.IMAP4:
     return conn
 
 
+def _first(data: list[Any]) -> bytes:
+    """The first line of a reply's data, b"" when there is none."""
+    return data[0] if data and isinstance(data[0], bytes) else b""
+
+
 def capabilities(conn: imaplib.IMAP4) -> set[str]:
     """The capabilities after signing in (a server announces more then, MOVE and IDLE among them)."""
     data = _ok(conn.capability(), "CAPABILITY")
-    return {word.decode().upper() for word in bytes(data[0] or b"").split()} if data else set()  # type: ignore[arg-type]
+    return {word.decode().upper() for word in _first(data).split()}
 
 
 def _close(conn: imaplib.IMAP4) -> None:
@@ -157,7 +163,7 @@ def check_connection(mailbox: Mailbox) -> int:
     conn = connect(mailbox)
     try:
         data = _ok(conn.select(encode_folder(mailbox.imap_folder), readonly=True), _("the folder"))
-        return int(data[0] or 0)  # type: ignore[call-overload]
+        return int(_first(data) or 0)
     finally:
         _close(conn)
 
@@ -217,7 +223,7 @@ def poll(mailbox: Mailbox, conn: imaplib.IMAP4, caps: set[str]) -> PollResult:
     if processed:
         _ensure_folder(conn, processed)
     data = _ok(conn.uid("SEARCH", "UNSEEN"), "SEARCH")
-    uids = bytes(data[0] or b"").split()[:BATCH] if data else []  # type: ignore[arg-type]
+    uids = _first(data).split()[:BATCH]
     if not uids:
         return result
     limit = settings.OPSDESK_MAX_EMAIL_BYTES

@@ -6,7 +6,7 @@ from __future__ import annotations
 import mailbox
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 
 class Unreadable(Exception):
@@ -23,7 +23,7 @@ def read_folder(path: str, *, kind: str) -> Iterator[bytes]:
     where = Path(path)
     if not where.exists():
         raise Unreadable(f"{path}: no such file or directory")
-    folder: mailbox.Mailbox[mailbox.Message]
+    folder: mailbox.Mailbox[Any]
     try:
         if kind == "maildir":
             if not (where / "cur").is_dir() or not (where / "new").is_dir():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, AnyStr
 
 from aiosmtpd.controller import Controller, UnixSocketController
 from aiosmtpd.lmtp import LMTP
@@ -100,18 +100,26 @@ class InboundHandler:
         return status
 
 
+AIOSMTPD_TOO_LARGE = "552 Error: Too much mail data"
+
+
 class _Lmtp(LMTP):
     """aiosmtpd answers a message over the size limit with one 552 itself; LMTP owes one reply per recipient."""
 
-    async def push(self, status: str) -> None:
-        if status.startswith("552 Error: Too much mail data") and self.envelope is not None:
-            status = "\r\n".join([TOO_LARGE] * max(1, len(self.envelope.rcpt_tos)))
+    async def push(self, status: AnyStr) -> None:
+        if isinstance(status, str) and status.startswith(AIOSMTPD_TOO_LARGE):
+            recipients = len(self.envelope.rcpt_tos) if self.envelope is not None else 1
+            await super().push("\r\n".join([TOO_LARGE] * max(1, recipients)))
+            return
         await super().push(status)
 
 
 class _Smtp(SMTP):
-    async def push(self, status: str) -> None:
-        await super().push(TOO_LARGE if status.startswith("552 Error: Too much mail data") else status)
+    async def push(self, status: AnyStr) -> None:
+        if isinstance(status, str) and status.startswith(AIOSMTPD_TOO_LARGE):
+            await super().push(TOO_LARGE)
+            return
+        await super().push(status)
 
 
 class _LmtpController(Controller):

@@ -17,7 +17,8 @@ from opsdesk.messaging.tests.test_imap import deliver, folder_contents, make_mai
 
 
 def raw(n: int) -> bytes:
-    return f"From: c{n}@example.org\nTo: support@opsdesk.example\nSubject: S{n}\nMessage-ID: <i{n}@x>\n\nBody {n}\n".encode()
+    headers = f"From: c{n}@example.org\nTo: support@opsdesk.example\nSubject: S{n}\nMessage-ID: <i{n}@x>\n"
+    return f"{headers}\nBody {n}\n".encode()
 
 
 def run(*args: str, stdin: bytes | None = None, monkeypatch: Any = None) -> str:

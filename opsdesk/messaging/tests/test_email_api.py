@@ -26,7 +26,9 @@ def token(user: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {raw}"}
 
 
-def post(client: Client, body: bytes, headers: dict[str, str], *, query: str = "", ctype: str = "message/rfc822") -> Any:
+def post(
+    client: Client, body: bytes, headers: dict[str, str], *, query: str = "", ctype: str = "message/rfc822"
+) -> Any:
     return client.generic("POST", URL + query, body, content_type=ctype, headers=headers)
 
 

@@ -45,8 +45,8 @@ def deliver(dovecot: Dovecot, mailbox: Mailbox, *raws: bytes, folder: str = "INB
     conn = dovecot.client(mailbox.imap_username)
     try:
         for raw in raws:
-            typ, data = conn.append(imap.encode_folder(folder), None, None, raw)
-            assert typ == "OK", data
+            reply = conn.append(imap.encode_folder(folder), None, None, raw)  # type: ignore[arg-type]
+            assert reply[0] == "OK", reply
     finally:
         conn.logout()
 
@@ -62,7 +62,7 @@ def folder_contents(dovecot: Dovecot, mailbox: Mailbox, folder: str) -> list[tup
         found = []
         for uid in (data[0] or b"").split():
             _typ, fetched = conn.uid("FETCH", uid.decode(), "(FLAGS BODY.PEEK[])")
-            head, raw = fetched[0]  # type: ignore[misc]
+            head, raw = fetched[0]
             found.append((raw, b"\\Seen" in head))
         return found
     finally:

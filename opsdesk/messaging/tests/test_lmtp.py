@@ -101,7 +101,7 @@ def test_a_message_over_the_limit_is_refused_with_552(support: Mailbox, settings
         with smtplib.LMTP("127.0.0.1", port) as client:
             client.ehlo("mta.example")
             # Announced with SIZE: refused at MAIL, before a byte of it is sent.
-            assert client.mail("c@example.org", ["SIZE=%d" % len(large)])[0] == 552
+            assert client.mail("c@example.org", [f"SIZE={len(large)}"])[0] == 552
             client.rset()
             # Not announced: read to the end, then refused once per recipient.
             client.mail("c@example.org")

@@ -101,7 +101,9 @@ def test_create_then_change_with_audit_rows_and_the_password_kept(world: Any) ->
         ({"signature": "a\x00b"}, "signature", "invalid"),
     ],
 )
-def test_bad_settings_are_refused_before_the_database(world: Any, values: dict[str, Any], field: str, code: str) -> None:
+def test_bad_settings_are_refused_before_the_database(
+    world: Any, values: dict[str, Any], field: str, code: str
+) -> None:
     Mailbox.objects.create(name="Taken", address="taken@opsdesk.example")
     base = {"name": "Sales", "address": "sales@opsdesk.example", "language": "en"}
     with pytest.raises(ActionError) as refused:

@@ -60,8 +60,9 @@ def test_an_agent_reply_goes_from_the_mailbox_to_the_requester_and_cc_with_its_f
         SimpleUploadedFile("ohje.txt", "Käynnistä uudelleen.\n".encode(), content_type="text/plain"),
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        message = actions.reply_to_ticket(ticket, body="Selvitämme asiaa & palaamme.", actor=world.agent,
-                                          attachments=files)  # fmt: skip
+        message = actions.reply_to_ticket(
+            ticket, body="Selvitämme asiaa & palaamme.", actor=world.agent, attachments=files
+        )
     row = OutgoingMail.objects.get(ticket_id=ticket.pk, kind="tickets.agent_reply")
     assert row.attachment_ids == list(message.attachments.order_by("pk").values_list("pk", flat=True))
     assert "lasku" not in str(row.headers) and len(row.attachment_ids) == 2  # ids only, not the files
@@ -84,7 +85,7 @@ def test_an_agent_reply_goes_from_the_mailbox_to_the_requester_and_cc_with_its_f
     assert text.startswith("Selvitämme asiaa & palaamme.\n")  # not HTML-escaped in the text part
     assert text.endswith(f"\nYstävällisin terveisin\nAcmen tuki\n\n{token}\n")
     assert "Vastaa tähän viestiin tai asiakasportaalissa:" in text
-    html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    html = mail.get_body(("html",)).get_content()
     assert "<p>Ystävällisin terveisin<br>Acmen tuki</p>" in html
     assert f'<p style="color:#9aa0a6;font-size:10px;line-height:1.2;margin-top:24px">{token}</p>' in html
     assert replytokens.find_body_token(text) == ticket.pk
@@ -137,9 +138,7 @@ def test_an_automation_reply_is_marked_automatic_and_every_kind_says_what_it_is(
         actions.assign_ticket(ticket, assignee=world.agent, actor=world.agent)
         actions.reply_to_ticket(ticket, body="Automatic answer", actor=None)  # a rule's reply
         actions.add_customer_reply(ticket, body="Kiitos!", customer=world.customer, actor=world.customer_user)
-    kinds = {
-        row.kind: row.headers.get("Auto-Submitted") for row in OutgoingMail.objects.filter(ticket_id=ticket.pk)
-    }
+    kinds = {row.kind: row.headers.get("Auto-Submitted") for row in OutgoingMail.objects.filter(ticket_id=ticket.pk)}
     assert kinds == {
         "tickets.ticket_received": "auto-replied",
         "tickets.agent_reply": "auto-replied",
@@ -153,11 +152,9 @@ def test_a_file_removed_before_sending_is_left_out_and_the_mail_still_goes(
     ticket = setup_ticket(world, mailbox=support_mailbox())
     smtp_server.received.clear()
     with transaction.atomic():
-        message = actions.reply_to_ticket(
-            ticket, body="See attached", actor=world.agent,
-            attachments=[SimpleUploadedFile("a.txt", b"A", "text/plain"), SimpleUploadedFile("b.txt", b"B", "text/plain")],
-        )  # fmt: skip
-    message.attachments.order_by("pk").first().delete()  # type: ignore[union-attr]
+        files = [SimpleUploadedFile("a.txt", b"A", "text/plain"), SimpleUploadedFile("b.txt", b"B", "text/plain")]
+        message = actions.reply_to_ticket(ticket, body="See attached", actor=world.agent, attachments=files)
+    message.attachments.order_by("pk")[0].delete()
     row = OutgoingMail.objects.get(ticket_id=ticket.pk, kind="tickets.agent_reply")
     outbox.deliver(row.pk, 0)
     (mail,) = smtp_server.received
