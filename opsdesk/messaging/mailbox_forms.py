@@ -14,7 +14,7 @@ from opsdesk.messaging.models import Mailbox
 from opsdesk.people.models import Team
 
 
-class TeamChoiceField(forms.ModelChoiceField[Team]):
+class TeamChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
 
