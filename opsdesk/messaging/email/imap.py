@@ -158,9 +158,9 @@ def _close(conn: imaplib.IMAP4) -> None:
         conn.shutdown()
 
 
-def check_connection(mailbox: Mailbox) -> int:
+def check_connection(mailbox: Mailbox, *, timeout: float = 10) -> int:
     """Sign in and count the messages in the folder that is read (read-only: nothing changes on the server)."""
-    conn = connect(mailbox)
+    conn = connect(mailbox, timeout=timeout)
     try:
         data = _ok(conn.select(encode_folder(mailbox.imap_folder), readonly=True), _("the folder"))
         return int(_first(data) or 0)
