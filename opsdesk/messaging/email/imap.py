@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 TIMEOUT = 30  # seconds for connecting and for each command
 BATCH = 200  # messages fetched in one pass; the rest come in the next
+MAX_PASSES = 25  # passes one `poll_mailbox` makes over a backlog (5,000 messages) before leaving it to the next
 IDLE_RESTART = 29 * 60  # RFC 2177: re-issue IDLE at least every 29 minutes
 _SIZE = re.compile(rb"UID (\d+) RFC822\.SIZE (\d+)|RFC822\.SIZE (\d+) UID (\d+)")
 
@@ -55,6 +56,7 @@ class PollResult:
     already: int = 0  # bytes that were stored before (a pass after a crash, or the same mail by another way)
     skipped: list[str] = field(default_factory=list)  # messages left on the server, with why
     error: str = ""
+    more: bool = False  # more unseen messages than one pass takes: the next pass should follow at once
 
 
 # --- connection ----------------------------------------------------------------------------------------------------
@@ -79,7 +81,8 @@ def describe(error: BaseException) -> str:
     if isinstance(error, imaplib.IMAP4.error):
         return _("The IMAP server answered: %(reply)s") % {"reply": _text(error)}
     if isinstance(error, ssl.SSLError):
-        return _("TLS failed: %(reason)s") % {"reason": _text(error)}
+        reason = getattr(error, "verify_message", "") or str(error.reason or error)  # "self-signed certificate"
+        return _("TLS failed: %(reason)s") % {"reason": reason}
     if isinstance(error, socket.timeout | TimeoutError):
         return _("The IMAP server did not answer in time.")
     if isinstance(error, OSError):
@@ -223,7 +226,8 @@ def poll(mailbox: Mailbox, conn: imaplib.IMAP4, caps: set[str]) -> PollResult:
     if processed:
         _ensure_folder(conn, processed)
     data = _ok(conn.uid("SEARCH", "UNSEEN"), "SEARCH")
-    uids = _first(data).split()[:BATCH]
+    found = _first(data).split()
+    uids, result.more = found[:BATCH], len(found) > BATCH
     if not uids:
         return result
     limit = settings.OPSDESK_MAX_EMAIL_BYTES
@@ -266,7 +270,16 @@ def poll_mailbox(mailbox_id: int) -> PollResult:
         result = PollResult(error=describe(error))
     else:
         try:
-            result = poll(mailbox, conn, capabilities(conn))
+            caps = capabilities(conn)
+            result = poll(mailbox, conn, caps)
+            for _pass in range(MAX_PASSES - 1):  # a backlog: more passes on the same connection, within reason
+                if not result.more:
+                    break
+                following = poll(mailbox, conn, caps)
+                following.stored += result.stored
+                following.already += result.already
+                following.skipped[:0] = result.skipped
+                result = following
         except (OSError, imaplib.IMAP4.error, ImapError, DatabaseError) as error:
             result = PollResult(error=describe(error))
         finally:
@@ -385,6 +398,8 @@ class MailboxPoller(threading.Thread):
                     _record(self.mailbox_id, result.error)
                     self.passes += 1
                     failures = 0
+                    if result.more:
+                        continue
                     if "IDLE" in caps:
                         idle(conn, min(self.interval, IDLE_RESTART), self.waker)
                     else:

@@ -158,7 +158,7 @@ def _wait(dovecot: Dovecot, seconds: float) -> None:
 
 
 @contextlib.contextmanager
-def running_dovecot() -> Iterator[Dovecot]:
+def running_dovecot(*, port: int = 0, ssl_port: int = 0) -> Iterator[Dovecot]:
     if not os.access(DOVECOT, os.X_OK):
         raise DovecotUnavailable(
             f"Dovecot is not installed at {DOVECOT}; the IMAP tests need it. "
@@ -175,7 +175,7 @@ def running_dovecot() -> Iterator[Dovecot]:
             os.chown(root / sub, uid, gid)
         (root / "passwd").write_text("".join(f"user{n}:{{PLAIN}}{PASSWORD}::::::\n" for n in range(1, USERS + 1)))
         cert, key = _certificate(root)
-        port, ssl_port = free_port(), free_port()
+        port, ssl_port = port or free_port(), ssl_port or free_port()
         (root / "dovecot.conf").write_text(_config(root, port=port, ssl_port=ssl_port, cert=cert, key=key))
         process = subprocess.Popen(
             [DOVECOT, "-F", "-c", str(root / "dovecot.conf")],
@@ -194,3 +194,29 @@ def running_dovecot() -> Iterator[Dovecot]:
                 process.kill()
                 process.wait()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def main() -> None:
+    """`python -m opsdesk.messaging.tests.dovecot [PORT [SSL_PORT]]`: the same private Dovecot, by hand (for trying
+    a mailbox end to end with a mail client), until Ctrl-C."""
+    import signal
+    import sys
+
+    def interrupt(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    ports = [int(arg) for arg in sys.argv[1:3]]
+    with running_dovecot(port=ports[0] if ports else 0, ssl_port=ports[1] if len(ports) > 1 else 0) as server:
+        sys.stdout.write(
+            f"Dovecot IMAP on 127.0.0.1:{server.port} (plain or STARTTLS) and 127.0.0.1:{server.ssl_port} (TLS)\n"
+            f"Users user1 … user{USERS}, password {PASSWORD!r}; certificate {server.cert} "
+            "(set OPSDESK_IMAP_CA_FILE to it for TLS)\nCtrl-C stops it and removes its mail.\n"
+        )
+        sys.stdout.flush()
+        with contextlib.suppress(KeyboardInterrupt):
+            server.process.wait()
+
+
+if __name__ == "__main__":
+    main()

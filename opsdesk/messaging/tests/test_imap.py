@@ -182,7 +182,7 @@ def test_tls_connections_verify_the_certificate(dovecot: Dovecot, imap_ca: None,
     assert imap.check_connection(mailbox) == 1
     assert imap.poll_mailbox(mailbox.pk).stored == 1
     settings.OPSDESK_IMAP_CA_FILE = ""  # the self-signed certificate is no longer trusted
-    assert imap.poll_mailbox(mailbox.pk).error.startswith("TLS failed: ")
+    assert imap.poll_mailbox(mailbox.pk).error == "TLS failed: self-signed certificate"
 
 
 @pytest.mark.django_db
@@ -246,4 +246,22 @@ def test_the_minutely_job_polls_the_due_mailboxes(dovecot: Dovecot) -> None:
     deliver(dovecot, mailbox, message(15))
     poll_mailboxes.call_local()
     assert InboundEmail.objects.filter(mailbox=mailbox).count() == 1
+    assert folder_contents(dovecot, mailbox, "INBOX") == []
+
+
+@pytest.mark.django_db
+def test_a_backlog_larger_than_one_pass_is_drained_in_passes(dovecot: Dovecot, monkeypatch: Any) -> None:
+    monkeypatch.setattr(imap, "BATCH", 2)
+    mailbox = make_mailbox(dovecot)
+    raws = [message(20 + n) for n in range(5)]
+    deliver(dovecot, mailbox, *raws)
+    conn = imap.connect(mailbox)
+    try:
+        first = imap.poll(mailbox, conn, imap.capabilities(conn))
+    finally:
+        conn.logout()
+    assert (first.stored, first.more) == (2, True)
+    result = imap.poll_mailbox(mailbox.pk)
+    assert (result.stored, result.more, result.error) == (3, False, "")
+    assert sorted(bytes(r.raw) for r in InboundEmail.objects.all()) == sorted(raws)
     assert folder_contents(dovecot, mailbox, "INBOX") == []
