@@ -56,6 +56,9 @@ def _clean(values: dict[str, Any], *, mailbox: Mailbox | None) -> dict[str, Any]
         text = str(values.get(field) or "").strip()
         if "\x00" in text:
             raise ActionError("invalid", _("This text contains a NUL character."), field=field, status=422)
+        if field != "signature" and any(ord(char) < 32 or ord(char) == 127 for char in text):
+            message = _("This text must be on one line.")  # a line break in a header would end it
+            raise ActionError("invalid", message, field=field, status=422)
         if required and not text:
             raise ActionError("required", _("This field is required."), field=field, status=422)
         if len(text) > limit:

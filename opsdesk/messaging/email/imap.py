@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connections
 from django.utils.translation import gettext as _
 
 from opsdesk.core.errors import ActionError
@@ -415,7 +415,7 @@ class MailboxPoller(threading.Thread):
             if conn is not None:
                 _close(conn)
             self.waker.close()
-            close_old_connections()
+            connections.close_all()  # this thread's own database connections
 
 
 def run_forever(*, interval: float, stop: threading.Event) -> None:

@@ -207,7 +207,7 @@ def test_the_periodic_pass_skips_a_mailbox_polled_moments_ago(dovecot: Dovecot) 
     assert {pk: r.stored for pk, r in imap.poll_due_mailboxes(min_gap_seconds=0).items()} == {mailbox.pk: 1}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_long_running_poller_wakes_on_new_mail_with_idle(dovecot: Dovecot) -> None:
     mailbox = make_mailbox(dovecot)
     stop = threading.Event()

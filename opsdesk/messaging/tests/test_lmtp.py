@@ -23,7 +23,8 @@ RAW = (
     b"Body\r\n"
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the receiver's thread writes with its own connection
+# The receiver's thread writes with its own connection, so the test cannot hold the data in one transaction.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

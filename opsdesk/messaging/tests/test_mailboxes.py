@@ -99,6 +99,7 @@ def test_create_then_change_with_audit_rows_and_the_password_kept(world: Any) ->
         ({"imap_host": "imap.example", "imap_username": ""}, "imap_username", "required"),
         ({"imap_processed_folder": "INBOX"}, "imap_processed_folder", "same_folder"),
         ({"signature": "a\x00b"}, "signature", "invalid"),
+        ({"name": "Support\r\nBcc: x@evil.example"}, "name", "invalid"),
     ],
 )
 def test_bad_settings_are_refused_before_the_database(
