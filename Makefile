@@ -64,6 +64,7 @@ test-postgres: setup
 
 test-e2e: setup
 	@scripts/ensure_chromium.sh
+	@scripts/ensure_dovecot.sh
 	$(BIN)/pytest -q -p no:cacheprovider e2e
 
 test: lint types contracts migrations-check i18n-check test-sqlite test-postgres test-e2e
