@@ -265,3 +265,25 @@ def test_a_backlog_larger_than_one_pass_is_drained_in_passes(dovecot: Dovecot, m
     assert (result.stored, result.more, result.error) == (3, False, "")
     assert sorted(bytes(r.raw) for r in InboundEmail.objects.all()) == sorted(raws)
     assert folder_contents(dovecot, mailbox, "INBOX") == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_long_running_poller_records_an_error_and_carries_on(dovecot: Dovecot) -> None:
+    mailbox = make_mailbox(dovecot)
+    Mailbox.objects.filter(pk=mailbox.pk).update(imap_password="wrong")
+    raw = message(30)
+    deliver(dovecot, mailbox, raw)
+    stop = threading.Event()
+    runner = threading.Thread(target=imap.run_forever, kwargs={"interval": 1, "stop": stop})
+    runner.start()
+    try:
+        _wait_for(lambda: "AUTHENTICATIONFAILED" in Mailbox.objects.get(pk=mailbox.pk).last_error)
+        assert runner.is_alive() and not InboundEmail.objects.exists()
+        Mailbox.objects.filter(pk=mailbox.pk).update(imap_password=PASSWORD)  # the admin fixes it
+        _wait_for(lambda: InboundEmail.objects.filter(mailbox=mailbox).exists())
+        _wait_for(lambda: Mailbox.objects.get(pk=mailbox.pk).last_error == "")
+    finally:
+        stop.set()
+        runner.join(timeout=20)
+    assert not runner.is_alive()
+    assert [bytes(r.raw) for r in InboundEmail.objects.all()] == [raw]
