@@ -442,4 +442,4 @@ def run_forever(*, interval: float, stop: threading.Event) -> None:
             poller.stop()
         for poller in pollers.values():
             poller.join(timeout=TIMEOUT)
-        close_old_connections()
+        connections.close_all()  # this thread's own

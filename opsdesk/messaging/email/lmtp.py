@@ -18,7 +18,7 @@ from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connections
 
 from opsdesk.core.errors import ActionError
 from opsdesk.core.replytokens import base_address
@@ -45,7 +45,7 @@ def mailbox_for(address: str) -> int | None:
             .first()
         )
     finally:
-        close_old_connections()
+        connections.close_all()  # this worker thread's; aiosmtpd's executor threads outlive a stopped server
     return found
 
 
@@ -62,7 +62,7 @@ def store(raw: bytes, *, mailbox_id: int | None, recipients: Sequence[str], via:
         log.exception("could not store an inbound message")
         return TRY_LATER
     finally:
-        close_old_connections()
+        connections.close_all()
     return STORED
 
 
