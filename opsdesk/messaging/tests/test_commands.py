@@ -99,3 +99,24 @@ def test_poll_mail_once_reports_each_mailbox_and_fails_if_one_failed(dovecot: Do
 def test_receive_mail_refuses_a_bad_port() -> None:
     with pytest.raises(CommandError, match=r"^--port must be between 1 and 65535\.$"):
         run("receive_mail", "--port", "70000")
+
+
+@pytest.mark.django_db
+def test_ingest_with_process_turns_the_messages_into_tickets_here_and_now(world: Any, tmp_path: Path) -> None:
+    from opsdesk.tickets.models import Ticket
+
+    support = Mailbox.objects.create(name="Support", address="support@opsdesk.example", team=world.support)
+    folder = mailbox.Maildir(tmp_path / "Maildir", create=True)
+    for n in (1, 2):
+        folder.add(raw(n))
+    out = run("ingest_email", "--maildir", str(tmp_path / "Maildir"), "--mailbox", support.address, "--process")
+    assert out == "2 stored new, 0 already there.\nProcessed: 2 processed.\n"
+    rows = list(InboundEmail.objects.order_by("pk"))
+    assert [(r.state, r.ticket.subject if r.ticket else None) for r in rows] == [
+        ("processed", "S1"),
+        ("processed", "S2"),
+    ]
+    assert Ticket.objects.filter(mailbox=support).count() == 2
+    again = run("ingest_email", "--maildir", str(tmp_path / "Maildir"), "--process")
+    assert again == "0 stored new, 2 already there.\nProcessed: 2 processed.\n"  # done rows are left as they are
+    assert Ticket.objects.filter(mailbox=support).count() == 2
