@@ -52,9 +52,11 @@ i18n-check: setup
 	$(BIN)/python scripts/i18n.py check
 
 test-sqlite: setup
+	@scripts/ensure_dovecot.sh
 	$(BIN)/pytest -q -p no:cacheprovider opsdesk
 
 test-postgres: setup
+	@scripts/ensure_dovecot.sh
 	@if scripts/pg_ready.sh "$(PG_URL)"; then \
 		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -p no:cacheprovider opsdesk; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL is not reachable at $(PG_URL); CI requires it." >&2; exit 1; \
@@ -62,6 +64,7 @@ test-postgres: setup
 
 test-e2e: setup
 	@scripts/ensure_chromium.sh
+	@scripts/ensure_dovecot.sh
 	$(BIN)/pytest -q -p no:cacheprovider e2e
 
 test: lint types contracts migrations-check i18n-check test-sqlite test-postgres test-e2e

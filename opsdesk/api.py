@@ -18,6 +18,7 @@ from opsdesk.accounts.api_auth import ReadOnlyToken, StaffSessionAuth, TokenAuth
 from opsdesk.core.errors import ActionError
 from opsdesk.core.params import InvalidParameter
 from opsdesk.customers.api import router as customers_router
+from opsdesk.messaging.email_api import router as inbound_email_router
 from opsdesk.people.api import router as people_router
 from opsdesk.tickets.api import attachments_router, meta_router
 from opsdesk.tickets.api import router as tickets_router
@@ -35,6 +36,7 @@ api.add_router("/attachments/", attachments_router)
 api.add_router("/", customers_router)
 api.add_router("/", people_router)
 api.add_router("/", meta_router)
+api.add_router("/", inbound_email_router)
 
 
 def error(request: HttpRequest, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:

@@ -261,6 +261,10 @@ OPSDESK_MAX_EMAIL_BYTES = env_int("OPSDESK_MAX_EMAIL_BYTES", 40 * 1024 * 1024)
 # Inbound email from one sender above this many an hour is treated as automatic (a loop): it is added to its
 # ticket without notifications, or kept aside instead of opening a new ticket (ADR 0015). 0 turns the limit off.
 OPSDESK_EMAIL_SENDER_RATE_LIMIT = env_int("OPSDESK_EMAIL_SENDER_RATE_LIMIT", 20)
+# IMAP polling (docs/adr/0016-email-transports.md): a CA file to trust besides the system's (a private server's
+# certificate); the periodic job leaves a mailbox alone while `opsdesk poll-mail` keeps it fresher than this.
+OPSDESK_IMAP_CA_FILE = env_str("OPSDESK_IMAP_CA_FILE", "")
+OPSDESK_IMAP_POLL_SECONDS = env_int("OPSDESK_IMAP_POLL_SECONDS", 60)
 OPSDESK_CONTACT_RATE_LIMIT = env_int("OPSDESK_CONTACT_RATE_LIMIT", 5)  # per IP and 10 minutes
 OPSDESK_SIGN_IN_LINK_MINUTES = env_int("OPSDESK_SIGN_IN_LINK_MINUTES", 30)
 # Live chat (docs/adr/0017-live-chat.md): chats a client IP may start in 10 minutes, and widget requests (messages,
@@ -292,6 +296,8 @@ EMAIL_USE_TLS = env_bool("OPSDESK_SMTP_TLS", False)
 # Seconds an SMTP conversation may hang; keep it well under the outbox lease (5 minutes, core/outbox.py).
 EMAIL_TIMEOUT = env_int("OPSDESK_SMTP_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("OPSDESK_FROM_EMAIL", "support@opsdesk.localhost")
+# The files of an outgoing mail are read when it is sent, by this loader (ids -> [(filename, bytes, type)]).
+OPSDESK_MAIL_ATTACHMENTS = "opsdesk.tickets.notifications.attachment_files"
 
 # Readers of the ticket event log (tickets.consumers): name -> handler(events) by dotted path.
 OPSDESK_EVENT_CONSUMERS = {

@@ -83,6 +83,9 @@ class OutgoingMail(models.Model):
     headers = models.JSONField(default=dict, blank=True)  # extra headers: In-Reply-To, References, Auto-Submitted
     message_id = models.CharField(max_length=250, unique=True)  # with <>; signed and naming the ticket (outbox.py)
     has_secret = models.BooleanField(default=False)  # bodies hold a placeholder filled at send time (outbox.py)
+    # Files sent with it, read from storage when it is sent (ids of tickets.Attachment, resolved by the loader
+    # that OPSDESK_MAIL_ATTACHMENTS names: core imports no app), never copied into this row.
+    attachment_ids = models.JSONField(default=list, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -25,7 +25,7 @@ import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -112,12 +112,13 @@ def mail_secret(mail: OutgoingMail) -> str:
 
 
 def _thread_headers(ticket_id: int, recipients: list[str]) -> dict[str, str]:
-    """In-Reply-To and References pointing at the ticket's previous mail to the same recipients.
+    """In-Reply-To and References pointing at the ticket's previous mail to the same first recipient.
 
-    A ticket's mail goes to two audiences (the requester; the assignee), and each reads its own thread."""
+    A ticket's mail goes to two audiences (the requester, with whoever is copied; the assignee), and each reads its
+    own thread; the first recipient names the audience, so a change of who is copied keeps the thread."""
     earlier = OutgoingMail.objects.filter(ticket_id=ticket_id).order_by("-id")
     rows = earlier.values("recipients", "message_id", "headers")[:50]
-    parent = next((row for row in rows if row["recipients"] == recipients), None)
+    parent = next((row for row in rows if row["recipients"][:1] == recipients[:1]), None)
     if parent is None:
         return {}
     chain = [*str(parent["headers"].get("References", "")).split(), parent["message_id"]]
@@ -138,8 +139,12 @@ def queue_mail(
     headers: dict[str, str] | None = None,
     has_secret: bool = False,
     discard_after: datetime | None = None,
+    from_email: str = "",
+    attachment_ids: Sequence[int] = (),
 ) -> OutgoingMail:
-    """Write one mail to the outbox in the current transaction; its delivery job is queued when that commits."""
+    """Write one mail to the outbox in the current transaction; its delivery job is queued when that commits.
+
+    `from_email` defaults to DEFAULT_FROM_EMAIL; a "Cc" in `headers` names which of `to` are copied."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_mail() belongs inside the transaction of the change that causes the mail")
     recipients = [address.strip().lower() for address in to if address and address.strip()]
@@ -150,7 +155,7 @@ def queue_mail(
         kind=kind,
         ticket_id=ticket_id,
         recipients=recipients,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         language=language,
         subject=" ".join(subject.split()),
         body_text=body_text,
@@ -160,6 +165,7 @@ def queue_mail(
         has_secret=has_secret,
         next_attempt_at=timezone.now() + SWEEP_AFTER,
         discard_after=discard_after,
+        attachment_ids=[int(pk) for pk in attachment_ids],
     )
     enqueue_on_commit(DELIVER_JOB, mail.pk, 0)
     return mail
@@ -221,9 +227,15 @@ def build_message(mail: OutgoingMail) -> EmailMultiAlternatives:
         secret = mail_secret(mail)
         text, html = text.replace(SECRET_PLACEHOLDER, secret), html.replace(SECRET_PLACEHOLDER, secret)
     headers = {**mail.headers, "Message-ID": mail.message_id}
-    message = EmailMultiAlternatives(mail.subject, text, mail.from_email, mail.recipients, headers=headers)
+    copied = {address.lower() for _name, address in getaddresses([headers.pop("Cc", "")]) if address}
+    to = [address for address in mail.recipients if address not in copied]
+    cc = [address for address in mail.recipients if address in copied]
+    message = EmailMultiAlternatives(mail.subject, text, mail.from_email, to, cc=cc, headers=headers)
     if html:
         message.attach_alternative(html, "text/html")
+    if mail.attachment_ids:
+        for filename, content, content_type in import_string(settings.OPSDESK_MAIL_ATTACHMENTS)(mail.attachment_ids):
+            message.attach(filename, content, content_type)
     return message
 
 
@@ -318,6 +330,8 @@ def queue_templated(
     headers: dict[str, str] | None = None,
     has_secret: bool = False,
     discard_after: datetime | None = None,
+    from_email: str = "",
+    attachment_ids: Sequence[int] = (),
 ) -> OutgoingMail:
     """Render `<prefix>_subject.txt`, `_body.txt` and `_body.html` in `language`, then `queue_mail` the result."""
     rendered = render_templated(template_prefix, language=language, context=context)
@@ -332,4 +346,6 @@ def queue_templated(
         headers=headers,
         has_secret=has_secret,
         discard_after=discard_after,
+        from_email=from_email,
+        attachment_ids=attachment_ids,
     )

@@ -1,4 +1,5 @@
-"""Channel jobs: processing stored inbound email, and the sweep that finds messages whose job was lost."""
+"""Channel jobs: processing stored inbound email, the sweep that finds messages whose job was lost, and polling the
+IMAP mailboxes. Huey discovers only modules named `tasks`, so every channel's jobs live here."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from opsdesk.messaging import actions
+from opsdesk.messaging.email import imap
 from opsdesk.messaging.models import InboundEmail
 
 RETRIES = 3
@@ -33,3 +35,10 @@ def requeue_stalled_email() -> None:
     """Messages still waiting a few minutes after they arrived lost their job: queue them again."""
     for inbound_id in actions.stalled_email_ids():
         process_email(inbound_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def poll_mailboxes() -> None:
+    """Fetch IMAP mail every minute, for deployments that do not run `opsdesk poll-mail`. A mailbox that the
+    long-running poller (or another worker) polled in the last 45 seconds is left alone."""
+    imap.poll_due_mailboxes()

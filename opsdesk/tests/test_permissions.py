@@ -22,6 +22,7 @@ from opsdesk.accounts.capabilities import Capability, roles_with
 from opsdesk.accounts.models import Role
 from opsdesk.core.models import OutgoingMail
 from opsdesk.fields.models import CustomField
+from opsdesk.messaging.models import Mailbox
 from opsdesk.tickets import actions as ticket_actions
 from opsdesk.tickets.models import CannedResponse, SavedView, TicketStatus
 
@@ -153,6 +154,11 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "inbound_mail:inbound_download": ("GET", holders(Capability.MANAGE_CHANNELS)),
     "inbound_mail:inbound_retry": ("POST", holders(Capability.MANAGE_CHANNELS)),
     "inbound_mail:inbound_discard": ("POST", holders(Capability.MANAGE_CHANNELS)),
+    "mailboxes:mailbox_list": ("GET", holders(Capability.MANAGE_CHANNELS)),
+    "mailboxes:mailbox_create": ("GET", holders(Capability.MANAGE_CHANNELS)),
+    "mailboxes:mailbox_edit": ("GET", holders(Capability.MANAGE_CHANNELS)),
+    "mailboxes:mailbox_set_active": ("POST", holders(Capability.MANAGE_CHANNELS)),
+    "mailboxes:mailbox_test": ("POST", holders(Capability.MANAGE_CHANNELS)),
     "api:openapi-json": ("GET", EVERYONE),
     "api:openapi-view": ("GET", EVERYONE),
     "api:api-root": ("GET", set()),  # the API's base path answers 404; its operations are in API_MATRIX below
@@ -280,6 +286,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
         "form_key": webform.key,
         "provider_id": (provider := _provider(world, n)).pk,
         "slug": provider.slug,
+        "mailbox_id": Mailbox.objects.create(name="Fresh", address=f"box{n}@opsdesk.example").pk,
     }
 
 
@@ -368,6 +375,7 @@ BODIES: dict[str, Any] = {
     "inbound_mail:inbound_discard": lambda f: {},
     "channel_settings:telephony_rotate": lambda f: {},
     "channel_settings:telephony_toggle": lambda f: {"active": "0"},
+    "mailboxes:mailbox_set_active": lambda f: {"active": "0"},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's
@@ -383,6 +391,7 @@ WITHOUT_BODY = {
     "chat_widget:chat_typing",
     "chat_widget:chat_end",
     "chat_widget:chat_transcript",
+    "mailboxes:mailbox_test",  # or a reachable IMAP server (the messaging tests run one)
 }
 # Allowed, but the action then refuses part of the work on purpose (bulk skips tickets the user may not change).
 PARTLY_REFUSED = {("tickets:ticket_bulk", "other")}
@@ -486,6 +495,7 @@ API_MATRIX: dict[str, set[str]] = {
     "GET /api/v1/custom-fields/": STAFF,
     "GET /api/v1/statuses/": STAFF,
     "GET /api/v1/saved-views/": STAFF,
+    "POST /api/v1/inbound-email": holders(Capability.MANAGE_CHANNELS),
 }
 
 
@@ -536,6 +546,9 @@ def test_api_operation_access_by_role(operation: str, world: Any) -> None:
             bodies[path] = {"other_id": world.ticket().pk}
         if method == "PATCH":
             response = client.patch(url, {"priority": "high"}, content_type="application/json", headers=headers)
+        elif path == "/api/v1/inbound-email":  # a raw message, a new one each time
+            mime = f"From: c@example.org\r\nSubject: {role}\r\n\r\nHello\r\n".encode()
+            response = client.generic("POST", url, mime, content_type="message/rfc822", headers=headers)
         elif method == "POST" and path.endswith("/messages"):  # multipart, with a file
             files = {"body": "Reply", "files": SimpleUploadedFile("b.txt", b"hello", "text/plain")}
             response = client.post(url, files, headers=headers)

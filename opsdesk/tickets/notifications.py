@@ -1,40 +1,82 @@
 """Ticket notifications: rendered in the recipient's language inside the action's transaction and written to the
-outbox (core/outbox.py), which sends them after commit. Actions call these; nothing here sends mail itself."""
+outbox (core/outbox.py), which sends them after commit. Actions call these; nothing here sends mail itself.
+
+Mail to the customer goes from the ticket's mailbox (its name and address; DEFAULT_FROM_EMAIL when it has none),
+with the signed reply address of core/replytokens.py as its Reply-To and the signed body token in small grey text
+at its foot, so a reply finds its ticket even when a mail client drops In-Reply-To and References. Every mail that
+no person wrote carries Auto-Submitted (RFC 3834), so auto-responders do not answer it."""
 
 from __future__ import annotations
 
-from opsdesk.core import outbox
-from opsdesk.tickets.models import Message, Ticket
+from collections.abc import Sequence
+from email.utils import formataddr, parseaddr
+from typing import Any
+
+from django.conf import settings
+
+from opsdesk.core import outbox, replytokens
+from opsdesk.tickets.models import Attachment, Message, Ticket
+
+
+def _customer_mail(ticket: Ticket) -> dict[str, Any]:
+    """From, Reply-To and the template context that every mail to the ticket's customers shares."""
+    mailbox = ticket.mailbox if ticket.mailbox_id and ticket.mailbox and ticket.mailbox.active else None
+    if mailbox is not None:
+        from_email, address, signature = formataddr((mailbox.name, mailbox.address)), mailbox.address, mailbox.signature
+    else:
+        from_email, signature = settings.DEFAULT_FROM_EMAIL, ""
+        address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return {
+        "from_email": from_email,
+        "headers": {"Reply-To": replytokens.reply_address(address, ticket.pk)} if address else {},
+        "context": {"signature": signature, "reply_token": replytokens.body_token(ticket.pk)},
+    }
 
 
 def ticket_received(ticket: Ticket) -> None:
     """Tell the requester their request arrived (an automatic answer to their message, RFC 3834)."""
     to = ticket.requester.primary_email
     if to:
+        mail = _customer_mail(ticket)
         outbox.queue_templated(
             "tickets/emails/ticket_received",
             kind="tickets.ticket_received",
             to=[to],
             language=ticket.requester.language,
-            context={"ticket": ticket},
+            context={"ticket": ticket, **mail["context"]},
             ticket_id=ticket.pk,
-            headers={"Auto-Submitted": "auto-replied"},
+            headers={**mail["headers"], "Auto-Submitted": "auto-replied"},
+            from_email=mail["from_email"],
         )
 
 
 def agent_reply(message: Message) -> None:
-    """Send a public agent reply to the requester."""
+    """Send a public agent reply to the requester and the customers copied on the ticket, with its files.
+
+    An automation rule's reply (no author) is automatic mail and says so; a person's is not."""
     ticket = message.ticket
     to = ticket.requester.primary_email
-    if message.is_public and to:
-        outbox.queue_templated(
-            "tickets/emails/agent_reply",
-            kind="tickets.agent_reply",
-            to=[to],
-            language=ticket.requester.language,
-            context={"ticket": ticket, "message": message},
-            ticket_id=ticket.pk,
-        )
+    if not (message.is_public and to):
+        return
+    copied = [c.primary_email for c in ticket.cc.prefetch_related("emails").exclude(pk=ticket.requester_id)]
+    copied = sorted({address.lower() for address in copied if address and address.lower() != to.lower()})
+    mail = _customer_mail(ticket)
+    headers = dict(mail["headers"])
+    if copied:
+        headers["Cc"] = ", ".join(copied)
+    if message.is_automated or message.author_user_id is None:
+        headers["Auto-Submitted"] = "auto-replied"
+    outbox.queue_templated(
+        "tickets/emails/agent_reply",
+        kind="tickets.agent_reply",
+        to=[to, *copied],
+        language=ticket.requester.language,
+        context={"ticket": ticket, "message": message, **mail["context"]},
+        ticket_id=ticket.pk,
+        headers=headers,
+        from_email=mail["from_email"],
+        attachment_ids=list(message.attachments.order_by("pk").values_list("pk", flat=True)),
+    )
 
 
 def customer_reply(message: Message) -> None:
@@ -51,3 +93,14 @@ def customer_reply(message: Message) -> None:
             ticket_id=ticket.pk,
             headers={"Auto-Submitted": "auto-generated"},
         )
+
+
+def attachment_files(ids: Sequence[int]) -> list[tuple[str, bytes, str]]:
+    """The outbox's loader (OPSDESK_MAIL_ATTACHMENTS): each attachment's name, bytes and type, read from storage
+    when the mail is sent. One removed since is left out; a storage failure raises OSError, and the outbox tries
+    the mail again later."""
+    files = []
+    for attachment in Attachment.objects.filter(pk__in=ids).order_by("pk"):
+        with attachment.file.open("rb") as handle:
+            files.append((attachment.filename, handle.read(), attachment.content_type))
+    return files

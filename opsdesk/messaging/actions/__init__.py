@@ -10,12 +10,21 @@ from opsdesk.messaging.actions.email import (
     retry_email,
     stalled_email_ids,
 )
+from opsdesk.messaging.actions.mailboxes import (
+    claim_poll,
+    create_mailbox,
+    record_poll,
+    set_mailbox_active,
+    update_mailbox,
+)
 from opsdesk.messaging.actions.outbox import resend_mail
 from opsdesk.messaging.actions.telephony import create_provider, rotate_provider_secret, set_provider_active
 from opsdesk.messaging.actions.webforms import save_webform, submit_webform
 
 __all__ = [
     "accept_chat",
+    "claim_poll",
+    "create_mailbox",
     "create_provider",
     "discard_email",
     "end_chat",
@@ -25,13 +34,16 @@ __all__ = [
     "quarantine_email",
     "receive_call",
     "receive_email",
+    "record_poll",
     "resend_mail",
     "retry_email",
     "rotate_provider_secret",
     "save_chat_widget",
     "save_webform",
+    "set_mailbox_active",
     "set_provider_active",
     "stalled_email_ids",
     "start_chat",
     "submit_webform",
+    "update_mailbox",
 ]

@@ -29,6 +29,9 @@ from opsdesk.accounts import actions as account_actions
 # a timestamp, is not treated as a failure.)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
+# Raw email (POST /api/v1/inbound-email) is sent as the bytes generated for its binary body.
+schemathesis.serializer.alias("message/rfc822", "application/octet-stream")
+
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 

@@ -1,0 +1,70 @@
+"""An administrator adds a mailbox that reads a real IMAP server (a private Dovecot), tests the connection (an htmx
+swap read out by screen readers), and sees the page in Finnish at phone width without sideways scrolling."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from opsdesk.messaging.tests.dovecot import PASSWORD, Dovecot, DovecotUnavailable, running_dovecot
+
+from .conftest import sign_in
+from .test_translated_settings import no_sideways_scroll, set_language
+
+SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def dovecot() -> Iterator[Dovecot]:
+    try:
+        with running_dovecot() as server:
+            yield server
+    except DovecotUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+def test_an_admin_adds_a_mailbox_and_tests_its_connection(
+    server: str, page: Any, outside_requests: list[str], dovecot: Dovecot
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    user = dovecot.add_user()
+    conn = dovecot.client(user)
+    for n in range(2):
+        conn.append("INBOX", None, None, f"From: c{n}@example.org\r\nSubject: Hi {n}\r\n\r\nHello\r\n".encode())  # type: ignore[arg-type]
+    conn.logout()
+    address = f"support-{uuid.uuid4().hex[:6]}@opsdesk.example"
+    sign_in(page, server, "admin@opsdesk.example")
+    page.goto(server + "/")
+    page.click("nav >> text=Mailboxes")
+    page.click("text=New mailbox")
+    page.fill("input[name=name]", "Support")
+    page.fill("input[name=address]", address)
+    page.fill("input[name=imap_host]", "127.0.0.1")
+    page.fill("input[name=imap_port]", str(dovecot.port))
+    page.select_option("select[name=imap_security]", "none")
+    page.fill("input[name=imap_username]", user)
+    page.fill("input[name=imap_password]", PASSWORD)
+    page.fill("input[name=imap_processed_folder]", "Processed")
+    page.click("button[type=submit].primary")
+    expect(page.locator("h1")).to_have_text(address)
+    expect(page.locator("input[name=imap_password]")).to_have_value("")  # never sent back
+    page.click("text=Test connection")
+    result = page.locator("#mailbox-test-result")
+    expect(result).to_have_attribute("aria-live", "polite")
+    expect(result).to_have_text("Connected. The folder INBOX holds 2 messages.")
+    set_language(page, server, "fi")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "/settings/mailboxes/")
+    expect(page.locator("h1")).to_have_text("Postilaatikot")
+    page.click(f"text={address}")
+    page.click("text=Testaa yhteys")
+    expect(page.locator("#mailbox-test-result")).to_have_text("Yhteys toimii. Kansiossa INBOX on 2 viestiä.")
+    no_sideways_scroll(page)
+    page.screenshot(path=str(SHOTS / "mailbox-fi-phone.png"), full_page=True)
+    set_language(page, server, "en")
+    assert outside_requests == []
