@@ -103,6 +103,16 @@ def parse_message_id(value: str) -> OurMessageId | None:
     return OurMessageId(ticket_id=int(match["scope"][1:]) if match["scope"] != "m" else None)
 
 
+_ANY_MESSAGE_ID = re.compile(r"<[!-;=?-~]{1,246}@[!-;=?-~]{1,246}>")  # printable, no <, >, space or line break
+
+
+def clean_message_id(value: str) -> str:
+    """A Message-ID someone else wrote, fit to be repeated in our In-Reply-To and References; "" when it is not one
+    (a header can carry anything, and a line break in it would inject headers)."""
+    value = (value or "").strip()
+    return value if len(value) <= 250 and _ANY_MESSAGE_ID.fullmatch(value) else ""
+
+
 def mail_secret(mail: OutgoingMail) -> str:
     """The secret of one mail: derived from SECRET_KEY and the mail's random Message-ID, never stored."""
     return urlsafe_base64_encode(salted_hmac(_SECRET_SALT, mail.message_id, algorithm="sha256").digest())
@@ -111,20 +121,34 @@ def mail_secret(mail: OutgoingMail) -> str:
 # --- queueing ------------------------------------------------------------------------------------------------------
 
 
-def _thread_headers(ticket_id: int, recipients: list[str]) -> dict[str, str]:
-    """In-Reply-To and References pointing at the ticket's previous mail to the same first recipient.
+def _thread_headers(
+    ticket_id: int, recipients: list[str], answering: Sequence[tuple[str, datetime]] = ()
+) -> dict[str, str]:
+    """In-Reply-To and References pointing at the ticket's previous mail to the same first recipient, and at the
+    customer's own mail (`answering`: the Message-IDs and times of their emails on the ticket, oldest first).
 
     A ticket's mail goes to two audiences (the requester, with whoever is copied; the assignee), and each reads its
-    own thread; the first recipient names the audience, so a change of who is copied keeps the thread."""
+    own thread; the first recipient names the audience, so a change of who is copied keeps the thread. An answer to
+    a customer's email replies to the newest mail in the conversation, theirs or ours, and references their first
+    one, so their mail client shows a single thread from the message they sent."""
     earlier = OutgoingMail.objects.filter(ticket_id=ticket_id).order_by("-id")
-    rows = earlier.values("recipients", "message_id", "headers")[:50]
+    rows = earlier.values("recipients", "message_id", "headers", "created_at")[:50]
     parent = next((row for row in rows if row["recipients"][:1] == recipients[:1]), None)
-    if parent is None:
+    chain = [*str(parent["headers"].get("References", "")).split(), parent["message_id"]] if parent else []
+    in_reply_to = parent["message_id"] if parent else ""
+    if answering:
+        first, (latest, latest_at) = answering[0][0], answering[-1]
+        if first not in chain:
+            chain.insert(0, first)
+        if parent is None or latest_at > parent["created_at"]:
+            if latest not in chain:
+                chain.append(latest)
+            in_reply_to = latest
+    if not in_reply_to:
         return {}
-    chain = [*str(parent["headers"].get("References", "")).split(), parent["message_id"]]
     if len(chain) > REFERENCES_KEPT:
         chain = [chain[0], *chain[-(REFERENCES_KEPT - 1) :]]
-    return {"In-Reply-To": parent["message_id"], "References": " ".join(chain)}
+    return {"In-Reply-To": in_reply_to, "References": " ".join(chain)}
 
 
 def queue_mail(
@@ -141,6 +165,7 @@ def queue_mail(
     discard_after: datetime | None = None,
     from_email: str = "",
     attachment_ids: Sequence[int] = (),
+    answering: Sequence[tuple[str, datetime]] = (),
 ) -> OutgoingMail:
     """Write one mail to the outbox in the current transaction; its delivery job is queued when that commits.
 
@@ -150,7 +175,8 @@ def queue_mail(
     recipients = [address.strip().lower() for address in to if address and address.strip()]
     if not recipients:
         raise ValueError("a mail needs at least one recipient")
-    mail_headers = {**(headers or {}), **(_thread_headers(ticket_id, recipients) if ticket_id is not None else {})}
+    threading = _thread_headers(ticket_id, recipients, answering) if ticket_id is not None else {}
+    mail_headers = {**(headers or {}), **threading}
     mail = OutgoingMail.objects.create(
         kind=kind,
         ticket_id=ticket_id,
@@ -332,6 +358,7 @@ def queue_templated(
     discard_after: datetime | None = None,
     from_email: str = "",
     attachment_ids: Sequence[int] = (),
+    answering: Sequence[tuple[str, datetime]] = (),
 ) -> OutgoingMail:
     """Render `<prefix>_subject.txt`, `_body.txt` and `_body.html` in `language`, then `queue_mail` the result."""
     rendered = render_templated(template_prefix, language=language, context=context)
@@ -348,4 +375,5 @@ def queue_templated(
         discard_after=discard_after,
         from_email=from_email,
         attachment_ids=attachment_ids,
+        answering=answering,
     )

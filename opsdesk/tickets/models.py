@@ -264,6 +264,9 @@ class Message(models.Model):
     via = models.CharField(max_length=20, default="ui")
     body_html = models.TextField()
     body_text = models.TextField()
+    # The Message-ID of the email it came in (with <>), so our answers reply to it and the customer's mail client
+    # shows one thread; empty for every other channel.
+    email_message_id = models.CharField(max_length=250, blank=True, default="", db_default="")
     created_at = models.DateTimeField()
 
     objects = MessageQuerySet.as_manager()

@@ -33,6 +33,17 @@ def _customer_mail(ticket: Ticket) -> dict[str, Any]:
     }
 
 
+def _answering(ticket: Ticket) -> list[tuple[str, Any]]:
+    """The customer's emails on the ticket (Message-ID and time), the first and the newest, for threading headers."""
+    emails = Message.objects.filter(ticket=ticket, author_role=Message.AuthorRole.END_USER).exclude(email_message_id="")
+    ordered = emails.order_by("created_at", "id").values_list("email_message_id", "created_at")
+    first, latest = (
+        ordered.first(),
+        emails.order_by("-created_at", "-id").values_list("email_message_id", "created_at").first(),
+    )
+    return [row for row in (first, latest if latest != first else None) if row is not None]
+
+
 def ticket_received(ticket: Ticket) -> None:
     """Tell the requester their request arrived (an automatic answer to their message, RFC 3834)."""
     to = ticket.requester.primary_email
@@ -47,6 +58,7 @@ def ticket_received(ticket: Ticket) -> None:
             ticket_id=ticket.pk,
             headers={**mail["headers"], "Auto-Submitted": "auto-replied"},
             from_email=mail["from_email"],
+            answering=_answering(ticket),
         )
 
 
@@ -76,6 +88,7 @@ def agent_reply(message: Message) -> None:
         headers=headers,
         from_email=mail["from_email"],
         attachment_ids=list(message.attachments.order_by("pk").values_list("pk", flat=True)),
+        answering=_answering(ticket),
     )
 
 

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -26,6 +25,7 @@ from opsdesk.core import outbox, translations
 from opsdesk.core.errors import ActionError
 from opsdesk.core.origin import origin
 from opsdesk.customers import actions as customer_actions
+from opsdesk.messaging.actions.origins import clean_origins
 from opsdesk.messaging.chat import pubsub
 from opsdesk.messaging.models import ChatAgent, ChatSession, ChatWidget
 from opsdesk.messaging.models.chat import AGENT_GONE_AFTER, hash_token
@@ -39,41 +39,12 @@ if TYPE_CHECKING:
 
 MAX_CHAT_MESSAGE = 4000  # characters of one chat message
 MAX_NAME = 200
-MAX_ORIGINS = 20
 MAX_TRANSCRIPTS = 3  # per chat: the transcript mail cannot be used to flood an inbox
 LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 State = ChatSession.State
 
 
 # --- widget settings --------------------------------------------------------------------------------------------
-
-
-def clean_origins(values: Iterable[str]) -> list[str]:
-    """`https://shop.example` style origins: a scheme, a host and maybe a port; no path, no duplicates."""
-    out: list[str] = []
-    for raw in values:
-        value = raw.strip().rstrip("/")
-        if not value:
-            continue
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
-            raise ActionError(
-                "invalid_origin",
-                _("%(value)s is not a website address such as https://shop.example.com.") % {"value": value[:100]},
-                field="allowed_origins",
-                status=422,
-            )
-        origin_text = f"{parts.scheme}://{parts.netloc}".lower()
-        if origin_text not in out:
-            out.append(origin_text)
-    if len(out) > MAX_ORIGINS:
-        raise ActionError(
-            "too_many_origins",
-            _("Use at most %(n)d websites.") % {"n": MAX_ORIGINS},
-            field="allowed_origins",
-            status=422,
-        )
-    return out
 
 
 def _widget_snapshot(widget: ChatWidget) -> dict[str, Any]:

@@ -252,6 +252,7 @@ def _apply(
             mailbox=mailbox,
             cc=copied,
             notify=not automatic,
+            email_message_id=outbox.clean_message_id(parsed.message_id),
         )
         message = ticket.messages.order_by("pk").first()
     else:
@@ -269,6 +270,7 @@ def _apply(
             attachments=uploads,
             cc=copied,
             automatic=bool(automatic),
+            email_message_id=outbox.clean_message_id(parsed.message_id),
         )
         ticket = message.ticket  # a merged ticket's target, or a follow-up of a closed one
     assert message is not None

@@ -3,7 +3,6 @@ through the one intake (`create_ticket(channel="web")`), with the form's team an
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,42 +18,18 @@ from opsdesk.core import translations
 from opsdesk.core.errors import ActionError
 from opsdesk.core.origin import origin
 from opsdesk.fields.models import CustomField
+from opsdesk.messaging.actions.origins import clean_origins
 from opsdesk.messaging.models import WebForm
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions as ticket_actions
 from opsdesk.tickets.models import Ticket
 
-# An origin as a browser sends it and CSP's frame-ancestors takes it: scheme, host, optional port; nothing else
-# (no path, no wildcard, no space or ";" that could add a directive to the policy).
-ORIGIN = re.compile(
-    r"https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::[0-9]{1,5})?"
-)
-MAX_ORIGINS = 20
 MAX_FIELDS = 30
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
 def _error(code: str, message: str, field: str) -> ActionError:
     return ActionError(code, message, field=field, status=422)
-
-
-def clean_origins(values: Sequence[str]) -> list[str]:
-    out: list[str] = []
-    for raw in values:
-        text = (raw or "").strip().lower().rstrip("/")
-        if not text:
-            continue
-        if not ORIGIN.fullmatch(text) or (":" in text[8:] and not 0 < int(text.rsplit(":", 1)[1]) < 65536):
-            raise _error(
-                "invalid_origin",
-                _("“%(origin)s” is not a website origin such as https://www.example.com.") % {"origin": text[:80]},
-                "allowed_origins",
-            )
-        if text not in out:
-            out.append(text)
-    if len(out) > MAX_ORIGINS:
-        raise _error("too_many", _("Enter at most 20 websites."), "allowed_origins")
-    return out
 
 
 def clean_field_specs(specs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -133,6 +133,7 @@ def _add_message(
     is_automated: bool = False,
     at: datetime,
     attachments: Sequence[UploadedFile] = (),
+    email_message_id: str = "",
 ) -> Message:
     message = Message.objects.create(
         ticket=ticket,
@@ -145,6 +146,7 @@ def _add_message(
         via=via,
         body_html=body_html,
         body_text=html_to_text(body_html),
+        email_message_id=email_message_id[:250],
         created_at=at,
     )
     timeline.record(

@@ -138,6 +138,7 @@ def create_ticket(
     mailbox: Mailbox | None = None,
     cc: Sequence[Customer] = (),
     notify: bool = True,
+    email_message_id: str = "",
 ) -> Ticket:
     """Open a ticket with its opening message.
 
@@ -216,6 +217,7 @@ def create_ticket(
             mailbox=mailbox,
             cc=cc,
             notify=notify,
+            email_message_id=email_message_id,
         ).pk
 
     return Ticket.objects.get(pk=_once(actor, submission, "ticket.create", create))
@@ -243,6 +245,7 @@ def _open(
     mailbox: Mailbox | None = None,
     cc: Sequence[Customer] = (),
     notify: bool = True,
+    email_message_id: str = "",
 ) -> Ticket:
     now = timezone.now()
     status = default_status(Category.OPEN if by_agent and assignee is not None else Category.NEW)
@@ -295,6 +298,7 @@ def _open(
         via=via,
         at=now,
         attachments=attachments,
+        email_message_id=email_message_id,
     )
     if tag_names:
         ticket.tags.set(_get_tags(tag_names))
@@ -330,6 +334,7 @@ def add_customer_reply(
     via: str = "ui",
     cc: Sequence[Customer] = (),
     automatic: bool = False,
+    email_message_id: str = "",
 ) -> Message:
     """A public end-user comment, with one rule for every source (METRICS.md §1):
 
@@ -360,6 +365,7 @@ def add_customer_reply(
             via=via,
             cc=cc,
             automatic=automatic,
+            email_message_id=email_message_id,
         ).pk
 
     return Message.objects.get(pk=_once(actor, submission, "ticket.customer_reply", create))
@@ -376,6 +382,7 @@ def _reply(
     via: str,
     cc: Sequence[Customer] = (),
     automatic: bool = False,
+    email_message_id: str = "",
 ) -> Message:
     ticket = _lock(ticket)
     seen = {ticket.pk}
@@ -408,6 +415,7 @@ def _reply(
             mailbox=ticket.mailbox,
             cc=cc,
             notify=not automatic,
+            email_message_id=email_message_id,
         )
         return followup.messages.get()
     now = timezone.now()
@@ -422,6 +430,7 @@ def _reply(
         via=via,
         at=now,
         attachments=attachments,
+        email_message_id=email_message_id,
     )
     if not automatic and ticket.status_category in (Category.PENDING, Category.ON_HOLD, Category.SOLVED):
         _set_status(ticket, default_status(Category.OPEN), actor=actor, at=now, role=Message.AuthorRole.END_USER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -23,6 +24,37 @@ DEMO_LOGINS = [
 ]
 
 
+def _serve_example_site(host: str, port: int, desk_url: str) -> str | None:
+    """Serve the example customer website (messaging/demo.py) on another origin, in a thread; None if the port is
+    taken (the demo runs without it)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from opsdesk.messaging import demo as channels_demo
+
+    page = channels_demo.site_page(desk_url).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            if self.path not in ("/", "/index.html"):
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+            return
+
+    try:
+        server = ThreadingHTTPServer((host, port), Handler)
+    except OSError:
+        return None
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://{host}:{port}/"
+
+
 class Command(BaseCommand):
     help = "Serve OpsDesk (uvicorn) and run the worker, printing the URL and the demo logins."
 
@@ -31,15 +63,22 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from opsdesk.messaging import demo as channels_demo
         from opsdesk.tickets.demo_data import DEMO_PASSWORD
 
+        site_port = options["port"] + 1
+        channels_demo.seed_channels(site_port=site_port)
+        site = _serve_example_site(options["host"], site_port, f"http://{options['host']}:{options['port']}/")
         worker = subprocess.Popen([sys.executable, "-m", "opsdesk.cli", "worker", "--workers", "2", "--quiet"])
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(f"\nOpsDesk is running at {url}\n"))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for _kind, email, label in DEMO_LOGINS:
             self.stdout.write(f"  {label:28} {email}")
-        self.stdout.write(f"Public contact form: {url}contact/   Stop with Ctrl+C.\n")
+        self.stdout.write(f"Public contact form: {url}contact/")
+        if site is not None:
+            self.stdout.write(f"Example customer website with the chat widget and a web form: {site}")
+        self.stdout.write("Stop with Ctrl+C.\n")
         try:
             subprocess.run(
                 [
