@@ -35,13 +35,13 @@ def _customer_mail(ticket: Ticket) -> dict[str, Any]:
 
 def _answering(ticket: Ticket) -> list[tuple[str, Any]]:
     """The customer's emails on the ticket (Message-ID and time), the first and the newest, for threading headers."""
-    emails = Message.objects.filter(ticket=ticket, author_role=Message.AuthorRole.END_USER).exclude(email_message_id="")
-    ordered = emails.order_by("created_at", "id").values_list("email_message_id", "created_at")
-    first, latest = (
-        ordered.first(),
-        emails.order_by("-created_at", "-id").values_list("email_message_id", "created_at").first(),
+    emails = list(
+        Message.objects.filter(ticket=ticket, author_role=Message.AuthorRole.END_USER)
+        .exclude(email_message_id="")
+        .order_by("created_at", "id")
+        .values_list("email_message_id", "created_at")
     )
-    return [row for row in (first, latest if latest != first else None) if row is not None]
+    return emails[:1] + emails[1:][-1:]
 
 
 def ticket_received(ticket: Ticket) -> None:

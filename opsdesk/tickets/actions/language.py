@@ -39,11 +39,13 @@ def record_detected_language(
     ticket = _lock(message.ticket)
     if ticket.status_category == TicketStatus.Category.CLOSED:
         return None
-    earlier = TicketEvent.objects.filter(ticket=ticket, kind=KIND)
-    if earlier.filter(data__comment=message.pk).exists():
+    # a ticket's detections are few: one query tells whether this message's is recorded and whether it is the first
+    detected = set(TicketEvent.objects.filter(ticket=ticket, kind=KIND).values_list("data__comment", flat=True))
+    if message.pk in detected:
         return None
-    first = not earlier.exists()
+    first = not detected
     customer = Customer.objects.get(pk=message.author_customer_id or ticket.requester_id)
+    before = (ticket.language, ticket.detected_language)
     interface = {code for code, _name in settings.LANGUAGES}
     target = fallback = mailbox_language = None
     if language is not None:
@@ -61,8 +63,9 @@ def record_detected_language(
     applied = target is not None and target != ticket.language
     if applied and target is not None:
         ticket.language = target
-    ticket.save(update_fields=["language", "detected_language"])
-    if language is not None and fallback is None:
+    if (ticket.language, ticket.detected_language) != before:
+        ticket.save(update_fields=["language", "detected_language"])
+    if language is not None and fallback is None and customer.language != language:
         customer_actions.set_detected_language(customer, language=language)
     return timeline.record(
         ticket,
