@@ -59,13 +59,16 @@ def clean_html(value: str) -> str:
 
 
 def text_to_html(value: str) -> str:
-    """Turn plain text (a textarea, an email's text part) into safe paragraphs."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", value.strip()) if p.strip()]
+    """Turn plain text (a textarea, an email's text part) into safe paragraphs; blank lines separate them, whatever
+    the line endings (a browser's textarea sends CRLF)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = [p for p in re.split(r"\n(?:[^\S\n]*\n)+", value.strip()) if p.strip()]
     return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
 
 
 def html_to_text(value: str) -> str:
     """A plain-text rendering for search, previews and text emails."""
-    text = re.sub(r"<br\s*/?>|</p>|</div>|</li>|</tr>|</h\d>", "\n", value, flags=re.IGNORECASE)
+    text = re.sub(r"</p>|</h\d>", "\n\n", value, flags=re.IGNORECASE)  # a paragraph ends with a blank line
+    text = re.sub(r"<br\s*/?>|</div>|</li>|</tr>", "\n", text, flags=re.IGNORECASE)
     text = html.unescape(_TAG.sub("", text))
     return _BLANKS.sub("\n\n", text).strip()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -17,12 +18,19 @@ class RenderedMail:
     body_html: str
 
 
+def _render_text(name: str, context: dict[str, Any]) -> str:
+    """A plain-text template (a subject, a text part) without HTML escaping: a customer's "Can't log in & <reset>"
+    must reach them as written, not as `Can&#x27;t log in &amp; &lt;reset&gt;`."""
+    return engines["django"].get_template(name).template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
+
+
 def render_templated(template_prefix: str, *, language: str, context: dict[str, Any]) -> RenderedMail:
-    """`template_prefix` names `<prefix>_subject.txt`, `<prefix>_body.txt` and `<prefix>_body.html`."""
+    """`template_prefix` names `<prefix>_subject.txt`, `<prefix>_body.txt` and `<prefix>_body.html`; only the HTML
+    part is escaped."""
     with translation.override(language):
         ctx = {**context, "site_url": settings.SITE_URL}
         return RenderedMail(
-            subject=" ".join(render_to_string(f"{template_prefix}_subject.txt", ctx).split()),
-            body_text=render_to_string(f"{template_prefix}_body.txt", ctx),
+            subject=" ".join(_render_text(f"{template_prefix}_subject.txt", ctx).split()),
+            body_text=_render_text(f"{template_prefix}_body.txt", ctx),
             body_html=render_to_string(f"{template_prefix}_body.html", ctx),
         )

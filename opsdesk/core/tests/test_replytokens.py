@@ -24,3 +24,13 @@ def test_body_token_found_in_quoted_text_and_survives_key_rotation() -> None:
         assert replytokens.find_body_token(token) == 9
     with override_settings(SECRET_KEY="a-new-key-" * 5, SECRET_KEY_FALLBACKS=[]):
         assert replytokens.find_body_token(token) is None
+
+
+def test_paragraphs_survive_a_textareas_crlf_and_the_text_part() -> None:
+    """Found in the click-through: an agent's blank lines vanished from the stored text and the mail's text part."""
+    from opsdesk.core.html import html_to_text, text_to_html
+
+    html = text_to_html("Hello Anna,\r\n\r\nline one\r\nline two\r\n \r\n\r\nBest regards")
+    assert html == "<p>Hello Anna,</p><p>line one<br>line two</p><p>Best regards</p>"
+    assert html_to_text(html) == "Hello Anna,\n\nline one\nline two\n\nBest regards"
+    assert html_to_text("<div>a</div><div>b</div><ul><li>x</li><li>y</li></ul>") == "a\nb\nx\ny"

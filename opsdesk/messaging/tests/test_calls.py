@@ -116,7 +116,7 @@ def test_logging_on_a_ticket_records_the_event_and_a_note_with_the_summary(world
     note = ticket.messages.order_by("-pk").first()
     assert note is not None and note.visibility == Message.Visibility.INTERNAL
     assert note.body_text == (
-        "Inbound call from +358401234567, answered by Alice Agent, 4 min 0 s\nWants a refund for order 17."
+        "Inbound call from +358401234567, answered by Alice Agent, 4 min 0 s\n\nWants a refund for order 17."
     )
     assert (call.customer_id, call.team_id, call.event_recorded) == (ticket.requester_id, ticket.team_id, True)
 
@@ -143,7 +143,7 @@ def test_a_new_ticket_comes_from_the_one_intake_with_an_internal_first_message(w
     first = ticket.messages.get()
     assert (first.visibility, first.body_text) == (
         "internal",
-        "Inbound call from +442079460000, answered by Alice Agent, 4 min 12 s\nPrinter on fire.",
+        "Inbound call from +442079460000, answered by Alice Agent, 4 min 12 s\n\nPrinter on fire.",
     )
     kinds = list(ticket.events.order_by("pk").values_list("kind", "source"))
     assert kinds[0] == ("ticket.created", "phone")

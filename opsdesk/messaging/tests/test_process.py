@@ -87,7 +87,7 @@ def test_a_new_message_opens_a_ticket_in_the_mailbox_team_with_its_event(world: 
         "email",
         "end_user",
     )
-    assert message.body_text.startswith("Hello,\nInvoice 2026-114 charges 24 % VAT")
+    assert message.body_text.startswith("Hello,\n\nInvoice 2026-114 charges 24 % VAT")
     event = TicketEvent.objects.get(ticket=ticket, kind="email.received")
     assert (event.source, event.cause, event.actor_role) == ("email", f"inbound_email:{row.pk}", "end_user")
     assert event.data == {
@@ -230,7 +230,7 @@ def test_quoted_text_is_stored_collapsed_after_the_new_text(world: Any, mailbox:
 def test_huge_headers_and_html_only_are_processed(world: Any, mailbox: Mailbox) -> None:
     assert deliver(raw("huge_headers.eml")).state == "processed"
     row = deliver(raw("html_only.eml"))
-    assert comment_of(row).body_text == "My order #991 arrived damaged.\nPhotos: here and order page"
+    assert comment_of(row).body_text == "My order #991 arrived damaged.\n\nPhotos: here and order page"
 
 
 def test_unparseable_mail_is_quarantined_and_can_be_discarded(world: Any, mailbox: Mailbox) -> None:

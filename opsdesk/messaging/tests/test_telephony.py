@@ -129,7 +129,7 @@ def test_a_finished_call_on_a_ticket_records_the_event_once(client: Client, worl
         40,
     )
     assert ticket.messages.filter(visibility="internal").get().body_text == (
-        "Inbound call from +358401234567, abandoned after 40 s\nHung up."
+        "Inbound call from +358401234567, abandoned after 40 s\n\nHung up."
     )
 
 

@@ -56,3 +56,16 @@ def test_a_tickets_mail_threads_per_recipient_in_their_language(
     assert (str(reply["In-Reply-To"]).strip(), str(reply["References"]).strip()) == (ours, ours)
     assert (customer_reply["In-Reply-To"], str(customer_reply["Auto-Submitted"])) == (None, "auto-generated")
     assert OutgoingMail.objects.filter(ticket_id=ticket.pk, state="sent").count() == 3
+
+
+def test_subjects_and_text_parts_reach_the_customer_as_written(world: Any) -> None:
+    """Found in the click-through: subjects were HTML-escaped (`Can&#x27;t log in &amp; &lt;reset&gt;`)."""
+    subject = "Can't log in & \"password\" <reset> isn't working"
+    ticket = world.ticket(subject=subject)
+    actions.reply_to_ticket(ticket, body="Tom & Jerry's <b>fix</b>", actor=world.agent)
+    received, reply = OutgoingMail.objects.filter(ticket_id=ticket.pk).order_by("pk")
+    assert received.subject == f"[#{ticket.pk}] We received your request: {subject}"
+    assert reply.subject == f"[#{ticket.pk}] New reply: {subject}"
+    assert "&amp;" not in received.body_text + reply.body_text
+    assert "Tom & Jerry's" in reply.body_text
+    assert "Tom &amp; Jerry" in reply.body_html

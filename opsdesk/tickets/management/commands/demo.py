@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -66,6 +67,8 @@ class Command(BaseCommand):
         from opsdesk.messaging import demo as channels_demo
         from opsdesk.tickets.demo_data import DEMO_PASSWORD
 
+        # links in mail (the portal, sign-in links) name the port the demo serves on, unless the site URL is set
+        os.environ.setdefault("OPSDESK_SITE_URL", f"http://{options['host']}:{options['port']}")
         site_port = options["port"] + 1
         channels_demo.seed_channels(site_port=site_port)
         site = _serve_example_site(options["host"], site_port, f"http://{options['host']}:{options['port']}/")
