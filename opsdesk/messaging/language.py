@@ -55,6 +55,7 @@ class Detection:
 
 _lock = threading.Lock()
 _detector: LanguageDetector | None = None
+_preloaded = False
 _codes: dict[Any, str] = {}
 
 
@@ -63,10 +64,16 @@ def loaded() -> bool:
     return _detector is not None
 
 
+def preloaded() -> bool:
+    """Whether this process is one that detects as part of its work: the worker, which preloads every model at start
+    (`warm(preload=True)`). Other processes that happened to detect once (a command, a test) do not count."""
+    return _preloaded
+
+
 def warm(*, preload: bool = False) -> LanguageDetector:
     """The process's detector, built on the first call from settings.OPSDESK_DETECT_LANGUAGES; with `preload`,
     every language model is read into memory now (the worker), else each as a text first needs it."""
-    global _detector
+    global _detector, _preloaded
     with _lock:
         if _detector is None:
             from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
@@ -85,6 +92,7 @@ def warm(*, preload: bool = False) -> LanguageDetector:
             if preload:
                 builder = builder.with_preloaded_language_models()
             _detector = builder.build()
+            _preloaded = preload
         return _detector
 
 

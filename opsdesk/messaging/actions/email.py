@@ -36,6 +36,7 @@ from opsdesk.core.models import OutgoingMail
 from opsdesk.core.replytokens import base_address
 from opsdesk.customers import actions as customer_actions
 from opsdesk.customers.models import Customer, CustomerEmail
+from opsdesk.messaging import language as detection
 from opsdesk.messaging.email.parse import (
     ParsedEmail,
     UnparseableEmail,
@@ -193,6 +194,22 @@ def find_mailbox(row: InboundEmail, parsed: ParsedEmail, mailboxes: list[Mailbox
     return next((boxes[c] for c in (base_address(a) for a in found if "@" in a) if c in boxes), None)
 
 
+def _detect(parsed: ParsedEmail) -> detection.Detection | None:
+    """The message's language, when this process is the worker, which holds the detector: then the receipt mail
+    goes out in it and the detection is recorded with the message, from the customer's own words (not the
+    placeholder an empty message gets). A web process never builds the detector: there the `messaging.language`
+    consumer detects it later, and a new customer starts with the mailbox's default language."""
+    if not detection.preloaded():
+        return None
+    return detection.detect(f"{parsed.subject}. {parsed.new_text or parsed.text}", raw=True)
+
+
+def _new_customer_language(found: detection.Detection | None, mailbox: Mailbox | None) -> str | None:
+    if found is not None and found.language in {code for code, _name in settings.LANGUAGES}:
+        return found.language
+    return mailbox.language if mailbox is not None else None
+
+
 def _rate_limited(row: InboundEmail) -> bool:
     limit = settings.OPSDESK_EMAIL_SENDER_RATE_LIMIT
     if not limit or not row.sender:
@@ -235,6 +252,7 @@ def _apply(
     copied, followers = _copied(parsed, mailbox, sender, mailboxes)
     uploads, blocked = _uploads(parsed)
     body = _body(parsed, mailbox)
+    found = _detect(parsed)
     if ticket is None:
         known = CustomerEmail.objects.filter(address=sender).exists()
         ticket = ticket_actions.create_ticket(
@@ -247,7 +265,7 @@ def _apply(
             channel=Ticket.Channel.EMAIL,
             via="email",
             team=mailbox.team if mailbox else None,
-            language=None if known or mailbox is None else mailbox.language,
+            language=None if known else _new_customer_language(found, mailbox),
             attachments=uploads,
             mailbox=mailbox,
             cc=copied,
@@ -274,6 +292,10 @@ def _apply(
         )
         ticket = message.ticket  # a merged ticket's target, or a follow-up of a closed one
     assert message is not None
+    if found is not None and not automatic:
+        ticket_actions.record_detected_language(
+            message, language=found.language, confidence=found.confidence, reason=found.reason
+        )
     for user in followers:
         ticket_actions.set_following(ticket, user=user, following=True, actor=None)
     timeline.record(

@@ -10,7 +10,6 @@ from opsdesk.messaging import demo
 from opsdesk.messaging.models import ChatWidget, Mailbox, WebForm
 from opsdesk.tickets import seeding
 
-
 VERBS = ["mailbox.created", "chat_widget.saved", "webform.created"]
 
 

@@ -73,3 +73,47 @@ def test_a_message_id_that_is_not_one_is_never_repeated_in_our_headers(world: An
     assert Message.objects.get(pk=row.comment_id).email_message_id == ""
     received = customer_mail(ticket)[0]
     assert "In-Reply-To" not in received.headers and "References" not in received.headers
+
+
+@pytest.mark.django_db
+def test_the_receipt_goes_out_in_the_language_the_customer_wrote_in_when_the_worker_detects(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in the click-through: an English mail to the Greek mailbox got a Greek receipt (detection came later)."""
+    from opsdesk.messaging import language
+
+    Mailbox.objects.create(name="Υποστήριξη", address=SUPPORT, team=world.support, language="el")
+    english = (
+        b"From: Pat O'Brien <pat@example.ie>\r\nTo: support@opsdesk.example\r\nSubject: Cannot log in\r\n"
+        b"Message-ID: <pat1@example.ie>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"Hello, I cannot log in to my account since yesterday evening. Could you reset my password, please?\r\n"
+    )
+    outside_the_worker = Ticket.objects.get(pk=deliver(english).ticket_id or 0)
+    assert outside_the_worker.language == "el"  # a web process never builds the detector: the mailbox's default
+    monkeypatch.setattr(language, "_preloaded", True)  # as in the worker, which preloads the models at start
+    second = deliver(english.replace(b"pat1@", b"pat2@").replace(b"pat@", b"pat2@"))
+    ticket = Ticket.objects.get(pk=second.ticket_id or 0)
+    assert (ticket.language, ticket.requester.language) == ("en", "en")
+    assert (
+        customer_mail_to(ticket, "pat2@example.ie")[0].subject
+        == f"[#{ticket.pk}] We received your request: Cannot log in"
+    )
+
+
+@pytest.mark.django_db
+def test_an_empty_message_is_not_detected_from_the_placeholder_it_gets(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in the click-through: an empty mail was "detected" as Greek (100 %) from the Greek placeholder text."""
+    from opsdesk.messaging import language
+
+    Mailbox.objects.create(name="Υποστήριξη", address=SUPPORT, team=world.support, language="el")
+    monkeypatch.setattr(language, "_preloaded", True)
+    empty = b"From: anna@example.fi\r\nTo: support@opsdesk.example\r\nMessage-ID: <e1@example.fi>\r\n\r\n"
+    ticket = Ticket.objects.get(pk=deliver(empty).ticket_id or 0)
+    detected = ticket.events.get(kind="language.detected").data
+    assert (detected["language"], detected["fallback"], detected["mailbox_language"]) == (None, "short", "el")
+
+
+def customer_mail_to(ticket: Ticket, address: str) -> list[OutgoingMail]:
+    return [m for m in OutgoingMail.objects.filter(ticket_id=ticket.pk).order_by("pk") if m.recipients[:1] == [address]]
