@@ -25,7 +25,7 @@ import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import getaddresses, parseaddr
+from email.utils import format_datetime, getaddresses, parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -252,7 +252,8 @@ def build_message(mail: OutgoingMail) -> EmailMultiAlternatives:
     if mail.has_secret:
         secret = mail_secret(mail)
         text, html = text.replace(SECRET_PLACEHOLDER, secret), html.replace(SECRET_PLACEHOLDER, secret)
-    headers = {**mail.headers, "Message-ID": mail.message_id}
+    # Date: when the mail was written, in UTC with its offset (Django's default "-0000" means "zone unknown")
+    headers = {**mail.headers, "Message-ID": mail.message_id, "Date": format_datetime(mail.created_at)}
     copied = {address.lower() for _name, address in getaddresses([headers.pop("Cc", "")]) if address}
     to = [address for address in mail.recipients if address not in copied]
     cc = [address for address in mail.recipients if address in copied]

@@ -9,6 +9,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
+from opsdesk.core import languages
+
 register = template.Library()
 
 PRIORITY_LABELS = {
@@ -26,6 +28,12 @@ CUSTOMER_EVENTS = {
     "note.added": gettext_lazy("Note added"),
     "email.verified": gettext_lazy("Email address verified"),
 }
+
+
+@register.filter
+def language_name(code: str | None) -> str:
+    """A language code as its name in the reader's language ("Russian", "venäjä"), for sentences."""
+    return languages.name(code)
 
 
 @register.filter

@@ -73,6 +73,9 @@ def test_a_mail_is_a_row_sent_after_commit_with_our_message_id(
         mail.message_id,
     )
     assert str(received["Auto-Submitted"]) == "auto-generated"
+    # when it was written, with a real offset (found in the click-through: "-0000", a zone unknown)
+    assert received["Date"].datetime == mail.created_at.replace(microsecond=0)
+    assert str(received["Date"]).endswith("+0000")
     assert (text(received, "plain"), text(received, "html")) == ("Hi Carl", "<p>Hi Carl</p>")
     mail.refresh_from_db()
     assert (mail.state, mail.attempts, mail.last_error, mail.next_attempt_at) == ("sent", 1, "", None)
