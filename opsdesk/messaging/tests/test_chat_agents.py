@@ -320,4 +320,9 @@ def test_widget_settings_are_for_channel_admins_and_audited(client: Client, worl
     assert audit.data["after"]["allowed_origins"] == ["https://shop.example", "http://localhost:8080"]
     listing = client.get("/chats/widgets/").content.decode()
     assert f'data-widget="{widget.key}" async&gt;&lt;/script&gt;' in listing
+    assert "Paste this on your website, before &lt;/body&gt;:</label>" in listing  # text, not a tag the browser eats
+    world.admin.language = "fi"
+    world.admin.save(update_fields=["language"])
+    finnish = client.get("/chats/widgets/").content.decode()
+    assert "Liitä tämä verkkosivullesi ennen &lt;/body&gt;-tagia:</label>" in finnish
     assert widget.get_settings_url() == f"/chats/widgets/{widget.pk}/"
