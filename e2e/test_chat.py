@@ -53,7 +53,8 @@ def website(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
 def desk(tmp_path_factory: pytest.TempPathFactory, website: tuple[str, Path]) -> Iterator[tuple[str, str]]:
     """OpsDesk under uvicorn on 127.0.0.1 (a different origin), with a chat widget that allows the website."""
     site, root = website
-    env = demo_env(tmp_path_factory.mktemp("opsdesk-chat"))
+    # A chat nobody takes for 8 seconds tells its visitor the answer will come by email.
+    env = demo_env(tmp_path_factory.mktemp("opsdesk-chat"), OPSDESK_CHAT_UNANSWERED_AFTER="8")
     with running_demo(env, tickets=20) as base:
         code = (
             "from opsdesk.accounts.models import User;"
@@ -119,7 +120,23 @@ def test_a_visitor_on_another_website_chats_with_an_agent_live(
     expect(widget.locator("select#opsdesk-language")).to_have_value("sv")
     widget.get_by_label("Ditt namn").fill("Vera Visitor")
     widget.get_by_label("Din e-postadress").fill("vera@visitor.example")
+    # She switches to Finnish and types while the Finnish texts are still on their way: the form is drawn again in
+    # Finnish with what is in the fields then, not what was in them when she changed the language.
+    held: list[Any] = []
+    finnish = lambda url: "config/?lang=fi" in url  # noqa: E731 - a URL matcher
+    visitor.route(finnish, lambda route: held.append(route))  # held: not answered yet
+    widget.locator("select#opsdesk-language").select_option("fi")
     widget.get_by_label("Hur kan vi hjälpa dig?").fill("Var är min beställning?")
+    while not held:
+        visitor.wait_for_timeout(50)
+    held[0].continue_()
+    visitor.unroute(finnish)
+    expect(widget.locator("label[for=opsdesk-name]")).to_have_text("Nimesi")
+    expect(widget.locator("#opsdesk-message")).to_have_value("Var är min beställning?")
+    expect(widget.locator("#opsdesk-email")).to_have_value("vera@visitor.example")
+    widget.locator("select#opsdesk-language").select_option("sv")
+    expect(widget.locator("label[for=opsdesk-name]")).to_have_text("Ditt namn")
+    expect(widget.locator("#opsdesk-message")).to_have_value("Var är min beställning?")
     widget.locator("button[type=submit]").click()
     expect(widget.locator(".log .msg.mine")).to_have_text(["DuVar är min beställning?"])
     expect(widget.locator("p.note[role=status]")).to_have_text("Väntar på en handläggare…")
@@ -134,6 +151,27 @@ def test_a_visitor_on_another_website_chats_with_an_agent_live(
     expect(agent.locator("[data-chat-log] .chat-msg.visitor")).to_contain_text("Var är min beställning?")
     expect(agent.locator("[data-chat-conversation][data-live]")).to_have_count(1)
     expect(widget.locator("p.note[role=status]")).to_contain_text("anslöt till chatten")
+
+    # Another visitor's chat that nobody takes: after a while, every tab of it says the answer will come by email.
+    other_context = browser.new_context(locale="en-GB")
+    _local_only(other_context)
+    other = other_context.new_page()
+    other.goto(site + "/")
+    other_widget = other.locator("[data-opsdesk-chat]")
+    other_widget.locator("button.launcher").click()
+    other_widget.get_by_label("Your name").fill("Otto Other")
+    other_widget.get_by_label("Your email address").fill("otto@visitor.example")
+    other_widget.get_by_label("How can we help?").fill("Do you ship to Finland?")
+    other_widget.locator("button[type=submit]").click()
+    other_status = other_widget.locator("p.note[role=status]")
+    expect(other_status).to_have_text("Waiting for an agent…")
+    unanswered = "Nobody has answered yet. We have your message and will answer you by email at the address you gave."
+    expect(other_status).to_have_text(unanswered, timeout=20_000)
+    other.reload()  # the same chat, in a new page: the server says it, so it is said at once
+    other_widget.locator("button.launcher").click()
+    expect(other_widget.locator("p.note[role=status]")).to_have_text(unanswered)
+    expect(other_widget.locator(".log .msg.mine")).to_have_text(["YouDo you ship to Finland?"])
+    other_context.close()
 
     # Both ways, live, with typing.
     composer = agent.locator("#chat-body")
@@ -154,4 +192,5 @@ def test_a_visitor_on_another_website_chats_with_an_agent_live(
     expect(widget.locator(".log .system")).to_contain_text(["Utskriften är på väg till din inkorg."])
     agent.locator("[data-chat-end] button").click()
     expect(widget.locator("p.note[role=status]")).to_have_text("Chatten har avslutats.")
+    expect(widget.get_by_text("Chatten har avslutats.", exact=True)).to_have_count(1)  # said once, not twice
     assert agent_blocked == [] and visitor_blocked == []

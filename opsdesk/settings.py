@@ -271,6 +271,9 @@ OPSDESK_SIGN_IN_LINK_MINUTES = env_int("OPSDESK_SIGN_IN_LINK_MINUTES", 30)
 # typing, transcript, end) per IP a minute; each chat also has its own flood limits (messaging/chat/widget_views.py).
 OPSDESK_CHAT_START_RATE_LIMIT = env_int("OPSDESK_CHAT_START_RATE_LIMIT", 10)
 OPSDESK_CHAT_RATE_LIMIT = env_int("OPSDESK_CHAT_RATE_LIMIT", 300)
+# Seconds a chat may wait with no agent taking it before the widget tells the visitor the answer will come by email
+# (the chat stays in the queue and its ticket open: an agent may still take it, or answer the ticket by mail).
+OPSDESK_CHAT_UNANSWERED_AFTER = env_int("OPSDESK_CHAT_UNANSWERED_AFTER", 120)
 OPSDESK_API_RATE_LIMIT = env_int("OPSDESK_API_RATE_LIMIT", 600)  # API requests per account (or address) a minute
 OPSDESK_WEBFORM_RATE_LIMIT = env_int("OPSDESK_WEBFORM_RATE_LIMIT", 5)  # web form posts per IP and 10 minutes
 OPSDESK_TELEPHONY_RATE_LIMIT = env_int("OPSDESK_TELEPHONY_RATE_LIMIT", 600)  # telephony webhook posts per IP a minute

@@ -275,14 +275,21 @@ def _lock(session: ChatSession) -> ChatSession:
 
 @transaction.atomic
 def send_visitor_message(session: ChatSession, *, body: str) -> Message:
-    """The visitor's message: a customer reply on the chat's ticket (the one intake, channel `chat`)."""
+    """The visitor's message: a customer reply on the chat's ticket (the one intake, channel `chat`). While an agent
+    has the chat, they read it live, so the ticket's assignee is not mailed about it."""
     body = check_message(body)
     session = _lock(session)
     if session.state == State.ENDED:
         raise ActionError("chat_ended", _("This chat has ended."), status=409)
     with origin("chat"):
         message = ticket_actions.add_customer_reply(
-            session.ticket, body=body, customer=session.ticket.requester, actor=None, channel="chat", via="widget"
+            session.ticket,
+            body=body,
+            customer=session.ticket.requester,
+            actor=None,
+            channel="chat",
+            via="widget",
+            notify_assignee=session.state != State.ACTIVE,
         )
     session.visitor_seen_at = timezone.now()
     session.save(update_fields=["visitor_seen_at"])

@@ -11,6 +11,7 @@ its id, which is the message's id). Typing and state events carry no id."""
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import timedelta
@@ -19,6 +20,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connection
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 
 from opsdesk.accounts.models import User
 from opsdesk.messaging.actions import chat as chat_actions
@@ -73,7 +75,20 @@ def release_connection() -> None:
 
 
 def _state_event(session: ChatSession) -> dict[str, Any]:
-    return {"type": "state", "state": session.state, "agent": session.agent.name if session.agent else ""}
+    """The chat's state. A waiting one also says whether it is `unanswered` (nobody took it in time: the widget
+    tells the visitor the answer comes by email) and, if not yet, in how many seconds it will be."""
+    event: dict[str, Any] = {
+        "type": "state",
+        "state": session.state,
+        "agent": session.agent.name if session.agent else "",
+    }
+    due = session.unanswered_at()
+    if due is not None:
+        left = (due - timezone.now()).total_seconds()
+        event["unanswered"] = left <= 0
+        if left > 0:
+            event["unanswered_in"] = math.ceil(left)
+    return event
 
 
 def _backlog(session_id: int, after: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -100,6 +115,7 @@ async def session_stream(session_id: int, *, last_id: int, side: str) -> AsyncGe
         refreshed = time.monotonic()
         sent: set[int] = set()
         newest = last_id
+        unanswered_due: float | None = None  # when a waiting chat turns unanswered: its state is sent again then
         try:
             yield "retry: 2000\n\n"
             resync = True
@@ -107,6 +123,8 @@ async def session_stream(session_id: int, *, last_id: int, side: str) -> AsyncGe
                 if resync:
                     state, backlog = await _db(_backlog)(session_id, newest)
                     yield sse(state, event="state")
+                    left = state.get("unanswered_in")
+                    unanswered_due = None if left is None else time.monotonic() + left
                     for item in backlog:  # the overlap may repeat what the client has: it drops ids it holds
                         if item["id"] in sent or item["id"] == last_id:
                             continue
@@ -114,8 +132,14 @@ async def session_stream(session_id: int, *, last_id: int, side: str) -> AsyncGe
                         newest = max(newest, item["id"])
                         yield sse(item, event="message", event_id=item["id"])
                     resync = False
-                event = await subscription.get(HEARTBEAT)
+                wait = (
+                    HEARTBEAT if unanswered_due is None else max(0.0, min(HEARTBEAT, unanswered_due - time.monotonic()))
+                )
+                event = await subscription.get(wait)
                 if event is None:
+                    if unanswered_due is not None and time.monotonic() >= unanswered_due:
+                        resync = True  # re-read: still waiting, it is now unanswered (or it was taken meanwhile)
+                        continue
                     yield ": ping\n\n"
                     if side == "visitor" and time.monotonic() - refreshed > VISITOR_REFRESH.total_seconds():
                         refreshed = time.monotonic()
@@ -134,6 +158,8 @@ async def session_stream(session_id: int, *, last_id: int, side: str) -> AsyncGe
                     if event.get("author") != side:
                         yield sse(event, event="typing")
                 elif kind == "state":
+                    if event.get("state") != ChatSession.State.WAITING:
+                        unanswered_due = None
                     yield sse(event, event="state")
         finally:
             if side == "visitor":

@@ -20,6 +20,9 @@ WIDGET: dict[str, Promise] = {
     "offline_send": _("Send by email"),
     "composer": _("Your message"),
     "waiting": _("Waiting for an agent…"),
+    "unanswered": _(
+        "Nobody has answered yet. We have your message and will answer you by email at the address you gave."
+    ),
     "joined": _("%(name)s joined the chat."),
     "ended": _("The chat has ended."),
     "typing": _("%(name)s is typing…"),

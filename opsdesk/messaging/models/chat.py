@@ -105,6 +105,13 @@ class ChatSession(models.Model):
     def __str__(self) -> str:
         return f"chat {self.pk} ({self.state})"
 
+    def unanswered_at(self) -> datetime | None:
+        """When a waiting chat counts as unanswered (OPSDESK_CHAT_UNANSWERED_AFTER after it started); None when it
+        is not waiting. One rule on the server, so every stream of the chat tells the visitor the same."""
+        if self.state != self.State.WAITING:
+            return None
+        return self.started_at + timedelta(seconds=settings.OPSDESK_CHAT_UNANSWERED_AFTER)
+
     def visitor_present(self, now: datetime) -> bool:
         """Whether the visitor has the chat open now: a message sent while they do is read live, not emailed."""
         return (

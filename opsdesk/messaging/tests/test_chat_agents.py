@@ -18,6 +18,7 @@ from opsdesk.core.models import OutgoingMail
 from opsdesk.messaging.actions import chat as chat_actions
 from opsdesk.messaging.models import ChatSession, ChatWidget
 from opsdesk.messaging.tests.chat_helpers import make_widget, online
+from opsdesk.tickets import actions as ticket_actions
 from opsdesk.tickets.models import Message
 
 
@@ -165,6 +166,35 @@ def test_agent_messages_are_ticket_replies_not_mailed_while_the_visitor_is_there
 
 
 @pytest.mark.django_db
+def test_the_agent_is_not_mailed_about_visitor_messages_while_the_chat_is_theirs(world: Any) -> None:
+    widget = make_widget(world)
+    online(world.agent)
+    session = chat_actions.accept_chat(started(world, widget), actor=world.agent)
+    chat_actions.send_visitor_message(session, body="Are you there?")
+    assert not OutgoingMail.objects.filter(kind="tickets.customer_reply").exists()  # they read it live
+    chat_actions.end_chat(session, ended_by="agent", actor=world.agent)
+    session.refresh_from_db()
+    # Ended: the visitor cannot write in it any more, but a reply on the ticket (by email) still tells the agent.
+    ticket_actions.add_customer_reply(
+        session.ticket, body="One more thing", customer=session.ticket.requester, actor=None, channel="email"
+    )
+    mail = OutgoingMail.objects.get(kind="tickets.customer_reply")
+    assert mail.recipients == [world.agent.email]
+
+
+@pytest.mark.django_db
+def test_a_visitor_message_in_a_waiting_chat_still_mails_an_assignee(world: Any) -> None:
+    widget = make_widget(world)
+    online(world.agent)
+    session = started(world, widget)
+    ticket_actions.assign_ticket(session.ticket, assignee=world.lead, actor=world.lead)  # assigned, not in the chat
+    session.refresh_from_db()
+    chat_actions.send_visitor_message(session, body="Anyone?")
+    mail = OutgoingMail.objects.get(kind="tickets.customer_reply")
+    assert mail.recipients == [world.lead.email]
+
+
+@pytest.mark.django_db
 def test_a_visitor_whose_stream_went_silent_counts_as_gone(world: Any) -> None:
     widget = make_widget(world)
     online(world.agent)
@@ -290,4 +320,9 @@ def test_widget_settings_are_for_channel_admins_and_audited(client: Client, worl
     assert audit.data["after"]["allowed_origins"] == ["https://shop.example", "http://localhost:8080"]
     listing = client.get("/chats/widgets/").content.decode()
     assert f'data-widget="{widget.key}" async&gt;&lt;/script&gt;' in listing
+    assert "Paste this on your website, before &lt;/body&gt;:</label>" in listing  # text, not a tag the browser eats
+    world.admin.language = "fi"
+    world.admin.save(update_fields=["language"])
+    finnish = client.get("/chats/widgets/").content.decode()
+    assert "Liitä tämä verkkosivullesi ennen &lt;/body&gt;-tagia:</label>" in finnish
     assert widget.get_settings_url() == f"/chats/widgets/{widget.pk}/"

@@ -211,3 +211,37 @@ def test_the_production_server_streams_the_widget_without_django_and_checks_the_
     foreign, _body = _asgi_get(path, {"Origin": "https://evil.example", "Authorization": f"Bearer {token}"}, 1)
     assert foreign["status"] == 403
     assert b"access-control-allow-origin" not in dict(foreign["headers"])
+
+
+def test_a_chat_nobody_takes_in_time_turns_unanswered_on_every_stream(world: Any, settings: Any) -> None:
+    settings.OPSDESK_CHAT_UNANSWERED_AFTER = 1
+    widget = make_widget(world)
+    online(world.agent)
+    session = chat_actions.start_chat(widget, name="Vera", email="v@v.example", language="en", message="Hi").session
+    assert session is not None
+
+    async def main() -> list[Any]:
+        first = streams.session_stream(session.pk, last_id=0, side="visitor")
+        second = streams.session_stream(session.pk, last_id=0, side="visitor")  # another tab
+        got = await read(first, 2) + await read(second, 2)
+        got += await read(first, 1) + await read(second, 1)  # sent by the server when the time is up
+        await first.aclose()
+        await second.aclose()
+        return got
+
+    got = asyncio.run(main())
+    waiting = {"type": "state", "state": "waiting", "agent": "", "unanswered": False, "unanswered_in": 1}
+    late = {"type": "state", "state": "waiting", "agent": "", "unanswered": True}
+    assert [data for kind, data, _i in got if kind == "state"] == [waiting, waiting, late, late]
+    session.refresh_from_db()
+    assert session.state == "waiting"  # still in the queue: an agent may take it, or answer its ticket by email
+    # A stream opened later says so at once; once taken, it is no longer unanswered.
+    assert streams._state_event(session) == late
+    taken = chat_actions.accept_chat(session, actor=world.agent)
+    assert streams._state_event(taken) == {"type": "state", "state": "active", "agent": "Alice Agent"}
+
+
+def test_the_widget_has_the_unanswered_text_in_the_visitors_language(client: Client, world: Any) -> None:
+    widget = make_widget(world)
+    texts = client.get(url("widget_config", widget) + "?lang=fi", headers={"Origin": ORIGIN}).json()["texts"]
+    assert texts["unanswered"].startswith("Kukaan ei ole vielä vastannut")

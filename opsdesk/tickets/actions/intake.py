@@ -335,6 +335,7 @@ def add_customer_reply(
     cc: Sequence[Customer] = (),
     automatic: bool = False,
     email_message_id: str = "",
+    notify_assignee: bool = True,
 ) -> Message:
     """A public end-user comment, with one rule for every source (METRICS.md §1):
 
@@ -344,7 +345,9 @@ def add_customer_reply(
     - on a pending, on-hold or solved ticket, it reopens it.
 
     `automatic` (an out-of-office or other auto-reply, RFC 3834): the message is added but reopens nothing, notifies
-    nobody and never gets an automatic answer; the email channel does not pass one for a closed ticket."""
+    nobody and never gets an automatic answer; the email channel does not pass one for a closed ticket.
+    `notify_assignee=False`: the assignee is not mailed about it (an agent in a live chat reads it as it comes); a
+    follow-up ticket still notifies as usual."""
     if actor is not None and actor.role == Role.CUSTOMER and actor.customer.pk != customer.pk:
         raise ActionError("forbidden", _("Customers reply as themselves."), status=403)
     if actor is not None and actor.is_agent_side:
@@ -366,6 +369,7 @@ def add_customer_reply(
             cc=cc,
             automatic=automatic,
             email_message_id=email_message_id,
+            notify_assignee=notify_assignee,
         ).pk
 
     return Message.objects.get(pk=_once(actor, submission, "ticket.customer_reply", create))
@@ -383,6 +387,7 @@ def _reply(
     cc: Sequence[Customer] = (),
     automatic: bool = False,
     email_message_id: str = "",
+    notify_assignee: bool = True,
 ) -> Message:
     ticket = _lock(ticket)
     seen = {ticket.pk}
@@ -437,6 +442,6 @@ def _reply(
     ticket.updated_at = now
     ticket.save(update_fields=["status", "status_category", "updated_at", "message_count"])
     _add_cc(ticket, cc)
-    if not automatic:
+    if not automatic and notify_assignee:
         notifications.customer_reply(message)
     return message

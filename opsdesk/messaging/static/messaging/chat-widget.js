@@ -188,8 +188,11 @@
     email.value = values.email || "";
     message.value = values.message || "";
     select.addEventListener("change", function () {
-      var kept = { name: name.value, email: email.value, message: message.value };
-      loadConfig(select.value).then(function () { showForm(kept); body.querySelector("select").focus(); });
+      // What is in the fields when the texts arrive, not when the language changed: typing goes on meanwhile.
+      loadConfig(select.value).then(function () {
+        showForm({ name: name.value, email: email.value, message: message.value });
+        body.querySelector("select").focus();
+      });
     });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
@@ -283,8 +286,7 @@
   function ended() {
     if (state.ended) return;
     state.ended = true;
-    statusLine.textContent = T.ended;
-    system(T.ended);
+    statusLine.textContent = T.ended; // once: the status line says it (and is announced), not the log as well
     var form = footer.querySelector("form");
     if (form) form.hidden = true;
     footer.querySelector(".row button").hidden = true;
@@ -315,7 +317,9 @@
       if (data.state === "active" && state.chatState !== "active") {
         statusLine.textContent = t("joined", { name: data.agent });
       } else if (data.state === "waiting") {
-        statusLine.textContent = T.waiting;
+        // The server decides when nobody has answered in time, so every tab of the chat says the same.
+        statusLine.textContent = data.unanswered ? T.unanswered : T.waiting;
+        statusLine.toggleAttribute("data-unanswered", !!data.unanswered);
       } else if (data.state === "ended") {
         ended();
       }
