@@ -40,7 +40,8 @@ def test_an_admin_adds_a_mailbox_and_tests_its_connection(
     address = f"support-{uuid.uuid4().hex[:6]}@opsdesk.example"
     sign_in(page, server, "admin@opsdesk.example")
     page.goto(server + "/")
-    page.click("nav >> text=Mailboxes")
+    page.click("nav >> text=Channels")
+    page.click("main >> text=Mailboxes")
     page.click("text=New mailbox")
     page.fill("input[name=name]", "Support")
     page.fill("input[name=address]", address)
