@@ -159,9 +159,7 @@ def test_the_form_shows_field_errors_and_saves_nothing(client: Client, world: An
     assert Mailbox.objects.count() == 1
 
 
-def test_a_form_with_errors_keeps_the_typed_password_but_never_shows_the_stored_one(
-    client: Client, world: Any
-) -> None:
+def test_a_form_with_errors_keeps_the_typed_password_but_never_shows_the_stored_one(client: Client, world: Any) -> None:
     mailbox = Mailbox.objects.create(name="Support", address="support@opsdesk.example", imap_password="stored-secret")
     client.force_login(world.admin)
     url = reverse("mailboxes:mailbox_edit", args=[mailbox.pk])
