@@ -40,7 +40,8 @@ def test_an_admin_adds_a_mailbox_and_tests_its_connection(
     address = f"support-{uuid.uuid4().hex[:6]}@opsdesk.example"
     sign_in(page, server, "admin@opsdesk.example")
     page.goto(server + "/")
-    page.click("nav >> text=Mailboxes")
+    page.click("nav >> text=Channels")
+    page.click("main >> text=Mailboxes")
     page.click("text=New mailbox")
     page.fill("input[name=name]", "Support")
     page.fill("input[name=address]", address)
@@ -68,3 +69,27 @@ def test_an_admin_adds_a_mailbox_and_tests_its_connection(
     page.screenshot(path=str(SHOTS / "mailbox-fi-phone.png"), full_page=True)
     set_language(page, server, "en")
     assert outside_requests == []
+
+
+@pytest.mark.parametrize("width", [1280, 1366])
+def test_an_admins_top_bar_does_not_wrap_its_links_in_english_or_greek(
+    server: str, page: Any, outside_requests: list[str], width: int
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    sign_in(page, server, "admin@opsdesk.example")
+    page.set_viewport_size({"width": width, "height": 800})
+    for language in ("en", "el"):
+        set_language(page, server, language)
+        page.goto(server + "/settings/channels/")
+        tops = page.evaluate(
+            "[...document.querySelectorAll('header nav li, header .brand, header .me')]"
+            ".map(e => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2))"
+        )
+        page.screenshot(path=str(SHOTS / f"channels-{language}-{width}.png"))
+        links = tops[1:-1]  # brand, the links, the user's name and Sign out
+        assert len(links) >= 9 and max(links) - min(links) <= 2, (language, tops)  # the links on one row
+        if language == "en":  # Greek's longer words put the user's name and Sign out on a second row
+            assert max(tops) - min(tops) <= 2, tops
+        expect(page.locator("nav a[aria-current=page]")).to_have_attribute("href", "/settings/channels/")
+        no_sideways_scroll(page)
+    set_language(page, server, "en")

@@ -7,9 +7,11 @@ from __future__ import annotations
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,6 +46,7 @@ REASONS = {
     "unparseable": gettext_lazy("Could not be read"),
     "refused": gettext_lazy("Refused when writing the ticket"),
     "failed": gettext_lazy("Failed after several attempts"),
+    "too_large": gettext_lazy("Too large: left on the IMAP server, headers only here"),
 }
 THREAD_REASONS = {
     "message_id": gettext_lazy("threaded by our Message-ID in its references"),
@@ -100,10 +103,27 @@ def inbound_detail(request: AuthedRequest, inbound_id: int) -> HttpResponse:
         "more_headers": max(len(parsed.items()) - HEADERS_SHOWN, 0),
         "source": raw[:SOURCE_SHOWN].decode("utf-8", errors="replace"),
         "source_cut": len(raw) > SOURCE_SHOWN,
-        "can_retry": row.state in (State.QUARANTINED, State.IGNORED),
+        "too_large": _too_large(row) if row.reason == actions.TOO_LARGE else "",
+        "can_retry": row.state in (State.QUARANTINED, State.IGNORED) and row.reason != actions.TOO_LARGE,
         "can_discard": row.state in (State.QUARANTINED, State.IGNORED, State.RECEIVED),
     }
     return render(request, "messaging/inbound_detail.html", context)
+
+
+def _too_large(row: InboundEmail) -> str:
+    """What a header-only row is, and where its message is (the admin fetches it from there, or lets it go)."""
+    return _(
+        "This message (%(size)s) is larger than the limit of %(limit)s MB, so it was left on the IMAP server in "
+        "folder %(folder)s (UID %(uid)s) of %(mailbox)s, flagged as read. Only its headers are stored here. To take "
+        "it in, raise the limit and mark it unread on the server, then discard this entry; or answer the sender "
+        "and ask for a smaller message."
+    ) % {
+        "size": filesizeformat(row.size),
+        "limit": settings.OPSDESK_MAX_EMAIL_BYTES // (1024 * 1024),
+        "folder": row.server_folder or "—",
+        "uid": row.server_uid or "—",
+        "mailbox": row.mailbox.address if row.mailbox else "—",
+    }
 
 
 @staff_required

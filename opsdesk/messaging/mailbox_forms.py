@@ -60,7 +60,9 @@ class MailboxForm(ActionForm):
         required=False,
         max_length=200,
         strip=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        # Rendered back only what was typed in this very POST (a form with errors: retyping it is easy to miss); the
+        # stored password is never in `initial`, so it never reaches a page. The view sends that page no-store.
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
     )
     imap_folder = forms.CharField(label=_("Folder to read"), required=False, max_length=200, initial="INBOX")
     imap_processed_folder = forms.CharField(
@@ -78,6 +80,8 @@ class MailboxForm(ActionForm):
         choices = sort_translated(Team.objects.all(), lambda t: t.display_name)
         team.choices = [("", "—"), *[(t.pk, t.display_name) for t in choices]]
         password = self.fields["imap_password"]
+        password.initial = None  # never from the database, whatever a caller passes
+        self.initial.pop("imap_password", None)
         if mailbox is not None and mailbox.imap_password:
             password.help_text = _("A password is stored. Leave this empty to keep it.")
         else:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -55,12 +56,14 @@ def _form_page(request: AuthedRequest, mailbox: Mailbox | None) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("Mailbox %(address)s saved.") % {"address": saved.address})
             return redirect("mailboxes:mailbox_edit", saved.pk)
-    return render(
+    response = render(
         request,
         "messaging/mailbox_form.html",
         {"form": form, "mailbox": mailbox},
         status=400 if request.method == "POST" else 200,
     )
+    patch_cache_control(response, no_store=True, private=True)  # a form with errors carries the typed password
+    return response
 
 
 @manage_channels

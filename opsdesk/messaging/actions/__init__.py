@@ -3,9 +3,11 @@
 from opsdesk.messaging.actions.calls import find_customer, log_call, receive_call
 from opsdesk.messaging.actions.chat import accept_chat, end_chat, save_chat_widget, start_chat
 from opsdesk.messaging.actions.email import (
+    TOO_LARGE,
     discard_email,
     process_email,
     quarantine_email,
+    quarantine_too_large,
     receive_email,
     retry_email,
     stalled_email_ids,
@@ -22,6 +24,7 @@ from opsdesk.messaging.actions.telephony import create_provider, rotate_provider
 from opsdesk.messaging.actions.webforms import save_webform, submit_webform
 
 __all__ = [
+    "TOO_LARGE",
     "accept_chat",
     "claim_poll",
     "create_mailbox",
@@ -32,6 +35,7 @@ __all__ = [
     "log_call",
     "process_email",
     "quarantine_email",
+    "quarantine_too_large",
     "receive_call",
     "receive_email",
     "record_poll",

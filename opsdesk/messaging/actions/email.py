@@ -11,6 +11,7 @@ duplicates and the per-sender limit are treated."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import mimetypes
 from collections.abc import Sequence
 from datetime import timedelta
@@ -24,6 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opsdesk.accounts.capabilities import Capability, require
 from opsdesk.accounts.models import User
@@ -51,6 +53,9 @@ from opsdesk.tickets import timeline
 from opsdesk.tickets.models import Message, Ticket
 
 PROCESS_JOB = "opsdesk.messaging.tasks.process_email"
+State = InboundEmail.State
+TOO_LARGE = "too_large"  # the reason of a header-only row: the message itself is still on the IMAP server
+log = logging.getLogger(__name__)
 
 
 def _header(value: object, limit: int) -> str:
@@ -116,12 +121,63 @@ def receive_email(
     return inbound, True
 
 
+MAX_HEADER_BYTES = 256 * 1024  # of a too-large message's header block kept
+
+
+def quarantine_too_large(
+    header: bytes, *, size: int, mailbox: Mailbox, folder: str, uid: str
+) -> tuple[InboundEmail, bool]:
+    """A message over OPSDESK_MAX_EMAIL_BYTES that an IMAP pass leaves on the server: its header block (who sent
+    what, when) is stored quarantined with reason `too_large`, its whole size and where it lies (folder, UID), so it
+    waits on the inbound mail page instead of vanishing. The same header block and size twice are one row."""
+    header = header[:MAX_HEADER_BYTES]
+    digest = hashlib.sha256(header + b"\0too_large:%d" % size).hexdigest()
+    existing = InboundEmail.objects.filter(sha256=digest).first()
+    if existing is not None:
+        return existing, False
+    message_id, sender, subject = _summary(header)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            inbound = InboundEmail.objects.create(
+                mailbox=mailbox,
+                via=InboundEmail.Via.IMAP,
+                raw=header,
+                size=size,
+                sha256=digest,
+                message_id=message_id,
+                sender=sender,
+                subject=subject,
+                state=State.QUARANTINED,
+                reason=TOO_LARGE,
+                server_folder=folder[:200],
+                server_uid=uid[:20],
+                received_at=now,
+                processed_at=now,
+            )
+    except IntegrityError:  # another pass stored it at the same moment
+        return InboundEmail.objects.get(sha256=digest), False
+    log.warning(
+        "message %s in %s of mailbox %s is %d bytes, over the limit: left on the server, its headers quarantined (%s)",
+        uid,
+        folder,
+        mailbox.address,
+        size,
+        inbound.pk,
+    )
+    return inbound, True
+
+
 # --- processing ----------------------------------------------------------------------------------------------------
 
-State = InboundEmail.State
 MAX_COPIED = 20  # CC'd addresses that join a ticket from one message; the rest stay in the raw message
 STALLED_AFTER = timedelta(minutes=3)
 RETRYABLE = (State.QUARANTINED, State.IGNORED)
+TOO_LARGE_RETRY = gettext_lazy(
+    "Only this message's headers were stored, so there is nothing to process: the message itself is still on the "
+    "IMAP server. To take it in, raise the size limit, then mark it unread on the server; the next poll fetches it "
+    "whole. Then discard this row."
+)
 
 
 def process_email(inbound: InboundEmail, *, force: bool = False) -> InboundEmail:
@@ -146,8 +202,8 @@ def _process(pk: int, *, force: bool) -> InboundEmail:
             .values_list("pk", "state", "ticket_id")
         )
     row = InboundEmail.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=pk)
-    if not (row.state == State.RECEIVED or (force and row.state in RETRYABLE)):
-        return row
+    if not (row.state == State.RECEIVED or (force and row.state in RETRYABLE)) or row.reason == TOO_LARGE:
+        return row  # a too-large row holds headers only: there is no message to process
     row.attempts = min(row.attempts + 1, 32767)
     try:
         parsed = parse_email(bytes(row.raw), max_attachment_bytes=settings.OPSDESK_MAX_ATTACHMENT_BYTES)
@@ -453,6 +509,8 @@ def retry_email(inbound: InboundEmail, *, actor: User) -> InboundEmail:
     row = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
     if row.state not in RETRYABLE:
         raise ActionError("not_retryable", _("Only ignored or quarantined mail can be processed again."), status=409)
+    if row.reason == TOO_LARGE:
+        raise ActionError("headers_only", str(TOO_LARGE_RETRY), status=409)
     before = _audit_data(row)
     row = process_email(row, force=True)
     audit.record(actor=actor, verb="inbound_email.retried", target=row, data={"before": before, **_audit_data(row)})

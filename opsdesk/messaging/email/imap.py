@@ -33,7 +33,7 @@ from django.db import DatabaseError, close_old_connections, connections
 from django.utils.translation import gettext as _
 
 from opsdesk.core.errors import ActionError
-from opsdesk.messaging.actions import receive_email
+from opsdesk.messaging.actions import quarantine_too_large, receive_email
 from opsdesk.messaging.actions.mailboxes import claim_poll, record_poll
 from opsdesk.messaging.models import Mailbox
 
@@ -187,9 +187,10 @@ def _sizes(conn: imaplib.IMAP4, uids: list[bytes]) -> dict[bytes, int]:
     return sizes
 
 
-def _fetch(conn: imaplib.IMAP4, uid: bytes) -> bytes | None:
-    """The message's bytes, without setting \\Seen; None if it vanished meanwhile (another client moved it)."""
-    data = _ok(conn.uid("FETCH", uid.decode(), "(BODY.PEEK[])"), "FETCH")
+def _fetch(conn: imaplib.IMAP4, uid: bytes, part: str = "BODY.PEEK[]") -> bytes | None:
+    """The message's bytes (or its header block: BODY.PEEK[HEADER]), without setting \\Seen; None if it vanished
+    meanwhile (another client moved it)."""
+    data = _ok(conn.uid("FETCH", uid.decode(), f"({part})"), "FETCH")
     for item in data:
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], bytes):
             return item[1]
@@ -234,6 +235,11 @@ def poll(mailbox: Mailbox, conn: imaplib.IMAP4, caps: set[str]) -> PollResult:
     sizes = _sizes(conn, uids)
     for uid in uids:
         if sizes.get(uid, 0) > limit:
+            # left on the server, but never without a trace: its headers wait quarantined on the inbound mail page
+            header = _fetch(conn, uid, "BODY.PEEK[HEADER]")
+            if header is None:
+                continue
+            quarantine_too_large(header, size=sizes[uid], mailbox=mailbox, folder=mailbox.imap_folder, uid=uid.decode())
             _skip(conn, uid, result, _("message %(uid)s is larger than the limit") % {"uid": uid.decode()})
             continue
         raw = _fetch(conn, uid)

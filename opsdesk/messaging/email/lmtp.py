@@ -103,10 +103,26 @@ class InboundHandler:
 AIOSMTPD_TOO_LARGE = "552 Error: Too much mail data"
 
 
+def log_too_large(server: SMTP, status: str) -> None:
+    """A refused message is bounced by the sender's server, not lost; the log says whom it was refused to and why
+    (at MAIL, announced with SIZE, or after DATA), since nothing of it is stored."""
+    envelope = server.envelope
+    log.warning(
+        "refused a message over the size limit (%s bytes) from %s to %s (peer %s): %s",
+        settings.OPSDESK_MAX_EMAIL_BYTES,
+        getattr(envelope, "mail_from", None) or "?",
+        ", ".join(str(r) for r in getattr(envelope, "rcpt_tos", None) or []) or "?",
+        getattr(server.session, "peer", None),
+        status,
+    )
+
+
 class _Lmtp(LMTP):
     """aiosmtpd answers a message over the size limit with one 552 itself; LMTP owes one reply per recipient."""
 
     async def push(self, status: AnyStr) -> None:
+        if isinstance(status, str) and status.startswith("552"):
+            log_too_large(self, status)
         if isinstance(status, str) and status.startswith(AIOSMTPD_TOO_LARGE):
             recipients = len(self.envelope.rcpt_tos) if self.envelope is not None else 1
             await super().push("\r\n".join([TOO_LARGE] * max(1, recipients)))
@@ -116,6 +132,8 @@ class _Lmtp(LMTP):
 
 class _Smtp(SMTP):
     async def push(self, status: AnyStr) -> None:
+        if isinstance(status, str) and status.startswith("552"):
+            log_too_large(self, status)
         if isinstance(status, str) and status.startswith(AIOSMTPD_TOO_LARGE):
             await super().push(TOO_LARGE)
             return

@@ -181,11 +181,16 @@ def _unescape_8bit(value: str) -> str:
     return decode_bytes(value.encode("ascii", "surrogateescape"), "utf-8")[0]
 
 
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+
+
 def decode_header_value(value: object, limit: int = MAX_HEADER_CHARS) -> str:
     """A header's text with its encoded words decoded; broken words stay as written; never raises."""
     if value is None:
         return ""
-    raw = _unescape_8bit(str(value))[: limit * 4]
+    # Unfolded first (RFC 5322 §2.2.3: the line break goes, the space stays): decode_header drops the folding
+    # whitespace between an encoded word and plain text, so a folded `=?utf-8?...?=\r\n <a@b>` read "Name<a@b>".
+    raw = _FOLD.sub("", _unescape_8bit(str(value))[: limit * 4])
     try:
         parts = decode_header(raw)
     except Exception:  # noqa: BLE001 - a header is text whatever its encoded words say

@@ -89,8 +89,11 @@ class InboundEmail(models.Model):
     thread_reason = models.CharField(max_length=20, blank=True)
     # Why it was ignored or quarantined: duplicate, bounce, loop (from our own address), auto-submitted,
     # precedence, list, x-autoreply, auto-response-suppress, mailer-daemon, rate_limit, unparseable, refused (the
-    # intake said no), failed (a job error).
+    # intake said no), failed (a job error), too_large (over OPSDESK_MAX_EMAIL_BYTES and left on the IMAP server:
+    # `raw` then holds its header block only, `size` is the whole message's, and these two say where it is).
     reason = models.CharField(max_length=40, blank=True)
+    server_folder = models.CharField(max_length=200, blank=True)
+    server_uid = models.CharField(max_length=20, blank=True)
     received_at = models.DateTimeField()
     processed_at = models.DateTimeField(null=True, blank=True)
 

@@ -153,6 +153,27 @@ def test_a_message_over_the_limit_stays_on_the_server_flagged_read(dovecot: Dove
     assert folder_contents(dovecot, mailbox, "INBOX") == [(large, True)]
     mailbox.refresh_from_db()
     assert mailbox.last_error == result.error
+    # Durable, not one poll cycle's error: its header block waits quarantined, saying where the message lies.
+    kept = InboundEmail.objects.get(reason="too_large")
+    header = large.split(b"\r\n\r\n")[0] + b"\r\n\r\n"
+    assert (kept.state, bytes(kept.raw), kept.size) == ("quarantined", header, len(large))
+    assert (kept.server_folder, kept.server_uid, kept.mailbox_id, kept.via) == ("INBOX", "2", mailbox.pk, "imap")
+    assert kept.sender == "c8@example.org" and kept.subject == "Printer on fire 8"
+    # The next poll finds nothing unseen and clears the mailbox's error; the row stays, and is never added twice.
+    assert imap.poll_mailbox(mailbox.pk).error == ""
+    set_unseen(dovecot, mailbox, "2")  # someone marks it unread: fetched again, still one row
+    assert imap.poll_mailbox(mailbox.pk).error == result.error
+    assert InboundEmail.objects.filter(reason="too_large").count() == 1
+    assert InboundEmail.objects.count() == 2
+
+
+def set_unseen(dovecot: Dovecot, mailbox: Mailbox, uid: str) -> None:
+    conn = dovecot.client(mailbox.imap_username)
+    try:
+        conn.select("INBOX")
+        assert conn.uid("STORE", uid, "-FLAGS.SILENT", "(\\Seen)")[0] == "OK"
+    finally:
+        conn.logout()
 
 
 @pytest.mark.django_db

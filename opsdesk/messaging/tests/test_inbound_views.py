@@ -106,3 +106,58 @@ def test_only_channel_managers_reach_it(client: Client, world: Any) -> None:
     assert client.post(reverse("inbound_mail:inbound_discard", args=[row.pk])).status_code == 403
     row.refresh_from_db()
     assert row.state == "ignored"
+
+
+def test_a_folded_encoded_sender_keeps_its_space_before_the_address(client: Client, world: Any) -> None:
+    raw = (
+        b"From: =?UTF-8?B?zpPOuc+Oz4HOs86/z4IgzqDOsc+AzrHOtM+Mz4DOv8+FzrvOv8+C?=\r\n <user2@example.org>\r\n"
+        b"To: support@opsdesk.example\r\nSubject: =?UTF-8?B?zpPOtc65zqw=?=\r\n =?UTF-8?B?IM+DzrU=?=\r\n\r\nB\r\n"
+    )
+    row, _ = actions.receive_email(raw, via="api")
+    client.force_login(world.admin)
+    page = client.get(reverse("inbound_mail:inbound_detail", args=[row.pk])).content.decode()
+    assert "<dt>From</dt><dd>Γιώργος Παπαδόπουλος &lt;user2@example.org&gt;</dd>" in page
+    assert "<dt>Subject</dt><dd>Γειά σε</dd>" in page  # adjacent encoded words still join without a space
+
+
+def too_large_row(world: Any) -> InboundEmail:
+    mailbox = Mailbox.objects.create(name="Support", address="support@opsdesk.example")
+    header = b"From: Big <big@example.org>\r\nSubject: Scans\r\nMessage-ID: <big@example.org>\r\n\r\n"
+    row, created = actions.quarantine_too_large(header, size=31_457_280, mailbox=mailbox, folder="INBOX", uid="17")
+    again, created_again = actions.quarantine_too_large(
+        header, size=31_457_280, mailbox=mailbox, folder="INBOX", uid="17"
+    )
+    assert (created, created_again, again.pk) == (True, False, row.pk)
+    return row
+
+
+def test_a_too_large_message_is_explained_and_cannot_be_processed(client: Client, world: Any, settings: Any) -> None:
+    settings.OPSDESK_MAX_EMAIL_BYTES = 25 * 1024 * 1024
+    row = too_large_row(world)
+    assert (row.state, row.reason, row.sender, row.subject) == ("quarantined", "too_large", "big@example.org", "Scans")
+    client.force_login(world.admin)
+    listed = client.get(reverse("inbound_mail:inbound_list")).content.decode()
+    assert "Too large: left on the IMAP server, headers only here" in listed
+    page = client.get(reverse("inbound_mail:inbound_detail", args=[row.pk])).content.decode()
+    assert (
+        "This message (30.0\xa0MB) is larger than the limit of 25 MB, so it was left on the IMAP server in folder "
+        "INBOX (UID 17) of support@opsdesk.example, flagged as read. Only its headers are stored here."
+    ) in page
+    assert "Process again" not in page and "Discard" in page
+    refused = client.post(reverse("inbound_mail:inbound_retry", args=[row.pk]), follow=True).content.decode()
+    assert "Only this message&#x27;s headers were stored, so there is nothing to process" in refused
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("quarantined", 0)
+    assert actions.process_email(row, force=True).state == "quarantined"  # the job never parses a header block
+    assert client.post(reverse("inbound_mail:inbound_discard", args=[row.pk])).status_code == 302
+    row.refresh_from_db()
+    assert row.state == "discarded"
+
+
+def test_a_too_large_message_in_greek(client: Client, world: Any) -> None:
+    row = too_large_row(world)
+    world.admin.language = "el"
+    world.admin.save(update_fields=["language"])
+    client.force_login(world.admin)
+    page = client.get(reverse("inbound_mail:inbound_detail", args=[row.pk])).content.decode()
+    assert "Αυτό το μήνυμα (30,0\xa0MB) ξεπερνά το όριο" in page and "φάκελο INBOX (UID 17)" in page

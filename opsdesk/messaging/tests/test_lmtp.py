@@ -92,7 +92,7 @@ def test_smtp_mode_refuses_unknown_recipients_and_stores_the_rest(support: Mailb
     assert (row.via, row.mailbox_id, row.recipients) == ("lmtp", support.pk, ["support@opsdesk.example"])
 
 
-def test_a_message_over_the_limit_is_refused_with_552(support: Mailbox, settings: Any) -> None:
+def test_a_message_over_the_limit_is_refused_with_552(support: Mailbox, settings: Any, caplog: Any) -> None:
     settings.OPSDESK_MAX_EMAIL_BYTES = 200  # read when the receiver starts
     port = free_port()
     server = receiver(lmtp=True, host="127.0.0.1", port=port)
@@ -114,6 +114,13 @@ def test_a_message_over_the_limit_is_refused_with_552(support: Mailbox, settings
     finally:
         server.stop()
     assert InboundEmail.objects.count() == 0
+    # Nothing is stored, so the refusals are logged: the sender's server bounces it, and the log says so here too.
+    refusals = [r.getMessage() for r in caplog.records if r.name == "opsdesk.messaging.email.lmtp"]
+    assert len(refusals) == 2, refusals
+    assert refusals[0].startswith("refused a message over the size limit (200 bytes) from ? to ? (peer ('127.0.0.1'")
+    assert refusals[0].endswith("552 Error: message size exceeds fixed maximum message size")
+    assert "from c@example.org to support@opsdesk.example, support+x@opsdesk.example" in refusals[1]
+    assert refusals[1].endswith("552 Error: Too much mail data")
 
 
 def test_a_database_failure_answers_451_and_the_retry_is_stored(support: Mailbox, lmtp_port: int) -> None:

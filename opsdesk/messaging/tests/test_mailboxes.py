@@ -159,6 +159,21 @@ def test_the_form_shows_field_errors_and_saves_nothing(client: Client, world: An
     assert Mailbox.objects.count() == 1
 
 
+def test_a_form_with_errors_keeps_the_typed_password_but_never_shows_the_stored_one(client: Client, world: Any) -> None:
+    mailbox = Mailbox.objects.create(name="Support", address="support@opsdesk.example", imap_password="stored-secret")
+    client.force_login(world.admin)
+    url = reverse("mailboxes:mailbox_edit", args=[mailbox.pk])
+    response = client.post(url, {**FORM, "address": "x", "imap_password": "typed-secret"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'name="imap_password" value="typed-secret"' in page and "stored-secret" not in page
+    assert "no-store" in response["Cache-Control"]
+    blank = client.post(url, {**FORM, "address": "x", "imap_password": ""}).content.decode()
+    assert "stored-secret" not in blank and 'name="imap_password" value=' not in blank
+    shown = client.get(url)
+    assert "stored-secret" not in shown.content.decode() and "no-store" in shown["Cache-Control"]
+
+
 @pytest.mark.parametrize("rows", [1, 30])
 def test_the_list_costs_the_same_queries_for_1_and_30_rows(
     client: Client, world: Any, django_assert_num_queries: Any, rows: int
@@ -211,11 +226,13 @@ def test_test_connection_reports_the_count_or_the_servers_error(client: Client, 
     client.force_login(world.admin)
     url = reverse("mailboxes:mailbox_test", args=[mailbox.pk])
     ok = client.post(url, headers={"HX-Request": "true"})
-    assert ok.content.decode() == '<p class="notice">Connected. The folder INBOX holds 3 messages.</p>\n'
+    assert ok.content.decode() == (
+        '<p class="notice notice-success" role="status">Connected. The folder INBOX holds 3 messages.</p>\n'
+    )
     Mailbox.objects.filter(pk=mailbox.pk).update(imap_password="wrong")
     failed = client.post(url, headers={"HX-Request": "true"}).content.decode()
     assert failed == (
-        '<p class="notice notice-danger">The connection failed. The IMAP server answered: '
+        '<p class="notice notice-danger" role="alert">The connection failed. The IMAP server answered: '
         "[AUTHENTICATIONFAILED] Authentication failed.</p>\n"
     )
     plain = client.post(url, follow=True)  # without htmx: a message on the mailbox's page

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from opsdesk.messaging.views import telephony, webforms
+from opsdesk.messaging.views import channels, telephony, webforms
 
 app_name = "channel_settings"
 urlpatterns = [
+    path("", channels.channel_index, name="channel_index"),
     path("forms/", webforms.webform_list, name="webform_list"),
     path("forms/new/", webforms.webform_edit, name="webform_create"),
     path("forms/<int:form_id>/", webforms.webform_edit, name="webform_edit"),
