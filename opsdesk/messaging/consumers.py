@@ -40,6 +40,15 @@ def detect_languages(events: list[TicketEvent]) -> None:
     wanted = [e for e in events if is_customer_text(e)]
     if not wanted:
         return
+    # the worker detects an email's language as it processes it: those messages are done already
+    done = set(
+        TicketEvent.objects.filter(kind="language.detected", ticket_id__in={e.ticket_id for e in wanted}).values_list(
+            "data__comment", flat=True
+        )
+    )
+    wanted = [e for e in wanted if e.data["comment"] not in done]
+    if not wanted:
+        return
     messages = Message.objects.select_related("ticket").in_bulk([e.data["comment"] for e in wanted])
     for event in wanted:
         message = messages.get(event.data["comment"])

@@ -12,7 +12,7 @@ from opsdesk.core.models import OutgoingMail
 from opsdesk.messaging import actions
 from opsdesk.messaging.models import InboundEmail, Mailbox
 from opsdesk.tickets import actions as ticket_actions
-from opsdesk.tickets.models import Message, Ticket
+from opsdesk.tickets.models import Message, Ticket, TicketEvent
 
 SUPPORT = "support@opsdesk.example"
 
@@ -117,3 +117,22 @@ def test_an_empty_message_is_not_detected_from_the_placeholder_it_gets(
 
 def customer_mail_to(ticket: Ticket, address: str) -> list[OutgoingMail]:
     return [m for m in OutgoingMail.objects.filter(ticket_id=ticket.pk).order_by("pk") if m.recipients[:1] == [address]]
+
+
+@pytest.mark.django_db
+def test_the_consumer_does_not_detect_again_what_the_worker_detected(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from opsdesk.messaging import consumers, language
+
+    Mailbox.objects.create(name="Support", address=SUPPORT, team=world.support, language="en")
+    monkeypatch.setattr(language, "_preloaded", True)
+    row = deliver(mail("<m9@example.fi>", body="Hyvää päivää, tulostin ei vieläkään toimi toimistollamme"))
+    events = list(TicketEvent.objects.filter(ticket_id=row.ticket_id or 0).order_by("pk"))
+
+    def no_second_detection(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("detected twice")
+
+    monkeypatch.setattr(language, "detect", no_second_detection)
+    consumers.detect_languages(events)
+    assert TicketEvent.objects.filter(ticket_id=row.ticket_id or 0, kind="language.detected").count() == 1
