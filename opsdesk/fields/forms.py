@@ -40,15 +40,21 @@ class CustomFieldsForm(forms.Form):
             self.fields[f"cf_{definition.key}"] = custom_field_formfield(definition, portal=portal)
 
     def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for definition in self.definitions:
-            value = self.cleaned_data.get(f"cf_{definition.key}")
-            if value is None or value == "":
-                out[definition.key] = None
-            elif definition.type == CustomField.Type.DATE:
-                out[definition.key] = value.isoformat()
-            elif definition.type == CustomField.Type.NUMBER:
-                out[definition.key] = str(value)
-            else:
-                out[definition.key] = value
-        return out
+        return custom_field_values(self.cleaned_data, self.definitions)
+
+
+def custom_field_values(cleaned_data: dict[str, Any], definitions: list[CustomField]) -> dict[str, Any]:
+    """The `cf_<key>` fields of a cleaned form as the values `fields.actions.clean_custom_fields` takes (every form
+    that shows custom fields reads them with this)."""
+    out: dict[str, Any] = {}
+    for definition in definitions:
+        value = cleaned_data.get(f"cf_{definition.key}")
+        if value is None or value == "":
+            out[definition.key] = None
+        elif definition.type == CustomField.Type.DATE:
+            out[definition.key] = value.isoformat()
+        elif definition.type == CustomField.Type.NUMBER:
+            out[definition.key] = str(value)
+        else:
+            out[definition.key] = value
+    return out

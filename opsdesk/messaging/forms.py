@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.forms import TranslatedForm, TranslatedModelChoiceField, TranslatedTextField, submission_field
-from opsdesk.fields.forms import custom_field_formfield
+from opsdesk.fields.forms import custom_field_formfield, custom_field_values
 from opsdesk.fields.models import CustomField
 from opsdesk.messaging.models import CallRecord, WebForm
 from opsdesk.people.models import Team
@@ -207,15 +207,4 @@ class PublicWebForm(forms.Form):
         )
 
     def custom_values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for definition in self.definitions:
-            value = self.cleaned_data.get(f"cf_{definition.key}")
-            if value is None or value == "":
-                out[definition.key] = None
-            elif definition.type == CustomField.Type.DATE:
-                out[definition.key] = value.isoformat()
-            elif definition.type == CustomField.Type.NUMBER:
-                out[definition.key] = str(value)
-            else:
-                out[definition.key] = value
-        return out
+        return custom_field_values(self.cleaned_data, self.definitions)

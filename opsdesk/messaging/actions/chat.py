@@ -201,30 +201,20 @@ def start_chat(widget: ChatWidget, *, name: str, email: str, language: str, mess
         raise ActionError("widget_inactive", _("This chat is switched off."), status=404)
     name, address, body = _check_visitor(name, email, language, message)
     with origin("chat"):
-        if not agents_available(widget):
-            ticket = ticket_actions.create_ticket(
-                subject=_subject(body),
-                body=body,
-                actor=None,
-                requester_email=address,
-                requester_name=name,
-                channel=Ticket.Channel.EMAIL,
-                via="chat_offline",
-                team=widget.team,
-                language=language,
-            )
-            return Started(ticket=ticket, session=None)
+        online = agents_available(widget)  # nobody with room: the message becomes an email ticket
         ticket = ticket_actions.create_ticket(
             subject=_subject(body),
             body=body,
             actor=None,
             requester_email=address,
             requester_name=name,
-            channel=Ticket.Channel.CHAT,
-            via="widget",
+            channel=Ticket.Channel.CHAT if online else Ticket.Channel.EMAIL,
+            via="widget" if online else "chat_offline",
             team=widget.team,
             language=language,
         )
+        if not online:
+            return Started(ticket=ticket, session=None)
         token = secrets.token_urlsafe(32)
         now = timezone.now()
         session = ChatSession.objects.create(
