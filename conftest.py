@@ -9,9 +9,13 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings: Any, tmp_path: Any) -> Iterator[None]:
+def _isolated(settings: Any, tmp_path: Any, monkeypatch: Any) -> Iterator[None]:
     from django.core.cache import cache
     from django.utils import translation
+
+    from opsdesk.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "EPOCH", None)  # rate-limit windows start at the test's first attempt
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

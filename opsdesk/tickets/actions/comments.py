@@ -64,12 +64,12 @@ def reply_to_ticket(
     if status is not None and status.category == Category.NEW:
         raise ActionError("invalid_transition", _("A ticket cannot move back to New."), field="status")
 
-    def create() -> int:
+    def create() -> Message:
         return _reply(
             ticket, body_html=body_html, actor=actor, attachments=attachments, via=via, status=status, notify=notify
-        ).pk
+        )
 
-    return Message.objects.get(pk=_once(actor, submission, "ticket.reply", create))
+    return _once(actor, submission, "ticket.reply", create)
 
 
 def _reply(
@@ -116,10 +116,10 @@ def add_note(
     body_html = _body_html(body, is_html=is_html)
     check_attachments(attachments)
 
-    def create() -> int:
-        return _note(ticket, body_html=body_html, actor=actor, attachments=attachments, via=via).pk
+    def create() -> Message:
+        return _note(ticket, body_html=body_html, actor=actor, attachments=attachments, via=via)
 
-    return Message.objects.get(pk=_once(actor, submission, "ticket.note", create))
+    return _once(actor, submission, "ticket.note", create)
 
 
 def _note(

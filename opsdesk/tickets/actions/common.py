@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 
 MAX_BODY_CHARS = 200_000
+M = TypeVar("M", Ticket, Message)
 
 # --- helpers -------------------------------------------------------------------------------------------------------
 
@@ -233,13 +234,32 @@ def _get_tags(names: list[str]) -> list[Tag]:
     return list(existing.values())
 
 
-def _once(actor: User | None, submission: str, scope: str, create: Any) -> int:
-    """Run `create` (returning an id) once per submission key; a repeat returns the first id."""
+def _once(actor: User | None, submission: str, scope: str, create: Callable[[], M]) -> M:
+    """Run `create` once per submission key and return what it made; a repeat returns what the first one made (read
+    again, by the id the first one stored)."""
     if not submission:
-        return int(create())
-    status, body = run_once(actor.pk if actor is not None else 0, submission, scope, lambda: (201, {"id": create()}))
+        return create()
+    made: list[M] = []
+
+    def run() -> tuple[int, dict[str, Any]]:
+        made.append(create())
+        return 201, {"id": made[0].pk}
+
+    status, body = run_once(actor.pk if actor is not None else 0, submission, scope, run)
     if status == 409 or body is None:
         raise ActionError(
             "submission_reused", _("This form was already used for something else. Reload the page."), status=409
         )
-    return int(body["id"])
+    if made:
+        return made[0]
+    found: M = _ONCE_MODELS[scope]._default_manager.get(pk=int(body["id"]))
+    return found
+
+
+# What each submission scope makes (a repeated submission is answered with the first one's row).
+_ONCE_MODELS: dict[str, type[Any]] = {
+    "ticket.create": Ticket,
+    "ticket.customer_reply": Message,
+    "ticket.reply": Message,
+    "ticket.note": Message,
+}

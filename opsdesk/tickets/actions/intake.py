@@ -187,7 +187,7 @@ def create_ticket(
     elif requester.merged_into_id is not None:
         raise ActionError("requester_merged", _("This customer was merged into another one."), field="requester")
 
-    def create() -> int:
+    def create() -> Ticket:
         customer = requester or customer_actions.get_or_create_customer_by_email(
             email=address,
             name=requester_name,
@@ -218,9 +218,9 @@ def create_ticket(
             cc=cc,
             notify=notify,
             email_message_id=email_message_id,
-        ).pk
+        )
 
-    return Ticket.objects.get(pk=_once(actor, submission, "ticket.create", create))
+    return _once(actor, submission, "ticket.create", create)
 
 
 def _open(
@@ -357,7 +357,7 @@ def add_customer_reply(
     if channel not in Ticket.Channel.values:
         raise ActionError("invalid_channel", _("Choose a valid channel."), field="channel", status=422)
 
-    def create() -> int:
+    def create() -> Message:
         return _reply(
             ticket,
             body_html=body_html,
@@ -370,9 +370,9 @@ def add_customer_reply(
             automatic=automatic,
             email_message_id=email_message_id,
             notify_assignee=notify_assignee,
-        ).pk
+        )
 
-    return Message.objects.get(pk=_once(actor, submission, "ticket.customer_reply", create))
+    return _once(actor, submission, "ticket.customer_reply", create)
 
 
 def _reply(
