@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test setup lint types contracts migrations-check i18n-check test-sqlite test-postgres test-e2e bench messages clean
+.PHONY: demo test setup lint types contracts migrations-check i18n-check test-databases test-sqlite test-postgres test-e2e bench messages clean
 
 demo: setup
 	$(BIN)/opsdesk migrate
@@ -53,12 +53,13 @@ i18n-check: setup
 
 test-sqlite: setup
 	@scripts/ensure_dovecot.sh
-	$(BIN)/pytest -q -p no:cacheprovider opsdesk
+	OPSDESK_REDIS_PREFIX=opsdesk-test-sqlite $(BIN)/pytest -q -p no:cacheprovider opsdesk
 
 test-postgres: setup
 	@scripts/ensure_dovecot.sh
 	@if scripts/pg_ready.sh "$(PG_URL)"; then \
-		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -p no:cacheprovider opsdesk; \
+		DATABASE_URL="$(PG_URL)" OPSDESK_REDIS_PREFIX=opsdesk-test-postgres OPSDESK_DATA_DIR=$$(mktemp -d) \
+			$(BIN)/pytest -q -p no:cacheprovider opsdesk; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL is not reachable at $(PG_URL); CI requires it." >&2; exit 1; \
 	else echo "PostgreSQL is not reachable at $(PG_URL): skipping the PostgreSQL run (CI fails here)."; fi
 
@@ -67,7 +68,13 @@ test-e2e: setup
 	@scripts/ensure_dovecot.sh
 	$(BIN)/pytest -q -p no:cacheprovider e2e
 
-test: lint types contracts migrations-check i18n-check test-sqlite test-postgres test-e2e
+# The two database runs share nothing (own data folder, own Redis names), so they run side by side; each one's
+# output is shown when it ends.
+test-databases: setup
+	@scripts/ensure_dovecot.sh
+	@$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
+
+test: lint types contracts migrations-check i18n-check test-databases test-e2e
 	@echo "All checks passed."
 
 bench: setup

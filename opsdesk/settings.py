@@ -151,15 +151,23 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
+# Names in Redis (cache keys, the job queue, live-chat channels) start with this, so installs can share one Redis.
+REDIS_PREFIX = env_str("OPSDESK_REDIS_PREFIX", "opsdesk")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_PREFIX,
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background jobs (docs/adr/0002-background-jobs-huey.md).
 HUEY_IMMEDIATE = env_bool("OPSDESK_JOBS_IMMEDIATE", False)
 if REDIS_URL:
-    HUEY = RedisHuey("opsdesk", url=REDIS_URL, immediate=HUEY_IMMEDIATE)
+    HUEY = RedisHuey(REDIS_PREFIX, url=REDIS_URL, immediate=HUEY_IMMEDIATE)
 elif DATABASE_URL.startswith("postgres"):
     HUEY = PostgresHuey("opsdesk", dsn=DATABASE_URL, immediate=HUEY_IMMEDIATE)
 else:

@@ -25,11 +25,14 @@ from django.db import transaction
 
 log = logging.getLogger(__name__)
 
-PREFIX = "opsdesk:chat:"
 QUEUE_SIZE = 256  # a stream that falls this far behind is told to resync instead of growing without bound
 RESYNC: dict[str, Any] = {"type": "resync"}
 
 Event = dict[str, Any]
+
+
+def _prefix() -> str:
+    return f"{settings.REDIS_PREFIX}:chat:"
 
 
 def session_channel(session_id: int) -> str:
@@ -70,7 +73,7 @@ class _Hub:
             client = aioredis.Redis.from_url(url)
             pubsub = client.pubsub()
             try:
-                await pubsub.psubscribe(PREFIX + "*")
+                await pubsub.psubscribe(_prefix() + "*")
                 while True:  # the confirmation: from here on, every PUBLISH reaches us
                     message = await pubsub.get_message(timeout=5)
                     if message and message["type"] == "psubscribe":
@@ -82,7 +85,7 @@ class _Hub:
                 async for message in pubsub.listen():
                     if message.get("type") != "pmessage":
                         continue
-                    channel = message["channel"].decode()[len(PREFIX) :]
+                    channel = message["channel"].decode()[len(_prefix()) :]
                     try:
                         event = json.loads(message["data"])
                     except ValueError:
@@ -176,7 +179,7 @@ def publish(channel: str, event: Event) -> None:
             import redis
 
             _redis_client = redis.Redis.from_url(url)
-        _redis_client.publish(PREFIX + channel, json.dumps(event))
+        _redis_client.publish(_prefix() + channel, json.dumps(event))
         return
     with _hubs_lock:
         hubs = list(_hubs.values())
