@@ -52,6 +52,8 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("OPSDESK_DEBUG", False)
 SECRET_KEY = env_secret("OPSDESK_SECRET_KEY", DATA_DIR)
+# Earlier keys, still accepted for what they signed or sealed (sessions, links, IMAP passwords) while a key rotates.
+SECRET_KEY_FALLBACKS = env_list("OPSDESK_SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("OPSDESK_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("OPSDESK_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env_str("OPSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

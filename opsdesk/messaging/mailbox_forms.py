@@ -85,4 +85,4 @@ class MailboxForm(ActionForm):
         if mailbox is not None and mailbox.imap_password:
             password.help_text = _("A password is stored. Leave this empty to keep it.")
         else:
-            password.help_text = _("Stored as given; see the deployment guide.")
+            password.help_text = _("Stored encrypted with the server's secret key.")

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.core.secrets import SealedField
+
 
 class Mailbox(models.Model):
     """An address customers write to (support@example.com): the team its new tickets go to, the language assumed
@@ -31,7 +33,7 @@ class Mailbox(models.Model):
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
     imap_security = models.CharField(_("IMAP security"), max_length=10, choices=Security.choices, default="ssl")
     imap_username = models.CharField(_("IMAP user name"), max_length=200, blank=True)
-    imap_password = models.CharField(_("IMAP password"), max_length=200, blank=True)
+    imap_password = SealedField(_("IMAP password"), blank=True)  # sealed at rest (core/secrets.py)
     imap_folder = models.CharField(_("folder to read"), max_length=200, default="INBOX")
     imap_processed_folder = models.CharField(_("folder for processed mail"), max_length=200, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
