@@ -22,6 +22,7 @@ from opsdesk.tests.demo_server import demo_env, opsdesk, running_demo
 from .conftest import sign_in
 
 AGENT = "agent.en@opsdesk.example"
+SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
 def _free_port() -> int:
@@ -165,8 +166,15 @@ def test_a_visitor_on_another_website_chats_with_an_agent_live(
     other_widget.locator("button[type=submit]").click()
     other_status = other_widget.locator("p.note[role=status]")
     expect(other_status).to_have_text("Waiting for an agent…")
+    queue = agent_context.new_page()  # the Chats page marks the chat when it turns unanswered, reloading itself
+    queue.goto(base + "/chats/")
+    waiting = queue.locator("#chat-queue [data-chat]", has_text="Otto Other")
     unanswered = "Nobody has answered yet. We have your message and will answer you by email at the address you gave."
     expect(other_status).to_have_text(unanswered, timeout=20_000)
+    expect(waiting).to_have_attribute("data-unanswered", "1", timeout=10_000)
+    expect(waiting.locator(".chat-wait")).to_have_text("Nobody has answered yet: Waiting less than a minute")
+    queue.screenshot(path=str(SHOTS / "chats-unanswered-en.png"))
+    queue.close()
     other.reload()  # the same chat, in a new page: the server says it, so it is said at once
     other_widget.locator("button.launcher").click()
     expect(other_widget.locator("p.note[role=status]")).to_have_text(unanswered)

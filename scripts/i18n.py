@@ -2,8 +2,9 @@
 """Translations without GNU gettext at run time.
 
 compile  write every locale's django.mo from its django.po (Babel), so a fresh machine needs no msgfmt
-check    fail on a missing, fuzzy or untranslated entry, or a msgstr equal to its English msgid; when xgettext
-         is on the machine, also fail if the catalogues are out of step with the source (run `make messages`)
+check    fail on a missing, fuzzy or untranslated entry, a msgstr equal to its English msgid, or a msgstr that calls
+         a ticket by another word than the language's one (TICKET_WORDS); when xgettext is on the machine, also
+         fail if the catalogues are out of step with the source (run `make messages`)
 extract  run makemessages for every language (needs GNU gettext; a developer's step)
 """
 
@@ -35,6 +36,15 @@ SAME_ALLOWED = {
     "STARTTLS",
     "IMAP",
     "LMTP",
+}
+
+# One word for "ticket" in each language (docs/development/translations.md): the word used, and the stems of the
+# words it replaced, which a msgstr must not contain (matched case-insensitively anywhere in the text).
+TICKET_WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "fi": ("tiketti", ("tukipyyn", "lipuk")),
+    "sv": ("ärende", ("förfrågan", "biljett")),
+    "ru": ("тикет", ("заявк",)),
+    "el": ("αίτημα", ("δελτί",)),
 }
 
 
@@ -109,6 +119,22 @@ def msgids(path: Path) -> set[str]:
     return {e.msgid for e in polib.pofile(str(path)) if not e.obsolete}
 
 
+def other_ticket_words(lang: str, path: Path) -> list[str]:
+    """The entries of `path` whose translation calls a ticket by a word TICKET_WORDS refuses for `lang`."""
+    import polib
+
+    word, refused = TICKET_WORDS[lang]
+    problems: list[str] = []
+    for entry in polib.pofile(str(path)):
+        if entry.obsolete:
+            continue
+        text = " ".join([entry.msgstr, *entry.msgstr_plural.values()]).casefold()
+        for stem in refused:
+            if stem in text:
+                problems.append(f"{lang}: {entry.msgid[:70]!r} says {stem!r}…: a ticket is {word!r} in {lang}")
+    return problems
+
+
 def check() -> int:
     import polib
 
@@ -118,6 +144,7 @@ def check() -> int:
         if not po.exists():
             problems.append(f"{lang}: no catalogue at {po}")
             continue
+        problems += other_ticket_words(lang, po)
         for entry in polib.pofile(str(po)):
             if entry.obsolete:
                 continue

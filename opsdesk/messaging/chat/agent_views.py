@@ -3,15 +3,18 @@ answering and ending a chat; and the administrators' chat widget settings."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,17 +35,36 @@ from opsdesk.messaging.actions import chat as chat_actions
 from opsdesk.messaging.chat import streams
 from opsdesk.messaging.chat.access import chats_visible_to, get_chat_for_user
 from opsdesk.messaging.models import ChatSession, ChatWidget
+from opsdesk.messaging.models.chat import ChatWait
 from opsdesk.people.models import Team
 from opsdesk.tickets.models import Message
 
 State = ChatSession.State
 
 
+@dataclass(frozen=True)
+class WaitingChat:
+    """A row of the waiting list: the chat and how long it has waited (`ChatSession.wait`)."""
+
+    chat: ChatSession
+    wait: ChatWait
+
+
 def _queue(user: Any) -> dict[str, Any]:
+    """The Chats page's lists. Waiting chats come first, the unanswered ones (nobody took them within
+    OPSDESK_CHAT_UNANSWERED_AFTER) on top, each list oldest first. `refresh_in`: the seconds until a waiting row
+    changes (a chat turns unanswered, or an unanswered one's minutes tick), for the page's script to reload then."""
+    now = timezone.now()
     chats = chats_visible_to(user).exclude(state=State.ENDED).select_related("widget", "agent", "ticket__requester")
-    rows = list(chats.order_by("started_at", "pk")[:200])
+    waiting_first = Case(When(state=State.WAITING, then=Value(0)), default=Value(1))
+    rows = list(chats.order_by(waiting_first, "started_at", "pk")[:200])
+    waiting = [WaitingChat(c, wait) for c in rows if (wait := c.wait(now)) is not None]
+    waiting.sort(key=lambda row: (not row.wait.unanswered, row.chat.started_at, row.chat.pk))
+    changes = [row.wait.unanswered_in if not row.wait.unanswered else 60 - row.wait.seconds % 60 for row in waiting]
     return {
-        "waiting": [c for c in rows if c.state == State.WAITING],
+        "waiting": waiting,
+        "unanswered": sum(row.wait.unanswered for row in waiting),
+        "refresh_in": min(changes, default=None),
         "mine": [c for c in rows if c.state == State.ACTIVE and c.agent_id == user.pk],
         "others": [c for c in rows if c.state == State.ACTIVE and c.agent_id != user.pk],
     }
@@ -51,8 +73,9 @@ def _queue(user: Any) -> dict[str, Any]:
 @capability_required(Capability.ANSWER_CHATS)
 @require_GET
 def chat_list(request: AuthedRequest) -> HttpResponse:
-    """Waiting chats first (oldest on top), then the agent's own, then their colleagues'; kept live by the page's
-    script, which reloads the list on every queue event and alerts (sound and banner) on a new waiting chat."""
+    """Waiting chats first (the unanswered ones, marked "Waiting N min", on top; oldest first), then the agent's
+    own, then their colleagues'; kept live by the page's script, which reloads the list on every queue event and
+    when a waiting row changes, and alerts (sound and banner) on a new waiting chat."""
     return render(request, "messaging/chat_list.html", _queue(request.user))
 
 

@@ -11,7 +11,6 @@ its id, which is the message's id). Typing and state events carry no id."""
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import timedelta
@@ -82,12 +81,11 @@ def _state_event(session: ChatSession) -> dict[str, Any]:
         "state": session.state,
         "agent": session.agent.name if session.agent else "",
     }
-    due = session.unanswered_at()
-    if due is not None:
-        left = (due - timezone.now()).total_seconds()
-        event["unanswered"] = left <= 0
-        if left > 0:
-            event["unanswered_in"] = math.ceil(left)
+    wait = session.wait(timezone.now())
+    if wait is not None:
+        event["unanswered"] = wait.unanswered
+        if not wait.unanswered:
+            event["unanswered_in"] = wait.unanswered_in
     return event
 
 

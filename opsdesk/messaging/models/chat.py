@@ -7,7 +7,9 @@ top of the ticket: who answers it, its state, when each side was last there, and
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import ClassVar
 
@@ -32,6 +34,21 @@ def new_widget_key() -> str:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChatWait:
+    """How long a waiting chat has waited (from its start), and whether nobody answering it yet makes it
+    `unanswered`: OPSDESK_CHAT_UNANSWERED_AFTER seconds after it started. `unanswered_in`: the seconds until it
+    does (0 once it has)."""
+
+    seconds: int
+    unanswered: bool
+    unanswered_in: int
+
+    @property
+    def minutes(self) -> int:
+        return self.seconds // 60
 
 
 class ChatWidget(Translatable):
@@ -111,6 +128,20 @@ class ChatSession(models.Model):
         if self.state != self.State.WAITING:
             return None
         return self.started_at + timedelta(seconds=settings.OPSDESK_CHAT_UNANSWERED_AFTER)
+
+    def wait(self, now: datetime) -> ChatWait | None:
+        """How long the chat has waited for an agent, and whether it is unanswered; None when it is not waiting
+        (an agent took it, and only that agent answers it, or it ended). The one rule behind the visitor's "nobody
+        has answered yet" notice and the agents' "Waiting N min" on the Chats page."""
+        due = self.unanswered_at()
+        if due is None:
+            return None
+        left = (due - now).total_seconds()
+        return ChatWait(
+            seconds=max(0, int((now - self.started_at).total_seconds())),
+            unanswered=left <= 0,
+            unanswered_in=max(0, math.ceil(left)),
+        )
 
     def visitor_present(self, now: datetime) -> bool:
         """Whether the visitor has the chat open now: a message sent while they do is read live, not emailed."""

@@ -44,6 +44,50 @@ def test_the_list_costs_the_same_queries_for_1_and_30_rows(
     assert len(response.context["calls"]) == rows
 
 
+def test_the_list_shows_the_newest_call_first_by_when_it_started_and_pages_on(
+    client: Client, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = timezone.now().replace(microsecond=0)
+
+    def at(minutes_ago: int, **kwargs: Any) -> CallRecord:
+        start = now - timedelta(minutes=minutes_ago)
+        return _call(
+            world,
+            offered_at=start,
+            answered_at=start + timedelta(seconds=10),
+            ended_at=start + timedelta(seconds=70),
+            **kwargs,
+        )
+
+    earlier = at(30)
+    latest = at(5)
+    same_a, same_b = at(60), at(60)  # started at the same moment: the larger id first
+    logged_late = at(10)  # logged last, started between the others
+    missed = _call(
+        world,
+        offered_at=now - timedelta(minutes=90),
+        answered_at=None,
+        ended_at=now - timedelta(minutes=89),
+        outcome="missed",
+    )
+    client.force_login(world.manager)
+    url = reverse("calls:call_list")
+    everything = [latest.pk, logged_late.pk, earlier.pk, same_b.pk, same_a.pk, missed.pk]
+    page = client.get(url)
+    assert [c.pk for c in page.context["calls"]] == everything
+    cells = page.content.decode().split('data-label="Talked">')[1:]
+    assert [cell.split("</td>")[0] for cell in cells] == ["1 min 0 s"] * 5 + ["—"]
+    monkeypatch.setattr("opsdesk.messaging.views.calls.PAGE", 2)
+    first = client.get(url)
+    assert [c.pk for c in first.context["calls"]] == everything[:2]
+    second = client.get(url + "?" + first.context["next_query"])
+    assert [c.pk for c in second.context["calls"]] == everything[2:4]
+    third = client.get(url + "?" + second.context["next_query"])
+    assert [c.pk for c in third.context["calls"]] == everything[4:]
+    assert third.context["next_query"] == ""
+    assert client.get(url + "?before=999999").context["calls"] == []
+
+
 def test_the_list_filters_and_refuses_a_bad_value_naming_it(client: Client, world: Any) -> None:
     answered = _call(world)
     missed = _call(world, outcome="missed", answered_at=None, direction="outbound", to_number="+358501112222")
@@ -181,3 +225,6 @@ def test_light_agents_see_calls_but_cannot_log_them(client: Client, world: Any) 
     assert "Inbound call from +358401234567" in page
     assert "Log a call" not in page
     assert client.get(reverse("calls:call_create")).status_code == 403
+    assert 'href="/calls/new/">Log a call</a>' not in client.get(reverse("calls:call_list")).content.decode()
+    client.force_login(world.agent)  # the Calls page offers logging a call to those who may
+    assert 'href="/calls/new/">Log a call</a>' in client.get(reverse("calls:call_list")).content.decode()

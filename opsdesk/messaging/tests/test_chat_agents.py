@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import close_old_connections, connection
 from django.test import Client
 from django.utils import timezone
@@ -16,7 +17,9 @@ from opsdesk.audit.models import AuditEvent
 from opsdesk.core.errors import ActionError
 from opsdesk.core.models import OutgoingMail
 from opsdesk.messaging.actions import chat as chat_actions
+from opsdesk.messaging.chat import streams
 from opsdesk.messaging.models import ChatSession, ChatWidget
+from opsdesk.messaging.models.chat import ChatWait
 from opsdesk.messaging.tests.chat_helpers import make_widget, online
 from opsdesk.tickets import actions as ticket_actions
 from opsdesk.tickets.models import Message
@@ -233,13 +236,62 @@ def test_the_chats_page_lists_waiting_and_own_chats(client: Client, world: Any) 
     client.force_login(world.agent)
     page = client.get("/chats/")
     assert page.status_code == 200
-    assert [c.pk for c in page.context["waiting"]] == [waiting.pk]
+    assert [row.chat.pk for row in page.context["waiting"]] == [waiting.pk]
     assert [c.pk for c in page.context["mine"]] == [mine.pk]
     assert "1 chat waiting" in page.content.decode()
     assert client.get("/chats/waiting/").json() == {"waiting": 1}
     client.force_login(world.other_agent)  # another team sees none of them
     assert client.get("/chats/waiting/").json() == {"waiting": 0}
     assert client.get(f"/chats/{waiting.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_chats_page_marks_unanswered_chats_with_their_wait_and_puts_them_first(
+    client: Client, world: Any, settings: Any
+) -> None:
+    settings.OPSDESK_CHAT_UNANSWERED_AFTER = 120
+    widget = make_widget(world)
+    start = timezone.now().replace(microsecond=0)
+    chats = []
+    for offset, email in ((0, "a@v.example"), (50, "b@v.example"), (170, "c@v.example")):
+        with time_machine.travel(start + timedelta(seconds=offset), tick=False):
+            online(world.agent)  # someone is there, so each chat waits for an agent
+            chats.append(started(world, widget, email))
+    oldest, older, fresh = chats
+    taken = chat_actions.accept_chat(oldest, actor=world.agent)  # answered: never "waiting", however old
+    ChatSession.objects.filter(pk=taken.pk).update(started_at=start - timedelta(minutes=30))
+    client.force_login(world.agent)
+    with time_machine.travel(start + timedelta(seconds=200), tick=False):
+        page = client.get("/chats/queue/")
+        # the rule the page shows is the one the visitor's notice uses
+        assert streams._state_event(older)["unanswered"] is True
+        assert streams._state_event(fresh) == {
+            "type": "state",
+            "state": "waiting",
+            "agent": "",
+            "unanswered": False,
+            "unanswered_in": 90,
+        }
+        assert streams._state_event(taken) == {"type": "state", "state": "active", "agent": world.agent.name}
+    waiting = page.context["waiting"]
+    assert [(row.chat.pk, row.wait) for row in waiting] == [
+        (older.pk, ChatWait(seconds=150, unanswered=True, unanswered_in=0)),
+        (fresh.pk, ChatWait(seconds=30, unanswered=False, unanswered_in=90)),
+    ]
+    assert (page.context["unanswered"], page.context["refresh_in"]) == (1, 30)  # the minute ticks at 180 s
+    html = page.content.decode()
+    rows = html.split('<li class="chat-row ')
+    assert f'waiting unanswered" data-chat="{older.pk}" data-unanswered="1"' in rows[1]
+    assert '<span class="sr-only">Nobody has answered yet: </span>Waiting 2 min</span>' in rows[1]
+    assert f'waiting" data-chat="{fresh.pk}" data-unanswered="0"' in rows[2]
+    assert "Waiting" not in rows[2] and "started just now" in rows[2]
+    assert 'data-refresh-in="30"' in html
+    client.force_login(world.lead)  # another agent of the team: the same marks, in Greek
+    world.lead.language = "el"
+    world.lead.save(update_fields=["language"])
+    with time_machine.travel(start + timedelta(seconds=290), tick=False):
+        greek = client.get("/chats/queue/").content.decode()
+    assert "Αναμονή 4 λεπ." in greek and "Αναμονή 2 λεπ." in greek  # the newest chat is unanswered too by now
 
 
 @pytest.mark.parametrize("rows", [1, 10])

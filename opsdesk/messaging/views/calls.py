@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,8 +39,9 @@ _NUMBER_FIELDS = {
 @staff_required
 @require_GET
 def call_list(request: AuthedRequest) -> HttpResponse:
-    """Most recently logged first, 50 a page (an "Older" link, keyset on the id). Filters: outcome, direction,
-    agent (id), day (the user's date); a bad value is a 400 naming it (core.params)."""
+    """The newest call first, by when it started (a call logged afterwards, or posted late by a telephony system,
+    takes its place in time), 50 a page (an "Older" link, keyset on the start and the id). Filters: outcome,
+    direction, agent (id), day (the user's date); a bad value is a 400 naming it (core.params)."""
     params = request.GET
     calls = CallRecord.objects.visible_to(request.user).select_related("agent", "customer", "team", "ticket")
     chosen: dict[str, str] = {}
@@ -62,8 +64,14 @@ def call_list(request: AuthedRequest) -> HttpResponse:
         chosen["day"] = day.isoformat()
         calls = calls.filter(offered_at__gte=start, offered_at__lt=start + timedelta(days=1))
     if (before := int_param(params, "before", default=None)) is not None:
-        calls = calls.filter(pk__lt=before)
-    rows = list(calls.order_by("-id")[: PAGE + 1])
+        # the page after call `before`: calls that started earlier, or at the same moment with a smaller id
+        started = CallRecord.objects.filter(pk=before).values_list("offered_at", flat=True).first()
+        calls = (
+            calls.none()
+            if started is None
+            else calls.filter(Q(offered_at__lt=started) | Q(offered_at=started, pk__lt=before))
+        )
+    rows = list(calls.order_by("-offered_at", "-id")[: PAGE + 1])
     agents = User.objects.filter(role__in=roles_with(Capability.LOG_CALLS), is_active=True).order_by("name")
     context: dict[str, Any] = {
         "calls": rows[:PAGE],

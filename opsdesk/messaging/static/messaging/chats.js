@@ -39,12 +39,40 @@
     var known = {};
     box.querySelectorAll("[data-chat]").forEach(function (row) { known[row.getAttribute("data-chat")] = true; });
     var title = document.title;
-    function reload() {
+    var timer = null;
+    // Which waiting chats there are and which are unanswered: when only the minutes changed, the rows stay and
+    // only their "Waiting N min" texts change (not read out: the list is a live region, the badges are not).
+    function shape(root) {
+      return Array.prototype.map.call(root.querySelectorAll("[data-chat]"), function (row) {
+        return row.getAttribute("data-chat") + ":" + (row.getAttribute("data-unanswered") || "");
+      }).join(",");
+    }
+    function schedule() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      var section = box.querySelector("[data-refresh-in]");
+      if (section) {
+        var seconds = Math.max(1, parseInt(section.getAttribute("data-refresh-in"), 10) || 60);
+        timer = setTimeout(function () { reload(true); }, seconds * 1000 + 500);
+      }
+    }
+    function reload(timed) {
       fetch(queue.getAttribute("data-queue-url"), { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (html) {
           if (html === null) return;
+          var next = document.createElement("div");
+          next.innerHTML = html;
+          if (timed && shape(next) === shape(box)) {
+            var badges = next.querySelectorAll("[data-wait]");
+            box.querySelectorAll("[data-wait]").forEach(function (badge, i) { badge.innerHTML = badges[i].innerHTML; });
+            var had = box.querySelector("[data-waiting]"), has = next.querySelector("[data-waiting]");
+            if (had && has) had.setAttribute("data-refresh-in", has.getAttribute("data-refresh-in") || "");
+            schedule();
+            return;
+          }
           box.innerHTML = html;
+          schedule();
           var fresh = false;
           box.querySelectorAll("[data-chat]").forEach(function (row) {
             var id = row.getAttribute("data-chat");
@@ -65,6 +93,7 @@
         })
         .catch(function () {});
     }
+    schedule();
     var source = new EventSource(queue.getAttribute("data-events-url"));
     source.addEventListener("open", function () { queue.setAttribute("data-live", ""); });
     source.addEventListener("queue", function (e) {
