@@ -77,6 +77,7 @@ def makemessages() -> None:
         "makemessages",
         "--no-location",
         "--no-obsolete",
+        "--no-wrap",  # one line per message: small diffs, and the same layout the translators' tools write
         "-i",
         ".venv",
         "-i",
@@ -99,7 +100,7 @@ def fill_english() -> None:
     import polib  # type: ignore[import-untyped]
 
     path = po_path("en")
-    catalogue = polib.pofile(str(path), wrapwidth=79)
+    catalogue = polib.pofile(str(path), wrapwidth=0)
     catalogue.metadata_is_fuzzy = False
     catalogue.metadata["Language"] = "en"
     catalogue.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
