@@ -65,10 +65,10 @@ def test_create_calendar_stores_windows_and_records_an_audit_row(admin: Any, cal
     }
 
 
-def test_editing_bumps_the_version_and_a_save_without_change_does_not(
-    admin: Any, calendar: BusinessCalendar
-) -> None:
-    same = actions.save_calendar(calendar, name="Helsinki office", time_zone="Europe/Helsinki", weekly=WEEK, actor=admin)
+def test_editing_bumps_the_version_and_a_save_without_change_does_not(admin: Any, calendar: BusinessCalendar) -> None:
+    same = actions.save_calendar(
+        calendar, name="Helsinki office", time_zone="Europe/Helsinki", weekly=WEEK, actor=admin
+    )
     assert same.version == 1
     assert AuditEvent.objects.filter(verb="calendar.updated").count() == 0
     longer = [[(480, 1080)]] * 5 + [[], []]
