@@ -29,11 +29,11 @@ def _zone_choices() -> list[tuple[str, str]]:
 class HoursField(forms.CharField):
     """One day's windows as text; cleans to a sorted list of (start, end) minutes, an empty text to []."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, placeholder: Any = HOURS_PLACEHOLDER, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"placeholder": HOURS_PLACEHOLDER, "autocomplete": "off", "spellcheck": "false"})
+        self.widget.attrs.update({"placeholder": placeholder, "autocomplete": "off", "spellcheck": "false"})
 
     def clean(self, value: Any) -> list[Window]:
         text = super().clean(value)
@@ -56,7 +56,7 @@ class CalendarForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = _zone_choices()  # type: ignore[attr-defined]
         for number, label in WEEKDAYS:
-            self.fields[f"weekday_{number}"] = HoursField(label=label)
+            self.fields[f"weekday_{number}"] = HoursField(label=label, placeholder=_("closed"))
         if calendar is not None and not self.is_bound:
             week: list[list[Window]] = [[] for _ in range(7)]
             for row in calendar.windows.filter(weekday__isnull=False).order_by("start_minute"):
