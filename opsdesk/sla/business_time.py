@@ -262,6 +262,8 @@ class Schedule:
             if empty >= EMPTY_SEGMENTS_LIMIT:
                 raise NoOpenTime("no open time in the calendar for years after this instant")
             k += 1
+            if k > _LAST_SEGMENT:
+                raise NoOpenTime("the deadline would fall after the year 9999")
             segment = self._segments.get(k) or self._build(k)
         i = bisect_left(segment.upto, target)
         return segment.ends[i] - (segment.upto[i] - target)
@@ -309,9 +311,9 @@ class Schedule:
         lo, hi = k * SEGMENT_SECONDS, (k + 1) * SEGMENT_SECONDS
         # Every local date that can have a window inside [lo, hi): a day either side covers any UTC offset.
         day = datetime.fromtimestamp(lo, self.tz).date() - timedelta(days=1)
-        last = datetime.fromtimestamp(hi, self.tz).date() + timedelta(days=1)
+        last = datetime.fromtimestamp(min(hi, _LAST_INSTANT), self.tz).date() + timedelta(days=1)
         intervals: list[tuple[int, int]] = []
-        while day <= last:
+        while day <= last and day < _LAST_DAY:
             for start_minute, end_minute in self.windows_on(day):
                 start = max(self._instant(day, start_minute), lo)
                 end = min(self._instant(day, end_minute), hi)
@@ -337,3 +339,6 @@ class Schedule:
 
 
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_LAST_DAY = date(9999, 12, 30)  # datetimes end in 9999; the last day's windows could end past them
+_LAST_INSTANT = math.floor(datetime(9999, 12, 29, tzinfo=UTC).timestamp())
+_LAST_SEGMENT = _LAST_INSTANT // SEGMENT_SECONDS - 1

@@ -1,4 +1,4 @@
-"""A stored calendar as a `business_time.Schedule`: read once (three queries), kept per process by id and version.
+"""A stored calendar as a `business_time.Schedule`: read once (two queries), kept per process by id and version.
 
 Any edit bumps `BusinessCalendar.version` (opsdesk.sla.actions), so a cached schedule of an older version is never
 returned for a newer calendar row; callers that hold a schedule compare `schedule.key` with `(id, version)`."""

@@ -19,7 +19,7 @@ from opsdesk.accounts.access import capability_required
 from opsdesk.accounts.capabilities import Capability
 from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import add_action_error
-from opsdesk.core.http import AuthedRequest, redirect_after_post, render_page_or_partial
+from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
 from opsdesk.sla import actions
 from opsdesk.sla.business_time import NoOpenTime, format_windows, local_to_utc
 from opsdesk.sla.forms import (
@@ -248,6 +248,8 @@ def calendar_check(request: AuthedRequest, calendar_id: int) -> HttpResponse:
             )
     else:
         status = 400
+    if is_htmx(request):
+        status = 200  # htmx swaps only 2xx answers: the errors are in the fragment
     return render_page_or_partial(
         request, "sla/calendar_check.html", "sla/partials/calendar_check_result.html", context, status=status
     )

@@ -426,3 +426,11 @@ def test_measuring_adds_up_over_a_split(schedule: Schedule, start: datetime, a: 
     middle, end = start + timedelta(seconds=a), start + timedelta(seconds=a + b)
     whole = schedule.business_seconds(start, end)
     assert whole == schedule.business_seconds(start, middle) + schedule.business_seconds(middle, end)
+
+
+def test_a_deadline_past_the_year_9999_is_no_open_time_not_a_crash() -> None:
+    one_minute_a_week = Schedule(tz=HELSINKI, weekly=[[(600, 601)], [], [], [], [], [], []])
+    start = local(HELSINKI, 9990, 1, 8)  # a Monday
+    assert one_minute_a_week.add_business_seconds(start, 60) == local(HELSINKI, 9990, 1, 8, 10, 1)
+    with pytest.raises(NoOpenTime):
+        one_minute_a_week.add_business_seconds(start, 60 * 53 * 20)  # twenty years of one minute a week

@@ -199,3 +199,12 @@ def test_pages_render_in_finnish(client: Client, admin: Any, office: Any) -> Non
     response = client.get(reverse("sla:calendar_detail", args=[office.pk]))
     assert response.status_code == 200
     assert "Pyhäpäivät" in response.content.decode()
+
+
+def test_the_check_tool_shows_errors_in_the_htmx_fragment(client: Client, admin: Any, office: Any) -> None:
+    client.force_login(admin)
+    url = reverse("sla:calendar_check", args=[office.pk])
+    response = client.get(url, {"start": "soon", "minutes": "60"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200  # htmx swaps only 2xx answers
+    assert [t.name for t in response.templates][0] == "sla/partials/calendar_check_result.html"
+    assert "Enter a date and time, such as 2027-01-08 16:30." in response.content.decode()
