@@ -1,8 +1,19 @@
 """The account's default calendar (METRICS §0: used when neither an SLA policy nor a team names one): Monday to
 Friday 08:00–17:00 in the default time zone (OPSDESK_DEFAULT_TIME_ZONE), no holidays yet. See ADR 0020."""
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import migrations
+
+
+def _zone():
+    name = getattr(settings, "OPSDESK_DEFAULT_TIME_ZONE", "") or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # an unknown (ZoneInfoNotFoundError) or malformed name
+        return "UTC"
+    return name
 
 
 def create_default(apps, schema_editor):
@@ -12,7 +23,7 @@ def create_default(apps, schema_editor):
         return
     calendar = BusinessCalendar.objects.create(
         name="Business hours",
-        time_zone=getattr(settings, "OPSDESK_DEFAULT_TIME_ZONE", "UTC") or "UTC",
+        time_zone=_zone(),
         is_default=True,
     )
     CalendarWindow.objects.bulk_create(
