@@ -9,6 +9,8 @@
   With DATABASE_URL set, the same runs on PostgreSQL and writes bench/results.postgresql.json.
 - chat: live chat delivery with 1,000 idle widget streams held by one server process (bench/chat_delivery.py),
   entry `chat_delivery` (p50/p95/p99 ms, connections, the server's peak RSS); always on SQLite.
+- business_time: mixed business-time calls on a calendar with Finnish holidays (bench/business_time.py), entry
+  `business_time` (`per_second`); no database.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import chat_delivery  # noqa: E402
+from bench import business_time, chat_delivery  # noqa: E402
 from bench.serve_bench import http_benchmark, table  # noqa: E402
 from opsdesk.tests.demo_server import demo_env, opsdesk  # noqa: E402
 
@@ -65,8 +67,8 @@ def seed_entry(previous: dict[str, Any] | None, small: int) -> dict[str, Any]:
 
 def main() -> int:
     mode = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if mode not in ("all", "seed", "http", "chat"):
-        print("usage: bench/run.py [all|seed|http|chat]", file=sys.stderr)
+    if mode not in ("all", "seed", "http", "chat", "business_time"):
+        print("usage: bench/run.py [all|seed|http|chat|business_time]", file=sys.stderr)
         return 2
     tickets = int(os.environ.get("BENCH_TICKETS", "1000000"))
     requests_per = int(os.environ.get("BENCH_REQUESTS", "200"))
@@ -109,6 +111,9 @@ def main() -> int:
         entries["chat_delivery"] = chat_delivery.run()
         chat = entries["chat_delivery"]
         print(f"chat delivery: p95 {chat['p95_ms']} ms with {chat['connections']} streams, {chat['peak_rss_mb']} MB")
+    if mode in ("all", "business_time") and not postgres:
+        entries[business_time.ENTRY] = business_time.run()
+        print(f"business time: {entries[business_time.ENTRY]['per_second']:,} calls/s")
     results.setdefault("database", "postgresql" if postgres else "sqlite")
     results["results"] = list(entries.values())
     path.write_text(json.dumps(results, indent=2) + "\n")

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "opsdesk.fields",
     "opsdesk.customers",
     "opsdesk.tickets",
+    "opsdesk.sla",
     "opsdesk.analytics",
     "opsdesk.messaging",
 ]

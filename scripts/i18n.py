@@ -36,6 +36,7 @@ SAME_ALLOWED = {
     "STARTTLS",
     "IMAP",
     "LMTP",
+    "24/7",
 }
 
 # One word for "ticket" in each language (docs/development/translations.md): the word used, and the stems of the

@@ -184,6 +184,18 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "webforms:webform_thanks": ("GET", EVERYONE),
     "webforms:webform_embed": ("GET", EVERYONE),
     "hooks:telephony_calls": ("POST", EVERYONE),  # no role: its signature decides (401 here; messaging/tests)
+    "sla:calendar_list": ("GET", holders(Capability.MANAGE_SETTINGS)),
+    "sla:calendar_create": ("GET", holders(Capability.MANAGE_SETTINGS)),
+    "sla:calendar_detail": ("GET", holders(Capability.MANAGE_SETTINGS)),
+    "sla:calendar_edit": ("GET", holders(Capability.MANAGE_SETTINGS)),
+    "sla:calendar_set_default": ("POST", holders(Capability.MANAGE_SETTINGS)),
+    "sla:calendar_check": ("GET", holders(Capability.MANAGE_SETTINGS)),  # 400 without a start: the view ran
+    "sla:holiday_add": ("POST", holders(Capability.MANAGE_SETTINGS)),
+    "sla:holiday_import": ("POST", holders(Capability.MANAGE_SETTINGS)),
+    "sla:holiday_generate": ("POST", holders(Capability.MANAGE_SETTINGS)),
+    "sla:holiday_delete": ("POST", holders(Capability.MANAGE_SETTINGS)),
+    "sla:exception_save": ("POST", holders(Capability.MANAGE_SETTINGS)),
+    "sla:exception_delete": ("POST", holders(Capability.MANAGE_SETTINGS)),
 }
 
 
@@ -288,7 +300,21 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
         "provider_id": (provider := _provider(world, n)).pk,
         "slug": provider.slug,
         "mailbox_id": Mailbox.objects.create(name="Fresh", address=f"box{n}@opsdesk.example").pk,
+        **_calendar_fixtures(world, n),
     }
+
+
+def _calendar_fixtures(world: Any, n: int) -> dict[str, Any]:
+    """A calendar with a holiday and a date exception of its own."""
+    from datetime import date
+
+    from opsdesk.sla import actions as sla_actions
+
+    week = [[(480, 1020)]] * 5 + [[], []]
+    calendar = sla_actions.save_calendar(None, name=f"Office {n}", time_zone="UTC", weekly=week, actor=world.admin)
+    holiday = sla_actions.add_holiday(calendar, day=date(2027, 1, 6), name="Epiphany", actor=world.admin)
+    exception = sla_actions.save_exception(calendar, day=date(2027, 1, 9), windows=[(600, 720)], actor=world.admin)
+    return {"calendar_id": calendar.pk, "holiday_id": holiday.pk, "exception_id": exception.pk}
 
 
 def _webform(world: Any) -> Any:
@@ -377,6 +403,19 @@ BODIES: dict[str, Any] = {
     "channel_settings:telephony_rotate": lambda f: {},
     "channel_settings:telephony_toggle": lambda f: {"active": "0"},
     "mailboxes:mailbox_set_active": lambda f: {"active": "0"},
+    "sla:calendar_set_default": lambda f: {},
+    "sla:holiday_add": lambda f: {"day": "2027-12-06", "name": "Independence Day"},
+    "sla:holiday_import": lambda f: {
+        "file": SimpleUploadedFile(
+            "h.ics",
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:1\r\n"
+            b"DTSTART;VALUE=DATE:20270501\r\nSUMMARY:May Day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        )
+    },
+    "sla:holiday_generate": lambda f: {"country": "FI", "year": "2027"},
+    "sla:holiday_delete": lambda f: {},
+    "sla:exception_save": lambda f: {"day": "2027-12-24", "windows": "08:00-12:00"},
+    "sla:exception_delete": lambda f: {},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's

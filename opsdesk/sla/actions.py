@@ -1,0 +1,326 @@
+"""Every write to business calendars. Each checks the rule, bumps the calendar's version (values computed with a
+calendar name `id@version`, METRICS §0) and records an audit row in its own transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import holidays as holiday_library
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opsdesk.accounts.capabilities import Capability, require
+from opsdesk.audit import actions as audit
+from opsdesk.core.errors import ActionError
+from opsdesk.sla import ical
+from opsdesk.sla.business_time import InvalidWindows, Window, check_windows, format_windows, is_valid_time_zone
+from opsdesk.sla.models import BusinessCalendar, CalendarException, CalendarHoliday, CalendarWindow
+
+if TYPE_CHECKING:
+    from opsdesk.accounts.models import User
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # holidays are generated for these years only
+NAME_LIMIT = 200
+REPEAT_YEARS = 5  # a repeating iCalendar event becomes holidays up to this many years ahead
+
+
+def windows_error(error: InvalidWindows) -> str:
+    """The translated sentence for a refused set of windows."""
+    messages = {
+        "format": _("Write hours as 08:00–12:00, with several windows separated by commas."),
+        "range": _("Hours run from 00:00 to 24:00."),
+        "order": _("A window must close after it opens."),
+        "overlap": _("Windows may not overlap."),
+    }
+    message = messages.get(error.code, messages["format"])
+    return f"{message} ({error.text})" if error.text else message
+
+
+def _check(windows: Sequence[Sequence[int]], *, field: str) -> list[Window]:
+    try:
+        return check_windows(windows)
+    except InvalidWindows as error:
+        raise ActionError("invalid_windows", windows_error(error), field=field, status=422)
+
+
+def _lock(calendar: BusinessCalendar) -> BusinessCalendar:
+    return BusinessCalendar.objects.select_for_update().get(pk=calendar.pk)
+
+
+def _bump(calendar: BusinessCalendar) -> None:
+    BusinessCalendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    calendar.refresh_from_db(fields=["version", "updated_at"])
+
+
+def _weekly(calendar: BusinessCalendar) -> list[str]:
+    week: list[list[Window]] = [[] for _ in range(7)]
+    for row in calendar.windows.filter(weekday__isnull=False).order_by("weekday", "start_minute"):
+        week[row.weekday or 0].append((row.start_minute, row.end_minute))
+    return [format_windows(day) for day in week]
+
+
+def _snapshot(calendar: BusinessCalendar) -> dict[str, Any]:
+    return {
+        "name": calendar.name,
+        "time_zone": calendar.time_zone,
+        "always_open": calendar.always_open,
+        "weekly": _weekly(calendar),
+    }
+
+
+@transaction.atomic
+def save_calendar(
+    calendar: BusinessCalendar | None,
+    *,
+    name: str,
+    time_zone: str,
+    always_open: bool = False,
+    weekly: Sequence[Sequence[Sequence[int]]],
+    actor: User | None,
+) -> BusinessCalendar:
+    """Create a calendar (None) or change one: its name, time zone, 24/7 switch and windows per weekday (seven
+    lists, Monday first). A calendar that is not 24/7 needs at least one window: one with none could never reach
+    a deadline."""
+    require(actor, Capability.MANAGE_SETTINGS)
+    name = " ".join((name or "").split())
+    if not name:
+        raise ActionError("required", _("Enter a name."), field="name", status=422)
+    if len(name) > 100:
+        raise ActionError("too_long", _("Use at most %(n)d characters.") % {"n": 100}, field="name", status=422)
+    if not is_valid_time_zone(time_zone or ""):
+        message = _("Choose a time zone from the list, such as Europe/Helsinki.")
+        raise ActionError("invalid_time_zone", message, field="time_zone", status=422)
+    if len(weekly) != 7:
+        raise ActionError("invalid_windows", _("Give the hours of all seven weekdays."), field="weekly", status=422)
+    week = [_check(day, field=f"weekday_{number}") for number, day in enumerate(weekly)]
+    if not always_open and not any(week):
+        message = _("Enter the opening hours of at least one weekday, or make the calendar open 24/7.")
+        raise ActionError("no_windows", message, field="weekday_0", status=422)
+    taken = BusinessCalendar.objects.filter(name__iexact=name)
+    if calendar is not None:
+        taken = taken.exclude(pk=calendar.pk)
+    if taken.exists():
+        raise ActionError("name_taken", _("A calendar with this name exists already."), field="name")
+    if calendar is None:
+        calendar = BusinessCalendar.objects.create(
+            name=name,
+            time_zone=time_zone,
+            always_open=always_open,
+            is_default=not BusinessCalendar.objects.filter(is_default=True).exists(),
+        )
+        before: dict[str, Any] = {}
+    else:
+        calendar = _lock(calendar)
+        before = _snapshot(calendar)
+        calendar.name, calendar.time_zone, calendar.always_open = name, time_zone, always_open
+    after = {
+        "name": name,
+        "time_zone": time_zone,
+        "always_open": always_open,
+        "weekly": [format_windows(d) for d in week],
+    }
+    if before == after:
+        return calendar  # saved unchanged: no new version
+    if before:
+        calendar.save(update_fields=["name", "time_zone", "always_open", "updated_at"])
+        _bump(calendar)
+    CalendarWindow.objects.filter(calendar=calendar, weekday__isnull=False).delete()
+    CalendarWindow.objects.bulk_create(
+        CalendarWindow(calendar=calendar, weekday=number, start_minute=start, end_minute=end)
+        for number, day in enumerate(week)
+        for start, end in day
+    )
+    verb = "calendar.updated" if before else "calendar.created"
+    data = {"before": before, "after": after, "version": calendar.version}
+    audit.record(actor=actor, verb=verb, target=calendar, data=data)
+    return calendar
+
+
+@transaction.atomic
+def set_default_calendar(calendar: BusinessCalendar, *, actor: User | None) -> BusinessCalendar:
+    """Make `calendar` the account default (METRICS §0), the one used when nothing more specific names one."""
+    require(actor, Capability.MANAGE_SETTINGS)
+    calendar = _lock(calendar)
+    if calendar.is_default:
+        return calendar
+    previous = BusinessCalendar.objects.select_for_update().filter(is_default=True).first()
+    if previous is not None:
+        previous.is_default = False
+        previous.save(update_fields=["is_default", "updated_at"])
+    calendar.is_default = True
+    calendar.save(update_fields=["is_default", "updated_at"])
+    data = {"before": previous.pk if previous else None, "after": calendar.pk}
+    audit.record(actor=actor, verb="calendar.default_set", target=calendar, data=data)
+    return calendar
+
+
+def _holiday_name(name: str, *, field: str = "name") -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ActionError("required", _("Enter a name."), field=field, status=422)
+    if len(name) > NAME_LIMIT:
+        message = _("Use at most %(n)d characters.") % {"n": NAME_LIMIT}
+        raise ActionError("too_long", message, field=field, status=422)
+    return name
+
+
+@transaction.atomic
+def add_holiday(calendar: BusinessCalendar, *, day: date, name: str, actor: User | None) -> CalendarHoliday:
+    """Close the calendar on a date, entered by hand."""
+    require(actor, Capability.MANAGE_SETTINGS)
+    calendar = _lock(calendar)
+    name = _holiday_name(name)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        message = _("Choose a date between %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        raise ActionError("out_of_range", message, field="day", status=422)
+    if calendar.holidays.filter(day=day).exists():
+        raise ActionError("holiday_taken", _("This date is a holiday already."), field="day")
+    holiday = CalendarHoliday.objects.create(calendar=calendar, day=day, name=name)
+    _bump(calendar)
+    data = {"day": day.isoformat(), "name": name, "version": calendar.version}
+    audit.record(actor=actor, verb="calendar.holiday_added", target=calendar, data=data)
+    return holiday
+
+
+@transaction.atomic
+def delete_holiday(holiday: CalendarHoliday, *, actor: User | None) -> BusinessCalendar:
+    require(actor, Capability.MANAGE_SETTINGS)
+    calendar = _lock(holiday.calendar)
+    deleted, _counts = CalendarHoliday.objects.filter(pk=holiday.pk).delete()
+    if not deleted:
+        return calendar  # deleted already (a second click)
+    _bump(calendar)
+    data = {"day": holiday.day.isoformat(), "name": holiday.name, "version": calendar.version}
+    audit.record(actor=actor, verb="calendar.holiday_deleted", target=calendar, data=data)
+    return calendar
+
+
+def _add_many(
+    calendar: BusinessCalendar, found: dict[date, str], source: str, *, verb: str, actor: User | None, **info: Any
+) -> tuple[int, int]:
+    """Add the dates not yet holidays (the rest are skipped, so importing twice adds nothing); (added, skipped)."""
+    existing = set(calendar.holidays.filter(day__in=list(found)).values_list("day", flat=True))
+    new = [
+        CalendarHoliday(calendar=calendar, day=day, name=name[:NAME_LIMIT], source=source)
+        for day, name in sorted(found.items())
+        if day not in existing
+    ]
+    CalendarHoliday.objects.bulk_create(new)
+    if new:
+        _bump(calendar)
+    data = {**info, "added": [h.day.isoformat() for h in new], "skipped": len(existing), "version": calendar.version}
+    audit.record(actor=actor, verb=verb, target=calendar, data=data)
+    return len(new), len(existing)
+
+
+@transaction.atomic
+def import_holidays(
+    calendar: BusinessCalendar, *, content: bytes, filename: str = "", actor: User | None
+) -> tuple[int, int]:
+    """Add the all-day events of an iCalendar file as holidays; (added, skipped as already there)."""
+    require(actor, Capability.MANAGE_SETTINGS)
+    calendar = _lock(calendar)
+    try:
+        repeat = timezone.now().year + REPEAT_YEARS
+        found = ical.all_day_dates(content, first_year=FIRST_YEAR, last_year=LAST_YEAR, repeat_until_year=repeat)
+    except ical.NotICalendar:
+        message = _("This is not an iCalendar (.ics) file.")
+        raise ActionError("invalid_file", message, field="file", status=422)
+    if not found:
+        message = _("The file has no all-day events to import.")
+        raise ActionError("no_events", message, field="file", status=422)
+    source = CalendarHoliday.Source.ICAL
+    return _add_many(calendar, found, source, verb="calendar.holidays_imported", actor=actor, file=filename[:200])
+
+
+def supported_countries() -> list[str]:
+    """ISO 3166 alpha-2 codes of the countries the `holidays` library knows."""
+    return sorted(code for code in holiday_library.list_supported_countries() if len(code) == 2)
+
+
+@transaction.atomic
+def generate_holidays(
+    calendar: BusinessCalendar, *, country: str, year: int, language: str = "", actor: User | None
+) -> tuple[int, int]:
+    """Add a country's public holidays for a year (the `holidays` library), names in `language` when it has
+    them; (added, skipped as already there)."""
+    require(actor, Capability.MANAGE_SETTINGS)
+    calendar = _lock(calendar)
+    country = (country or "").strip().upper()
+    if country not in supported_countries():
+        message = _("Choose a country from the list.")
+        raise ActionError("invalid_country", message, field="country", status=422)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        message = _("Choose a year between %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        raise ActionError("out_of_range", message, field="year", status=422)
+    supported = holiday_library.list_localized_countries().get(country, [])
+    kwargs: dict[str, Any] = {"language": language} if language in supported else {}
+    found = dict(holiday_library.country_holidays(country, years=year, **kwargs).items())
+    info = {"country": country, "year": year}
+    source = CalendarHoliday.Source.GENERATED
+    return _add_many(calendar, found, source, verb="calendar.holidays_generated", actor=actor, **info)
+
+
+@transaction.atomic
+def save_exception(
+    calendar: BusinessCalendar,
+    *,
+    day: date,
+    name: str = "",
+    windows: Sequence[Sequence[int]],
+    actor: User | None,
+) -> CalendarException:
+    """Give a date its own windows (replacing the weekday's, or opening a closed day); saving a date again replaces
+    its windows. A date closed all day is a holiday, so an exception needs at least one window."""
+    require(actor, Capability.MANAGE_SETTINGS)
+    calendar = _lock(calendar)
+    name = " ".join((name or "").split())
+    if len(name) > NAME_LIMIT:
+        message = _("Use at most %(n)d characters.") % {"n": NAME_LIMIT}
+        raise ActionError("too_long", message, field="name", status=422)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        message = _("Choose a date between %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        raise ActionError("out_of_range", message, field="day", status=422)
+    checked = _check(windows, field="windows")
+    if not checked:
+        message = _("Enter the hours the desk is open that day; a day closed all day is a holiday.")
+        raise ActionError("no_windows", message, field="windows", status=422)
+    exception, created = CalendarException.objects.get_or_create(calendar=calendar, day=day, defaults={"name": name})
+    before = {} if created else {"name": exception.name, "windows": format_windows(_exception_windows(exception))}
+    after = {"name": name, "windows": format_windows(checked)}
+    if before == after:
+        return exception
+    if not created and exception.name != name:
+        exception.name = name
+        exception.save(update_fields=["name"])
+    exception.windows.all().delete()
+    CalendarWindow.objects.bulk_create(
+        CalendarWindow(calendar=calendar, exception=exception, start_minute=start, end_minute=end)
+        for start, end in checked
+    )
+    _bump(calendar)
+    data = {"day": day.isoformat(), "before": before, "after": after, "version": calendar.version}
+    audit.record(actor=actor, verb="calendar.exception_saved", target=calendar, data=data)
+    return exception
+
+
+def _exception_windows(exception: CalendarException) -> list[Window]:
+    return [(w.start_minute, w.end_minute) for w in exception.windows.order_by("start_minute")]
+
+
+@transaction.atomic
+def delete_exception(exception: CalendarException, *, actor: User | None) -> BusinessCalendar:
+    require(actor, Capability.MANAGE_SETTINGS)
+    calendar = _lock(exception.calendar)
+    windows = format_windows(_exception_windows(exception))
+    deleted, _counts = CalendarException.objects.filter(pk=exception.pk).delete()
+    if not deleted:
+        return calendar
+    _bump(calendar)
+    data = {"day": exception.day.isoformat(), "name": exception.name, "windows": windows, "version": calendar.version}
+    audit.record(actor=actor, verb="calendar.exception_deleted", target=calendar, data=data)
+    return calendar

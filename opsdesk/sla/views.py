@@ -1,0 +1,255 @@
+"""Business calendar settings (manage settings): the list, a calendar's hours, holidays and exceptions, and the
+check tool that shows when a number of business minutes after a moment is reached, span by span."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opsdesk.accounts.access import capability_required
+from opsdesk.accounts.capabilities import Capability
+from opsdesk.core.errors import ActionError
+from opsdesk.core.forms import add_action_error
+from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
+from opsdesk.sla import actions
+from opsdesk.sla.business_time import NoOpenTime, format_windows, local_to_utc
+from opsdesk.sla.forms import (
+    CalendarForm,
+    CheckForm,
+    ExceptionForm,
+    HolidayForm,
+    HolidayGenerateForm,
+    HolidayImportForm,
+)
+from opsdesk.sla.models import WEEKDAYS, BusinessCalendar, CalendarException, CalendarHoliday
+from opsdesk.sla.schedules import schedule_for
+
+manage_settings = capability_required(Capability.MANAGE_SETTINGS)
+HOLIDAYS_SHOWN = 200
+SPANS_SHOWN = 20
+
+
+@manage_settings
+@require_GET
+def calendar_list(request: AuthedRequest) -> HttpResponse:
+    calendars = list(BusinessCalendar.objects.prefetch_related("windows"))
+    rows = []
+    for calendar in calendars:
+        week: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+        for window in sorted(calendar.windows.all(), key=lambda w: w.start_minute):
+            if window.weekday is not None:
+                week[window.weekday].append((window.start_minute, window.end_minute))
+        days = [(label, format_windows(week[number])) for number, label in WEEKDAYS if week[number]]
+        rows.append({"calendar": calendar, "days": days})
+    return render(request, "sla/calendar_list.html", {"rows": rows})
+
+
+def _calendar_form(request: AuthedRequest, calendar: BusinessCalendar | None) -> HttpResponse:
+    form = CalendarForm(request.POST or None, calendar=calendar)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_calendar(calendar, actor=request.user, **form.action_kwargs())
+        except ActionError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Calendar %(name)s saved.") % {"name": saved.name})
+            return redirect("sla:calendar_detail", saved.pk)
+    return render(
+        request,
+        "sla/calendar_form.html",
+        {"form": form, "calendar": calendar},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@manage_settings
+@require_http_methods(["GET", "POST"])
+def calendar_create(request: AuthedRequest) -> HttpResponse:
+    return _calendar_form(request, None)
+
+
+@manage_settings
+@require_http_methods(["GET", "POST"])
+def calendar_edit(request: AuthedRequest, calendar_id: int) -> HttpResponse:
+    return _calendar_form(request, get_object_or_404(BusinessCalendar, pk=calendar_id))
+
+
+def _detail(
+    request: AuthedRequest, calendar: BusinessCalendar, status: int = 200, **forms_given: forms.Form
+) -> HttpResponse:
+    this_year = date(date.today().year, 1, 1)  # noqa: DTZ011 (which holidays to list first)
+    holidays = calendar.holidays.filter(day__gte=this_year)
+    week: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+    for window in calendar.windows.filter(weekday__isnull=False).order_by("start_minute"):
+        week[window.weekday or 0].append((window.start_minute, window.end_minute))
+    exceptions = []
+    for exception in calendar.exceptions.prefetch_related("windows"):
+        spans = sorted((w.start_minute, w.end_minute) for w in exception.windows.all())
+        exceptions.append({"exception": exception, "hours": format_windows(spans)})
+    context: dict[str, Any] = {
+        "calendar": calendar,
+        "week": [(label, format_windows(week[number])) for number, label in WEEKDAYS],
+        "holidays": list(holidays[:HOLIDAYS_SHOWN]),
+        "holidays_more": max(0, holidays.count() - HOLIDAYS_SHOWN),
+        "holidays_past": calendar.holidays.filter(day__lt=this_year).count(),
+        "exceptions": exceptions,
+        "holiday_form": forms_given.get("holiday_form") or HolidayForm(),
+        "import_form": forms_given.get("import_form") or HolidayImportForm(),
+        "generate_form": forms_given.get("generate_form")
+        or HolidayGenerateForm(initial={"country": "FI", "year": date.today().year + 1}),  # noqa: DTZ011
+        "exception_form": forms_given.get("exception_form") or ExceptionForm(),
+        "check_form": forms_given.get("check_form") or CheckForm(initial={"minutes": 120}),
+    }
+    return render(request, "sla/calendar_detail.html", context, status=status)
+
+
+@manage_settings
+@require_GET
+def calendar_detail(request: AuthedRequest, calendar_id: int) -> HttpResponse:
+    return _detail(request, get_object_or_404(BusinessCalendar, pk=calendar_id))
+
+
+@manage_settings
+@require_POST
+def calendar_set_default(request: AuthedRequest, calendar_id: int) -> HttpResponse:
+    calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
+    actions.set_default_calendar(calendar, actor=request.user)
+    messages.success(request, _("%(name)s is now the default calendar.") % {"name": calendar.name})
+    return redirect_after_post(request, reverse("sla:calendar_detail", args=[calendar.pk]))
+
+
+def _saved_or_detail(
+    request: AuthedRequest, calendar: BusinessCalendar, form: forms.Form, key: str, action: Any, **kwargs: Any
+) -> tuple[Any, HttpResponse | None]:
+    """Validate, call the action with the cleaned fields; on a refusal the detail page again, with the form's errors."""
+    if form.is_valid():
+        try:
+            return action(calendar, actor=request.user, **form.cleaned_data, **kwargs), None
+        except ActionError as error:
+            add_action_error(form, error)
+    return None, _detail(request, calendar, status=400, **{key: form})
+
+
+@manage_settings
+@require_POST
+def holiday_add(request: AuthedRequest, calendar_id: int) -> HttpResponse:
+    calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
+    holiday, page = _saved_or_detail(request, calendar, HolidayForm(request.POST), "holiday_form", actions.add_holiday)
+    if page is not None:
+        return page
+    messages.success(request, _("Holiday %(name)s added.") % {"name": holiday.name})
+    return redirect_after_post(request, reverse("sla:calendar_detail", args=[calendar.pk]) + "#holidays")
+
+
+@manage_settings
+@require_POST
+def holiday_delete(request: AuthedRequest, calendar_id: int, holiday_id: int) -> HttpResponse:
+    holiday = get_object_or_404(CalendarHoliday, pk=holiday_id, calendar_id=calendar_id)
+    actions.delete_holiday(holiday, actor=request.user)
+    messages.success(request, _("Holiday %(name)s deleted.") % {"name": holiday.name})
+    return redirect_after_post(request, reverse("sla:calendar_detail", args=[calendar_id]) + "#holidays")
+
+
+def _added_message(added: int, skipped: int) -> str:
+    return _("Holidays added: %(added)d. Already there: %(skipped)d.") % {"added": added, "skipped": skipped}
+
+
+@manage_settings
+@require_POST
+def holiday_import(request: AuthedRequest, calendar_id: int) -> HttpResponse:
+    calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
+    form = HolidayImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        filename = str(getattr(request.FILES.get("file"), "name", "") or "")
+        try:
+            added, skipped = actions.import_holidays(
+                calendar, content=form.cleaned_data["file"], filename=filename, actor=request.user
+            )
+        except ActionError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _added_message(added, skipped))
+            return redirect_after_post(request, reverse("sla:calendar_detail", args=[calendar.pk]) + "#holidays")
+    return _detail(request, calendar, status=400, import_form=form)
+
+
+@manage_settings
+@require_POST
+def holiday_generate(request: AuthedRequest, calendar_id: int) -> HttpResponse:
+    calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
+    form = HolidayGenerateForm(request.POST)
+    result, page = _saved_or_detail(
+        request, calendar, form, "generate_form", actions.generate_holidays, language=get_language() or ""
+    )
+    if page is not None:
+        return page
+    messages.success(request, _added_message(*result))
+    return redirect_after_post(request, reverse("sla:calendar_detail", args=[calendar.pk]) + "#holidays")
+
+
+@manage_settings
+@require_POST
+def exception_save(request: AuthedRequest, calendar_id: int) -> HttpResponse:
+    calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
+    form = ExceptionForm(request.POST)
+    _saved, page = _saved_or_detail(request, calendar, form, "exception_form", actions.save_exception)
+    if page is not None:
+        return page
+    messages.success(request, _("Hours for %(day)s saved.") % {"day": form.cleaned_data["day"].isoformat()})
+    return redirect_after_post(request, reverse("sla:calendar_detail", args=[calendar.pk]) + "#exceptions")
+
+
+@manage_settings
+@require_POST
+def exception_delete(request: AuthedRequest, calendar_id: int, exception_id: int) -> HttpResponse:
+    exception = get_object_or_404(CalendarException, pk=exception_id, calendar_id=calendar_id)
+    actions.delete_exception(exception, actor=request.user)
+    messages.success(request, _("Hours for %(day)s deleted.") % {"day": exception.day.isoformat()})
+    return redirect_after_post(request, reverse("sla:calendar_detail", args=[calendar_id]) + "#exceptions")
+
+
+@manage_settings
+@require_GET
+def calendar_check(request: AuthedRequest, calendar_id: int) -> HttpResponse:
+    """When would `minutes` business minutes after `start` (the calendar's local time) be reached, and which open
+    spans make them up."""
+    calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
+    form = CheckForm(request.GET)
+    context: dict[str, Any] = {"calendar": calendar, "check_form": form}
+    status = 200
+    if form.is_valid():
+        schedule = schedule_for(calendar)
+        naive: datetime = form.cleaned_data["start"]
+        start = local_to_utc(schedule.tz, naive)
+        try:
+            due = schedule.add_business_seconds(start, form.cleaned_data["minutes"] * 60)
+        except NoOpenTime:
+            form.add_error(None, _("The calendar has no open hours ahead of this moment."))
+            status = 400
+        else:
+            spans = schedule.open_intervals(start, due)
+            context.update(
+                {
+                    "start": start,
+                    "due": due,
+                    "moved": start.astimezone(schedule.tz).replace(tzinfo=None) != naive,
+                    "spans": [(a, b, int((b - a).total_seconds()) // 60) for a, b in spans[:SPANS_SHOWN]],
+                    "spans_more": max(0, len(spans) - SPANS_SHOWN),
+                }
+            )
+    else:
+        status = 400
+    if is_htmx(request):
+        status = 200  # htmx swaps only 2xx answers: the errors are in the fragment
+    return render_page_or_partial(
+        request, "sla/calendar_check.html", "sla/partials/calendar_check_result.html", context, status=status
+    )
