@@ -25,6 +25,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from opsdesk.tickets import categories
+
 # --- the vocabulary ------------------------------------------------------------------------------------------------
 
 FIRST_REPLY = "first_reply"
@@ -39,9 +41,9 @@ REPLY_METRICS = (FIRST_REPLY, NEXT_REPLY)
 UPDATE_METRICS = (PERIODIC_UPDATE, PAUSABLE_UPDATE)
 RESOLUTION_METRICS = (REQUESTER_WAIT, AGENT_WORK, TOTAL_RESOLUTION)
 
-NEW, OPEN, PENDING, ON_HOLD, SOLVED, CLOSED = "new", "open", "pending", "on_hold", "solved", "closed"
-UNSOLVED = frozenset({NEW, OPEN, PENDING, ON_HOLD})
-DONE = frozenset({SOLVED, CLOSED})
+NEW, OPEN, ON_HOLD = categories.Category.NEW.value, categories.Category.OPEN.value, categories.Category.ON_HOLD.value
+UNSOLVED = frozenset(categories.UNSOLVED)
+DONE = frozenset(categories.DONE)
 
 # METRICS.md §2.2: the categories in which each metric's clock accrues time
 COUNTING: Mapping[str, frozenset[str]] = {

@@ -324,3 +324,36 @@ def test_a_pause_never_makes_a_clock_due_earlier(facts: list[clocks.Fact], offse
         before, after = plain.deadline(one), paused.deadline(other)
         if before is not None and after is not None:
             assert after >= before
+
+
+# --- in business hours (opsdesk/sla/business_time.py) ----------------------------------------------------------------
+
+
+def test_the_worked_example_of_metrics_in_business_hours() -> None:
+    """METRICS.md §2.4: Mon–Fri 08–12 and 13–17, first reply within 2 business hours."""
+    from zoneinfo import ZoneInfo
+
+    from opsdesk.sla.business_time import Schedule
+
+    helsinki = ZoneInfo("Europe/Helsinki")
+    day = [(8 * 60, 12 * 60), (13 * 60, 17 * 60)]
+
+    def deadline(created: datetime, holidays: tuple[datetime, ...] = ()) -> datetime | None:
+        office = Schedule(tz=helsinki, weekly=[day] * 5 + [[], []], holidays=[h.date() for h in holidays])
+        r = Rule("1@1", "normal", {FIRST_REPLY: Target(2 * H, business_hours=True)}, office, "1@1")
+        state = clocks.replay([Applied(created, r), Created(created, "new")], until=created)
+        return state.events[0].deadline
+
+    friday = datetime(2026, 11, 6, 16, 30, tzinfo=helsinki)
+    monday = datetime(2026, 11, 9, 9, 30, tzinfo=helsinki)
+    assert deadline(friday) == monday
+    assert deadline(friday, holidays=(monday,)) == datetime(2026, 11, 10, 9, 30, tzinfo=helsinki)
+    assert deadline(datetime(2026, 11, 4, 12, 20, tzinfo=helsinki)) == datetime(2026, 11, 4, 15, 0, tzinfo=helsinki)
+    # the clock counts only open time: 30 minutes on Friday, so the warning (15 minutes before) is Monday 09:15
+    office = Schedule(tz=helsinki, weekly=[day] * 5 + [[], []])
+    r = Rule("1@1", "normal", {FIRST_REPLY: Target(2 * H, business_hours=True)}, office, "1@1")
+    state = clocks.replay(
+        [Applied(friday, r), Created(friday, "new")], until=datetime(2026, 11, 9, 9, 20, tzinfo=helsinki)
+    )
+    assert [(e.type, e.elapsed) for e in state.events] == [("activated", 0), ("warned", 105 * 60)]
+    assert state.events[1].at == datetime(2026, 11, 9, 9, 15, tzinfo=helsinki)
