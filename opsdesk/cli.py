@@ -10,7 +10,7 @@ from collections.abc import Sequence
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: (management command, help)
     "serve": ("serve", "Serve OpsDesk with the production ASGI server (uvicorn)."),
-    "worker": ("run_huey", "Run the background worker (huey): notifications, periodic jobs."),
+    "worker": ("worker", "Run the background worker (huey): notifications, periodic jobs."),
     "demo": ("demo", "Serve OpsDesk and run the worker together, printing the URL and demo logins."),
     "seed-demo": ("seed_demo", "Generate multilingual demo data (bulk inserts)."),
     "rebuild-search-index": ("rebuild_search_index", "Rebuild the full-text search index of every ticket."),

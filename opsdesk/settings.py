@@ -323,6 +323,9 @@ OPSDESK_EVENT_CONSUMERS = {
 OPSDESK_DETECT_LANGUAGES = env_list("OPSDESK_DETECT_LANGUAGES", "en,fi,sv,ru,el,de,fr,es,et,da,nb")
 if OPSDESK_DETECT_LANGUAGES:
     OPSDESK_EVENT_CONSUMERS["messaging.language"] = "opsdesk.messaging.consumers.detect_languages"
+# Run by `opsdesk worker` before its threads start (core/management/commands/worker.py): work that holds Python's
+# lock for seconds must not stall a thread's open database transaction.
+OPSDESK_WORKER_PRELOAD = ["opsdesk.messaging.language.preload_for_worker"]
 
 LOGGING = {
     "version": 1,

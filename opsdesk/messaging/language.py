@@ -70,6 +70,13 @@ def preloaded() -> bool:
     return _preloaded
 
 
+def preload_for_worker() -> None:
+    """The worker reads every language model once, before it starts its threads (OPSDESK_WORKER_PRELOAD), when the
+    `messaging.language` consumer is on."""
+    if "messaging.language" in settings.OPSDESK_EVENT_CONSUMERS:
+        warm(preload=True)
+
+
 def warm(*, preload: bool = False) -> LanguageDetector:
     """The process's detector, built on the first call from settings.OPSDESK_DETECT_LANGUAGES; with `preload`,
     every language model is read into memory now (the worker), else each as a text first needs it."""
