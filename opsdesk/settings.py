@@ -323,6 +323,10 @@ OPSDESK_EVENT_CONSUMERS = {
 OPSDESK_DETECT_LANGUAGES = env_list("OPSDESK_DETECT_LANGUAGES", "en,fi,sv,ru,el,de,fr,es,et,da,nb")
 if OPSDESK_DETECT_LANGUAGES:
     OPSDESK_EVENT_CONSUMERS["messaging.language"] = "opsdesk.messaging.consumers.detect_languages"
+# Events a consumer takes in one transaction (default 500). Each batch holds SQLite's write lock while it runs, so a
+# consumer that spends CPU time on every event takes small ones: detecting a backlog's languages 500 events at a time
+# kept other writers waiting past their busy timeout ("database is locked") on a slow machine.
+OPSDESK_EVENT_CONSUMER_BATCH = {"messaging.language": 50}
 # Run by `opsdesk worker` before its threads start (core/management/commands/worker.py): work that holds Python's
 # lock for seconds must not stall a thread's open database transaction.
 OPSDESK_WORKER_PRELOAD = ["opsdesk.messaging.language.preload_for_worker"]

@@ -116,7 +116,7 @@ def run_all() -> dict[str, int]:
     counts: dict[str, int] = {}
     for name, handle in handlers().items():
         try:
-            counts[name] = run(name, handle)
+            counts[name] = run(name, handle, batch=settings.OPSDESK_EVENT_CONSUMER_BATCH.get(name, BATCH))
         except Exception:  # noqa: BLE001 - recorded on the consumer's row and logged; the next run retries
             counts[name] = -1
     return counts

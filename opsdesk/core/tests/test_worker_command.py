@@ -31,3 +31,7 @@ def test_the_worker_preloads_before_the_consumer_starts(settings: Any, monkeypat
 
 def test_the_language_models_are_preloaded_by_the_worker_setting(settings: Any) -> None:
     assert "opsdesk.messaging.language.preload_for_worker" in settings.OPSDESK_WORKER_PRELOAD
+
+
+def test_language_detection_takes_small_batches(settings: Any) -> None:
+    assert settings.OPSDESK_EVENT_CONSUMER_BATCH["messaging.language"] == 50

@@ -79,6 +79,28 @@ def test_events_are_handed_over_in_id_order_in_batches(world: Any) -> None:
     assert [len(b) for b in seen][:-1] == [3] * (len(seen) - 1)
 
 
+SEEN: list[int] = []
+
+
+def record_batch(rows: list[TicketEvent]) -> None:
+    SEEN.append(len(rows))
+
+
+def test_run_all_takes_each_consumers_batch_size_from_the_settings(world: Any, settings: Any) -> None:
+    """A consumer that spends CPU time on every event takes small batches, so its transaction (SQLite's write lock)
+    stays short: a language-detection backlog taken 500 events at a time made other writers give up."""
+    consumers.ensure("test.small")
+    ticket = world.ticket()
+    for n in range(4):
+        actions.add_note(ticket, body=f"Note {n}", actor=world.agent)
+    settle()
+    settings.OPSDESK_EVENT_CONSUMERS = {"test.small": "opsdesk.tickets.tests.test_consumers.record_batch"}
+    settings.OPSDESK_EVENT_CONSUMER_BATCH = {"test.small": 2}
+    SEEN.clear()
+    consumers.run_all()
+    assert SEEN == [2, 2, 2]  # the ticket's two events and four notes, two at a time
+
+
 def test_a_failing_handler_keeps_its_position_records_the_error_and_the_next_run_retries(world: Any) -> None:
     consumers.ensure("test.flaky")
     ticket = world.ticket()
