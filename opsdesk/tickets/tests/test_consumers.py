@@ -281,3 +281,22 @@ def test_the_admin_page_shows_each_consumers_position_and_what_is_waiting(
         waiting,
     )
     assert "Daily event counts (analytics)" in response.content.decode()
+
+
+def test_a_run_waits_for_the_one_under_way_instead_of_taking_turns_with_it(world: Any) -> None:
+    """Two worker threads ran the consumers side by side; the one that lost the write lock at each batch gave up
+    with "database is locked". A run that finds another under way schedules itself again instead."""
+    from huey.contrib.djhuey import HUEY
+
+    from opsdesk.tickets import tasks
+
+    consumers.ensure("analytics.event_counts")
+    scheduled = len(HUEY.scheduled())
+    with HUEY.lock_task(tasks.LOCK):
+        world.ticket()  # its commit's run finds another under way: it counts nothing and looks again in 2 s
+        settle()
+        tasks.run_event_consumers_minutely.call_local()
+        assert counted() == 0
+        assert len(HUEY.scheduled()) == scheduled + 1
+    assert tasks._run_alone() is True
+    assert counted() == 2
