@@ -14,7 +14,6 @@ kind of call on its own.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
@@ -117,12 +116,9 @@ def run(calls: int = 200_000, runs: int = 3) -> dict[str, Any]:
 
 
 def write(entry: dict[str, Any]) -> None:
-    path = ROOT / "bench" / "results.json"
-    results = json.loads(path.read_text()) if path.exists() else {}
-    entries = {r["name"]: r for r in results.get("results", [])}
-    entries[ENTRY] = entry
-    results["results"] = list(entries.values())
-    path.write_text(json.dumps(results, indent=2) + "\n")
+    from bench.results import write_entry
+
+    write_entry(entry)
 
 
 def main() -> int:

@@ -263,14 +263,11 @@ def run() -> dict[str, Any]:
 def main() -> int:
     entry = run()
     print(json.dumps(entry, indent=2))
-    path = ROOT / "bench" / "results.json"
-    results = json.loads(path.read_text()) if path.exists() else {}
-    entries = {r["name"]: r for r in results.get("results", [])}
     if REDIS:
         entry["name"] = "chat_delivery_redis"
-    entries[entry["name"]] = entry
-    results["results"] = list(entries.values())
-    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    from bench.results import write_entry
+
+    write_entry(entry)
     return 0 if entry["p95_ms"] <= 250 and entry["peak_rss_mb"] < 300 else 1
 
 

@@ -213,12 +213,9 @@ def main() -> int:
         entry = run(args.messages, args.runs)
     print(json.dumps(entry, indent=2))
     if not args.no_write:
-        path = ROOT / "bench" / "results.json"
-        results = json.loads(path.read_text()) if path.exists() else {}
-        entries = {r["name"]: r for r in results.get("results", [])}
-        entries[ENTRY] = entry
-        results["results"] = list(entries.values())
-        path.write_text(json.dumps(results, indent=2) + "\n")
+        from bench.results import write_entry
+
+        write_entry(entry)
     return 0
 
 

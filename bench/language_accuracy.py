@@ -156,12 +156,9 @@ def main() -> int:
             "sentence_confidence": language.SENTENCE_CONFIDENCE,
         },
     }
-    path = ROOT / "bench" / "results.json"
-    results = json.loads(path.read_text()) if path.exists() else {}
-    entries = {r["name"]: r for r in results.get("results", [])}
-    entries[ENTRY] = entry
-    results["results"] = list(entries.values())
-    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    from bench.results import write_entry
+
+    write_entry(entry)
 
     print("| Language | Paragraphs | Accuracy | First sentences | Accuracy | No language (sentence) |")
     print("|---|---|---|---|---|---|")
