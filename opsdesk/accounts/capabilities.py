@@ -47,6 +47,7 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     VIEW_REPORTS = "view_reports"
     MANAGE_SCHEDULES = "manage_schedules"
+    MANAGE_SLA = "manage_sla"  # business calendars, SLA policies and their escalations
     MANAGE_USERS = "manage_users"
     MANAGE_TEAMS = "manage_teams"
     MANAGE_SETTINGS = "manage_settings"  # statuses, fields, canned responses, event consumers, outgoing mail
@@ -64,7 +65,7 @@ _LEAD = _AGENT | {C.SHARE_VIEWS, C.VIEW_REPORTS}
 _MANAGER = (
     _LEAD
     | {C.SEE_ALL_TICKETS, C.MANAGE_SHARED_VIEWS, C.EDIT_CUSTOMER_ADDRESSES, C.INVITE_CUSTOMERS, C.MERGE_CUSTOMERS}
-    | {C.IMPORT_CUSTOMERS, C.MANAGE_ORGANIZATIONS, C.VIEW_AUDIT, C.MANAGE_SCHEDULES}
+    | {C.IMPORT_CUSTOMERS, C.MANAGE_ORGANIZATIONS, C.VIEW_AUDIT, C.MANAGE_SCHEDULES, C.MANAGE_SLA}
 )
 
 # Changing a customer's addresses, inviting them to the portal and merging customers (which moves every ticket of

@@ -410,8 +410,8 @@ class Replay:
 
     def _apply_rule(self, fact: Applied) -> None:
         old_rule, self.rule = self.rule, fact.rule
-        if old_rule is None:
-            return
+        if old_rule is None:  # no rule yet: clocks already counting start now that a target exists
+            old_rule = replace(fact.rule, targets={})
         for instance in self.instances:
             if instance.ended or instance.outcome:
                 continue  # settled outcomes are never recomputed (METRICS.md §2.6)

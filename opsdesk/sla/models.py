@@ -121,3 +121,125 @@ class CalendarHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} {self.name}"
+
+
+PRIORITIES = [
+    ("low", _("Low")),
+    ("normal", _("Normal")),
+    ("high", _("High")),
+    ("urgent", _("Urgent")),
+]
+
+METRICS = [
+    ("first_reply", _("First reply")),
+    ("next_reply", _("Next reply")),
+    ("periodic_update", _("Periodic update")),
+    ("pausable_update", _("Pausable update")),
+    ("requester_wait", _("Requester wait time")),
+    ("agent_work", _("Agent work time")),
+    ("total_resolution", _("Total resolution time")),
+]
+
+PAUSE_CATEGORIES = [("pending", _("Pending")), ("on_hold", _("On hold"))]
+
+
+class SlaPolicy(TimeStampedModel):
+    """Promised times for the tickets its conditions match (METRICS.md §2.1). Policies are tried in `position`
+    order and the first whose conditions match applies; the default policy matches every ticket and comes last.
+    `conditions` is a filter of the one filter language (tickets/filters.py, ADR 0011), stored as its JSON.
+    Every edit bumps `version` (opsdesk.sla.policies), so each clock names the policy version it was measured by."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    conditions = models.JSONField(_("conditions"), default=dict, blank=True)
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="policies",
+        verbose_name=_("business calendar"),
+    )
+    # The status categories in which requester wait and pausable update clocks stop counting (METRICS.md §2.2).
+    pause_categories = models.JSONField(_("paused in"), default=list, blank=True)
+    is_default = models.BooleanField(_("default policy"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        ordering: ClassVar = ["is_default", "position", "id"]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_sla_policy")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("sla:policy_detail", args=[self.pk])
+
+    @property
+    def version_key(self) -> str:
+        return f"{self.pk}@{self.version}"
+
+
+class SlaTarget(models.Model):
+    """One promised time: for tickets of `priority` under the policy, `metric` within `seconds`, counted in the
+    calendar's business hours or round the clock, with a warning `warn_before` seconds ahead."""
+
+    policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="targets")
+    priority = models.CharField(_("priority"), max_length=10, choices=PRIORITIES)
+    metric = models.CharField(_("metric"), max_length=20, choices=METRICS)
+    seconds = models.PositiveIntegerField(_("target"))
+    business_hours = models.BooleanField(_("in business hours"), default=True)
+    warn_before = models.PositiveIntegerField(_("warn before"), default=900)
+
+    class Meta:
+        ordering: ClassVar = ["policy", "priority", "metric"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["policy", "priority", "metric"], name="sla_target_once"),
+            models.CheckConstraint(condition=Q(seconds__gt=0), name="sla_target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} {self.priority} {self.metric} {self.seconds}"
+
+
+class Escalation(models.Model):
+    """What happens when a clock of the policy warns or breaches: after `delay` seconds from that event (0 at
+    once), notify people, raise the priority, move the ticket to another team, add a tag. Levels are the rules'
+    delays: level 1 at the breach, level 2 an hour later, and so on. Each fires once per clock."""
+
+    class Trigger(models.TextChoices):
+        WARNED = "warned", _("Warning")
+        BREACHED = "breached", _("Breach")
+
+    class Notify(models.TextChoices):
+        ASSIGNEE = "assignee", _("The assignee")
+        TEAM_LEADS = "team_leads", _("The team's leads")
+        MANAGERS = "managers", _("Managers")
+
+    policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="escalations")
+    level = models.PositiveSmallIntegerField(_("level"), default=1)
+    trigger = models.CharField(_("on"), max_length=10, choices=Trigger.choices, default=Trigger.BREACHED)
+    metric = models.CharField(_("metric"), max_length=20, choices=METRICS, blank=True, default="")
+    delay = models.PositiveIntegerField(_("after"), default=0)
+    notify = models.JSONField(_("notify"), default=list, blank=True)
+    by_email = models.BooleanField(_("also by email"), default=False)
+    raise_priority = models.BooleanField(_("raise the priority"), default=False)
+    move_to_team = models.ForeignKey(
+        "people.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("move to team"),
+    )
+    add_tag = models.CharField(_("add tag"), max_length=60, blank=True, default="")
+
+    class Meta:
+        ordering: ClassVar = ["policy", "level", "delay", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} L{self.level} {self.trigger}+{self.delay}"

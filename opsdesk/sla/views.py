@@ -33,12 +33,12 @@ from opsdesk.sla.forms import (
 from opsdesk.sla.models import WEEKDAYS, BusinessCalendar, CalendarException, CalendarHoliday
 from opsdesk.sla.schedules import schedule_for
 
-manage_settings = capability_required(Capability.MANAGE_SETTINGS)
+manage_sla = capability_required(Capability.MANAGE_SLA)
 HOLIDAYS_SHOWN = 200
 SPANS_SHOWN = 20
 
 
-@manage_settings
+@manage_sla
 @require_GET
 def calendar_list(request: AuthedRequest) -> HttpResponse:
     calendars = list(BusinessCalendar.objects.prefetch_related("windows"))
@@ -71,13 +71,13 @@ def _calendar_form(request: AuthedRequest, calendar: BusinessCalendar | None) ->
     )
 
 
-@manage_settings
+@manage_sla
 @require_http_methods(["GET", "POST"])
 def calendar_create(request: AuthedRequest) -> HttpResponse:
     return _calendar_form(request, None)
 
 
-@manage_settings
+@manage_sla
 @require_http_methods(["GET", "POST"])
 def calendar_edit(request: AuthedRequest, calendar_id: int) -> HttpResponse:
     return _calendar_form(request, get_object_or_404(BusinessCalendar, pk=calendar_id))
@@ -112,13 +112,13 @@ def _detail(
     return render(request, "sla/calendar_detail.html", context, status=status)
 
 
-@manage_settings
+@manage_sla
 @require_GET
 def calendar_detail(request: AuthedRequest, calendar_id: int) -> HttpResponse:
     return _detail(request, get_object_or_404(BusinessCalendar, pk=calendar_id))
 
 
-@manage_settings
+@manage_sla
 @require_POST
 def calendar_set_default(request: AuthedRequest, calendar_id: int) -> HttpResponse:
     calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
@@ -139,7 +139,7 @@ def _saved_or_detail(
     return None, _detail(request, calendar, status=400, **{key: form})
 
 
-@manage_settings
+@manage_sla
 @require_POST
 def holiday_add(request: AuthedRequest, calendar_id: int) -> HttpResponse:
     calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
@@ -150,7 +150,7 @@ def holiday_add(request: AuthedRequest, calendar_id: int) -> HttpResponse:
     return redirect_after_post(request, reverse("sla:calendar_detail", args=[calendar.pk]) + "#holidays")
 
 
-@manage_settings
+@manage_sla
 @require_POST
 def holiday_delete(request: AuthedRequest, calendar_id: int, holiday_id: int) -> HttpResponse:
     holiday = get_object_or_404(CalendarHoliday, pk=holiday_id, calendar_id=calendar_id)
@@ -163,7 +163,7 @@ def _added_message(added: int, skipped: int) -> str:
     return _("Holidays added: %(added)d. Already there: %(skipped)d.") % {"added": added, "skipped": skipped}
 
 
-@manage_settings
+@manage_sla
 @require_POST
 def holiday_import(request: AuthedRequest, calendar_id: int) -> HttpResponse:
     calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
@@ -182,7 +182,7 @@ def holiday_import(request: AuthedRequest, calendar_id: int) -> HttpResponse:
     return _detail(request, calendar, status=400, import_form=form)
 
 
-@manage_settings
+@manage_sla
 @require_POST
 def holiday_generate(request: AuthedRequest, calendar_id: int) -> HttpResponse:
     calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
@@ -196,7 +196,7 @@ def holiday_generate(request: AuthedRequest, calendar_id: int) -> HttpResponse:
     return redirect_after_post(request, reverse("sla:calendar_detail", args=[calendar.pk]) + "#holidays")
 
 
-@manage_settings
+@manage_sla
 @require_POST
 def exception_save(request: AuthedRequest, calendar_id: int) -> HttpResponse:
     calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
@@ -208,7 +208,7 @@ def exception_save(request: AuthedRequest, calendar_id: int) -> HttpResponse:
     return redirect_after_post(request, reverse("sla:calendar_detail", args=[calendar.pk]) + "#exceptions")
 
 
-@manage_settings
+@manage_sla
 @require_POST
 def exception_delete(request: AuthedRequest, calendar_id: int, exception_id: int) -> HttpResponse:
     exception = get_object_or_404(CalendarException, pk=exception_id, calendar_id=calendar_id)
@@ -217,7 +217,7 @@ def exception_delete(request: AuthedRequest, calendar_id: int, exception_id: int
     return redirect_after_post(request, reverse("sla:calendar_detail", args=[calendar_id]) + "#exceptions")
 
 
-@manage_settings
+@manage_sla
 @require_GET
 def calendar_check(request: AuthedRequest, calendar_id: int) -> HttpResponse:
     """When would `minutes` business minutes after `start` (the calendar's local time) be reached, and which open

@@ -184,18 +184,18 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "webforms:webform_thanks": ("GET", EVERYONE),
     "webforms:webform_embed": ("GET", EVERYONE),
     "hooks:telephony_calls": ("POST", EVERYONE),  # no role: its signature decides (401 here; messaging/tests)
-    "sla:calendar_list": ("GET", holders(Capability.MANAGE_SETTINGS)),
-    "sla:calendar_create": ("GET", holders(Capability.MANAGE_SETTINGS)),
-    "sla:calendar_detail": ("GET", holders(Capability.MANAGE_SETTINGS)),
-    "sla:calendar_edit": ("GET", holders(Capability.MANAGE_SETTINGS)),
-    "sla:calendar_set_default": ("POST", holders(Capability.MANAGE_SETTINGS)),
-    "sla:calendar_check": ("GET", holders(Capability.MANAGE_SETTINGS)),  # 400 without a start: the view ran
-    "sla:holiday_add": ("POST", holders(Capability.MANAGE_SETTINGS)),
-    "sla:holiday_import": ("POST", holders(Capability.MANAGE_SETTINGS)),
-    "sla:holiday_generate": ("POST", holders(Capability.MANAGE_SETTINGS)),
-    "sla:holiday_delete": ("POST", holders(Capability.MANAGE_SETTINGS)),
-    "sla:exception_save": ("POST", holders(Capability.MANAGE_SETTINGS)),
-    "sla:exception_delete": ("POST", holders(Capability.MANAGE_SETTINGS)),
+    "sla:calendar_list": ("GET", holders(Capability.MANAGE_SLA)),
+    "sla:calendar_create": ("GET", holders(Capability.MANAGE_SLA)),
+    "sla:calendar_detail": ("GET", holders(Capability.MANAGE_SLA)),
+    "sla:calendar_edit": ("GET", holders(Capability.MANAGE_SLA)),
+    "sla:calendar_set_default": ("POST", holders(Capability.MANAGE_SLA)),
+    "sla:calendar_check": ("GET", holders(Capability.MANAGE_SLA)),  # 400 without a start: the view ran
+    "sla:holiday_add": ("POST", holders(Capability.MANAGE_SLA)),
+    "sla:holiday_import": ("POST", holders(Capability.MANAGE_SLA)),
+    "sla:holiday_generate": ("POST", holders(Capability.MANAGE_SLA)),
+    "sla:holiday_delete": ("POST", holders(Capability.MANAGE_SLA)),
+    "sla:exception_save": ("POST", holders(Capability.MANAGE_SLA)),
+    "sla:exception_delete": ("POST", holders(Capability.MANAGE_SLA)),
 }
 
 

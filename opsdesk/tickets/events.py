@@ -504,6 +504,16 @@ KINDS: dict[str, Kind] = {
 }
 
 
+def register(*kinds: Kind) -> None:
+    """Add the kinds another app writes (SLA clocks: opsdesk/sla/events.py) to the one registry, at start-up."""
+    for kind in kinds:
+        if kind.name in KINDS and KINDS[kind.name] is not kind:
+            if KINDS[kind.name].fields == kind.fields and KINDS[kind.name].doc == kind.doc:
+                continue  # registered again (a second ready() in tests)
+            raise ValueError(f"Ticket event kind {kind.name!r} is registered twice")
+        KINDS[kind.name] = kind
+
+
 def build(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
     """The checked payload of an event of `kind` (ValueError for an unknown kind or a wrong payload)."""
     try:
@@ -522,6 +532,8 @@ def referenced_ids(rows: Iterable[Any]) -> dict[str, set[int]]:
             value = (row.data or {}).get(field.name)
             if field.ref and isinstance(value, int):
                 found.setdefault(field.ref, set()).add(value)
+            elif field.ref and isinstance(value, list):
+                found.setdefault(field.ref, set()).update(v for v in value if isinstance(v, int))
     return found
 
 

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,11 @@ class Tag(models.Model):
 def _ticket_url(prefix: str) -> str:
     """The ticket page's URL with a {} for the number: every list row links to one, and reverse() costs 0.1 ms."""
     return reverse("tickets:ticket_detail", args=[987654321]).replace("987654321", "{}")
+
+
+_SLA_DUE = Q(sla_due_at__isnull=False)
+_SLA_POLICY = Q(sla_policy_id__isnull=False)
+_DEADLINE = Q(sla_deadline_at__isnull=False)
 
 
 class Ticket(models.Model):
@@ -165,6 +171,12 @@ class Ticket(models.Model):
     solved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     message_count = models.PositiveIntegerField(default=0)
+    # SLA, kept by opsdesk/sla: the policy in force; the next instant a clock warns, breaches or escalates (the
+    # minutely job reads only tickets whose instant has come); the earliest deadline of a clock still counting,
+    # breached ones included (the inbox's "next due" order). Null when nothing is counting.
+    sla_policy_id = models.PositiveIntegerField(null=True, blank=True)
+    sla_due_at = models.DateTimeField(null=True, blank=True)
+    sla_deadline_at = models.DateTimeField(null=True, blank=True)
 
     objects = TicketQuerySet.as_manager()
 
@@ -181,6 +193,24 @@ class Ticket(models.Model):
             models.Index(fields=["detected_language", "-updated_at", "-id"], name="ticket_detected_language"),
             models.Index(fields=["requester", "-updated_at", "-id"], name="ticket_requester"),
             models.Index(fields=["organization", "-updated_at", "-id"], name="ticket_organization"),
+            # SLA: partial, so they hold only tickets with a clock counting (a small share of a large desk).
+            models.Index(fields=["sla_due_at"], name="ticket_sla_due", condition=_SLA_DUE),
+            models.Index(fields=["sla_policy_id"], name="ticket_sla_policy", condition=_SLA_POLICY),
+            models.Index(
+                fields=["status_category", "sla_deadline_at", "id"],
+                name="ticket_category_deadline",
+                condition=_DEADLINE,
+            ),
+            models.Index(
+                fields=["team", "status_category", "sla_deadline_at", "id"],
+                name="ticket_team_deadline",
+                condition=_DEADLINE,
+            ),
+            models.Index(
+                fields=["assignee", "status_category", "sla_deadline_at", "id"],
+                name="ticket_mine_deadline",
+                condition=_DEADLINE,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -418,3 +448,23 @@ class EventConsumer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Notification(models.Model):
+    """A message for one staff member in the workspace (the bell): an SLA escalation names the ticket and why.
+    Written only by tickets.actions.notify_staff; `read_at` set when the person opens it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)  # the event kind it is about, e.g. sla.breached
+    event = models.ForeignKey("TicketEvent", on_delete=models.CASCADE, related_name="+", db_index=False)
+    data = models.JSONField(default=dict, blank=True)  # what the sentence needs: metric, level, due time
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} #{self.ticket_id} {self.kind}"

@@ -7,6 +7,7 @@ update_fields, and records its TicketEvent (METRICS.md §0.1, lifecycle rules of
 `from opsdesk.tickets import actions`, then `actions.reply_to_ticket(...)`.
 """
 
+from opsdesk.tickets.actions.alerts import mark_notifications_read, notify_staff
 from opsdesk.tickets.actions.bulk import UNSET, bulk_update
 from opsdesk.tickets.actions.comments import add_note, reply_to_ticket
 from opsdesk.tickets.actions.common import MAX_BODY_CHARS, MAX_TAGS, check_attachments, clean_tags, default_status
@@ -41,8 +42,10 @@ __all__ = [
     "default_status",
     "delete_view",
     "link_tickets",
+    "mark_notifications_read",
     "merge_customers",
     "merge_tickets",
+    "notify_staff",
     "record_detected_language",
     "reply_to_ticket",
     "save_view",

@@ -25,14 +25,11 @@ from opsdesk.core.forms import ActionForm
 from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
 from opsdesk.core.models import OutgoingMail
 from opsdesk.core.params import int_param, parse_choice, parse_int
-from opsdesk.core.templatetags.opsdesk import status_label
 from opsdesk.core.translations import sort_translated
-from opsdesk.customers.models import Customer, CustomerOrganization
 from opsdesk.fields.forms import CustomFieldsForm
 from opsdesk.fields.models import custom_field_rows
 from opsdesk.people.models import Team
-from opsdesk.tickets import actions, filters, inbox, search
-from opsdesk.tickets import events as ticket_events
+from opsdesk.tickets import actions, filters, inbox, search, timeline
 from opsdesk.tickets.access import can_add_note, can_edit, file_response, get_attachment_for_user, get_ticket_for_user
 from opsdesk.tickets.categories import Category
 from opsdesk.tickets.forms import (
@@ -307,20 +304,7 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
     fields_form = forms.pop("fields_form", None) or CustomFieldsForm(
         initial={f"cf_{k}": v for k, v in ticket.custom_fields.items()}
     )
-    ids = ticket_events.referenced_ids(events)
-    names = {
-        "user": dict(User.objects.filter(pk__in=ids.get("user", ())).values_list("pk", "name")),
-        "team": {team.pk: team.display_name for team in Team.objects.filter(pk__in=ids.get("team", ()))},
-        "customer": dict(Customer.objects.filter(pk__in=ids.get("customer", ())).values_list("pk", "name")),
-        "organization": dict(
-            CustomerOrganization.objects.filter(pk__in=ids.get("organization", ())).values_list("pk", "name")
-        ),
-        "status": {s.pk: status_label(s) for s in statuses},
-        "priority": dict(Ticket.Priority.choices),
-        "type": dict(Ticket.Type.choices),
-        "channel": dict(Ticket.Channel.choices),
-        "detected_language": languages.choices(),
-    }
+    names = timeline.names_for(events, statuses=statuses)
     return {
         "ticket": ticket,
         "names": names,

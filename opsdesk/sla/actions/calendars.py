@@ -9,16 +9,17 @@ from typing import TYPE_CHECKING, Any
 
 import holidays as holiday_library
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.accounts.capabilities import Capability, require
 from opsdesk.audit import actions as audit
 from opsdesk.core.errors import ActionError
+from opsdesk.core.jobs import enqueue_on_commit
 from opsdesk.sla import ical
 from opsdesk.sla.business_time import InvalidWindows, Window, check_windows, format_windows, is_valid_time_zone
-from opsdesk.sla.models import BusinessCalendar, CalendarException, CalendarHoliday, CalendarWindow
+from opsdesk.sla.models import BusinessCalendar, CalendarException, CalendarHoliday, CalendarWindow, SlaPolicy
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
@@ -54,6 +55,15 @@ def _lock(calendar: BusinessCalendar) -> BusinessCalendar:
 def _bump(calendar: BusinessCalendar) -> None:
     BusinessCalendar.objects.filter(pk=calendar.pk).update(version=F("version") + 1, updated_at=timezone.now())
     calendar.refresh_from_db(fields=["version", "updated_at"])
+    _reapply(calendar)
+
+
+def _reapply(calendar: BusinessCalendar) -> None:
+    """Recompute the deadlines of the tickets whose policy counts in this calendar (METRICS.md §2.6), after commit."""
+    governed = Q(calendar=calendar) | (Q(calendar__isnull=True) if calendar.is_default else Q(pk__in=[]))
+    ids = list(SlaPolicy.objects.filter(governed).values_list("pk", flat=True))
+    if ids:
+        enqueue_on_commit("opsdesk.sla.tasks.reapply_policies", ",".join(map(str, ids)))
 
 
 def _weekly(calendar: BusinessCalendar) -> list[str]:
@@ -85,7 +95,7 @@ def save_calendar(
     """Create a calendar (None) or change one: its name, time zone, 24/7 switch and windows per weekday (seven
     lists, Monday first). A calendar that is not 24/7 needs at least one window: one with none could never reach
     a deadline."""
-    require(actor, Capability.MANAGE_SETTINGS)
+    require(actor, Capability.MANAGE_SLA)
     name = " ".join((name or "").split())
     if not name:
         raise ActionError("required", _("Enter a name."), field="name", status=422)
@@ -143,7 +153,7 @@ def save_calendar(
 @transaction.atomic
 def set_default_calendar(calendar: BusinessCalendar, *, actor: User | None) -> BusinessCalendar:
     """Make `calendar` the account default (METRICS §0), the one used when nothing more specific names one."""
-    require(actor, Capability.MANAGE_SETTINGS)
+    require(actor, Capability.MANAGE_SLA)
     calendar = _lock(calendar)
     if calendar.is_default:
         return calendar
@@ -153,6 +163,7 @@ def set_default_calendar(calendar: BusinessCalendar, *, actor: User | None) -> B
         previous.save(update_fields=["is_default", "updated_at"])
     calendar.is_default = True
     calendar.save(update_fields=["is_default", "updated_at"])
+    _reapply(calendar)
     data = {"before": previous.pk if previous else None, "after": calendar.pk}
     audit.record(actor=actor, verb="calendar.default_set", target=calendar, data=data)
     return calendar
@@ -171,7 +182,7 @@ def _holiday_name(name: str, *, field: str = "name") -> str:
 @transaction.atomic
 def add_holiday(calendar: BusinessCalendar, *, day: date, name: str, actor: User | None) -> CalendarHoliday:
     """Close the calendar on a date, entered by hand."""
-    require(actor, Capability.MANAGE_SETTINGS)
+    require(actor, Capability.MANAGE_SLA)
     calendar = _lock(calendar)
     name = _holiday_name(name)
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
@@ -188,7 +199,7 @@ def add_holiday(calendar: BusinessCalendar, *, day: date, name: str, actor: User
 
 @transaction.atomic
 def delete_holiday(holiday: CalendarHoliday, *, actor: User | None) -> BusinessCalendar:
-    require(actor, Capability.MANAGE_SETTINGS)
+    require(actor, Capability.MANAGE_SLA)
     calendar = _lock(holiday.calendar)
     deleted, _counts = CalendarHoliday.objects.filter(pk=holiday.pk).delete()
     if not deleted:
@@ -222,7 +233,7 @@ def import_holidays(
     calendar: BusinessCalendar, *, content: bytes, filename: str = "", actor: User | None
 ) -> tuple[int, int]:
     """Add the all-day events of an iCalendar file as holidays; (added, skipped as already there)."""
-    require(actor, Capability.MANAGE_SETTINGS)
+    require(actor, Capability.MANAGE_SLA)
     calendar = _lock(calendar)
     try:
         repeat = timezone.now().year + REPEAT_YEARS
@@ -248,7 +259,7 @@ def generate_holidays(
 ) -> tuple[int, int]:
     """Add a country's public holidays for a year (the `holidays` library), names in `language` when it has
     them; (added, skipped as already there)."""
-    require(actor, Capability.MANAGE_SETTINGS)
+    require(actor, Capability.MANAGE_SLA)
     calendar = _lock(calendar)
     country = (country or "").strip().upper()
     if country not in supported_countries():
@@ -276,7 +287,7 @@ def save_exception(
 ) -> CalendarException:
     """Give a date its own windows (replacing the weekday's, or opening a closed day); saving a date again replaces
     its windows. A date closed all day is a holiday, so an exception needs at least one window."""
-    require(actor, Capability.MANAGE_SETTINGS)
+    require(actor, Capability.MANAGE_SLA)
     calendar = _lock(calendar)
     name = " ".join((name or "").split())
     if len(name) > NAME_LIMIT:
@@ -314,7 +325,7 @@ def _exception_windows(exception: CalendarException) -> list[Window]:
 
 @transaction.atomic
 def delete_exception(exception: CalendarException, *, actor: User | None) -> BusinessCalendar:
-    require(actor, Capability.MANAGE_SETTINGS)
+    require(actor, Capability.MANAGE_SLA)
     calendar = _lock(exception.calendar)
     windows = format_windows(_exception_windows(exception))
     deleted, _counts = CalendarException.objects.filter(pk=exception.pk).delete()

@@ -1,0 +1,370 @@
+"""Keeping SLA clocks: the one writer of SLA events (METRICS.md §2.8) and of the tickets' SLA columns.
+
+`update_clocks` replays each ticket's facts (opsdesk/sla/facts.py) under the rules applied to it
+(opsdesk/sla/clocks.py) up to now, and appends to the timeline the clock events the stored log lacks. It is called
+by the event consumer for tickets with new events (after matching their policy again) and by the minutely job for
+tickets whose `sla_due_at` has come; both lock the tickets first, as every ticket action does, so two runs never
+write the same event.
+
+A clock event is identified by (type, metric, instance, its count among those): a replay that differs from what
+was written (a calendar edited since) adds only what is missing, and a breach once written stays (METRICS.md §2.5).
+Escalations fire here too, through the ticket actions, each recorded as `sla.escalated` and named as the cause of
+what it changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from opsdesk.core.origin import origin
+from opsdesk.sla import clocks, facts, policies
+from opsdesk.sla import events as sla_events
+from opsdesk.sla.actions import escalations
+from opsdesk.tickets import timeline
+from opsdesk.tickets.models import Ticket, TicketEvent
+
+if TYPE_CHECKING:
+    from opsdesk.sla.policies import Policy
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500
+
+
+class Row(NamedTuple):
+    id: int
+    ticket_id: int
+    kind: str
+    at: datetime
+    data: dict[str, Any]
+
+
+@dataclass
+class Result:
+    tickets: int = 0
+    events: int = 0
+    escalations: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class Plan:
+    """What one ticket's replay asks to write."""
+
+    ticket_id: int
+    applied: dict[str, Any] | None = None  # a new sla.policy_applied payload
+    applied_at: datetime | None = None
+    events: list[tuple[str, datetime, dict[str, Any]]] = field(default_factory=list)
+    due_at: datetime | None = None
+    deadline_at: datetime | None = None
+    policy_id: int | None = None
+    escalate: list[escalations.Due] = field(default_factory=list)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def _payload(event: clocks.SlaEvent, now: datetime) -> dict[str, Any]:
+    return {
+        "metric": event.metric,
+        "instance": event.instance,
+        "deadline": _iso(event.deadline),
+        "elapsed": event.elapsed,
+        "target": event.target,
+        "business_hours": event.business_hours,
+        "policy": event.policy,
+        "priority": event.priority,
+        "calendar": event.calendar,
+        "reason": event.reason,
+        "comment": event.comment,
+        "late": event.late,
+        "outcome": event.outcome,
+        "old_deadline": _iso(event.old_deadline),
+        "recorded_at": _iso(now),
+    }
+
+
+def _keys(items: Iterable[tuple[str, str, int]]) -> list[tuple[str, str, int, int]]:
+    """(type, metric, instance) in order -> the same with each one's count among its equals: a clock event's id."""
+    seen: Counter[tuple[str, str, int]] = Counter()
+    found = []
+    for item in items:
+        seen[item] += 1
+        found.append((*item, seen[item]))
+    return found
+
+
+def _display_deadline(state: clocks.Replay, instance: clocks.Instance, breaches: Mapping[tuple[str, int], datetime]):
+    """The deadline the workspace shows for a clock still counting: the breach instant once breached."""
+    if instance.ended or state._target(instance) is None:
+        return None
+    breached = breaches.get((instance.metric, instance.number))
+    if breached is not None or instance.outcome == clocks.BREACHED:
+        return breached or next(
+            (
+                e.at
+                for e in state.events
+                if e.type == clocks.BREACHED and e.metric == instance.metric and e.instance == instance.number
+            ),
+            None,
+        )
+    return state.deadline(instance)
+
+
+def plan_ticket(
+    ticket_id: int,
+    rows: Sequence[Row],
+    *,
+    now: datetime,
+    calendars: policies.Calendars,
+    desired: dict[str, Any] | None = None,
+    match_at: datetime | None = None,
+    reason: str | None = None,
+    escalation_rules: Mapping[int, Sequence[escalations.Rule]] | None = None,
+) -> Plan:
+    """Replay one ticket's events up to `now`. `desired` (the `sla.policy_applied` payload of the policy that
+    matches the ticket now) is applied at `match_at` when it differs from the last one applied."""
+    plan = Plan(ticket_id)
+    applied_rows = [r for r in rows if r.kind == sla_events.POLICY_APPLIED]
+    last = applied_rows[-1].data if applied_rows else None
+    if desired is not None and last is None and not desired["targets"]:
+        desired = None  # nothing to measure, and nothing measured before: no rule to write
+    if desired is not None and match_at is not None and not policies.same(last, desired):
+        payload = {**desired, "reason": reason or policies.reason_for(last, desired)}
+        created = next((r.at for r in rows if r.kind == "ticket.created"), None)
+        at = created if last is None and created is not None else match_at
+        if applied_rows:
+            at = max(at, applied_rows[-1].at)
+        plan.applied, plan.applied_at = payload, at
+        applied_rows = [*applied_rows, Row(0, ticket_id, sla_events.POLICY_APPLIED, at, payload)]
+    if not applied_rows:
+        return plan
+    plan.policy_id = int(applied_rows[-1].data["policy"])
+    found = facts.from_events(ticket_id, [r for r in rows if r.kind not in sla_events.ALL_KINDS])
+    rules = [
+        clocks.Applied(r.at, policies.rule(r.data, calendars), str(r.data.get("reason", ""))) for r in applied_rows
+    ]
+    state = clocks.replay([*rules, *found], until=now)
+
+    stored = [r for r in rows if r.kind in sla_events.CLOCK_KINDS]
+    stored_keys = set(_keys((r.kind[4:], str(r.data.get("metric")), int(r.data.get("instance", 0))) for r in stored))
+    for key, event in zip(_keys((e.type, e.metric, e.instance) for e in state.events), state.events, strict=True):
+        if key not in stored_keys:
+            plan.events.append((sla_events.clock_kind(event.type), event.at, _payload(event, now)))
+
+    breaches = {
+        (str(r.data.get("metric")), int(r.data.get("instance", 0))): r.at for r in stored if r.kind == "sla.breached"
+    }
+    for instance in state.instances:  # a breach once written is final, whatever a replay says now
+        if (instance.metric, instance.number) in breaches and not instance.ended:
+            instance.outcome, instance.warned = clocks.BREACHED, True
+
+    deadlines = [d for i in state.instances if (d := _display_deadline(state, i, breaches)) is not None]
+    plan.deadline_at = min(deadlines) if deadlines else None
+    due = [clocks.next_due(state)]
+
+    rules_now = (escalation_rules or {}).get(plan.policy_id, ())
+    if rules_now:
+        triggers = [
+            escalations.Trigger(r.kind[4:], str(r.data["metric"]), int(r.data["instance"]), r.at, r.id)
+            for r in stored
+            if r.kind in ("sla.warned", "sla.breached")
+        ]
+        triggers += [
+            escalations.Trigger(kind[4:], str(data["metric"]), int(data["instance"]), at, None)
+            for kind, at, data in plan.events
+            if kind in ("sla.warned", "sla.breached")
+        ]
+        running = {(i.metric, i.number) for i in state.instances if not i.ended}
+        fired = {
+            (int(r.data["escalation"]), str(r.data["metric"]), int(r.data["instance"]))
+            for r in rows
+            if r.kind == sla_events.ESCALATED
+        }
+        ready, later = escalations.due(rules_now, triggers, running=running, fired=fired, now=now)
+        plan.escalate = ready
+        due.append(later)
+    times = [t for t in due if t is not None]
+    plan.due_at = min(times) if times else None
+    return plan
+
+
+def _lock(ids: Sequence[int]) -> None:
+    """Take the tickets' row locks in id order, as every ticket action takes its ticket's (PostgreSQL; SQLite's
+    write transaction already excludes every other writer)."""
+    if connection.vendor == "postgresql":
+        list(Ticket.objects.filter(pk__in=ids).order_by("pk").select_for_update().values_list("pk", flat=True))
+
+
+def _rows(ids: Sequence[int]) -> dict[int, list[Row]]:
+    found: dict[int, list[Row]] = {pk: [] for pk in ids}
+    query = (
+        TicketEvent.objects.filter(ticket_id__in=ids)
+        .order_by("ticket_id", "at", "id")
+        .values_list("id", "ticket_id", "kind", "at", "data")
+    )
+    for row in query.iterator(chunk_size=5000):
+        found[row[1]].append(Row(*row))
+    return found
+
+
+def update_clocks(
+    ticket_ids: Iterable[int],
+    *,
+    now: datetime | None = None,
+    rematch: Mapping[int, datetime] | None = None,
+    reason: str | None = None,
+) -> Result:
+    """Bring the clocks of these tickets up to `now`: match their policy again first where `rematch` names them
+    (ticket id -> when the change happened), write the events the replay adds, fire due escalations and set the
+    tickets' SLA columns. Chunks of 500 tickets, each in its own transaction (or the caller's)."""
+    now = now or timezone.now()
+    ids = sorted(set(ticket_ids))
+    result = Result()
+    calendars = policies.Calendars()
+    loaded = policies.load()
+    rules = escalations.load()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        with transaction.atomic(), origin("sla"):
+            _chunk(
+                chunk,
+                now=now,
+                rematch=rematch or {},
+                reason=reason,
+                loaded=loaded,
+                rules=rules,
+                calendars=calendars,
+                result=result,
+            )
+    return result
+
+
+def _chunk(
+    chunk: Sequence[int],
+    *,
+    now: datetime,
+    rematch: Mapping[int, datetime],
+    reason: str | None,
+    loaded: Sequence[Policy],
+    rules: Mapping[int, Sequence[escalations.Rule]],
+    calendars: policies.Calendars,
+    result: Result,
+) -> None:
+    _lock(chunk)
+    rows = _rows(chunk)
+    wanted = [pk for pk in chunk if pk in rematch]
+    tickets = Ticket.objects.filter(pk__in=wanted).prefetch_related("tags").in_bulk() if wanted else {}
+    columns = dict(
+        (pk, (due, deadline, policy))
+        for pk, due, deadline, policy in Ticket.objects.filter(pk__in=chunk).values_list(
+            "pk", "sla_due_at", "sla_deadline_at", "sla_policy_id"
+        )
+    )
+    plans = []
+    for pk in chunk:
+        if pk not in columns:
+            continue  # deleted meanwhile
+        ticket = tickets.get(pk)
+        desired = None
+        if ticket is not None and not ticket.merged_into_id:
+            policy = policies.match(ticket, loaded)
+            desired = policy.applied(ticket.priority, reason="") if policy is not None else None
+        plans.append(
+            plan_ticket(
+                pk,
+                rows[pk],
+                now=now,
+                calendars=calendars,
+                desired=desired,
+                match_at=rematch.get(pk),
+                reason=reason,
+                escalation_rules=rules,
+            )
+        )
+
+    entries: list[tuple[int, str, dict[str, Any], datetime]] = []
+    for plan in plans:
+        if plan.applied is not None and plan.applied_at is not None:
+            entries.append((plan.ticket_id, sla_events.POLICY_APPLIED, plan.applied, plan.applied_at))
+        entries.extend((plan.ticket_id, kind, data, at) for kind, at, data in plan.events)
+    written = timeline.record_many(entries) if entries else []
+    result.events += len(written)
+    result.kinds.update(e.kind for e in written)
+
+    changed = []
+    for plan in plans:
+        new = (plan.due_at, plan.deadline_at, plan.policy_id)
+        if columns[plan.ticket_id] != new:
+            changed.append(
+                Ticket(
+                    pk=plan.ticket_id,
+                    sla_due_at=plan.due_at,
+                    sla_deadline_at=plan.deadline_at,
+                    sla_policy_id=plan.policy_id,
+                )
+            )
+    if changed:
+        Ticket.objects.bulk_update(changed, ["sla_due_at", "sla_deadline_at", "sla_policy_id"], batch_size=CHUNK)
+    result.tickets += len(plans)
+
+    by_ticket = {}
+    for event in written:
+        by_ticket.setdefault(event.ticket_id, []).append(event)
+    for plan in plans:
+        for due in plan.escalate:
+            cause = due.trigger.event_id or next(
+                (
+                    e.pk
+                    for e in by_ticket.get(plan.ticket_id, ())
+                    if e.kind == f"sla.{due.trigger.type}"
+                    and e.data.get("metric") == due.trigger.metric
+                    and e.data.get("instance") == due.trigger.instance
+                ),
+                None,
+            )
+            escalations.fire(plan.ticket_id, due, cause_event=cause, now=now)
+            result.escalations += 1
+
+
+def due_ticket_ids(now: datetime, *, limit: int = CHUNK) -> list[int]:
+    """Tickets with a warning, a breach or an escalation due by `now`, earliest first (the partial index on
+    `sla_due_at`)."""
+    query = Ticket.objects.filter(sla_due_at__isnull=False, sla_due_at__lte=now)
+    return list(query.order_by("sla_due_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+def check_due(now: datetime | None = None) -> Result:
+    """The minutely job's work: every ticket whose next SLA instant has come, however many, a chunk at a time."""
+    now = now or timezone.now()
+    total = Result()
+    seen: set[int] = set()
+    while True:
+        ids = [pk for pk in due_ticket_ids(now) if pk not in seen]
+        if not ids:
+            return total
+        seen.update(ids)
+        done = update_clocks(ids, now=now)
+        total.tickets += done.tickets
+        total.events += done.events
+        total.escalations += done.escalations
+        total.kinds.update(done.kinds)
+
+
+def next_due_after(now: datetime, within: timedelta) -> datetime | None:
+    """The earliest SLA instant in (now, now + within]: when the job should look again before its next minute."""
+    return (
+        Ticket.objects.filter(sla_due_at__gt=now, sla_due_at__lte=now + within)
+        .order_by("sla_due_at")
+        .values_list("sla_due_at", flat=True)
+        .first()
+    )
