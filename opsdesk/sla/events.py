@@ -10,6 +10,7 @@ says when it was written (`recorded_at`) and the state after it (`deadline`, nul
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -183,11 +184,12 @@ _CLOCK_DOCS = {
 }
 
 
+def _renderer(type: str) -> Callable[[dict[str, Any], Names], str]:
+    return lambda d, names: _clock(d, names, type)
+
+
 def kinds() -> list[Kind]:
-    found = [
-        Kind(clock_kind(t), _CLOCK_DOCS[t], _CLOCK_FIELDS, lambda d, names, t=t: _clock(d, names, t))
-        for t in CLOCK_TYPES
-    ]
+    found = [Kind(clock_kind(t), _CLOCK_DOCS[t], _CLOCK_FIELDS, _renderer(t)) for t in CLOCK_TYPES]
     found.append(
         Kind(
             POLICY_APPLIED,
