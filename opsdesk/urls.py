@@ -21,6 +21,7 @@ urlpatterns = [
     path("settings/inbound-mail/", include("opsdesk.messaging.inbound_urls")),
     path("settings/mailboxes/", include("opsdesk.messaging.mailbox_urls")),
     path("settings/calendars/", include("opsdesk.sla.urls")),
+    path("sla/risk/", include("opsdesk.sla.queue_urls")),
     path("settings/", include("opsdesk.tickets.urls.settings")),
     path("outbox/", include("opsdesk.messaging.urls")),
     path("", include("opsdesk.messaging.chat.urls")),

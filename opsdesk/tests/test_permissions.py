@@ -172,6 +172,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "ticket_settings:canned_response_edit": ("GET", ADMIN),
     "ticket_settings:canned_response_delete": ("POST", ADMIN),
     "calls:call_list": ("GET", STAFF),  # scoped to the calls of their tickets and teams
+    "sla_queue:queue_risk": ("GET", STAFF),  # scoped to their teams
     "calls:call_create": ("GET", holders(Capability.LOG_CALLS)),
     "channel_settings:channel_index": ("GET", holders(Capability.MANAGE_CHANNELS)),
     "channel_settings:webform_list": ("GET", holders(Capability.MANAGE_CHANNELS)),
