@@ -15,9 +15,14 @@ from opsdesk.sla import clocks
 
 
 class EventLike(Protocol):
-    kind: str
-    at: datetime
-    data: Mapping[str, Any]
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def at(self) -> datetime: ...
+
+    @property
+    def data(self) -> Mapping[str, Any]: ...
 
 
 KINDS = ("ticket.created", "comment.added", "status.changed", "ticket.merged")

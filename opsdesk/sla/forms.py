@@ -105,6 +105,10 @@ class HolidayImportForm(forms.Form):
         return bytes(upload.read())
 
 
+class FeedForm(forms.Form):
+    url = forms.CharField(label=_("Holiday feed (iCalendar address)"), required=False, max_length=500)
+
+
 def country_choices() -> list[tuple[str, str]]:
     try:
         names = Locale.parse((get_language() or "en").replace("-", "_")).territories

@@ -36,6 +36,10 @@ class BusinessCalendar(TimeStampedModel):
     always_open = models.BooleanField(_("open 24/7"), default=False)
     is_default = models.BooleanField(_("default calendar"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # An iCalendar feed of holidays (METRICS §2.4), read when set and again every day.
+    ical_url = models.URLField(_("holiday feed (iCalendar URL)"), max_length=500, blank=True, default="")
+    ical_synced_at = models.DateTimeField(null=True, blank=True)
+    ical_error = models.CharField(max_length=300, blank=True, default="")
 
     class Meta:
         ordering: ClassVar = ["name"]

@@ -68,7 +68,7 @@ def breach_probability(ahead: int, seconds_left: float, rate: float) -> float:
     return min(1.0, max(0.0, total))
 
 
-def team_pace(team_id: int | None, now: datetime) -> Pace:
+def team_pace(team_id: int, now: datetime) -> Pace:
     # comments only: their (kind, at) index finds a week of them without reading the team's whole history
     team_events = TicketEvent.objects.filter(kind="comment.added", actor_role="agent", ticket__team_id=team_id)
     on_duty = (
@@ -84,19 +84,18 @@ def team_pace(team_id: int | None, now: datetime) -> Pace:
     return Pace(agents_on_duty=on_duty, handle_seconds=handle, replies=replies)
 
 
-def queue_risks(team_id: int | None, now: datetime, *, pace: Pace | None = None) -> list[Risk]:
+def queue_risks(team_id: int, now: datetime, *, pace: Pace | None = None) -> list[Risk]:
     """Every unsolved ticket of the team with a clock counting, riskiest first (ties: earliest deadline)."""
     pace = pace or team_pace(team_id, now)
     rows = (
-        Ticket.objects.filter(
-            team_id=team_id, status_category__in=categories.UNSOLVED, sla_deadline_at__isnull=False
-        )
+        Ticket.objects.filter(team_id=team_id, status_category__in=categories.UNSOLVED, sla_deadline_at__isnull=False)
         .order_by("sla_deadline_at", "pk")
         .values_list("pk", "sla_deadline_at")[:QUEUE_LIMIT]
     )
+    queue = [(pk, deadline) for pk, deadline in rows if deadline is not None]
     risks = [
         Risk(pk, deadline, ahead, breach_probability(ahead, (deadline - now).total_seconds(), pace.rate))
-        for ahead, (pk, deadline) in enumerate(rows)
+        for ahead, (pk, deadline) in enumerate(queue)
     ]
     risks.sort(key=lambda r: (-r.probability, r.deadline, r.ticket_id))
     return risks

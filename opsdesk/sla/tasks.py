@@ -10,8 +10,10 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.exceptions import TaskLockedException
 
+from opsdesk.sla.actions import calendars as calendar_actions
 from opsdesk.sla.actions import policies as policy_actions
 from opsdesk.sla.actions import tracking
+from opsdesk.sla.models import BusinessCalendar
 
 LOCK = "sla-due"
 LOOKAHEAD = timedelta(seconds=60)
@@ -46,3 +48,17 @@ def reapply_policies(policy_ids: str) -> None:
     """Match again, and apply the current version, for the unsolved tickets these policies govern (comma-separated
     ids), after an edit of a policy or of its calendar: a chunk at a time."""
     policy_actions.reapply([int(pk) for pk in policy_ids.split(",") if pk])
+
+
+@db_task(retries=2, retry_delay=300)
+def sync_holiday_feed(calendar_id: int) -> None:
+    calendar = BusinessCalendar.objects.filter(pk=calendar_id).first()
+    if calendar is not None:
+        calendar_actions.sync_feed(calendar)
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+def sync_holiday_feeds() -> None:
+    """Every calendar's holiday feed, once a day (METRICS §2.4)."""
+    for calendar in BusinessCalendar.objects.exclude(ical_url=""):
+        calendar_actions.sync_feed(calendar)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:calendar_id>/check/", views.calendar_check, name="calendar_check"),
     path("<int:calendar_id>/holidays/", views.holiday_add, name="holiday_add"),
     path("<int:calendar_id>/holidays/import/", views.holiday_import, name="holiday_import"),
+    path("<int:calendar_id>/holidays/feed/", views.holiday_feed, name="holiday_feed"),
     path("<int:calendar_id>/holidays/generate/", views.holiday_generate, name="holiday_generate"),
     path("<int:calendar_id>/holidays/<int:holiday_id>/delete/", views.holiday_delete, name="holiday_delete"),
     path("<int:calendar_id>/exceptions/", views.exception_save, name="exception_save"),

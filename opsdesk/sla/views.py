@@ -26,6 +26,7 @@ from opsdesk.sla.forms import (
     CalendarForm,
     CheckForm,
     ExceptionForm,
+    FeedForm,
     HolidayForm,
     HolidayGenerateForm,
     HolidayImportForm,
@@ -107,6 +108,7 @@ def _detail(
         "generate_form": forms_given.get("generate_form")
         or HolidayGenerateForm(initial={"country": "FI", "year": date.today().year + 1}),  # noqa: DTZ011
         "exception_form": forms_given.get("exception_form") or ExceptionForm(),
+        "feed_form": forms_given.get("feed_form") or FeedForm(initial={"url": calendar.ical_url}),
         "check_form": forms_given.get("check_form") or CheckForm(initial={"minutes": 120}),
     }
     return render(request, "sla/calendar_detail.html", context, status=status)
@@ -180,6 +182,18 @@ def holiday_import(request: AuthedRequest, calendar_id: int) -> HttpResponse:
             messages.success(request, _added_message(added, skipped))
             return redirect_after_post(request, reverse("sla:calendar_detail", args=[calendar.pk]) + "#holidays")
     return _detail(request, calendar, status=400, import_form=form)
+
+
+@manage_sla
+@require_POST
+def holiday_feed(request: AuthedRequest, calendar_id: int) -> HttpResponse:
+    calendar = get_object_or_404(BusinessCalendar, pk=calendar_id)
+    saved, page = _saved_or_detail(request, calendar, FeedForm(request.POST), "feed_form", actions.set_feed)
+    if page is not None:
+        return page
+    text = _("Holiday feed saved; it is read now and every day.") if saved.ical_url else _("Holiday feed removed.")
+    messages.success(request, text)
+    return redirect_after_post(request, reverse("sla:calendar_detail", args=[calendar.pk]) + "#holidays")
 
 
 @manage_sla

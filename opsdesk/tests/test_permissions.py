@@ -193,6 +193,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "sla:calendar_check": ("GET", holders(Capability.MANAGE_SLA)),  # 400 without a start: the view ran
     "sla:holiday_add": ("POST", holders(Capability.MANAGE_SLA)),
     "sla:holiday_import": ("POST", holders(Capability.MANAGE_SLA)),
+    "sla:holiday_feed": ("POST", holders(Capability.MANAGE_SLA)),
     "sla:holiday_generate": ("POST", holders(Capability.MANAGE_SLA)),
     "sla:holiday_delete": ("POST", holders(Capability.MANAGE_SLA)),
     "sla:exception_save": ("POST", holders(Capability.MANAGE_SLA)),
@@ -414,6 +415,7 @@ BODIES: dict[str, Any] = {
         )
     },
     "sla:holiday_generate": lambda f: {"country": "FI", "year": "2027"},
+    "sla:holiday_feed": lambda f: {"url": ""},
     "sla:holiday_delete": lambda f: {},
     "sla:exception_save": lambda f: {"day": "2027-12-24", "windows": "08:00-12:00"},
     "sla:exception_delete": lambda f: {},

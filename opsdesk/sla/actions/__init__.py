@@ -12,7 +12,9 @@ from opsdesk.sla.actions.calendars import (
     save_calendar,
     save_exception,
     set_default_calendar,
+    set_feed,
     supported_countries,
+    sync_feed,
     windows_error,
 )
 
@@ -28,6 +30,8 @@ __all__ = [
     "save_calendar",
     "save_exception",
     "set_default_calendar",
+    "set_feed",
+    "sync_feed",
     "supported_countries",
     "windows_error",
 ]

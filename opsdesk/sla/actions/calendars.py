@@ -3,9 +3,11 @@ calendar name `id@version`, METRICS §0) and records an audit row in its own tra
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import holidays as holiday_library
 from django.db import transaction
@@ -335,3 +337,86 @@ def delete_exception(exception: CalendarException, *, actor: User | None) -> Bus
     data = {"day": exception.day.isoformat(), "name": exception.name, "windows": windows, "version": calendar.version}
     audit.record(actor=actor, verb="calendar.exception_deleted", target=calendar, data=data)
     return calendar
+
+
+FEED_MAX_BYTES = 2 * 1024 * 1024
+FEED_TIMEOUT = 15
+
+
+class FeedError(Exception):
+    """The feed could not be read: the sentence says why, in the reader's language."""
+
+
+def fetch_feed(url: str) -> bytes:
+    """The feed's bytes (http or https only, at most 2 MB, 15 s); FeedError otherwise."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise FeedError(_("Give an http or https address."))
+    request = urllib.request.Request(url, headers={"User-Agent": "OpsDesk holiday feed"})  # noqa: S310 - scheme checked
+    try:
+        with urllib.request.urlopen(request, timeout=FEED_TIMEOUT) as response:  # noqa: S310 - scheme checked
+            content = response.read(FEED_MAX_BYTES + 1)
+    except (OSError, ValueError) as error:
+        raise FeedError(_("The feed could not be read: %(error)s") % {"error": str(error)[:200]}) from error
+    if len(content) > FEED_MAX_BYTES:
+        raise FeedError(_("The feed is larger than 2 MB."))
+    return content
+
+
+@transaction.atomic
+def apply_feed(calendar: BusinessCalendar, *, content: bytes | None, error: str = "", actor: User | None) -> int:
+    """Store what a read of the calendar's feed found: its all-day events become holidays, and future holidays that
+    came from the feed but are no longer in it are removed. An unreadable feed changes no holiday and records the
+    error. Returns the number of holidays added or removed."""
+    require(actor, Capability.MANAGE_SLA)
+    calendar = _lock(calendar)
+    found: dict[date, str] = {}
+    if content is not None and not error:
+        try:
+            repeat = timezone.now().year + REPEAT_YEARS
+            found = ical.all_day_dates(content, first_year=FIRST_YEAR, last_year=LAST_YEAR, repeat_until_year=repeat)
+        except ical.NotICalendar:
+            error = _("The feed is not an iCalendar (.ics) file.")
+    calendar.ical_synced_at, calendar.ical_error = timezone.now(), error[:300]
+    calendar.save(update_fields=["ical_synced_at", "ical_error"])
+    if error:
+        return 0
+    today = timezone.localdate()
+    gone = calendar.holidays.filter(source=CalendarHoliday.Source.ICAL, day__gte=today).exclude(day__in=list(found))
+    removed = [h.day.isoformat() for h in gone]
+    gone.delete()
+    added, _skipped = _add_many(
+        calendar, found, CalendarHoliday.Source.ICAL, verb="calendar.feed_synced", actor=actor, removed=removed
+    )
+    if removed and not added:
+        _bump(calendar)
+    return added + len(removed)
+
+
+@transaction.atomic
+def set_feed(calendar: BusinessCalendar, *, url: str, actor: User | None) -> BusinessCalendar:
+    """Set (or clear, with "") the calendar's holiday feed; it is read after commit and then every day."""
+    require(actor, Capability.MANAGE_SLA)
+    url = (url or "").strip()
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        raise ActionError("invalid_url", _("Give an http or https address."), field="url", status=422)
+    if len(url) > 500:
+        raise ActionError("too_long", _("Use at most %(n)d characters.") % {"n": 500}, field="url", status=422)
+    calendar = _lock(calendar)
+    before = calendar.ical_url
+    calendar.ical_url, calendar.ical_error = url, ""
+    calendar.save(update_fields=["ical_url", "ical_error", "updated_at"])
+    audit.record(actor=actor, verb="calendar.feed_set", target=calendar, data={"before": before, "after": url})
+    if url:
+        enqueue_on_commit("opsdesk.sla.tasks.sync_holiday_feed", calendar.pk)
+    return calendar
+
+
+def sync_feed(calendar: BusinessCalendar) -> int:
+    """Read the feed (outside any transaction: a slow server holds no lock) and store what it gave."""
+    if not calendar.ical_url:
+        return 0
+    try:
+        content, error = fetch_feed(calendar.ical_url), ""
+    except FeedError as failure:
+        content, error = None, str(failure)
+    return apply_feed(calendar, content=content, error=error, actor=None)

@@ -103,7 +103,9 @@ def _keys(items: Iterable[tuple[str, str, int]]) -> list[tuple[str, str, int, in
     return found
 
 
-def _display_deadline(state: clocks.Replay, instance: clocks.Instance, breaches: Mapping[tuple[str, int], datetime]):
+def _display_deadline(
+    state: clocks.Replay, instance: clocks.Instance, breaches: Mapping[tuple[str, int], datetime]
+) -> datetime | None:
     """The deadline the workspace shows for a clock still counting: the breach instant once breached."""
     if instance.ended or state._target(instance) is None:
         return None
@@ -317,7 +319,7 @@ def _chunk(
         Ticket.objects.bulk_update(changed, ["sla_due_at", "sla_deadline_at", "sla_policy_id"], batch_size=CHUNK)
     result.tickets += len(plans)
 
-    by_ticket = {}
+    by_ticket: dict[int, list[TicketEvent]] = {}
     for event in written:
         by_ticket.setdefault(event.ticket_id, []).append(event)
     for plan in plans:

@@ -49,12 +49,9 @@ def test_a_teams_queue_is_ranked_by_risk(world: Any) -> None:
     assert math.isclose(risks[0].probability, math.exp(-0.5) * 1.5)  # λ = 30 min at one an hour, one ahead
 
 
-
 def test_the_risk_page_ranks_a_team_the_agent_belongs_to(client: Any, world: Any) -> None:
     ticket = actions.create_ticket(subject="Overdue one", body="x", actor=None, requester_email="eve@example.com")
-    Ticket.objects.filter(pk=ticket.pk).update(
-        team=world.support, sla_deadline_at=datetime(2020, 1, 1, tzinfo=UTC)
-    )
+    Ticket.objects.filter(pk=ticket.pk).update(team=world.support, sla_deadline_at=datetime(2020, 1, 1, tzinfo=UTC))
     client.force_login(world.agent)
     page = client.get("/sla/risk/")
     assert page.status_code == 200

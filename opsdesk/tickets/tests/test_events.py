@@ -85,4 +85,9 @@ def test_every_kind_renders_a_translated_sentence_in_every_language() -> None:
         assert events.render("assignee.changed", {"old": None, "new": 3}, names) == "Υπεύθυνος: κανείς → Eleni"
     with translation.override("ru"):
         assert events.render("requester.changed", {"old": 9, "new": 4}, names) == "Автор запроса: #9 → Anna"
-    assert events.render("sla.breached", {}, names) == "sla.breached"  # a kind from a newer version: its name
+    assert events.render("sla.renamed_later", {}, names) == "sla.renamed_later"  # a kind from a newer version: its name
+    with translation.override("fi"):
+        fulfilled = {"metric": "first_reply", "elapsed": 4500, "target": 3600, "late": True, "reason": "public_reply"}
+        assert events.render("sla.fulfilled", fulfilled, names) == (
+            "Ensimmäinen vastaus: tehty, 15 min 0 sek myöhässä (julkinen vastaus)"
+        )
