@@ -108,6 +108,7 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("created_at", gettext_lazy("Created"), "datetime", ORDERED),
         FieldSpec("updated_at", gettext_lazy("Updated"), "datetime", ORDERED),
         FieldSpec("solved_at", gettext_lazy("Solved"), "datetime", (*ORDERED, PRESENT), nullable=True),
+        FieldSpec("sla_deadline_at", gettext_lazy("SLA due"), "datetime", (*ORDERED, PRESENT), nullable=True),
     ]
 }
 CUSTOM_OPERATORS: dict[str, tuple[str, ...]] = {

@@ -45,6 +45,20 @@ class TicketOut(Schema):
     updated_at: datetime
     solved_at: datetime | None
     closed_at: datetime | None
+    sla_policy_id: int | None = Field(None, description="The SLA policy in force (null for customers).")
+    sla_deadline_at: datetime | None = Field(
+        None,
+        description="The earliest deadline of an SLA clock still counting, breached ones included; null when no "
+        "clock counts (and for customers). The events behind it: the ticket's sla.* events.",
+    )
+
+    @staticmethod
+    def resolve_sla_policy_id(obj: Any, context: Any = None) -> int | None:
+        return None if _customer_request(context) else obj.sla_policy_id
+
+    @staticmethod
+    def resolve_sla_deadline_at(obj: Any, context: Any = None) -> datetime | None:
+        return None if _customer_request(context) else obj.sla_deadline_at
 
     @staticmethod
     def resolve_tags(obj: Any, context: Any = None) -> list[str]:

@@ -110,6 +110,9 @@ def table(world: Any) -> dict[str, Ticket]:
             if category != "new":
                 ticket = actions.change_status(ticket, status=status[category], actor=world.admin)
         made[label] = Ticket.objects.get(pk=ticket.pk)
+    for label, due in (("a", "2025-01-01T10:00:00+00:00"), ("d", "2025-01-05T10:00:00+00:00")):  # SLA clocks counting
+        Ticket.objects.filter(pk=made[label].pk).update(sla_deadline_at=datetime.fromisoformat(due))
+        made[label].refresh_from_db()
     return made
 
 
@@ -163,6 +166,9 @@ CASES: list[tuple[dict[str, Any], str]] = [
     (group("all", cond("updated_at", "lte", "2025-01-01T09:00:00Z")), "a"),
     (group("all", cond("solved_at", "present", True)), "c"),
     (group("all", cond("solved_at", "lt", "2030-01-01")), "c"),
+    (group("all", cond("sla_deadline_at", "present", True)), "ad"),
+    (group("all", cond("sla_deadline_at", "lt", "2025-01-03T00:00:00Z")), "a"),
+    (group("all", cond("sla_deadline_at", "present", False)), "bc"),
     (group("all", cond("custom_fields.size", "lt", 10)), "ac"),
     (group("all", cond("custom_fields.size", "between", [0, 6])), "ac"),
     (group("all", cond("custom_fields.size", "is", 12.5)), "b"),
