@@ -221,7 +221,7 @@ class Replay:
     def deadline(self, instance: Instance) -> datetime | None:
         """When counting time reaches the target, if the category stays as it is (None: paused, untargeted or
         settled)."""
-        target = self._target(instance)
+        target = self.target(instance)
         if target is None or instance.outcome or not instance.running:
             return None
         start = instance.intervals[-1][0]
@@ -230,7 +230,7 @@ class Replay:
         return start if remaining <= 0 else _add(self.rule, target, start, remaining)
 
     def warn_at(self, instance: Instance) -> datetime | None:
-        target = self._target(instance)
+        target = self.target(instance)
         if target is None or instance.outcome or instance.warned or not instance.running:
             return None
         start = instance.intervals[-1][0]
@@ -238,7 +238,8 @@ class Replay:
         before_warning = target.seconds - target.warn_before - instance.elapsed(self.rule, start)
         return start if before_warning <= 0 else _add(self.rule, target, start, before_warning)
 
-    def _target(self, instance: Instance) -> Target | None:
+    def target(self, instance: Instance) -> Target | None:
+        """The target an instance still counts towards under the rule in force (None: ended or untargeted)."""
         if self.rule is None or instance.ended:
             return None
         return self.rule.targets.get(instance.metric)
@@ -326,14 +327,14 @@ class Replay:
 
     def fulfil(self, instance: Instance, at: datetime, *, reason: str, comment: int | None = None) -> None:
         late = instance.outcome == BREACHED
-        reported = self._target(instance) is not None
+        reported = self.target(instance) is not None
         instance.outcome = instance.outcome or ACHIEVED
         self.stop(instance, at)
         if reported:
             self.emit(FULFILLED, instance, at, reason=reason, comment=comment, late=late)
 
     def cancel(self, instance: Instance, at: datetime, *, reason: str) -> None:
-        reported = self._target(instance) is not None
+        reported = self.target(instance) is not None
         instance.outcome = instance.outcome or CANCELLED  # a breached clock stays breached: it only stops counting
         self.stop(instance, at)
         if reported:
@@ -443,15 +444,15 @@ class Replay:
                 instance.floor = at
                 self.emit(RECALCULATED, instance, at, reason=reason, old_deadline=old_deadline)
         for instance, reason, comment in self._pending:
-            if self._target(instance) is not None:
+            if self.target(instance) is not None:
                 instance.floor = at
                 self.emit(ACTIVATED, instance, at, reason=reason, comment=comment)
         for instance in self._reactivated:
-            if self._target(instance) is not None and id(instance) not in pending:
+            if self.target(instance) is not None and id(instance) not in pending:
                 self.emit(REACTIVATED, instance, at, reason="reopen")
         for instance in self.instances:
             key = id(instance)
-            if key in pending or key not in running_before or instance.ended or self._target(instance) is None:
+            if key in pending or key not in running_before or instance.ended or self.target(instance) is None:
                 continue
             if any(instance is r for r in self._reactivated):
                 continue

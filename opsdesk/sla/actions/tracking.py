@@ -107,7 +107,7 @@ def _display_deadline(
     state: clocks.Replay, instance: clocks.Instance, breaches: Mapping[tuple[str, int], datetime]
 ) -> datetime | None:
     """The deadline the workspace shows for a clock still counting: the breach instant once breached."""
-    if instance.ended or state._target(instance) is None:
+    if instance.ended or state.target(instance) is None:
         return None
     breached = breaches.get((instance.metric, instance.number))
     if breached is not None or instance.outcome == clocks.BREACHED:

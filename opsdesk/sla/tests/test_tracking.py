@@ -302,3 +302,17 @@ def test_bad_policy_input_is_a_field_error(world: Any) -> None:
     assert not SlaPolicy.objects.filter(name__in=["X", "Y"]).exists()
     assert Escalation.objects.count() == 0
     assert timezone.now()
+
+
+def test_the_minutely_task_writes_what_is_due_and_the_reapply_task_takes_ids(opened: Any, world: Any) -> None:
+    from opsdesk.sla import tasks
+
+    with time_machine.travel(START + timedelta(minutes=50), tick=False):
+        tasks.check_sla_due()
+    assert [t for t, _m, _at in sla_log(opened)] == ["activated", "warned"]
+    standard(world.manager, TargetInput("normal", "first_reply", 5400, business_hours=False))
+    with time_machine.travel(START + timedelta(minutes=52), tick=False):
+        tasks.reapply_policies(str(SlaPolicy.objects.get(is_default=True).pk))
+    assert [t for t, _m, _at in sla_log(opened)] == ["activated", "warned", "recalculated"]
+    opened.refresh_from_db()
+    assert opened.sla_deadline_at == START + timedelta(minutes=90)
