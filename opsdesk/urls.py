@@ -20,7 +20,7 @@ urlpatterns = [
     path("settings/events/", include("opsdesk.tickets.urls.events")),
     path("settings/inbound-mail/", include("opsdesk.messaging.inbound_urls")),
     path("settings/mailboxes/", include("opsdesk.messaging.mailbox_urls")),
-    path("settings/calendars/", include("opsdesk.sla.urls")),
+    path("settings/", include("opsdesk.sla.urls")),  # calendars/ and sla/
     path("sla/risk/", include("opsdesk.sla.queue_urls")),
     path("settings/", include("opsdesk.tickets.urls.settings")),
     path("outbox/", include("opsdesk.messaging.urls")),

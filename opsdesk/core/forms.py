@@ -240,6 +240,12 @@ class TranslatedModelChoiceField(forms.ModelChoiceField):
     iterator = _SortedByLabel
 
 
+class TranslatedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several translatable rows (teams), labelled and sorted in the reader's language."""
+
+    iterator = _SortedByLabel
+
+
 class TranslatedForm(forms.Form):
     """A settings form with five-language fields: cleaned, each `TranslatedTextField` `name` becomes `name` (the
     default language's text) and `name_translations` (the others), as the configuration actions take them."""

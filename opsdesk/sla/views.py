@@ -1,5 +1,6 @@
-"""Business calendar settings (manage settings): the list, a calendar's hours, holidays and exceptions, and the
-check tool that shows when a number of business minutes after a moment is reached, span by span."""
+"""SLA settings (manage SLA): business calendars (the list, a calendar's hours, holidays and exceptions, and the check
+tool that shows when a number of business minutes after a moment is reached, span by span), and SLA policies in the
+order they are tried, with their targets and escalations."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opsdesk.accounts.access import capability_required
@@ -21,17 +23,36 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import add_action_error
 from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
 from opsdesk.sla import actions
+from opsdesk.sla.actions import policies as policy_actions
+from opsdesk.customers.models import CustomerOrganization
+from opsdesk.people.models import Team
 from opsdesk.sla.business_time import NoOpenTime, format_windows, local_to_utc
+from opsdesk.sla.durations import format_duration
 from opsdesk.sla.forms import (
+    GRID_METRICS,
+    OPTIONAL_METRICS,
     CalendarForm,
     CheckForm,
+    EscalationForm,
     ExceptionForm,
     FeedForm,
     HolidayForm,
     HolidayGenerateForm,
     HolidayImportForm,
+    PolicyForm,
+    conditions_from_json,
 )
-from opsdesk.sla.models import WEEKDAYS, BusinessCalendar, CalendarException, CalendarHoliday
+from opsdesk.sla.models import (
+    METRICS,
+    PRIORITIES,
+    WEEKDAYS,
+    BusinessCalendar,
+    CalendarException,
+    CalendarHoliday,
+    Escalation,
+    SlaPolicy,
+)
+from opsdesk.tickets.models import Ticket
 from opsdesk.sla.schedules import schedule_for
 
 manage_sla = capability_required(Capability.MANAGE_SLA)
@@ -267,3 +288,229 @@ def calendar_check(request: AuthedRequest, calendar_id: int) -> HttpResponse:
     return render_page_or_partial(
         request, "sla/calendar_check.html", "sla/partials/calendar_check_result.html", context, status=status
     )
+
+
+# --- SLA policies ----------------------------------------------------------------------------------------------------
+
+
+def _ordered_policies() -> list[SlaPolicy]:
+    """In the order they are tried: by position, the default last."""
+    return list(
+        SlaPolicy.objects.select_related("calendar")
+        .prefetch_related("targets")
+        .order_by("is_default", "position", "id")
+    )
+
+
+def _names(policies: list[SlaPolicy]) -> dict[str, dict[Any, str]]:
+    """The labels the condition summaries need, read once for every policy on the page."""
+    shown = [conditions_from_json(p.conditions) or {} for p in policies]
+    team_ids = {v for s in shown for v in s.get("team", [])}
+    organization_ids = {v for s in shown for v in s.get("organization", [])}
+    return {
+        "priority": {k: str(v) for k, v in PRIORITIES},
+        "channel": {k: str(v) for k, v in Ticket.Channel.choices},
+        "type": {k: str(v) for k, v in Ticket.Type.choices},
+        "team": {t.pk: str(t) for t in Team.objects.filter(pk__in=team_ids)} if team_ids else {},
+        "organization": (
+            dict(CustomerOrganization.objects.filter(pk__in=organization_ids).values_list("pk", "name"))
+            if organization_ids
+            else {}
+        ),
+    }
+
+
+CONDITION_LABELS = {
+    "priority": gettext_lazy("Priority"),
+    "team": gettext_lazy("Team"),
+    "channel": gettext_lazy("Channel"),
+    "type": gettext_lazy("Type"),
+    "organization": gettext_lazy("Organization"),
+    "tags": gettext_lazy("Tags"),
+}
+
+
+def condition_summary(policy: SlaPolicy, names: dict[str, dict[Any, str]]) -> list[tuple[str, str]]:
+    """(label, values) per condition, for the list; conditions written through the API are named as such."""
+    shown = conditions_from_json(policy.conditions)
+    if shown is None:
+        return [(_("Conditions"), _("set through the API"))]
+    return [
+        (str(CONDITION_LABELS[name]), ", ".join(names.get(name, {}).get(v, str(v)) for v in values))
+        for name, values in shown.items()
+    ]
+
+
+def target_summary(policy: SlaPolicy) -> list[dict[str, Any]]:
+    """Per priority with targets: its label and its targets in the grid's order, e.g. "First reply 1h"."""
+    order = {metric: n for n, metric in enumerate((*GRID_METRICS, *OPTIONAL_METRICS))}
+    metrics = dict(METRICS)
+    rows = []
+    for priority, label in reversed(PRIORITIES):  # urgent first: what people look for
+        targets = sorted((t for t in policy.targets.all() if t.priority == priority), key=lambda t: order[t.metric])
+        if targets:
+            rows.append(
+                {
+                    "label": label,
+                    "targets": [
+                        {
+                            "metric": metrics[t.metric],
+                            "time": format_duration(t.seconds),
+                            "business_hours": t.business_hours,
+                        }
+                        for t in targets
+                    ],
+                }
+            )
+    return rows
+
+
+@manage_sla
+@require_GET
+def policy_list(request: AuthedRequest) -> HttpResponse:
+    policies = _ordered_policies()
+    names = _names(policies)
+    movable = [p for p in policies if not p.is_default]
+    rows = [
+        {
+            "policy": policy,
+            "conditions": condition_summary(policy, names),
+            "targets": target_summary(policy),
+            "first": bool(movable) and policy == movable[0],
+            "last": bool(movable) and policy == movable[-1],
+        }
+        for policy in policies
+    ]
+    default_calendar = BusinessCalendar.objects.filter(is_default=True).first()
+    return render(request, "sla/policy_list.html", {"rows": rows, "default_calendar": default_calendar})
+
+
+def _policy_page(
+    request: AuthedRequest,
+    policy: SlaPolicy | None,
+    form: PolicyForm,
+    *,
+    escalation_form: EscalationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {"policy": policy, "form": form}
+    if policy is not None:
+        escalations = list(policy.escalations.select_related("move_to_team"))
+        context["escalations"] = [{"escalation": e, "summary": escalation_summary(e)} for e in escalations]
+        context["escalation_form"] = escalation_form or EscalationForm(
+            initial={"level": min(9, max((e.level for e in escalations), default=0) + 1)}
+        )
+    return render(request, "sla/policy_form.html", context, status=status)
+
+
+def _policy_form(request: AuthedRequest, policy: SlaPolicy | None) -> HttpResponse:
+    form = PolicyForm(request.POST or None, policy=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = policy_actions.save_policy(policy, actor=request.user, **form.action_kwargs())
+        except ActionError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Policy %(name)s saved.") % {"name": saved.name})
+            if policy is None:
+                return redirect("sla:policy_detail", saved.pk)  # where its escalations are added
+            return redirect("sla:policy_list")
+    return _policy_page(request, policy, form, status=400 if request.method == "POST" else 200)
+
+
+@manage_sla
+@require_http_methods(["GET", "POST"])
+def policy_create(request: AuthedRequest) -> HttpResponse:
+    return _policy_form(request, None)
+
+
+@manage_sla
+@require_http_methods(["GET", "POST"])
+def policy_detail(request: AuthedRequest, policy_id: int) -> HttpResponse:
+    return _policy_form(request, get_object_or_404(SlaPolicy, pk=policy_id))
+
+
+@manage_sla
+@require_POST
+def policy_delete(request: AuthedRequest, policy_id: int) -> HttpResponse:
+    policy = get_object_or_404(SlaPolicy, pk=policy_id)
+    try:
+        policy_actions.delete_policy(policy, actor=request.user)
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect_after_post(request, reverse("sla:policy_detail", args=[policy.pk]))
+    messages.success(request, _("Policy %(name)s deleted.") % {"name": policy.name})
+    return redirect_after_post(request, reverse("sla:policy_list"))
+
+
+@manage_sla
+@require_POST
+def policy_move(request: AuthedRequest, policy_id: int) -> HttpResponse:
+    policy = get_object_or_404(SlaPolicy, pk=policy_id)
+    direction = request.POST.get("direction", "")
+    if direction not in ("up", "down"):
+        messages.error(request, _("Choose up or down."))
+    else:
+        try:
+            policy_actions.move_policy(policy, up=direction == "up", actor=request.user)
+        except ActionError as error:
+            messages.error(request, error.message)
+    return redirect_after_post(request, reverse("sla:policy_list") + f"#policy-{policy.pk}")
+
+
+# --- escalations -----------------------------------------------------------------------------------------------------
+
+
+def escalation_summary(escalation: Escalation) -> list[str]:
+    """What the escalation does, one short phrase each."""
+    notify = dict(Escalation.Notify.choices)
+    done = []
+    if escalation.notify:
+        people = ", ".join(str(notify.get(n, n)) for n in escalation.notify)
+        done.append(_("Notify: %(people)s") % {"people": people})
+        if escalation.by_email:
+            done.append(_("also by email"))
+    if escalation.raise_priority:
+        done.append(_("raise the priority"))
+    if escalation.move_to_team is not None:
+        done.append(_("move to %(team)s") % {"team": escalation.move_to_team})
+    if escalation.add_tag:
+        done.append(_("add the tag %(tag)s") % {"tag": escalation.add_tag})
+    return done
+
+
+@manage_sla
+@require_POST
+def escalation_create(request: AuthedRequest, policy_id: int) -> HttpResponse:
+    policy = get_object_or_404(SlaPolicy, pk=policy_id)
+    form = EscalationForm(request.POST)
+    if form.is_valid() and form.apply(policy_actions.save_escalation, policy, None, actor=request.user):
+        messages.success(request, _("Escalation added."))
+        return redirect_after_post(request, reverse("sla:policy_detail", args=[policy.pk]) + "#escalations")
+    return _policy_page(request, policy, PolicyForm(policy=policy), escalation_form=form, status=400)
+
+
+@manage_sla
+@require_http_methods(["GET", "POST"])
+def escalation_edit(request: AuthedRequest, policy_id: int, escalation_id: int) -> HttpResponse:
+    escalation = get_object_or_404(Escalation.objects.select_related("policy"), pk=escalation_id, policy_id=policy_id)
+    form = EscalationForm(request.POST or None, escalation=escalation)
+    if request.method == "POST":
+        if form.is_valid() and form.apply(policy_actions.save_escalation, escalation.policy, escalation, actor=request.user):
+            messages.success(request, _("Escalation saved."))
+            return redirect("sla:policy_detail", policy_id)
+    return render(
+        request,
+        "sla/escalation_form.html",
+        {"form": form, "escalation": escalation, "policy": escalation.policy},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@manage_sla
+@require_POST
+def escalation_delete(request: AuthedRequest, policy_id: int, escalation_id: int) -> HttpResponse:
+    escalation = get_object_or_404(Escalation, pk=escalation_id, policy_id=policy_id)
+    policy_actions.delete_escalation(escalation, actor=request.user)
+    messages.success(request, _("Escalation deleted."))
+    return redirect_after_post(request, reverse("sla:policy_detail", args=[policy_id]) + "#escalations")
