@@ -11,7 +11,7 @@ from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.core.forms import ActionForm, TranslatedModelChoiceField, TranslatedModelMultipleChoiceField
@@ -220,12 +220,12 @@ class DurationField(forms.CharField):
 
 def duration_error(error: InvalidDuration) -> str:
     if error.code == "zero":
-        return _("Enter a time longer than zero.")
+        return gettext("Enter a time longer than zero.")
     if error.code == "repeated":
-        return _("Give each unit once, such as 1d 4h.")
+        return gettext("Give each unit once, such as 1d 4h.")
     if error.code == "too_long":
-        return _("That is longer than any time a rule can use.")
-    return _("Write a time such as 30m, 2h or 1d 4h; a number alone is minutes.")
+        return gettext("That is longer than any time a rule can use.")
+    return gettext("Write a time such as 30m, 2h or 1d 4h; a number alone is minutes.")
 
 
 def conditions_from_json(data: Any) -> dict[str, list[Any]] | None:

@@ -12,9 +12,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opsdesk.accounts.access import capability_required
@@ -22,10 +21,10 @@ from opsdesk.accounts.capabilities import Capability
 from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import add_action_error
 from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post, render_page_or_partial
-from opsdesk.sla import actions
-from opsdesk.sla.actions import policies as policy_actions
 from opsdesk.customers.models import CustomerOrganization
 from opsdesk.people.models import Team
+from opsdesk.sla import actions
+from opsdesk.sla.actions import policies as policy_actions
 from opsdesk.sla.business_time import NoOpenTime, format_windows, local_to_utc
 from opsdesk.sla.durations import format_duration
 from opsdesk.sla.forms import (
@@ -52,8 +51,8 @@ from opsdesk.sla.models import (
     Escalation,
     SlaPolicy,
 )
-from opsdesk.tickets.models import Ticket
 from opsdesk.sla.schedules import schedule_for
+from opsdesk.tickets.models import Ticket
 
 manage_sla = capability_required(Capability.MANAGE_SLA)
 HOLIDAYS_SHOWN = 200
@@ -495,10 +494,10 @@ def escalation_create(request: AuthedRequest, policy_id: int) -> HttpResponse:
 def escalation_edit(request: AuthedRequest, policy_id: int, escalation_id: int) -> HttpResponse:
     escalation = get_object_or_404(Escalation.objects.select_related("policy"), pk=escalation_id, policy_id=policy_id)
     form = EscalationForm(request.POST or None, escalation=escalation)
-    if request.method == "POST":
-        if form.is_valid() and form.apply(policy_actions.save_escalation, escalation.policy, escalation, actor=request.user):
-            messages.success(request, _("Escalation saved."))
-            return redirect("sla:policy_detail", policy_id)
+    saved = request.method == "POST" and form.is_valid()
+    if saved and form.apply(policy_actions.save_escalation, escalation.policy, escalation, actor=request.user):
+        messages.success(request, _("Escalation saved."))
+        return redirect("sla:policy_detail", policy_id)
     return render(
         request,
         "sla/escalation_form.html",

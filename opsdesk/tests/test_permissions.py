@@ -198,6 +198,14 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "sla:holiday_delete": ("POST", holders(Capability.MANAGE_SLA)),
     "sla:exception_save": ("POST", holders(Capability.MANAGE_SLA)),
     "sla:exception_delete": ("POST", holders(Capability.MANAGE_SLA)),
+    "sla:policy_list": ("GET", holders(Capability.MANAGE_SLA)),
+    "sla:policy_create": ("GET", holders(Capability.MANAGE_SLA)),
+    "sla:policy_detail": ("GET", holders(Capability.MANAGE_SLA)),
+    "sla:policy_delete": ("POST", holders(Capability.MANAGE_SLA)),
+    "sla:policy_move": ("POST", holders(Capability.MANAGE_SLA)),
+    "sla:escalation_create": ("POST", holders(Capability.MANAGE_SLA)),
+    "sla:escalation_edit": ("GET", holders(Capability.MANAGE_SLA)),
+    "sla:escalation_delete": ("POST", holders(Capability.MANAGE_SLA)),
 }
 
 
@@ -311,12 +319,42 @@ def _calendar_fixtures(world: Any, n: int) -> dict[str, Any]:
     from datetime import date
 
     from opsdesk.sla import actions as sla_actions
+    from opsdesk.sla.actions import policies as policy_actions
 
     week = [[(480, 1020)]] * 5 + [[], []]
     calendar = sla_actions.save_calendar(None, name=f"Office {n}", time_zone="UTC", weekly=week, actor=world.admin)
     holiday = sla_actions.add_holiday(calendar, day=date(2027, 1, 6), name="Epiphany", actor=world.admin)
     exception = sla_actions.save_exception(calendar, day=date(2027, 1, 9), windows=[(600, 720)], actor=world.admin)
-    return {"calendar_id": calendar.pk, "holiday_id": holiday.pk, "exception_id": exception.pk}
+    policy = policy_actions.save_policy(
+        None,
+        name=f"Policy {n}",
+        conditions={"match": "all", "conditions": [{"field": "priority", "op": "in", "value": ["urgent"]}]},
+        calendar=calendar,
+        pause_categories=["pending"],
+        targets=[policy_actions.TargetInput("urgent", "first_reply", 3600)],
+        actor=world.admin,
+    )
+    escalation = policy_actions.save_escalation(
+        policy,
+        None,
+        level=1,
+        trigger="breached",
+        metric="",
+        delay=0,
+        notify=["managers"],
+        by_email=False,
+        raise_priority=False,
+        move_to_team=None,
+        add_tag="",
+        actor=world.admin,
+    )
+    return {
+        "calendar_id": calendar.pk,
+        "holiday_id": holiday.pk,
+        "exception_id": exception.pk,
+        "policy_id": policy.pk,
+        "escalation_id": escalation.pk,
+    }
 
 
 def _webform(world: Any) -> Any:
@@ -419,6 +457,17 @@ BODIES: dict[str, Any] = {
     "sla:holiday_delete": lambda f: {},
     "sla:exception_save": lambda f: {"day": "2027-12-24", "windows": "08:00-12:00"},
     "sla:exception_delete": lambda f: {},
+    "sla:policy_delete": lambda f: {},
+    "sla:policy_move": lambda f: {"direction": "up"},
+    "sla:escalation_create": lambda f: {
+        "level": "2",
+        "trigger": "warned",
+        "metric": "first_reply",
+        "delay": "1h",
+        "notify": ["assignee"],
+        "by_email": "on",
+    },
+    "sla:escalation_delete": lambda f: {},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's

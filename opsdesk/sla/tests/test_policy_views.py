@@ -43,7 +43,7 @@ def order() -> list[str]:
     return list(SlaPolicy.objects.order_by("is_default", "position", "id").values_list("name", flat=True))
 
 
-# --- the one duration parser --------------------------------------------------------------------------------------
+# --- the one duration parser -----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -65,8 +65,16 @@ def test_durations_are_read_in_the_one_notation(text: str, seconds: int) -> None
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("2 hours", "invalid"), ("1.5h", "invalid"), ("", "invalid"), ("h", "invalid"), ("1h 2h", "repeated"),
-     ("0", "zero"), ("0h 0m", "zero"), ("9999999d", "too_long")],
+    [
+        ("2 hours", "invalid"),
+        ("1.5h", "invalid"),
+        ("", "invalid"),
+        ("h", "invalid"),
+        ("1h 2h", "repeated"),
+        ("0", "zero"),
+        ("0h 0m", "zero"),
+        ("9999999d", "too_long"),
+    ],
 )
 def test_bad_durations_say_why(text: str, code: str) -> None:
     with pytest.raises(InvalidDuration) as error:
@@ -79,7 +87,7 @@ def test_a_duration_is_written_back_as_it_reads() -> None:
     assert parse_duration("0", allow_zero=True) == 0
 
 
-# --- the list -------------------------------------------------------------------------------------------------------
+# --- the list --------------------------------------------------------------------------------------------------------
 
 
 def test_the_list_shows_the_policies_in_the_order_they_are_tried(client: Client, manager: Any, world: Any) -> None:
@@ -87,7 +95,10 @@ def test_the_list_shows_the_policies_in_the_order_they_are_tried(client: Client,
         manager,
         "VIP",
         conditions={"match": "all", "conditions": [{"field": "team_id", "op": "in", "value": [world.billing.pk]}]},
-        targets=[TargetInput("urgent", "first_reply", 1800, business_hours=False), TargetInput("urgent", "agent_work", 28800)],
+        targets=[
+            TargetInput("urgent", "first_reply", 1800, business_hours=False),
+            TargetInput("urgent", "agent_work", 28800),
+        ],
     )
     make_policy(manager, "Finland")
     client.force_login(manager)
@@ -147,10 +158,12 @@ def test_the_top_bar_links_sla_for_managers_only(client: Client, manager: Any, l
     assert reverse("sla:policy_list") not in client.get(reverse("tickets:ticket_list")).content.decode()
 
 
-# --- create, edit, delete, move ---------------------------------------------------------------------------------------
+# --- create, edit, delete, move --------------------------------------------------------------------------------------
 
 
-def test_a_manager_creates_a_policy_with_conditions_and_a_targets_grid(client: Client, manager: Any, world: Any) -> None:
+def test_a_manager_creates_a_policy_with_conditions_and_a_targets_grid(
+    client: Client, manager: Any, world: Any
+) -> None:
     office = BusinessCalendar.objects.get(is_default=True)
     client.force_login(manager)
     data = policy_data(
@@ -264,7 +277,7 @@ def test_moving_a_policy_changes_the_order_they_are_tried(client: Client, manage
     assert order() == ["C", "A", "B", "Standard"]
 
 
-# --- field errors ------------------------------------------------------------------------------------------------------
+# --- field errors ----------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -301,7 +314,10 @@ def test_a_duplicate_name_is_a_field_error(client: Client, manager: Any) -> None
     [
         ({"tags": "x" * 61}, {"tags": ["Tags: enter at most 60 characters."]}),
         ({"team": ["999999"]}, {"team": ["Select a valid choice. 999999 is not one of the available choices."]}),
-        ({"priority": ["critical"]}, {"priority": ["Select a valid choice. critical is not one of the available choices."]}),
+        (
+            {"priority": ["critical"]},
+            {"priority": ["Select a valid choice. critical is not one of the available choices."]},
+        ),
     ],
 )
 def test_a_bad_condition_is_a_field_error(client: Client, manager: Any, data: dict[str, Any], errors: Any) -> None:
@@ -313,10 +329,13 @@ def test_a_bad_condition_is_a_field_error(client: Client, manager: Any, data: di
 
 
 def test_conditions_the_form_cannot_show_are_kept(client: Client, manager: Any) -> None:
-    written = {"match": "any", "conditions": [
-        {"field": "priority", "op": "in", "value": ["urgent"]},
-        {"field": "tags", "op": "contains", "value": "vip"},
-    ]}
+    written = {
+        "match": "any",
+        "conditions": [
+            {"field": "priority", "op": "in", "value": ["urgent"]},
+            {"field": "tags", "op": "contains", "value": "vip"},
+        ],
+    }
     policy = make_policy(manager, "API", conditions=written)
     client.force_login(manager)
     page = client.get(reverse("sla:policy_detail", args=[policy.pk]))
@@ -328,7 +347,7 @@ def test_conditions_the_form_cannot_show_are_kept(client: Client, manager: Any) 
     assert listed["conditions"] == [("Conditions", "set through the API")]
 
 
-# --- escalations -------------------------------------------------------------------------------------------------------
+# --- escalations -----------------------------------------------------------------------------------------------------
 
 
 def test_a_manager_adds_edits_and_deletes_an_escalation(client: Client, manager: Any, world: Any) -> None:
@@ -349,12 +368,22 @@ def test_a_manager_adds_edits_and_deletes_an_escalation(client: Client, manager:
     assert response["Location"] == reverse("sla:policy_detail", args=[policy.pk]) + "#escalations"
     escalation = Escalation.objects.get(policy=policy)
     assert (
-        escalation.level, escalation.trigger, escalation.metric, escalation.delay, escalation.notify,
-        escalation.by_email, escalation.raise_priority, escalation.move_to_team, escalation.add_tag,
+        escalation.level,
+        escalation.trigger,
+        escalation.metric,
+        escalation.delay,
+        escalation.notify,
+        escalation.by_email,
+        escalation.raise_priority,
+        escalation.move_to_team,
+        escalation.add_tag,
     ) == (2, "breached", "first_reply", 3600, ["managers", "team_leads"], True, False, world.billing, "escalated")
     page = client.get(reverse("sla:policy_detail", args=[policy.pk]))
     assert page.context["escalations"][0]["summary"] == [
-        "Notify: Managers, The team's leads", "also by email", "move to Billing", "add the tag escalated"
+        "Notify: Managers, The team's leads",
+        "also by email",
+        "move to Billing",
+        "add the tag escalated",
     ]
     assert "Breach of First reply, after 1h" in page.content.decode()
     url = reverse("sla:escalation_edit", args=[policy.pk, escalation.pk])
@@ -363,7 +392,11 @@ def test_a_manager_adds_edits_and_deletes_an_escalation(client: Client, manager:
     assert client.post(url, edit).status_code == 302
     escalation.refresh_from_db()
     assert (escalation.level, escalation.trigger, escalation.metric, escalation.delay, escalation.notify) == (
-        1, "warned", "", 0, []
+        1,
+        "warned",
+        "",
+        0,
+        [],
     )
     assert escalation.raise_priority is True
     assert client.post(reverse("sla:escalation_delete", args=[policy.pk, escalation.pk])).status_code == 302
@@ -391,8 +424,18 @@ def test_an_escalation_that_does_nothing_is_a_field_error(client: Client, manage
 def test_an_escalation_of_another_policy_is_not_found(client: Client, manager: Any) -> None:
     vip, other = make_policy(manager, "VIP"), make_policy(manager, "Other")
     escalation = policy_actions.save_escalation(
-        vip, None, level=1, trigger="breached", metric="", delay=0, notify=["managers"], by_email=False,
-        raise_priority=False, move_to_team=None, add_tag="", actor=manager,
+        vip,
+        None,
+        level=1,
+        trigger="breached",
+        metric="",
+        delay=0,
+        notify=["managers"],
+        by_email=False,
+        raise_priority=False,
+        move_to_team=None,
+        add_tag="",
+        actor=manager,
     )
     client.force_login(manager)
     assert client.get(reverse("sla:escalation_edit", args=[other.pk, escalation.pk])).status_code == 404
