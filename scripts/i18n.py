@@ -24,6 +24,7 @@ ALL = ["en", *LANGUAGES]
 SAME_ALLOWED = {
     "OpsDesk",
     "API",
+    "SLA",
     "CSV",
     "ID",
     "OK",
