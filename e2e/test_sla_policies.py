@@ -29,6 +29,7 @@ def test_a_manager_sets_up_a_calendar_and_a_policy_per_priority(
     suffix = uuid.uuid4().hex[:6]
     calendar, policy = f"Helsinki {suffix}", f"Finland {suffix}"
     sign_in(page, server, "manager@opsdesk.example")
+    set_language(page, server, "en")  # the demo manager reads Finnish
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(server + "/")
     page.click("nav >> text=SLA")
@@ -63,8 +64,9 @@ def test_a_manager_sets_up_a_calendar_and_a_policy_per_priority(
     page.click("button[type=submit].primary")
     cell = page.locator("td.has-error")
     expect(cell).to_contain_text("Write a time such as 30m, 2h or 1d 4h; a number alone is minutes.")
-    expect(cell.locator("input")).to_have_attribute("name", "target_normal_periodic_update")
+    expect(cell.locator("input.duration")).to_have_attribute("name", "target_normal_periodic_update")
     expect(page.locator("input[name=target_urgent_first_reply]")).to_have_value("30m")  # what was typed stays
+    expect(page.get_by_role("checkbox", name="Urgent: First reply: Business hours")).not_to_be_checked()
     page.screenshot(path=str(SHOTS / "sla-policy-form-error-en-1366.png"), full_page=True)
     page.fill("input[name=target_normal_periodic_update]", "")
     page.click("button[type=submit].primary")
@@ -92,6 +94,8 @@ def test_a_manager_sets_up_a_calendar_and_a_policy_per_priority(
     no_sideways_scroll(page)
     page.screenshot(path=str(SHOTS / "sla-policy-list-en-390.png"), full_page=True)
     page.locator(".policy-row", has_text=policy).locator("a.button").click()
+    expect(page.locator("h1")).to_have_text(f"Edit {policy}")
+    page.wait_for_load_state()
     no_sideways_scroll(page)
     page.screenshot(path=str(SHOTS / "sla-policy-form-en-390.png"), full_page=True)
     set_language(page, server, "fi")
@@ -103,7 +107,7 @@ def test_a_manager_sets_up_a_calendar_and_a_policy_per_priority(
         page.screenshot(path=str(SHOTS / f"sla-policy-list-fi-{width}.png"), full_page=True)
         page.locator(".policy-row", has_text=policy).locator("a.button").click()
         expect(page.locator("h1")).to_have_text(f"Muokkaa: {policy}")
+        page.wait_for_load_state()
         no_sideways_scroll(page)
         page.screenshot(path=str(SHOTS / f"sla-policy-form-fi-{width}.png"), full_page=True)
-    set_language(page, server, "en")
     assert outside_requests == []

@@ -13,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 from django import forms
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.forms import ActionForm, TranslatedModelChoiceField, TranslatedModelMultipleChoiceField
 from opsdesk.core.params import InvalidParameter
@@ -181,12 +182,13 @@ class CheckForm(forms.Form):
 # The form's condition inputs and the filter-language fields they become (tickets/filters.py).
 CONDITION_FIELDS = {
     "priority": "priority",
-    "team": "team_id",
     "channel": "channel",
     "type": "type",
+    "team": "team_id",
     "organization": "organization_id",
     "tags": "tags",
 }
+SEVERAL = _("Hold Ctrl (Cmd on a Mac) to choose several.")
 # Columns of the targets grid: the five metrics every desk uses, then the two optional ones (METRICS.md §2.2).
 GRID_METRICS = ("first_reply", "next_reply", "periodic_update", "requester_wait", "agent_work")
 OPTIONAL_METRICS = ("pausable_update", "total_resolution")
@@ -266,7 +268,9 @@ class PolicyForm(forms.Form):
     priority = forms.MultipleChoiceField(
         label=_("Priority"), choices=PRIORITIES, required=False, widget=forms.CheckboxSelectMultiple
     )
-    team = TranslatedModelMultipleChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    team = TranslatedModelMultipleChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, help_text=SEVERAL
+    )
     channel = forms.MultipleChoiceField(
         label=_("Channel"), choices=Ticket.Channel.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -274,7 +278,10 @@ class PolicyForm(forms.Form):
         label=_("Type"), choices=Ticket.Type.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     organization = forms.ModelMultipleChoiceField(
-        label=_("Customer organization"), queryset=CustomerOrganization.objects.order_by("name"), required=False
+        label=_("Customer organization"),
+        queryset=CustomerOrganization.objects.order_by("name"),
+        required=False,
+        help_text=SEVERAL,
     )
     tags = forms.CharField(
         label=_("Tags"),
@@ -318,6 +325,7 @@ class PolicyForm(forms.Form):
                 self.fields[f"target_{priority}_{metric}"] = DurationField(
                     label=f"{dict(PRIORITIES)[priority]}: {dict(METRICS)[metric]}", required=False
                 )
+                self.fields[f"target_{priority}_{metric}"].widget.attrs["placeholder"] = "—"
                 self.fields[f"business_{priority}_{metric}"] = forms.BooleanField(
                     label=_("Business hours"), required=False, initial=True
                 )
@@ -438,7 +446,11 @@ class EscalationForm(ActionForm):
     """One escalation; the cleaned fields are save_escalation's keyword arguments."""
 
     level = forms.IntegerField(label=_("Level"), min_value=1, max_value=9, initial=1)
-    trigger = forms.ChoiceField(label=_("On"), choices=Escalation.Trigger.choices, initial=Escalation.Trigger.BREACHED)
+    trigger = forms.ChoiceField(
+        label=pgettext_lazy("escalation", "Fires on"),
+        choices=Escalation.Trigger.choices,
+        initial=Escalation.Trigger.BREACHED,
+    )
     metric = forms.ChoiceField(label=_("Metric"), choices=(), required=False)
     delay = DurationField(
         label=_("After"),

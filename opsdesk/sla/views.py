@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -297,6 +298,7 @@ def _ordered_policies() -> list[SlaPolicy]:
     return list(
         SlaPolicy.objects.select_related("calendar")
         .prefetch_related("targets")
+        .annotate(escalation_count=Count("escalations"))
         .order_by("is_default", "position", "id")
     )
 

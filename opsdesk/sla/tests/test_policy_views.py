@@ -191,9 +191,9 @@ def test_a_manager_creates_a_policy_with_conditions_and_a_targets_grid(
         "match": "all",
         "conditions": [
             {"field": "priority", "op": "in", "value": ["high", "urgent"]},
-            {"field": "team_id", "op": "in", "value": sorted([world.billing.pk, world.support.pk])},
             {"field": "channel", "op": "in", "value": ["email"]},
             {"field": "type", "op": "in", "value": ["incident"]},
+            {"field": "team_id", "op": "in", "value": sorted([world.billing.pk, world.support.pk])},
             {"field": "organization_id", "op": "in", "value": [world.organization.pk]},
             {"field": "tags", "op": "in", "value": ["vip", "gold"]},
         ],
