@@ -123,7 +123,7 @@ def test_the_list_shows_the_policies_in_the_order_they_are_tried(client: Client,
     assert page.count('name="direction"') == 4  # up and down for the two ordered policies, none for the default
 
 
-@pytest.mark.parametrize("rows", [1, 20])
+@pytest.mark.parametrize("rows", [1, 30])
 def test_policy_list_query_count_does_not_grow_with_rows(
     client: Client, manager: Any, world: Any, django_assert_num_queries: Any, rows: int
 ) -> None:
