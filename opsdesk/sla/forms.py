@@ -11,9 +11,8 @@ from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
 from django import forms
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from opsdesk.core.forms import ActionForm, TranslatedModelChoiceField, TranslatedModelMultipleChoiceField
 from opsdesk.core.params import InvalidParameter
