@@ -53,6 +53,7 @@ class Result:
     events: int = 0
     escalations: int = 0
     kinds: Counter[str] = field(default_factory=Counter)
+    earliest_due: datetime | None = None  # the soonest `sla_due_at` these tickets now have
 
 
 @dataclass
@@ -318,6 +319,10 @@ def _chunk(
     if changed:
         Ticket.objects.bulk_update(changed, ["sla_due_at", "sla_deadline_at", "sla_policy_id"], batch_size=CHUNK)
     result.tickets += len(plans)
+    dues = [p.due_at for p in plans if p.due_at is not None]
+    if result.earliest_due is not None:
+        dues.append(result.earliest_due)
+    result.earliest_due = min(dues) if dues else None
 
     by_ticket: dict[int, list[TicketEvent]] = {}
     for event in written:
