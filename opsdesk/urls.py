@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("opsdesk.accounts.urls")),
     path("tickets/", include("opsdesk.tickets.urls.agent")),
     path("portal/", include("opsdesk.tickets.urls.portal")),
+    path("notifications/", include("opsdesk.tickets.urls.notifications")),
     path("customers/", include("opsdesk.customers.urls")),
     path("people/", include("opsdesk.people.urls")),
     path("audit/", include("opsdesk.audit.urls")),

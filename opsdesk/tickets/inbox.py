@@ -7,12 +7,13 @@ index that matches the view's filter and order, and the per-view counters are ca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.core import params
@@ -35,7 +36,10 @@ BUILTIN_VIEWS: dict[str, Promise] = {
     "my_teams": _("My teams"),
     "open": _("All open"),
     "recent": _("Recently updated"),
+    "at_risk": _("At risk"),
 }
+AT_RISK_WITHIN = timedelta(hours=1)  # "at risk": an SLA clock overdue or due within the hour
+DEFAULT_SORTS = {"at_risk": "due"}
 
 # sort key -> (field, descending)
 SORTS: dict[str, tuple[str, bool]] = {
@@ -43,11 +47,16 @@ SORTS: dict[str, tuple[str, bool]] = {
     "-created": ("created_at", True),
     "created": ("created_at", False),
     "updated": ("updated_at", False),  # oldest change first: how sync clients follow `updated_since`
+    # the earliest deadline of an SLA clock still counting (breached ones first, as they are the oldest); the
+    # column is null when nothing counts, so this order lists only tickets with a clock (the partial indexes)
+    "due": ("sla_deadline_at", False),
 }
+NON_NULL_SORTS = frozenset({"due"})
 SORT_LABELS: dict[str, Promise] = {
     "-updated": _("Last updated"),
     "-created": _("Newest first"),
     "created": _("Oldest first"),
+    "due": _("Next SLA due"),
 }
 SEARCH_SORT_LABELS: dict[str, Promise] = {
     "relevance": _("Best match"),
@@ -69,8 +78,14 @@ def builtin_filter(view: str) -> TicketFilter:
         "unassigned": (Condition("assignee_id", filters.IS, None), unsolved),
         "my_teams": (Condition("team_id", filters.IS, "mine"), unsolved),
         "open": (unsolved,),
+        "at_risk": (unsolved,),  # and the due time, which filters cannot say: view_queryset adds it
     }
     return TicketFilter(Group("all", conditions.get(view, ())))
+
+
+def at_risk(now: datetime) -> Q:
+    """An SLA clock counting that is overdue or due within the hour (METRICS.md §2: breached clocks count on)."""
+    return Q(sla_deadline_at__isnull=False, sla_deadline_at__lte=now + AT_RISK_WITHIN)
 
 
 def saved_view(user: User, view: str) -> SavedView | None:
@@ -102,10 +117,13 @@ def view_filter(user: User, *, view: str, request_filter: TicketFilter) -> tuple
     return builtin_filter(view).and_(request_filter), None
 
 
-def view_queryset(user: User, flt: TicketFilter) -> tuple[QuerySet[Ticket], Scope]:
-    """The tickets of a filter (visible to `user`), without the category limit, and the filter's scope."""
+def view_queryset(user: User, flt: TicketFilter, *, view: str = "") -> tuple[QuerySet[Ticket], Scope]:
+    """The tickets of a filter (visible to `user`) in a view, without the category limit, and the filter's scope."""
     scope = filters.compile_scope(flt, user)
-    return Ticket.objects.visible_to(user).filter(scope.q), scope
+    qs = Ticket.objects.visible_to(user).filter(scope.q)
+    if view == "at_risk":
+        qs = qs.filter(at_risk(timezone.now()))
+    return qs, scope
 
 
 def matching(user: User, flt: TicketFilter, *, limit: int) -> list[Ticket]:
@@ -141,6 +159,8 @@ def page(
     part) that each stop after `size + 1` rows. `branches=[]` is an empty page."""
     field, desc = SORTS.get(sort, SORTS["-updated"])
     sort = sort if sort in SORTS else "-updated"
+    if sort in NON_NULL_SORTS:
+        queryset = queryset.filter(**{f"{field}__isnull": False})
     if cursor:
         value, pk = params.decode_cursor(cursor)
         op = "lt" if desc else "gt"
@@ -173,7 +193,7 @@ def cached_counts(user: User, views: list[str]) -> dict[str, int]:
         for view in views:
             if view == "recent":
                 continue
-            qs, scope = view_queryset(user, builtin_filter(view))
+            qs, scope = view_queryset(user, builtin_filter(view), view=view)
             if scope.categories is not None:
                 qs = qs.filter(status_category__in=scope.categories)
             counts[view] = qs.count()

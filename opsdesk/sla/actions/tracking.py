@@ -104,7 +104,7 @@ def _keys(items: Iterable[tuple[str, str, int]]) -> list[tuple[str, str, int, in
     return found
 
 
-def _display_deadline(
+def display_deadline(
     state: clocks.Replay, instance: clocks.Instance, breaches: Mapping[tuple[str, int], datetime]
 ) -> datetime | None:
     """The deadline the workspace shows for a clock still counting: the breach instant once breached."""
@@ -121,6 +121,30 @@ def _display_deadline(
             None,
         )
     return state.deadline(instance)
+
+
+def replay_rows(
+    ticket_id: int, rows: Sequence[Row], applied_rows: Sequence[Row], *, now: datetime, calendars: policies.Calendars
+) -> clocks.Replay:
+    """Replay one ticket's events up to `now` under the rules of its `sla.policy_applied` rows: what the clocks
+    are, for the writer here and for the pages that show them (opsdesk/sla/status.py)."""
+    found = facts.from_events(ticket_id, [r for r in rows if r.kind not in sla_events.ALL_KINDS])
+    rules = [
+        clocks.Applied(r.at, policies.rule(r.data, calendars), str(r.data.get("reason", ""))) for r in applied_rows
+    ]
+    return clocks.replay([*rules, *found], until=now)
+
+
+def keep_breaches(state: clocks.Replay, stored: Sequence[Row]) -> dict[tuple[str, int], datetime]:
+    """A breach once written is final, whatever a replay says now: mark the stored ones on the replayed clocks.
+    Returns (metric, instance) -> the breach instant, of the stored clock events `stored`."""
+    breaches = {
+        (str(r.data.get("metric")), int(r.data.get("instance", 0))): r.at for r in stored if r.kind == "sla.breached"
+    }
+    for instance in state.instances:
+        if (instance.metric, instance.number) in breaches and not instance.ended:
+            instance.outcome, instance.warned = clocks.BREACHED, True
+    return breaches
 
 
 def plan_ticket(
@@ -152,11 +176,7 @@ def plan_ticket(
     if not applied_rows:
         return plan
     plan.policy_id = int(applied_rows[-1].data["policy"])
-    found = facts.from_events(ticket_id, [r for r in rows if r.kind not in sla_events.ALL_KINDS])
-    rules = [
-        clocks.Applied(r.at, policies.rule(r.data, calendars), str(r.data.get("reason", ""))) for r in applied_rows
-    ]
-    state = clocks.replay([*rules, *found], until=now)
+    state = replay_rows(ticket_id, rows, applied_rows, now=now, calendars=calendars)
 
     stored = [r for r in rows if r.kind in sla_events.CLOCK_KINDS]
     stored_keys = set(_keys((r.kind[4:], str(r.data.get("metric")), int(r.data.get("instance", 0))) for r in stored))
@@ -164,14 +184,9 @@ def plan_ticket(
         if key not in stored_keys:
             plan.events.append((sla_events.clock_kind(event.type), event.at, _payload(event, now)))
 
-    breaches = {
-        (str(r.data.get("metric")), int(r.data.get("instance", 0))): r.at for r in stored if r.kind == "sla.breached"
-    }
-    for instance in state.instances:  # a breach once written is final, whatever a replay says now
-        if (instance.metric, instance.number) in breaches and not instance.ended:
-            instance.outcome, instance.warned = clocks.BREACHED, True
+    breaches = keep_breaches(state, stored)
 
-    deadlines = [d for i in state.instances if (d := _display_deadline(state, i, breaches)) is not None]
+    deadlines = [d for i in state.instances if (d := display_deadline(state, i, breaches)) is not None]
     plan.deadline_at = min(deadlines) if deadlines else None
     due = [clocks.next_due(state)]
 

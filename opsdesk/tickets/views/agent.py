@@ -69,10 +69,10 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
     text = flt.text
     searching = bool(text)  # words, a phrase or a number: full-text search, a typed ticket number first
     sorts = inbox.SEARCH_SORT_LABELS if searching else inbox.SORT_LABELS
-    sort = request.GET.get("sort", "") or (current_saved.sort if current_saved else "")
+    sort = request.GET.get("sort", "") or (current_saved.sort if current_saved else inbox.DEFAULT_SORTS.get(view, ""))
     if sort not in sorts:
         sort = next(iter(sorts))
-    qs, scope = inbox.view_queryset(user, flt)
+    qs, scope = inbox.view_queryset(user, flt, view=view)
     base_params = {"view": view, "sort": sort, **_filter_params(request.GET)}
     results: search.Results | None = None
     if searching:
@@ -133,6 +133,9 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
         "agents": User.objects.filter(is_active=True, role__in=roles_with(C.BE_ASSIGNED)).order_by("name"),
         "is_first_page": not request.GET.get("cursor"),
         "can_bulk": can(user, C.BULK_UPDATE),
+        # "all matching" sends the filter alone, and a view's due-time limit is no filter: ticked rows only there
+        "can_bulk_all": view != "at_risk",
+        "only_counting": not searching and sort in inbox.NON_NULL_SORTS,
         "can_share_views": can(user, C.SHARE_VIEWS),
         "bulk_limit": BULK_LIMIT,
     }
