@@ -102,6 +102,8 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "tickets:ticket_merge": ("POST", EDITS_TICKET),
     "tickets:ticket_link": ("POST", EDITS_TICKET),
     "tickets:ticket_split": ("POST", EDITS_TICKET),
+    "notifications:notification_list": ("GET", STAFF),
+    "notifications:notification_count": ("GET", STAFF),
     "portal:ticket_list": ("GET", {"customer"}),
     "portal:ticket_create": ("GET", {"customer"}),
     "portal:ticket_detail": ("GET", {"customer"}),

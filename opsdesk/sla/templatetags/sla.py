@@ -134,6 +134,8 @@ def sla_reply_promise(ticket: Any) -> dict[str, Any]:
     """The customer's line: when we aim to reply, while a reply clock counts on time (one query: the events)."""
     if ticket.sla_deadline_at is None:
         return {"due": None, "late": False}  # nothing counting: no need to replay
-    events = TicketEvent.objects.filter(ticket_id=ticket.pk).order_by("at", "id").only("ticket_id", "kind", "at", "data")
+    events = (
+        TicketEvent.objects.filter(ticket_id=ticket.pk).order_by("at", "id").only("ticket_id", "kind", "at", "data")
+    )
     due, late = status.reply_due(status.clocks_for(ticket.pk, events, now=timezone.now()))
     return {"due": due, "late": late}

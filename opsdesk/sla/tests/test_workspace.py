@@ -4,7 +4,7 @@ customer's "we aim to reply by"."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -56,7 +56,7 @@ def test_the_panel_shows_a_running_clock_with_its_due_time_and_time_left(
     assert clock_lines(html) == [
         "[sla-running] First reply Running Due 3 Mar 2027, 12:00 40 min left In the history",
     ]
-    assert "<p class=\"small muted\">Policy: Standard</p>" in html
+    assert '<p class="small muted">Policy: Standard</p>' in html
     assert f'<a href="#event-{activated}">In the history</a>' in html
     assert f'<li id="event-{activated}">' in html  # the anchor it jumps to
     assert 'data-sla-due="2027-03-03T12:00:00+02:00"' in html
@@ -64,9 +64,7 @@ def test_the_panel_shows_a_running_clock_with_its_due_time_and_time_left(
     assert '<script src="/static/sla/countdown.js" defer></script>' in html
 
 
-def test_the_panel_shows_a_breached_clock_counting_on_overdue(
-    client: Client, world: Any, reply_hour: Ticket
-) -> None:
+def test_the_panel_shows_a_breached_clock_counting_on_overdue(client: Client, world: Any, reply_hour: Ticket) -> None:
     tracking.check_due(START + timedelta(hours=1, seconds=30))
     html = page(client, reply_hour, START + timedelta(hours=1, minutes=12), world.agent)
     assert clock_lines(html) == [
@@ -197,7 +195,7 @@ def test_the_due_column_is_relative_with_the_exact_time_on_hover_and_coloured_by
         ' data-sla-due="2027-03-03T11:30:00+00:00">2 h 30 min left</time>'
     ) in html
     assert html.count('<td><span class="muted">—</span></td>') == 1
-    assert "<th scope=\"col\">Next SLA due</th>" in html
+    assert '<th scope="col">Next SLA due</th>' in html
 
 
 def test_at_risk_is_overdue_or_due_within_the_hour_unsolved_and_scoped(client: Client, world: Any) -> None:

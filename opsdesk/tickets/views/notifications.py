@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from opsdesk.accounts.access import staff_required
@@ -53,5 +54,6 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
     next_url = None
     if more:
         last = shown[-1]
-        next_url = reverse("notifications:notification_list") + "?cursor=" + params.encode_cursor(last.created_at, last.pk)
+        cursor = params.encode_cursor(last.created_at, last.pk)
+        next_url = reverse("notifications:notification_list") + "?" + urlencode({"cursor": cursor})
     return render(request, "tickets/notification_list.html", {"items": items, "next_url": next_url})
