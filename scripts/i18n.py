@@ -38,6 +38,7 @@ SAME_ALLOWED = {
     "IMAP",
     "LMTP",
     "24/7",
+    "%(minutes)d min",
 }
 
 # One word for "ticket" in each language (docs/development/translations.md): the word used, and the stems of the

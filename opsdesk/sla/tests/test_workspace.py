@@ -260,4 +260,6 @@ def test_a_greek_reader_gets_greek_words(client: Client, world: Any, reply_hour:
     world.agent.language = "el"
     world.agent.save(update_fields=["language"])
     html = page(client, reply_hour, START + timedelta(minutes=20), world.agent)
-    assert clock_lines(html)[0].startswith("[sla-running] Πρώτη απάντηση")
+    assert clock_lines(html) == [
+        "[sla-running] Πρώτη απάντηση Σε εξέλιξη Προθεσμία 03/03/2027 μεσημέρι απομένουν 40 λεπ. Στο ιστορικό"
+    ]
