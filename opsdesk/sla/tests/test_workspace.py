@@ -194,8 +194,9 @@ def test_the_due_column_is_relative_with_the_exact_time_on_hover_and_coloured_by
         '<time class="sla-due " datetime="2027-03-03T11:30:00+00:00" title="3 Mar 2027, 13:30"'
         ' data-sla-due="2027-03-03T11:30:00+00:00">2 h 30 min left</time>'
     ) in html
-    assert html.count('<td><span class="muted">—</span></td>') == 1
-    assert '<th scope="col">Next SLA due</th>' in html
+    assert html.count('<td class="hide-narrow"><span class="muted">—</span></td>') == 1
+    assert '<th scope="col" class="hide-narrow">Next SLA due</th>' in html
+    assert html.count("overdue by 12 min</time>") == 2  # the column, and under the subject on a phone
 
 
 def test_at_risk_is_overdue_or_due_within_the_hour_unsolved_and_scoped(client: Client, world: Any) -> None:
