@@ -15,8 +15,8 @@ from django.urls import reverse
 from opsdesk.sla import status
 from opsdesk.sla.actions import tracking
 from opsdesk.sla.actions.policies import TargetInput
-from opsdesk.sla.tests.test_tracking import START, consume, standard
-from opsdesk.tickets import actions, consumers
+from opsdesk.sla.tests.test_tracking import START, consume, standard, start_consuming
+from opsdesk.tickets import actions
 from opsdesk.tickets.models import Ticket, TicketEvent, TicketStatus
 
 
@@ -40,7 +40,7 @@ def event_id(ticket: Ticket, kind: str) -> int:
 @pytest.fixture
 def reply_hour(world: Any) -> Ticket:
     """A customer's ticket opened at START under a round-the-clock first reply target of one hour."""
-    consumers.ensure("sla.clocks")
+    start_consuming()
     standard(world.manager, TargetInput("normal", "first_reply", 3600, business_hours=False))
     with time_machine.travel(START, tick=False):
         ticket = world.ticket(subject="Printer")
@@ -75,7 +75,7 @@ def test_the_panel_shows_a_breached_clock_counting_on_overdue(client: Client, wo
 
 
 def test_the_panel_shows_a_paused_clock_with_what_is_left_and_settled_ones(client: Client, world: Any) -> None:
-    consumers.ensure("sla.clocks")
+    start_consuming()
     standard(
         world.manager,
         TargetInput("normal", "first_reply", 3600, business_hours=False),
@@ -245,7 +245,7 @@ def test_the_customer_sees_when_we_aim_to_reply_in_their_time_zone(world: Any, r
 
 
 def test_the_customer_sees_no_promise_without_a_reply_target(world: Any) -> None:
-    consumers.ensure("sla.clocks")
+    start_consuming()
     standard(world.manager, TargetInput("normal", "requester_wait", 3600, business_hours=False))
     with time_machine.travel(START, tick=False):
         ticket = world.ticket()

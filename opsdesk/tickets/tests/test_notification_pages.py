@@ -15,8 +15,8 @@ from opsdesk.sla.actions import policies as policy_actions
 from opsdesk.sla.actions import tracking
 from opsdesk.sla.actions.policies import TargetInput
 from opsdesk.sla.models import SlaPolicy
-from opsdesk.sla.tests.test_tracking import START, consume, standard
-from opsdesk.tickets import actions, consumers
+from opsdesk.sla.tests.test_tracking import START, consume, standard, start_consuming
+from opsdesk.tickets import actions
 from opsdesk.tickets.models import Notification, TicketEvent
 
 
@@ -53,7 +53,7 @@ def test_the_bell_counts_unread_and_the_page_marks_what_it_shows_read(client: Cl
 
 
 def test_an_escalation_reads_as_its_timeline_sentence(client: Client, world: Any) -> None:
-    consumers.ensure("sla.clocks")
+    start_consuming()
     standard(world.manager, TargetInput("normal", "first_reply", 3600, business_hours=False))
     policy_actions.save_escalation(
         SlaPolicy.objects.get(is_default=True),
