@@ -138,7 +138,8 @@ def test_next_due_lists_only_counting_tickets_earliest_first_and_says_so(client:
         due = client.get(reverse("tickets:ticket_list") + "?view=open&sort=due").content.decode()
         updated = client.get(reverse("tickets:ticket_list") + "?view=open").content.decode()
     line = "Only tickets with an SLA clock counting are listed, the earliest due first."
-    assert f'<p class="small muted" id="only-counting">{line}</p>' in due
+    link = '<a href="/sla/risk/">Breach risk by team</a>'
+    assert f'<p class="small muted" id="only-counting">{line} {link}</p>' in due
     assert line not in updated
 
 
