@@ -28,7 +28,7 @@ from opsdesk.core.origin import origin
 from opsdesk.sla import clocks, facts, policies
 from opsdesk.sla import events as sla_events
 from opsdesk.sla.actions import escalations
-from opsdesk.tickets import timeline
+from opsdesk.tickets import categories, consumers, timeline
 from opsdesk.tickets.models import Ticket, TicketEvent
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 CHUNK = 500
+CONSUMER = "sla.clocks"  # the event consumer that keeps clocks after a backfill (opsdesk.sla.consumers)
 
 
 class Row(NamedTuple):
@@ -390,3 +391,44 @@ def next_due_after(now: datetime, within: timedelta) -> datetime | None:
         .values_list("sla_due_at", flat=True)
         .first()
     )
+
+
+
+def backfill(ticket_ids: Iterable[int] | None = None, *, chunk: int = CHUNK) -> Result:
+    """Clocks for tickets the SLA consumer never saw (seeded, imported, or older than the consumer): the unsolved
+    ones, or just `ticket_ids`, a chunk at a time in id order, each brought up to the time it is reached.
+
+    The consumer is started first if it is new, so everything after this point is its work. A ticket with no policy
+    yet has it applied at its creation (`plan_ticket`), so an old open ticket shows its real, often breached,
+    clocks; a ticket with one is matched again at its last change (`updated_at`), as the consumer would have. The
+    tickets an escalation changed (a raised priority) are brought up to date once more, as the consumer would do
+    next, so a second run finds nothing to write."""
+    consumers.ensure(CONSUMER)
+    total = Result()
+    if ticket_ids is None:
+        query = Ticket.objects.filter(status_category__in=categories.UNSOLVED)
+    else:
+        query = Ticket.objects.filter(pk__in=sorted(set(ticket_ids)))
+    after = 0
+    while True:
+        found = dict(query.filter(pk__gt=after).order_by("pk").values_list("pk", "updated_at")[:chunk])
+        if not found:
+            return total
+        after = max(found)
+        done = update_clocks(found, rematch=found)
+        _add(total, done, tickets=done.tickets)
+        for _again in range(3):  # a changed priority may match a policy that escalates again: bounded
+            if not done.escalations:
+                break
+            now = dict(Ticket.objects.filter(pk__in=list(found)).values_list("pk", "updated_at"))
+            changed = {pk: at for pk, at in now.items() if at != found[pk]}
+            found.update(changed)
+            done = update_clocks(changed, rematch=changed)
+            _add(total, done, tickets=0)
+
+
+def _add(total: Result, done: Result, *, tickets: int) -> None:
+    total.tickets += tickets
+    total.events += done.events
+    total.escalations += done.escalations
+    total.kinds.update(done.kinds)

@@ -6,9 +6,11 @@ import random
 import time
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from opsdesk.customers.models import Customer
+from opsdesk.sla import demo as sla_demo
 from opsdesk.tickets import seeding
 from opsdesk.tickets.models import Ticket
 
@@ -33,6 +35,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--add", action="store_true", help="Add tickets to a database that already has demo reference data."
         )
+        parser.add_argument(
+            "--no-sla-clocks",
+            action="store_true",
+            help="Do not give the unsolved tickets their SLA clocks (opsdesk sla-backfill does it later).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = options["tickets"]
@@ -52,6 +59,8 @@ class Command(BaseCommand):
         rng = random.Random(options["seed"])
         started = time.perf_counter()
         ref = seeding.load_reference_data() if has_reference else seeding.seed_reference_data()
+        if not has_reference:
+            sla_demo.seed_sla(actor=ref["admin"])  # calendar, policies, escalation: before the tickets
         n_customers = options["customers"] or max(50, count // 4)
         customers = seeding.seed_customers(n_customers, rng=rng, orgs=ref["orgs"])
         demo = ref["demo_customer"]
@@ -68,3 +77,5 @@ class Command(BaseCommand):
                 f"Customers in total: {Customer.objects.count()}."
             )
         )
+        if not options["no_sla_clocks"]:
+            call_command("sla_backfill", stdout=self.stdout)
