@@ -236,22 +236,35 @@ def _rows(ids: Sequence[int]) -> dict[int, list[Row]]:
     return found
 
 
+@dataclass
+class Config:
+    """What every chunk reads: the policies in order, the escalation rules and the calendars (read once per run)."""
+
+    loaded: list[Policy]
+    rules: dict[int, list[escalations.Rule]]
+    calendars: policies.Calendars = field(default_factory=policies.Calendars)
+
+
+def load_config() -> Config:
+    return Config(policies.load(), escalations.load())
+
+
 def update_clocks(
     ticket_ids: Iterable[int],
     *,
     now: datetime | None = None,
     rematch: Mapping[int, datetime] | None = None,
     reason: str | None = None,
+    config: Config | None = None,
 ) -> Result:
     """Bring the clocks of these tickets up to `now`: match their policy again first where `rematch` names them
     (ticket id -> when the change happened), write the events the replay adds, fire due escalations and set the
-    tickets' SLA columns. Chunks of 500 tickets, each in its own transaction (or the caller's)."""
+    tickets' SLA columns. Chunks of 500 tickets, each in its own transaction (or the caller's). `config`: the
+    policies and rules read once by a caller that calls again (else read here)."""
     now = now or timezone.now()
     ids = sorted(set(ticket_ids))
     result = Result()
-    calendars = policies.Calendars()
-    loaded = policies.load()
-    rules = escalations.load()
+    config = config or load_config()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         with transaction.atomic(), origin("sla"):
@@ -260,9 +273,9 @@ def update_clocks(
                 now=now,
                 rematch=rematch or {},
                 reason=reason,
-                loaded=loaded,
-                rules=rules,
-                calendars=calendars,
+                loaded=config.loaded,
+                rules=config.rules,
+                calendars=config.calendars,
                 result=result,
             )
     return result
@@ -320,27 +333,20 @@ def _chunk(
     result.events += len(written)
     result.kinds.update(e.kind for e in written)
 
-    changed = []
-    for plan in plans:
-        new = (plan.due_at, plan.deadline_at, plan.policy_id)
-        if columns[plan.ticket_id] != new:
-            changed.append(
-                Ticket(
-                    pk=plan.ticket_id,
-                    sla_due_at=plan.due_at,
-                    sla_deadline_at=plan.deadline_at,
-                    sla_policy_id=plan.policy_id,
-                )
-            )
+    changed = [
+        (plan.ticket_id, plan.due_at, plan.deadline_at, plan.policy_id)
+        for plan in plans
+        if columns[plan.ticket_id] != (plan.due_at, plan.deadline_at, plan.policy_id)
+    ]
     if changed:
-        Ticket.objects.bulk_update(changed, ["sla_due_at", "sla_deadline_at", "sla_policy_id"], batch_size=CHUNK)
+        _write_columns(changed)
     result.tickets += len(plans)
     dues = [p.due_at for p in plans if p.due_at is not None]
     if result.earliest_due is not None:
         dues.append(result.earliest_due)
     result.earliest_due = min(dues) if dues else None
 
-    by_ticket: dict[int, list[TicketEvent]] = {}
+    by_ticket: dict[int, list[timeline.Recorded]] = {}
     for event in written:
         by_ticket.setdefault(event.ticket_id, []).append(event)
     for plan in plans:
@@ -359,6 +365,34 @@ def _chunk(
             result.escalations += 1
 
 
+def _write_columns(rows: Sequence[tuple[int, datetime | None, datetime | None, int | None]]) -> None:
+    """Set the SLA columns of these tickets, (id, sla_due_at, sla_deadline_at, sla_policy_id) each: one UPDATE ...
+    FROM (VALUES ...) on PostgreSQL, one prepared UPDATE run per row on SQLite. What `bulk_update` would write, without
+    its CASE WHEN expression of 500 branches per column (most of a 10,000-ticket due check's time)."""
+    table = Ticket._meta.db_table
+    due, deadline = Ticket._meta.get_field("sla_due_at"), Ticket._meta.get_field("sla_deadline_at")
+    values = [
+        (pk, due.get_db_prep_value(d, connection), deadline.get_db_prep_value(dl, connection), policy)
+        for pk, d, dl, policy in rows
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for start in range(0, len(values), CHUNK):
+                batch = values[start : start + CHUNK]
+                placeholders = ", ".join(["(%s::bigint, %s::timestamptz, %s::timestamptz, %s::integer)"] * len(batch))
+                cursor.execute(
+                    f"UPDATE {table} AS t SET sla_due_at = v.due, sla_deadline_at = v.deadline, "
+                    f"sla_policy_id = v.policy FROM (VALUES {placeholders}) AS v (id, due, deadline, policy) "
+                    "WHERE t.id = v.id",
+                    [param for row in batch for param in row],
+                )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET sla_due_at = %s, sla_deadline_at = %s, sla_policy_id = %s WHERE id = %s",
+                [(d, dl, policy, pk) for pk, d, dl, policy in values],
+            )
+
+
 def due_ticket_ids(now: datetime, *, limit: int = CHUNK) -> list[int]:
     """Tickets with a warning, a breach or an escalation due by `now`, earliest first (the partial index on
     `sla_due_at`)."""
@@ -367,20 +401,20 @@ def due_ticket_ids(now: datetime, *, limit: int = CHUNK) -> list[int]:
 
 
 def check_due(now: datetime | None = None) -> Result:
-    """The minutely job's work: every ticket whose next SLA instant has come, however many, a chunk at a time."""
+    """The minutely job's work: every ticket whose next SLA instant has come, however many, a chunk at a time (the
+    policies, rules and calendars read once, at the first chunk; nothing due is one query)."""
     now = now or timezone.now()
     total = Result()
     seen: set[int] = set()
+    config = None
     while True:
         ids = [pk for pk in due_ticket_ids(now) if pk not in seen]
         if not ids:
             return total
         seen.update(ids)
-        done = update_clocks(ids, now=now)
-        total.tickets += done.tickets
-        total.events += done.events
-        total.escalations += done.escalations
-        total.kinds.update(done.kinds)
+        config = config or load_config()
+        done = update_clocks(ids, now=now, config=config)
+        _add(total, done, tickets=done.tickets)
 
 
 def next_due_after(now: datetime, within: timedelta) -> datetime | None:
@@ -391,7 +425,6 @@ def next_due_after(now: datetime, within: timedelta) -> datetime | None:
         .values_list("sla_due_at", flat=True)
         .first()
     )
-
 
 
 def backfill(ticket_ids: Iterable[int] | None = None, *, chunk: int = CHUNK) -> Result:
