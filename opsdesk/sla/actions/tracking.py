@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from opsdesk.core.origin import origin
@@ -393,11 +394,15 @@ def _write_columns(rows: Sequence[tuple[int, datetime | None, datetime | None, i
             )
 
 
-def due_ticket_ids(now: datetime, *, limit: int = CHUNK) -> list[int]:
-    """Tickets with a warning, a breach or an escalation due by `now`, earliest first (the partial index on
-    `sla_due_at`)."""
+def due_query(now: datetime, *, limit: int = CHUNK) -> QuerySet[Ticket, int]:
+    """Tickets with a warning, a breach or an escalation due by `now`, earliest first: read from the partial index
+    `ticket_sla_due` (only tickets with a next SLA instant), in its order (a test checks the plan on both databases)."""
     query = Ticket.objects.filter(sla_due_at__isnull=False, sla_due_at__lte=now)
-    return list(query.order_by("sla_due_at", "pk").values_list("pk", flat=True)[:limit])
+    return query.order_by("sla_due_at", "pk").values_list("pk", flat=True)[:limit]
+
+
+def due_ticket_ids(now: datetime, *, limit: int = CHUNK) -> list[int]:
+    return list(due_query(now, limit=limit))
 
 
 def check_due(now: datetime | None = None) -> Result:
