@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """OpsDesk benchmarks (`make bench`): not part of `make test`; figures go to bench/results.json and bench/out/.
 
-    python bench/run.py [all|seed|http|chat]
+    python bench/run.py [all|seed|http|chat|business_time|sla]
 
 - seed: the demo seeder on a fresh SQLite database, three runs of 100,000 tickets (tickets per second).
 - http: the production server on a database of BENCH_TICKETS tickets (default 1,000,000), built once with the seeder
@@ -11,6 +11,8 @@
   entry `chat_delivery` (p50/p95/p99 ms, connections, the server's peak RSS); always on SQLite.
 - business_time: mixed business-time calls on a calendar with Finnish holidays (bench/business_time.py), entry
   `business_time` (`per_second`); no database.
+- sla: the minutely SLA due check on the http benchmark's database (bench/sla_scan.py): 10,000 clocks due and nothing
+  due, entries `sla_scan_10000_due` and `sla_scan_nothing_due` (p50/p95/p99 ms); PostgreSQL with DATABASE_URL.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import business_time, chat_delivery  # noqa: E402
+from bench import business_time, chat_delivery, sla_scan  # noqa: E402
 from bench.serve_bench import http_benchmark, table  # noqa: E402
 from opsdesk.tests.demo_server import demo_env, opsdesk  # noqa: E402
 
@@ -67,8 +69,8 @@ def seed_entry(previous: dict[str, Any] | None, small: int) -> dict[str, Any]:
 
 def main() -> int:
     mode = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if mode not in ("all", "seed", "http", "chat", "business_time"):
-        print("usage: bench/run.py [all|seed|http|chat|business_time]", file=sys.stderr)
+    if mode not in ("all", "seed", "http", "chat", "business_time", "sla"):
+        print("usage: bench/run.py [all|seed|http|chat|business_time|sla]", file=sys.stderr)
         return 2
     tickets = int(os.environ.get("BENCH_TICKETS", "1000000"))
     requests_per = int(os.environ.get("BENCH_REQUESTS", "200"))
@@ -114,6 +116,9 @@ def main() -> int:
     if mode in ("all", "business_time") and not postgres:
         entries[business_time.ENTRY] = business_time.run()
         print(f"business time: {entries[business_time.ENTRY]['per_second']:,} calls/s")
+    if mode in ("all", "sla"):
+        report = sla_scan.run(tickets, write=False)
+        entries[sla_scan.DUE_ENTRY], entries[sla_scan.IDLE_ENTRY] = report["due"], report["idle"]
     results.setdefault("database", "postgresql" if postgres else "sqlite")
     results["results"] = list(entries.values())
     path.write_text(json.dumps(results, indent=2) + "\n")
