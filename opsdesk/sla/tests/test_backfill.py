@@ -261,3 +261,17 @@ def test_record_many_returns_each_event_with_its_id(tickets: dict[str, Ticket]) 
         assert stored[0].xid is not None and stored[0].xid == stored[1].xid
     else:
         assert stored[0].xid is None
+
+
+def test_the_replay_reads_the_events_as_the_orm_gives_them(tickets: dict[str, Ticket]) -> None:
+    backfill()
+    ids = [t.pk for t in tickets.values()]
+    orm = (
+        TicketEvent.objects.filter(ticket_id__in=ids)
+        .order_by("ticket_id", "at", "id")
+        .values_list("id", "ticket_id", "kind", "at", "data")
+    )
+    read = tracking._rows(ids)
+    assert [tuple(row) for pk in sorted(ids) for row in read[pk]] == list(orm)
+    assert all(row.at.utcoffset() == timedelta(0) for rows in read.values() for row in rows)
+    assert sum(len(rows) for rows in read.values()) == len(orm) == 18
