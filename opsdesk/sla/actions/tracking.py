@@ -492,3 +492,5 @@ def _add(total: Result, done: Result, *, tickets: int) -> None:
     total.events += done.events
     total.escalations += done.escalations
     total.kinds.update(done.kinds)
+    if done.earliest_due is not None and (total.earliest_due is None or done.earliest_due < total.earliest_due):
+        total.earliest_due = done.earliest_due
