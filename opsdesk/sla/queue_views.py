@@ -18,6 +18,15 @@ from opsdesk.tickets.models import Ticket
 SHOWN = 100
 
 
+def percent_text(probability: float) -> str:
+    """A probability as people read it: never "0 %" or "100 %" for what is only unlikely or likely."""
+    if 0 < probability < 0.005:
+        return "< 1 %"
+    if 0.995 <= probability < 1:
+        return "> 99 %"
+    return f"{round(probability * 100)} %"
+
+
 @staff_required
 @require_GET
 def queue_risk(request: AuthedRequest) -> HttpResponse:
@@ -32,7 +41,7 @@ def queue_risk(request: AuthedRequest) -> HttpResponse:
     risks = prediction.queue_risks(team.pk, now, pace=pace)[:SHOWN] if team else []
     tickets = Ticket.objects.visible_to(user).select_related("assignee").in_bulk([r.ticket_id for r in risks])
     rows = [
-        {"risk": r, "ticket": tickets[r.ticket_id], "percent": round(r.probability * 100)}
+        {"risk": r, "ticket": tickets[r.ticket_id], "percent": percent_text(r.probability)}
         for r in risks
         if r.ticket_id in tickets
     ]

@@ -56,6 +56,12 @@ def test_the_risk_page_ranks_a_team_the_agent_belongs_to(client: Any, world: Any
     page = client.get("/sla/risk/")
     assert page.status_code == 200
     assert page.context["team"] == world.support
-    assert [(row["ticket"].pk, row["percent"]) for row in page.context["rows"]] == [(ticket.pk, 100)]
+    assert [(row["ticket"].pk, row["percent"]) for row in page.context["rows"]] == [(ticket.pk, "100 %")]
     assert client.get(f"/sla/risk/?team={world.billing.pk}").status_code == 400  # not one of the agent's teams
     assert client.get("/sla/risk/?team=x").status_code == 400
+
+
+def test_percentages_never_round_a_chance_to_certainty() -> None:
+    from opsdesk.sla.queue_views import percent_text
+
+    assert [percent_text(p) for p in (0.0, 0.001, 0.37, 0.996, 1.0)] == ["0 %", "< 1 %", "37 %", "> 99 %", "100 %"]
