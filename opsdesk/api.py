@@ -20,6 +20,7 @@ from opsdesk.core.params import InvalidParameter
 from opsdesk.customers.api import router as customers_router
 from opsdesk.messaging.email_api import router as inbound_email_router
 from opsdesk.people.api import router as people_router
+from opsdesk.sla.api import router as sla_router
 from opsdesk.tickets.api import attachments_router, meta_router
 from opsdesk.tickets.api import router as tickets_router
 
@@ -32,6 +33,7 @@ api = NinjaAPI(
     "(create one on your preferences page).",
 )
 api.add_router("/tickets/", tickets_router)
+api.add_router("/tickets/", sla_router)
 api.add_router("/attachments/", attachments_router)
 api.add_router("/", customers_router)
 api.add_router("/", people_router)

@@ -575,6 +575,7 @@ API_MATRIX: dict[str, set[str]] = {
     "GET /api/v1/attachments/{attachment_id}": SEES_TICKET,
     "GET /api/v1/attachments/{attachment_id}/download": SEES_TICKET,
     "GET /api/v1/tickets/{ticket_id}/events": SEES_TICKET,
+    "GET /api/v1/tickets/{ticket_id}/sla": SEES_TICKET,
     "GET /api/v1/customers/": STAFF,
     "POST /api/v1/customers/": EDITORS,
     "GET /api/v1/customers/{customer_id}": STAFF,

@@ -316,3 +316,30 @@ def test_the_minutely_task_writes_what_is_due_and_the_reapply_task_takes_ids(ope
     assert [t for t, _m, _at in sla_log(opened)] == ["activated", "warned", "recalculated"]
     opened.refresh_from_db()
     assert opened.sla_deadline_at == START + timedelta(minutes=90)
+
+
+def test_the_api_shows_a_tickets_clocks_to_staff_who_see_it(opened: Any, world: Any, client: Any) -> None:
+    from opsdesk.tickets.tests.test_api import token
+
+    tracking.check_due(START + timedelta(hours=1, minutes=2))
+    with time_machine.travel(START + timedelta(hours=1, minutes=5), tick=False):
+        found = client.get(f"/api/v1/tickets/{opened.pk}/sla", headers=token(world.agent)).json()
+    breach = TicketEvent.objects.get(ticket=opened, kind="sla.breached")
+    assert found == {
+        "policy": "Standard",
+        "clocks": [
+            {
+                "metric": "first_reply",
+                "instance": 1,
+                "state": "breached",
+                "counting": True,
+                "due_at": "2027-03-03T10:00:00Z",
+                "left_seconds": None,
+                "ended_at": None,
+                "event_id": breach.pk,
+            }
+        ],
+    }
+    Ticket.objects.filter(pk=opened.pk).update(team=world.support)
+    hidden = client.get(f"/api/v1/tickets/{opened.pk}/sla", headers=token(world.other_agent))  # Billing only
+    assert hidden.status_code == 404

@@ -279,15 +279,15 @@ def test_the_next_due_sort_reads_a_deadline_index_in_order(world: Any, scope: st
         query, index = query.filter(team_id=world.support.pk), "ticket_team_deadline"
     elif scope == "assignee":
         query, index = query.filter(assignee_id=world.agent.pk), "ticket_mine_deadline"
-    query = query.order_by("sla_deadline_at", "pk").values_list("pk", flat=True)[:51]
+    page = query.order_by("sla_deadline_at", "pk").values_list("pk", flat=True)[:51]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")  # a near-empty table is cheapest read whole
             cursor.execute("SET LOCAL enable_bitmapscan = off")
-        plan = query.explain()
+        plan = page.explain()
         assert f"Index Scan using {index}" in plan or f"Index Only Scan using {index}" in plan, plan
         assert "Sort" not in plan.replace("Sort Key", ""), plan
     else:
-        plan = query.explain()
+        plan = page.explain()
         assert index in plan, plan
         assert "TEMP B-TREE" not in plan, plan
