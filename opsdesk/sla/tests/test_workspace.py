@@ -285,7 +285,9 @@ def test_the_next_due_sort_reads_a_deadline_index_in_order(world: Any, scope: st
             cursor.execute("SET LOCAL enable_seqscan = off")  # a near-empty table is cheapest read whole
             cursor.execute("SET LOCAL enable_bitmapscan = off")
         plan = page.explain()
-        assert f"Index Scan using {index}" in plan or f"Index Only Scan using {index}" in plan, plan
+        # on a near-empty test table the planner may take the category's deadline index and filter the team or
+        # assignee (its statistics say one row); either way a deadline index, read in order, with no sort
+        assert re.search(r"Index (Only )?Scan using ticket_(category|team|mine)_deadline\b", plan), plan
         assert "Sort" not in plan.replace("Sort Key", ""), plan
     else:
         plan = page.explain()
