@@ -343,3 +343,32 @@ def test_the_api_shows_a_tickets_clocks_to_staff_who_see_it(opened: Any, world: 
     Ticket.objects.filter(pk=opened.pk).update(team=world.support)
     hidden = client.get(f"/api/v1/tickets/{opened.pk}/sla", headers=token(world.other_agent))  # Billing only
     assert hidden.status_code == 404
+
+
+def test_a_reopen_carries_the_requester_wait_on_and_starts_a_next_reply(world: Any) -> None:
+    start_consuming()
+    standard(
+        world.manager,
+        TargetInput("normal", "requester_wait", 4 * 3600, business_hours=False),
+        TargetInput("normal", "next_reply", 3600, business_hours=False),
+    )
+    with time_machine.travel(START, tick=False):
+        ticket = actions.create_ticket(subject="VPN", body="Down", actor=None, requester_email="eve@example.com")
+    with time_machine.travel(START + timedelta(hours=1), tick=False):
+        actions.reply_to_ticket(ticket, body="Fixed", actor=world.agent)
+        actions.change_status(ticket, status=TicketStatus.objects.get(name="Solved"), actor=world.agent)
+    consume(START + timedelta(hours=1, seconds=1))
+    with time_machine.travel(START + timedelta(hours=3), tick=False):
+        actions.add_customer_reply(ticket, body="Down again", actor=None, customer=ticket.requester)
+    consume(START + timedelta(hours=3, seconds=1))
+    assert [(t, m) for t, m, _at in sla_log(ticket)] == [
+        ("activated", "requester_wait"),
+        ("fulfilled", "requester_wait"),
+        ("activated", "next_reply"),  # the same instant as the reopen: activations are written first
+        ("reactivated", "requester_wait"),
+    ]
+    reactivated = TicketEvent.objects.get(ticket=ticket, kind="sla.reactivated")
+    assert reactivated.data["elapsed"] == 3600  # the first hour carries over: the customer's whole wait counts
+    assert reactivated.data["deadline"] == (START + timedelta(hours=6)).isoformat()
+    ticket.refresh_from_db()
+    assert ticket.sla_deadline_at == START + timedelta(hours=4)  # the next reply, an hour after the customer wrote
