@@ -2,12 +2,15 @@
 
 The one parser of target times, warnings and escalation delays, for the settings forms and anything else that reads a
 typed duration; `format_duration` writes the same notation back, so a stored value reads as it was typed. A day is 24
-hours, also for a target in business hours (where a business day is whatever the calendar opens). Pure: no ORM.
+hours, also for a target in business hours (where a business day is whatever the calendar opens).
+`spoken_duration` says a time in the reader's language instead ("2 d 3 h", "12 min"). No ORM.
 """
 
 from __future__ import annotations
 
 import re
+
+from django.utils.translation import gettext as _
 
 UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 ALIASES = {"min": "m", "mins": "m", "sec": "s"}
@@ -63,3 +66,32 @@ def format_duration(seconds: int) -> str:
         if count:
             parts.append(f"{count}{unit}")
     return " ".join(parts) or "0m"
+
+
+def spoken_words() -> dict[str, str]:
+    """The phrases of a remaining time, with %(name)s placeholders the script fills in the same way."""
+    return {
+        "dh": _("%(days)d d %(hours)d h"),
+        "hm": _("%(hours)d h %(minutes)d min"),
+        "m": _("%(minutes)d min"),
+        "s": _("%(seconds)d s"),
+        "left": _("%(time)s left"),
+        "overdue": _("overdue by %(time)s"),
+    }
+
+
+def spoken_duration(seconds: float, words: dict[str, str] | None = None) -> str:
+    """A time as people say it, in the active language: '2 d 3 h', '1 h 5 min', '12 min' or '40 s'; the SLA panel,
+    the timeline's "late" and the countdown script (static/sla/countdown.js) write it alike."""
+    words = words or spoken_words()
+    total = max(0, int(seconds))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return words["dh"] % {"days": days, "hours": hours}
+    if hours:
+        return words["hm"] % {"hours": hours, "minutes": minutes}
+    if minutes:
+        return words["m"] % {"minutes": minutes}
+    return words["s"] % {"seconds": secs}

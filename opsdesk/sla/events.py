@@ -19,8 +19,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from opsdesk.sla import clocks
+from opsdesk.sla.durations import spoken_duration
 from opsdesk.sla.models import METRICS, PRIORITIES
-from opsdesk.tickets.events import BOOL, INT, INT_LIST, OBJECT, STR, STR_LIST, Field, Kind, Names, duration_text
+from opsdesk.tickets.events import BOOL, INT, INT_LIST, OBJECT, STR, STR_LIST, Field, Kind, Names
 
 CLOCK_TYPES = (
     clocks.ACTIVATED,
@@ -92,7 +93,7 @@ def _clock(d: dict[str, Any], names: Names, type: str) -> str:
         "deadline": time_text(d.get("deadline")),
         "old": time_text(d.get("old_deadline")),
         "reason": reason_text(str(d.get("reason", ""))),
-        "late": duration_text(max(0, int(d.get("elapsed") or 0) - int(d.get("target") or 0))),
+        "late": spoken_duration(max(0, int(d.get("elapsed") or 0) - int(d.get("target") or 0))),
     }
     if type == clocks.ACTIVATED:
         if d.get("deadline"):

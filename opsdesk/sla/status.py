@@ -5,12 +5,12 @@ ticket's events, with the breaches already written kept final.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from opsdesk.sla import clocks, policies
+from opsdesk.sla import clocks, facts, policies
 from opsdesk.sla import events as sla_events
 from opsdesk.sla.actions import tracking
 
@@ -18,12 +18,11 @@ RUNNING, PAUSED = "running", "paused"
 ACHIEVED, BREACHED, CANCELLED = clocks.ACHIEVED, clocks.BREACHED, clocks.CANCELLED
 
 
-class EventLike(Protocol):
-    pk: Any
-    ticket_id: int
-    kind: str
-    at: datetime
-    data: Mapping[str, Any]
+class EventLike(facts.EventLike, Protocol):
+    """A stored ticket event: what the facts read, and its id for the link to the history."""
+
+    @property
+    def pk(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def clocks_for(ticket_id: int, events: Iterable[EventLike], *, now: datetime) ->
         due = tracking.display_deadline(state, instance, breaches)
         if instance.outcome == BREACHED:
             word = BREACHED
-            due = due or breaches.get(key) or _breach_at(state, key)
+            due = due or tracking.breach_at(state, instance, breaches)
         elif instance.outcome in (ACHIEVED, CANCELLED):
             word = instance.outcome
         elif instance.running:
@@ -95,10 +94,6 @@ def clocks_for(ticket_id: int, events: Iterable[EventLike], *, now: datetime) ->
             )
         )
     return Status(policy=str(applied[-1].data.get("name", "")), clocks=_shown(found))
-
-
-def _breach_at(state: clocks.Replay, key: tuple[str, int]) -> datetime | None:
-    return next((e.at for e in state.events if e.type == clocks.BREACHED and (e.metric, e.instance) == key), None)
 
 
 def _shown(found: Sequence[Clock]) -> list[Clock]:

@@ -107,22 +107,24 @@ def _keys(items: Iterable[tuple[str, str, int]]) -> list[tuple[str, str, int, in
     return found
 
 
+def breach_at(
+    state: clocks.Replay, instance: clocks.Instance, breaches: Mapping[tuple[str, int], datetime]
+) -> datetime | None:
+    """When a clock breached: the stored breach (final), else the replay's; None if it has not."""
+    key = (instance.metric, instance.number)
+    return breaches.get(key) or next(
+        (e.at for e in state.events if e.type == clocks.BREACHED and (e.metric, e.instance) == key), None
+    )
+
+
 def display_deadline(
     state: clocks.Replay, instance: clocks.Instance, breaches: Mapping[tuple[str, int], datetime]
 ) -> datetime | None:
     """The deadline the workspace shows for a clock still counting: the breach instant once breached."""
     if instance.ended or state.target(instance) is None:
         return None
-    breached = breaches.get((instance.metric, instance.number))
-    if breached is not None or instance.outcome == clocks.BREACHED:
-        return breached or next(
-            (
-                e.at
-                for e in state.events
-                if e.type == clocks.BREACHED and e.metric == instance.metric and e.instance == instance.number
-            ),
-            None,
-        )
+    if (instance.metric, instance.number) in breaches or instance.outcome == clocks.BREACHED:
+        return breach_at(state, instance, breaches)
     return state.deadline(instance)
 
 

@@ -15,10 +15,10 @@ from django.templatetags.static import static
 from django.utils import formats, timezone
 from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opsdesk.sla import status
+from opsdesk.sla.durations import spoken_duration, spoken_words
 from opsdesk.tickets.models import TicketEvent
 
 register = template.Library()
@@ -35,41 +35,13 @@ STATES = {
 }
 
 
-def _words() -> dict[str, str]:
-    """The phrases of a remaining time, with %(name)s placeholders the script fills in the same way."""
-    return {
-        "dh": _("%(days)d d %(hours)d h"),
-        "hm": _("%(hours)d h %(minutes)d min"),
-        "m": _("%(minutes)d min"),
-        "s": _("%(seconds)d s"),
-        "left": _("%(time)s left"),
-        "overdue": _("overdue by %(time)s"),
-    }
-
-
-def short_duration(seconds: float, words: dict[str, str] | None = None) -> str:
-    """'2 d 3 h', '1 h 5 min', '12 min' or '40 s': as the countdown script writes it."""
-    words = words or _words()
-    total = max(0, int(seconds))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return words["dh"] % {"days": days, "hours": hours}
-    if hours:
-        return words["hm"] % {"hours": hours, "minutes": minutes}
-    if minutes:
-        return words["m"] % {"minutes": minutes}
-    return words["s"] % {"seconds": secs}
-
-
 def relative(due: datetime, now: datetime) -> str:
     """'35 min left' or 'overdue by 12 min'."""
-    words = _words()
+    words = spoken_words()
     left = (due - now).total_seconds()
     if left >= 0:
-        return words["left"] % {"time": short_duration(left, words)}
-    return words["overdue"] % {"time": short_duration(-left, words)}
+        return words["left"] % {"time": spoken_duration(left, words)}
+    return words["overdue"] % {"time": spoken_duration(-left, words)}
 
 
 def urgency(due: datetime, now: datetime) -> str:
@@ -87,7 +59,7 @@ def sla_script() -> SafeString:
     """The countdown's words (JSON, never executed) and its script: once per page that shows due times."""
     return format_html(
         '{}<script src="{}" defer></script>',
-        json_script(_words(), "sla-words"),
+        json_script(spoken_words(), "sla-words"),
         static("sla/countdown.js"),
     )
 
@@ -123,7 +95,7 @@ def sla_panel(context: Any, ticket: Any, events: Any) -> dict[str, Any]:
                 "due": clock.due_at,
                 "relative": relative(clock.due_at, now) if clock.counting and clock.due_at else "",
                 "urgency": urgency(clock.due_at, now) if clock.counting and clock.due_at else "",
-                "left": short_duration(clock.left_seconds) if clock.left_seconds is not None else "",
+                "left": spoken_duration(clock.left_seconds) if clock.left_seconds is not None else "",
             }
         )
     return {"status": found, "rows": rows, "ticket": ticket}

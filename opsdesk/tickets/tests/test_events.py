@@ -89,5 +89,5 @@ def test_every_kind_renders_a_translated_sentence_in_every_language() -> None:
     with translation.override("fi"):
         fulfilled = {"metric": "first_reply", "elapsed": 4500, "target": 3600, "late": True, "reason": "public_reply"}
         assert events.render("sla.fulfilled", fulfilled, names) == (
-            "Ensimmäinen vastaus: tehty, 15 min 0 sek myöhässä (julkinen vastaus)"
+            "Ensimmäinen vastaus: tehty, 15 min myöhässä (julkinen vastaus)"
         )
