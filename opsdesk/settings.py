@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "opsdesk.sla",
     "opsdesk.analytics",
     "opsdesk.messaging",
+    "opsdesk.integrations",
+    "opsdesk.routing",
+    "opsdesk.automation",
 ]
 
 MIDDLEWARE = [

@@ -48,6 +48,9 @@ class Capability(StrEnum):
     VIEW_REPORTS = "view_reports"
     MANAGE_SCHEDULES = "manage_schedules"
     MANAGE_SLA = "manage_sla"  # business calendars, SLA policies and their escalations
+    MANAGE_ROUTING = "manage_routing"  # teams' routing strategies, agents' skills, languages and capacity
+    MANAGE_AUTOMATION = "manage_automation"  # triggers, time rules, shared macros; their dry runs and logs
+    MANAGE_INTEGRATIONS = "manage_integrations"  # outbound and inbound webhooks, Slack and Teams channels
     MANAGE_USERS = "manage_users"
     MANAGE_TEAMS = "manage_teams"
     MANAGE_SETTINGS = "manage_settings"  # statuses, fields, canned responses, event consumers, outgoing mail
@@ -66,6 +69,7 @@ _MANAGER = (
     _LEAD
     | {C.SEE_ALL_TICKETS, C.MANAGE_SHARED_VIEWS, C.EDIT_CUSTOMER_ADDRESSES, C.INVITE_CUSTOMERS, C.MERGE_CUSTOMERS}
     | {C.IMPORT_CUSTOMERS, C.MANAGE_ORGANIZATIONS, C.VIEW_AUDIT, C.MANAGE_SCHEDULES, C.MANAGE_SLA}
+    | {C.MANAGE_ROUTING, C.MANAGE_AUTOMATION, C.MANAGE_INTEGRATIONS}
 )
 
 # Changing a customer's addresses, inviting them to the portal and merging customers (which moves every ticket of
