@@ -320,6 +320,7 @@ OPSDESK_MAIL_ATTACHMENTS = "opsdesk.tickets.notifications.attachment_files"
 OPSDESK_EVENT_CONSUMERS = {
     "analytics.event_counts": "opsdesk.analytics.consumers.count_events",
     "sla.clocks": "opsdesk.sla.consumers.track",
+    "automation.rules": "opsdesk.automation.consumers.run_rules",
 }
 # Language detection of customers' messages (messaging/language.py, docs/adr/0019-language-detection.md): the ISO
 # 639-1 codes lingua chooses from, at least two; empty turns detection off. Each adds memory to the worker (about
@@ -330,7 +331,7 @@ if OPSDESK_DETECT_LANGUAGES:
 # Events a consumer takes in one transaction (default 500). Each batch holds SQLite's write lock while it runs, so a
 # consumer that spends CPU time on every event takes small ones: detecting a backlog's languages 500 events at a time
 # kept other writers waiting past their busy timeout ("database is locked") on a slow machine.
-OPSDESK_EVENT_CONSUMER_BATCH = {"messaging.language": 50, "sla.clocks": 200}
+OPSDESK_EVENT_CONSUMER_BATCH = {"messaging.language": 50, "sla.clocks": 200, "automation.rules": 200}
 # Run by `opsdesk worker` before its threads start (core/management/commands/worker.py): work that holds Python's
 # lock for seconds must not stall a thread's open database transaction.
 OPSDESK_WORKER_PRELOAD = ["opsdesk.messaging.language.preload_for_worker"]

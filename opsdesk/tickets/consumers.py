@@ -147,6 +147,7 @@ def wake_on_commit() -> None:
 LABELS = {
     "analytics.event_counts": gettext_lazy("Daily event counts (analytics)"),
     "messaging.language": gettext_lazy("Language of customers' messages (messaging)"),
+    "automation.rules": gettext_lazy("Trigger rules and time rules' schedule (automation)"),
 }
 
 
