@@ -12,6 +12,7 @@ urlpatterns = [
     path("contact/", portal_views.contact, name="contact"),
     path("contact/thanks/", portal_views.contact_thanks, name="contact_thanks"),
     path("accounts/", include("opsdesk.accounts.urls")),
+    path("", include("opsdesk.automation.urls")),  # settings/automation/, macros/, tickets/<id>/automation/ and macro/
     path("tickets/", include("opsdesk.tickets.urls.agent")),
     path("portal/", include("opsdesk.tickets.urls.portal")),
     path("notifications/", include("opsdesk.tickets.urls.notifications")),

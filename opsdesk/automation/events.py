@@ -18,7 +18,7 @@ MACRO_APPLIED = "automation.macro_applied"
 KINDS = frozenset({FIRED, MACRO_APPLIED})
 
 
-def _why(d: dict[str, Any]) -> str:
+def why(d: dict[str, Any]) -> str:
     if d.get("trigger"):
         found = triggers.TRIGGERS.get(str(d["trigger"]))
         return str(found.label) if found else str(d["trigger"])
@@ -30,7 +30,7 @@ def _why(d: dict[str, Any]) -> str:
 
 
 def _fired(d: dict[str, Any], names: Names) -> str:
-    values = {"rule": d.get("name", ""), "why": _why(d)}
+    values = {"rule": d.get("name", ""), "why": why(d)}
     return _("Rule “%(rule)s” ran. Why: %(why)s.") % values
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from opsdesk.automation import engine, placeholders
@@ -57,13 +58,19 @@ def effect(step: Step, ticket: Ticket) -> str:  # noqa: PLR0911 - one branch a s
     return describe(step)
 
 
-def _recent(limit: int) -> list[Ticket]:
-    return list(
-        Ticket.objects.filter(merged_into__isnull=True)
-        .select_related("status", "requester", "assignee", "team", "organization")
-        .prefetch_related("tags", "requester__emails")
-        .order_by("-updated_at", "-id")[:limit]
+def _loaded() -> QuerySet[Ticket]:
+    return Ticket.objects.select_related("status", "requester", "assignee", "team", "organization").prefetch_related(
+        "tags", "requester__emails"
     )
+
+
+def _recent(limit: int) -> list[Ticket]:
+    return list(_loaded().filter(merged_into__isnull=True).order_by("-updated_at", "-id")[:limit])
+
+
+def load(ticket_id: int) -> Ticket:
+    """One ticket with what effects and placeholders read."""
+    return _loaded().get(pk=ticket_id)
 
 
 def dry_run(rule: engine.Compiled, *, now: datetime, limit: int = DEFAULT_LIMIT) -> list[Row]:

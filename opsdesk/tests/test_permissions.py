@@ -208,6 +208,20 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "sla:escalation_create": ("POST", holders(Capability.MANAGE_SLA)),
     "sla:escalation_edit": ("GET", holders(Capability.MANAGE_SLA)),
     "sla:escalation_delete": ("POST", holders(Capability.MANAGE_SLA)),
+    "automation:rule_list": ("GET", holders(Capability.MANAGE_AUTOMATION)),
+    "automation:rule_create": ("GET", holders(Capability.MANAGE_AUTOMATION)),
+    "automation:rule_detail": ("GET", holders(Capability.MANAGE_AUTOMATION)),
+    "automation:rule_edit": ("GET", holders(Capability.MANAGE_AUTOMATION)),
+    "automation:rule_move": ("POST", holders(Capability.MANAGE_AUTOMATION)),
+    "automation:rule_active": ("POST", holders(Capability.MANAGE_AUTOMATION)),
+    "automation:rule_delete": ("POST", holders(Capability.MANAGE_AUTOMATION)),
+    "automation:ticket_log": ("GET", SEES_TICKET),
+    "automation:macro_preview": ("GET", EDITS_TICKET),  # 400 without a macro chosen: the view ran
+    "automation:macro_apply": ("POST", EDITS_TICKET),
+    "automation:macro_list": ("GET", holders(Capability.EDIT_TICKETS)),
+    "automation:macro_create": ("GET", holders(Capability.EDIT_TICKETS)),
+    "automation:macro_edit": ("GET", holders(Capability.MANAGE_AUTOMATION)),  # a shared macro
+    "automation:macro_delete": ("POST", holders(Capability.MANAGE_AUTOMATION)),
 }
 
 
@@ -313,7 +327,20 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
         "slug": provider.slug,
         "mailbox_id": Mailbox.objects.create(name="Fresh", address=f"box{n}@opsdesk.example").pk,
         **_calendar_fixtures(world, n),
+        **_automation_fixtures(world, n),
     }
+
+
+def _automation_fixtures(world: Any, n: int) -> dict[str, Any]:
+    """A trigger rule and a shared macro of their own."""
+    from opsdesk.automation import actions as automation_actions
+    from opsdesk.automation.actions.rules import RuleInput
+
+    steps = [{"type": "add_tags", "tags": ["checked"]}]
+    data = RuleInput(name=f"Rule {n}", kind="trigger", events=["ticket_created"], actions=steps)
+    rule = automation_actions.save_rule(None, data=data, actor=world.admin)
+    macro = automation_actions.save_macro(None, name=f"Macro {n}", actions=steps, shared=True, actor=world.admin)
+    return {"kind": "trigger", "rule_id": rule.pk, "macro_id": macro.pk}
 
 
 def _calendar_fixtures(world: Any, n: int) -> dict[str, Any]:
@@ -470,6 +497,11 @@ BODIES: dict[str, Any] = {
         "by_email": "on",
     },
     "sla:escalation_delete": lambda f: {},
+    "automation:rule_move": lambda f: {"direction": "up"},
+    "automation:rule_active": lambda f: {"active": "off"},
+    "automation:rule_delete": lambda f: {},
+    "automation:macro_apply": lambda f: {"macro": f["macro_id"]},
+    "automation:macro_delete": lambda f: {},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's
