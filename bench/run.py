@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """OpsDesk benchmarks (`make bench`): not part of `make test`; figures go to bench/results.json and bench/out/.
 
-    python bench/run.py [all|seed|http|chat|business_time|sla]
+    python bench/run.py [all|seed|http|chat|business_time|sla|automation]
 
 - seed: the demo seeder on a fresh SQLite database, three runs of 100,000 tickets (tickets per second).
 - http: the production server on a database of BENCH_TICKETS tickets (default 1,000,000), built once with the seeder
@@ -13,6 +13,8 @@
   `business_time` (`per_second`); no database.
 - sla: the minutely SLA due check on the http benchmark's database (bench/sla_scan.py): 10,000 clocks due and nothing
   due, entries `sla_scan_10000_due` and `sla_scan_nothing_due` (p50/p95/p99 ms); PostgreSQL with DATABASE_URL.
+- automation: 200 trigger rules per ticket update and 10,000 time rules due on the http benchmark's database
+  (bench/automation_rules.py), entries `rules_200_per_event` and `time_rules_10000_due`.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import business_time, chat_delivery, sla_scan  # noqa: E402
+from bench import automation_rules, business_time, chat_delivery, sla_scan  # noqa: E402
 from bench.serve_bench import http_benchmark, table  # noqa: E402
 from opsdesk.tests.demo_server import demo_env, opsdesk  # noqa: E402
 
@@ -69,8 +71,8 @@ def seed_entry(previous: dict[str, Any] | None, small: int) -> dict[str, Any]:
 
 def main() -> int:
     mode = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if mode not in ("all", "seed", "http", "chat", "business_time", "sla"):
-        print("usage: bench/run.py [all|seed|http|chat|business_time|sla]", file=sys.stderr)
+    if mode not in ("all", "seed", "http", "chat", "business_time", "sla", "automation"):
+        print("usage: bench/run.py [all|seed|http|chat|business_time|sla|automation]", file=sys.stderr)
         return 2
     tickets = int(os.environ.get("BENCH_TICKETS", "1000000"))
     requests_per = int(os.environ.get("BENCH_REQUESTS", "200"))
@@ -119,6 +121,10 @@ def main() -> int:
     if mode in ("all", "sla"):
         report = sla_scan.run(tickets, write=False)
         entries[sla_scan.DUE_ENTRY], entries[sla_scan.IDLE_ENTRY] = report["due"], report["idle"]
+    if mode in ("all", "automation"):
+        report = automation_rules.run(tickets, write=False)
+        entries[automation_rules.PER_EVENT_ENTRY] = report["per_event"]
+        entries[automation_rules.DUE_ENTRY] = report["due"]
     results.setdefault("database", "postgresql" if postgres else "sqlite")
     results["results"] = list(entries.values())
     path.write_text(json.dumps(results, indent=2) + "\n")

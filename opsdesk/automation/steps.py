@@ -336,7 +336,8 @@ def describe(step: Step | Mapping[str, Any]) -> str:
     elif kind == "set_field":
         detail = f"{data.get('field')} = {data.get('value')}"
     elif kind in ("reply", "note"):
-        detail = placeholders.pick(data.get("text") or {}, default_language())[:80]
+        text = " ".join(placeholders.pick(data.get("text") or {}, default_language()).split())
+        detail = f"“{text[:60]}…”" if len(text) > 60 else f"“{text}”"
     elif kind in ("notify", "escalate"):
         people = ", ".join(notify_label(v) for v in data.get("to") or [])
         detail = people + (" " + gettext("(and by email)") if data.get("email") else "")

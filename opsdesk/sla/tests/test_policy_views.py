@@ -147,10 +147,18 @@ def test_the_calendars_page_links_back_to_the_policies(client: Client, manager: 
 
 
 def test_the_top_bar_links_sla_for_managers_only(client: Client, manager: Any, lead: Any, admin: Any) -> None:
-    link = f'<a href="{reverse("sla:policy_list")}" aria-current="page">SLA</a>'
+    """One top-bar item for SLA and automation (the bar stays one row); its pages link each other."""
+    link = f'<a href="{reverse("automation:rule_list")}" aria-current="page">SLA and rules</a>'
     client.force_login(manager)
     assert link in client.get(reverse("sla:policy_list")).content.decode()
     assert link in client.get(reverse("sla:calendar_list")).content.decode()
+    rules = client.get(reverse("automation:rule_list")).content.decode()
+    assert link in rules
+    assert f'<a href="{reverse("sla:policy_list")}">SLA policies</a>' in rules
+    assert (
+        f'<a href="{reverse("automation:rule_list")}">Automation rules</a>'
+        in client.get(reverse("sla:policy_list")).content.decode()
+    )
     client.force_login(admin)
     settings = client.get(reverse("ticket_settings:settings_index")).content.decode()
     assert f'<a href="{reverse("sla:policy_list")}">SLA policies</a>' in settings
