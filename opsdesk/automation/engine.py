@@ -52,11 +52,11 @@ class Compiled:
         return f"rule:{self.id}"
 
 
-def compile_rule(rule: Rule) -> Compiled:
+def compile_rule(rule: Rule, lookups: vocabulary.Lookups | None = None) -> Compiled:
     """A rule ready to evaluate; raises InvalidParameter or StepError when its stored conditions or steps no longer
-    hold (a deleted status): such a rule is skipped and shown as broken."""
+    hold (a deleted status): such a rule is skipped."""
     flt = filters.from_json(rule.conditions or {}, personal=False)
-    steps = vocabulary.parse(rule.actions)
+    steps = vocabulary.parse(rule.actions, lookups=lookups)
     names = [n for n in (rule.events or []) if n in triggers.TRIGGERS]
     return Compiled(
         id=rule.pk,
@@ -77,14 +77,27 @@ def compile_rule(rule: Rule) -> Compiled:
     )
 
 
+_compiled: dict[str, tuple[str, list[Compiled]]] = {}
+STAMP = ("pk", "version", "name", "events", "conditions", "business_hours", "calendar_id", "agent_replied", "anchor")
+STAMP += ("after_seconds", "business_time", "actions")
+
+
 def load(kind: str) -> list[Compiled]:
-    """The active rules of a kind in order, those that still compile (one query)."""
+    """The active rules of a kind in order, those that still compile. Compiled once per process and kept while the
+    rules are unchanged (one query reads what compiling reads)."""
+    rules = Rule.objects.filter(kind=kind, is_active=True)
+    stamp = repr(list(rules.order_by("position", "id").values_list(*STAMP)))
+    cached = _compiled.get(kind)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    lookups = vocabulary.Lookups()
     found = []
-    for rule in Rule.objects.filter(kind=kind, is_active=True).order_by("position", "id"):
+    for rule in rules.order_by("position", "id"):
         try:
-            found.append(compile_rule(rule))
+            found.append(compile_rule(rule, lookups))
         except (InvalidParameter, vocabulary.StepError):
             continue
+    _compiled[kind] = (stamp, found)
     return found
 
 

@@ -96,15 +96,33 @@ def type_choices(*, macro: bool = False) -> list[tuple[str, str]]:
 # --- parsing ---------------------------------------------------------------------------------------------------------
 
 
-class _Lookups:
-    """The rows steps may name, read once per parse."""
+class Lookups:
+    """The rows steps may name, each read once (when a step first needs it) for all the steps parsed with it."""
 
     def __init__(self) -> None:
-        self.statuses = {s.pk: s for s in TicketStatus.objects.filter(is_active=True)}
-        self.teams = {t.pk: t for t in Team.objects.all()}
-        self.assignable = {u.pk: u for u in User.objects.filter(is_active=True) if can(u, Capability.BE_ASSIGNED)}
+        self._statuses: set[int] | None = None
+        self._teams: set[int] | None = None
+        self._assignable: set[int] | None = None
         self._webhooks: dict[int, Any] | None = None
         self._channels: dict[int, Any] | None = None
+
+    @property
+    def statuses(self) -> set[int]:
+        if self._statuses is None:
+            self._statuses = set(TicketStatus.objects.filter(is_active=True).values_list("pk", flat=True))
+        return self._statuses
+
+    @property
+    def teams(self) -> set[int]:
+        if self._teams is None:
+            self._teams = set(Team.objects.values_list("pk", flat=True))
+        return self._teams
+
+    @property
+    def assignable(self) -> set[int]:
+        if self._assignable is None:
+            self._assignable = {u.pk for u in User.objects.filter(is_active=True) if can(u, Capability.BE_ASSIGNED)}
+        return self._assignable
 
     @property
     def webhooks(self) -> dict[int, Any]:
@@ -192,7 +210,7 @@ def _choice(index: int, value: Any, allowed: Mapping[str, Any], message: str) ->
     return value
 
 
-def _one(index: int, raw: Any, look: _Lookups, *, macro: bool) -> Step:
+def _one(index: int, raw: Any, look: Lookups, *, macro: bool) -> Step:
     if not isinstance(raw, dict) or not isinstance(raw.get("type"), str) or raw["type"] not in TYPES:
         raise StepError(index, "type", gettext("Choose what the step does."))
     kind = raw["type"]
@@ -271,13 +289,14 @@ def _custom_field(index: int, raw: dict[str, Any]) -> Step:
     return Step("set_field", {"field": key, "value": cleaned.get(key)})
 
 
-def parse(data: Any, *, macro: bool = False) -> list[Step]:
-    """Typed, checked steps from their JSON; StepError for the first wrong one."""
+def parse(data: Any, *, macro: bool = False, lookups: Lookups | None = None) -> list[Step]:
+    """Typed, checked steps from their JSON; StepError for the first wrong one. Parsing many lists (every rule)
+    shares one `Lookups`."""
     if not isinstance(data, list) or not data:
         raise StepError(0, "type", gettext("Add at least one action."))
     if len(data) > MAX_STEPS:
         raise StepError(MAX_STEPS, "type", gettext("At most %(n)d actions.") % {"n": MAX_STEPS})
-    look = _Lookups()
+    look = lookups or Lookups()
     return [_one(i, raw, look, macro=macro) for i, raw in enumerate(data)]
 
 

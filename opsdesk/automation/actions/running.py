@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from opsdesk.accounts.models import User
 from opsdesk.automation import engine, placeholders, targets
@@ -158,6 +160,8 @@ def run_steps(ticket_id: int, steps: Sequence[Step], ctx: Context) -> list[dict[
                 change = apply(ticket, step, ctx)
         except ActionError as error:
             change = {"error": str(error.message), "code": error.code}
+        except ObjectDoesNotExist:  # a status, team or person deleted since the rule was saved
+            change = {"error": gettext("What the action names no longer exists."), "code": "missing"}
         changes.append({"type": step.type, **change})
     return changes
 
