@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from opsdesk.automation import demo as automation_demo
 from opsdesk.customers.models import Customer
 from opsdesk.sla import demo as sla_demo
 from opsdesk.tickets import seeding
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         ref = seeding.load_reference_data() if has_reference else seeding.seed_reference_data()
         if not has_reference:
             sla_demo.seed_sla(actor=ref["admin"])  # calendar, policies, escalation: before the tickets
+            automation_demo.seed_automation(actor=ref["admin"])  # rules and macros
         n_customers = options["customers"] or max(50, count // 4)
         customers = seeding.seed_customers(n_customers, rng=rng, orgs=ref["orgs"])
         demo = ref["demo_customer"]
