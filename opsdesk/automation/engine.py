@@ -78,8 +78,8 @@ def compile_rule(rule: Rule, lookups: vocabulary.Lookups | None = None) -> Compi
 
 
 _compiled: dict[str, tuple[str, list[Compiled]]] = {}
-STAMP = ("pk", "version", "name", "events", "conditions", "business_hours", "calendar_id", "agent_replied", "anchor")
-STAMP += ("after_seconds", "business_time", "actions")
+STAMP: tuple[str, ...] = ("pk", "version", "name", "events", "conditions", "business_hours", "calendar_id")
+STAMP += ("agent_replied", "anchor", "after_seconds", "business_time", "actions")
 
 
 def load(kind: str) -> list[Compiled]:

@@ -9,12 +9,13 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from opsdesk.automation import engine, placeholders
+from opsdesk.automation import engine
 from opsdesk.automation.models import Rule
 from opsdesk.automation.steps import TYPES, Step, describe, raised
 from opsdesk.core.languages import name as language_name
 from opsdesk.core.translations import default_language
 from opsdesk.people.models import Team
+from opsdesk.tickets import placeholders
 from opsdesk.tickets.categories import Category
 from opsdesk.tickets.models import Ticket, TicketEvent, TicketStatus
 

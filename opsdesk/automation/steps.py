@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy as _
 
 from opsdesk.accounts.capabilities import Capability, can
 from opsdesk.accounts.models import User
-from opsdesk.automation import placeholders, targets
+from opsdesk.automation import targets
 from opsdesk.core.errors import ActionError
 from opsdesk.core.translations import default_language
 from opsdesk.fields.actions import clean_custom_fields
 from opsdesk.fields.models import CustomField
 from opsdesk.people.models import Team
+from opsdesk.tickets import placeholders
 from opsdesk.tickets.actions import clean_tags
 from opsdesk.tickets.models import Ticket, TicketStatus
 

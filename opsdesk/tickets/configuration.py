@@ -19,6 +19,7 @@ from opsdesk.audit import actions as audit
 from opsdesk.core import translations
 from opsdesk.core.errors import ActionError
 from opsdesk.fields.models import CustomField
+from opsdesk.tickets import placeholders
 from opsdesk.tickets.models import CannedResponse, Ticket, TicketStatus
 
 if TYPE_CHECKING:
@@ -244,6 +245,12 @@ def save_canned_response(
         )
     title_translations = translations.clean(title_translations, field="title", max_length=100)
     body_translations = translations.clean(body_translations, field="body", max_length=MAX_CANNED_BODY, multiline=True)
+    for code, text in [(translations.default_language(), body), *body_translations.items()]:
+        unknown = placeholders.unknown(text)
+        if unknown:
+            where = "body" if code == translations.default_language() else f"body_{code}"
+            message = _("Unknown placeholder: %(names)s.") % {"names": ", ".join(unknown)}
+            raise ActionError("unknown_placeholder", message, field=where, status=422)
     values = {
         "title": title,
         "title_translations": title_translations,

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from opsdesk.accounts.models import User
-from opsdesk.automation import engine, placeholders, targets
+from opsdesk.automation import engine, targets
 from opsdesk.automation.events import FIRED
 from opsdesk.automation.models import RuleRun
 from opsdesk.automation.steps import Step, raised
@@ -27,7 +27,7 @@ from opsdesk.core.origin import origin
 from opsdesk.people.models import Team
 from opsdesk.sla.actions.escalations import recipients
 from opsdesk.tickets import actions as ticket_actions
-from opsdesk.tickets import timeline
+from opsdesk.tickets import placeholders, timeline
 from opsdesk.tickets.models import Ticket, TicketEvent, TicketStatus
 
 ESCALATED_TAG = "escalated"

@@ -195,6 +195,33 @@ def test_a_canned_response_has_its_title_in_the_agents_language_and_its_text_in_
     assert '<option value="Hello,">Χαιρετισμός</option>' in page  # no Swedish text: the default language's
 
 
+def test_canned_responses_fill_placeholders_in_the_tickets_language_and_refuse_unknown_ones(
+    client: Client, world: Any
+) -> None:
+    configuration.save_canned_response(
+        None,
+        title="Greeting",
+        body="Hello {{requester.first_name}}, about #{{ticket.number}}",
+        body_translations={"fi": "Hei {{requester.first_name}}, tiketti #{{ticket.number}} ({{ticket.priority}})"},
+        team=None,
+        actor=world.admin,
+    )
+    finnish = world.ticket(language="fi")
+    client.force_login(world.agent)
+    page = client.get(finnish.get_absolute_url()).content.decode()
+    assert f'<option value="Hei Carl, tiketti #{finnish.pk} (Normaali)">Greeting</option>' in page
+    with pytest.raises(ActionError) as error:
+        configuration.save_canned_response(
+            None,
+            title="Bad",
+            body="Hi",
+            body_translations={"sv": "Hej {{ticket.secret}}"},
+            team=None,
+            actor=world.admin,
+        )
+    assert (error.value.field, error.value.message) == ("body_sv", "Unknown placeholder: ticket.secret.")
+
+
 def test_the_status_form_saves_every_language_and_the_audit_row_holds_them(client: Client, world: Any) -> None:
     client.force_login(world.admin)
     response = client.post(

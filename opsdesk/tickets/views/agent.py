@@ -29,7 +29,7 @@ from opsdesk.core.translations import sort_translated
 from opsdesk.fields.forms import CustomFieldsForm
 from opsdesk.fields.models import custom_field_rows
 from opsdesk.people.models import Team
-from opsdesk.tickets import actions, filters, inbox, search, timeline
+from opsdesk.tickets import actions, filters, inbox, placeholders, search, timeline
 from opsdesk.tickets.access import can_add_note, can_edit, file_response, get_attachment_for_user, get_ticket_for_user
 from opsdesk.tickets.categories import Category
 from opsdesk.tickets.forms import (
@@ -298,7 +298,10 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
     statuses = list(TicketStatus.objects.all())
     # The agent reads each title in their own language; the text goes in in the ticket's (ADR 0012).
     canned = [
-        {"title": response.display_title, "body": response.translated("body", ticket.language)}
+        {
+            "title": response.display_title,
+            "body": placeholders.render(response.translated("body", ticket.language), ticket),
+        }
         for response in sort_translated(
             CannedResponse.objects.filter(Q(team__isnull=True) | Q(team_id=ticket.team_id)),
             lambda response: response.display_title,
