@@ -56,7 +56,7 @@ def run_rules(events: list[TicketEvent]) -> None:
                 running.cut(rule, ticket, key=key, event=event, depth=depth, now=now)
                 continue
             if running.fire(rule, ticket, key=key, now=now, depth=depth, event=event, trigger=trigger) is not None:
-                ticket = running.fresh(ticket.pk)
-                tickets[ticket.pk] = ticket
+                tickets.update(timing.load_tickets([ticket.pk]))
+                ticket = tickets[ticket.pk]
                 facts.update(engine.facts_for([ticket.pk]))
     timing.schedule(ids, now=now, tickets=tickets, facts=facts, calendars=calendars)

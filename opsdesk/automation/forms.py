@@ -26,6 +26,7 @@ from opsdesk.tickets import filters
 from opsdesk.tickets.models import Ticket, TicketStatus
 
 CONDITION_ROWS = 6
+PREVIEW_SIZES = (50, 200, 500)
 STEP_ROWS = 5
 OPERATOR_LABELS = {
     filters.IS: _("is"),
@@ -347,6 +348,13 @@ class RuleForm(forms.Form):
     anchor = forms.ChoiceField(label=_("Since"), choices=[("", "—"), *Rule.Anchor.choices], required=False)
     after = DurationField(label=_("After"), required=False, help_text=_("A time such as 30m, 4h or 4d."))
     business_time = forms.BooleanField(label=_("Count business hours only"), required=False)
+    preview_size = forms.TypedChoiceField(
+        label=_("Tickets to preview on"),
+        choices=[(n, str(n)) for n in PREVIEW_SIZES],
+        coerce=int,
+        initial=PREVIEW_SIZES[0],
+        required=False,
+    )
 
     def __init__(self, *args: Any, kind: str, rule: Rule | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,7 +19,7 @@ from opsdesk.tickets import placeholders
 from opsdesk.tickets.categories import Category
 from opsdesk.tickets.models import Ticket, TicketEvent, TicketStatus
 
-DEFAULT_LIMIT = 50
+DEFAULT_LIMIT = 50  # the form offers 50, 200 or 500
 MAX_LIMIT = 500
 
 

@@ -73,7 +73,8 @@ def _rule_form(request: AuthedRequest, rule: Rule | None, kind: str) -> HttpResp
             if "preview" in request.POST:
                 columns = check(data, key=rule.key if rule else None)
                 draft = Rule(pk=rule.pk if rule else None, version=rule.version if rule else 1, **columns)
-                rows = preview.dry_run(engine.compile_rule(draft), now=timezone.now(), limit=preview.DEFAULT_LIMIT)
+                size = form.cleaned_data.get("preview_size") or preview.DEFAULT_LIMIT
+                rows = preview.dry_run(engine.compile_rule(draft), now=timezone.now(), limit=size)
             else:
                 saved = actions.save_rule(rule, data=data, actor=request.user)
                 messages.success(request, _("Rule %(name)s saved.") % {"name": saved.name})

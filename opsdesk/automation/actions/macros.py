@@ -14,7 +14,7 @@ from opsdesk.accounts.capabilities import Capability, can, require
 from opsdesk.accounts.models import User
 from opsdesk.audit import actions as audit
 from opsdesk.automation import steps as vocabulary
-from opsdesk.automation.actions.running import Context, run_steps
+from opsdesk.automation.actions.running import Context, fresh, run_steps
 from opsdesk.automation.events import MACRO_APPLIED
 from opsdesk.automation.models import Macro
 from opsdesk.core.errors import ActionError
@@ -101,6 +101,8 @@ def apply_macro(macro: Macro, ticket: Ticket, *, actor: User) -> list[dict[str, 
             at=timezone.now(),
         )
     with origin(cause_event=applied.pk, cause=f"macro:{macro.pk}"):
-        changes = run_steps(locked.pk, steps, Context(actor=actor, event=applied, via="macro", key=f"m{applied.pk}"))
+        changes = run_steps(
+            fresh(locked.pk), steps, Context(actor=actor, event=applied, via="macro", key=f"m{applied.pk}")
+        )
     Macro.objects.filter(pk=macro.pk).update(uses=F("uses") + 1)
     return changes

@@ -44,11 +44,8 @@ class Context:
 
 
 def fresh(ticket_id: int) -> Ticket:
-    return (
-        Ticket.objects.select_related("status", "requester", "assignee", "team", "organization")
-        .prefetch_related("tags", "requester__emails")
-        .get(pk=ticket_id)
-    )
+    """The ticket as a step reads it (its tags and the requester's addresses are read when a step needs them)."""
+    return Ticket.objects.select_related("status", "requester", "assignee", "team", "organization").get(pk=ticket_id)
 
 
 def _changed(old: Any, new: Any) -> dict[str, Any]:
@@ -150,11 +147,11 @@ def _escalate(ticket: Ticket, p: dict[str, Any] | Any, ctx: Context) -> dict[str
     return {"old": old, "new": new, "done": [u.pk for u in people]}
 
 
-def run_steps(ticket_id: int, steps: Sequence[Step], ctx: Context) -> list[dict[str, Any]]:
-    """Each step in its own savepoint, on the ticket as the previous step left it."""
+def run_steps(ticket: Ticket, steps: Sequence[Step], ctx: Context) -> list[dict[str, Any]]:
+    """Each step in its own savepoint, on the ticket as the previous step left it (read again only when a step
+    changed it and another follows)."""
     changes: list[dict[str, Any]] = []
-    for step in steps:
-        ticket = fresh(ticket_id)
+    for n, step in enumerate(steps):
         try:
             with transaction.atomic():
                 change = apply(ticket, step, ctx)
@@ -163,7 +160,56 @@ def run_steps(ticket_id: int, steps: Sequence[Step], ctx: Context) -> list[dict[
         except ObjectDoesNotExist:  # a status, team or person deleted since the rule was saved
             change = {"error": gettext("What the action names no longer exists."), "code": "missing"}
         changes.append({"type": step.type, **change})
+        if n + 1 < len(steps) and "skipped" not in change and "error" not in change:
+            ticket = fresh(ticket.pk)
     return changes
+
+
+def _fired_data(
+    rule: engine.Compiled, *, depth: int, trigger: str | None, anchor: tuple[datetime, datetime] | None
+) -> dict[str, Any]:
+    return {
+        "rule": rule.id,
+        "version": rule.version,
+        "name": rule.name,
+        "trigger": trigger,
+        "anchor": rule.anchor if anchor else None,
+        "anchor_at": anchor[0].isoformat() if anchor else None,
+        "after_seconds": rule.after_seconds if anchor else None,
+        "business_time": bool(anchor and rule.business_time),
+        "depth": depth,
+        "steps": [s.type for s in rule.steps],
+    }
+
+
+def _run_row(
+    rule: engine.Compiled,
+    ticket_id: int,
+    *,
+    key: str,
+    now: datetime,
+    depth: int,
+    fired_event: int,
+    changes: list[dict[str, Any]],
+    cause_event: int | None = None,
+    trigger: str | None = None,
+    anchor: tuple[datetime, datetime] | None = None,
+) -> RuleRun:
+    return RuleRun(
+        rule_id=rule.id,
+        rule_version=rule.version,
+        ticket_id=ticket_id,
+        event=cause_event,
+        fired_event=fired_event,
+        anchor_at=anchor[0] if anchor else None,
+        due_at=anchor[1] if anchor else None,
+        at=now,
+        depth=depth,
+        outcome=outcome(changes),
+        reason={"trigger": trigger, **(engine.describe_time(rule) if anchor else {})},
+        changes=changes,
+        key=key,
+    )
 
 
 def outcome(changes: list[dict[str, Any]]) -> str:
@@ -184,46 +230,87 @@ def fire(
     trigger: str | None = None,
     anchor: tuple[datetime, datetime] | None = None,
 ) -> RuleRun | None:
-    """Fire the rule on the ticket once for `key`: its event, its steps, its run. None when it had fired already."""
+    """Fire the rule on the ticket once for `key`: its event, its steps, its run. None when it had fired already.
+    `ticket` is the ticket as loaded for the batch (steps lock it through the ticket actions)."""
     if RuleRun.objects.filter(key=key).exists():
         return None
     cause_event = event.pk if event is not None else None
     try:
         with transaction.atomic():
-            locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-            data = {
-                "rule": rule.id,
-                "version": rule.version,
-                "name": rule.name,
-                "trigger": trigger,
-                "anchor": rule.anchor if anchor else None,
-                "anchor_at": anchor[0].isoformat() if anchor else None,
-                "after_seconds": rule.after_seconds if anchor else None,
-                "business_time": bool(anchor and rule.business_time),
-                "depth": depth,
-                "steps": [s.type for s in rule.steps],
-            }
+            data = _fired_data(rule, depth=depth, trigger=trigger, anchor=anchor)
             with origin("automation", cause_event=cause_event, cause=rule.cause):
-                fired = timeline.record(locked, FIRED, actor=None, data=data, at=now)
+                fired = timeline.record(ticket, FIRED, actor=None, data=data, at=now)
             with origin("automation", cause_event=fired.pk, cause=rule.cause):
-                changes = run_steps(locked.pk, rule.steps, Context(actor=None, event=fired, via="trigger", key=key))
-            return RuleRun.objects.create(
-                rule_id=rule.id,
-                rule_version=rule.version,
-                ticket_id=locked.pk,
-                event=cause_event,
-                fired_event=fired.pk,
-                anchor_at=anchor[0] if anchor else None,
-                due_at=anchor[1] if anchor else None,
-                at=now,
-                depth=depth,
-                outcome=outcome(changes),
-                reason={"trigger": trigger, **(engine.describe_time(rule) if anchor else {})},
-                changes=changes,
+                changes = run_steps(ticket, rule.steps, Context(actor=None, event=fired, via="trigger", key=key))
+            run = _run_row(
+                rule,
+                ticket.pk,
                 key=key,
+                now=now,
+                depth=depth,
+                fired_event=fired.pk,
+                changes=changes,
+                cause_event=cause_event,
+                trigger=trigger,
+                anchor=anchor,
             )
+            run.save(force_insert=True)
+            return run
     except IntegrityError:  # another worker fired it first: its run stands, this one rolled back
         return None
+
+
+@dataclass(frozen=True)
+class Due:
+    """A time rule due on a ticket: its key (once per anchor instant) and the anchor with the due instant."""
+
+    rule: engine.Compiled
+    ticket: Ticket
+    key: str
+    anchor: tuple[datetime, datetime]
+
+
+def fire_due(items: Sequence[Due], *, now: datetime) -> list[RuleRun]:
+    """Fire many time rules at once (the minutely job's chunk; keys checked by the caller, one rule per ticket):
+    their `automation.fired` events in one statement per rule, each one's steps through the ticket actions, and
+    the runs in one statement. A key fired meanwhile fails the insert and rolls the chunk back for a retry."""
+    runs: list[RuleRun] = []
+    by_rule: dict[int, list[Due]] = {}
+    for item in items:
+        by_rule.setdefault(item.rule.id, []).append(item)
+    for group in by_rule.values():
+        rule = group[0].rule
+        entries = [(d.ticket.pk, FIRED, _fired_data(rule, depth=1, trigger=None, anchor=d.anchor), now) for d in group]
+        with origin("automation", cause=rule.cause):
+            recorded = timeline.record_many(entries)
+        for item, written in zip(group, recorded, strict=True):
+            fired = TicketEvent(
+                pk=written.pk,
+                ticket_id=written.ticket_id,
+                kind=written.kind,
+                at=written.at,
+                data=written.data,
+                source="automation",
+                cause=rule.cause,
+            )
+            with origin("automation", cause_event=written.pk, cause=rule.cause):
+                changes = run_steps(
+                    item.ticket, rule.steps, Context(actor=None, event=fired, via="trigger", key=item.key)
+                )
+            runs.append(
+                _run_row(
+                    rule,
+                    item.ticket.pk,
+                    key=item.key,
+                    now=now,
+                    depth=1,
+                    fired_event=written.pk,
+                    changes=changes,
+                    anchor=item.anchor,
+                )
+            )
+    RuleRun.objects.bulk_create(runs)
+    return runs
 
 
 def cut(rule: engine.Compiled, ticket: Ticket, *, key: str, event: TicketEvent, depth: int, now: datetime) -> None:

@@ -116,10 +116,12 @@ def schedule(
 
 
 def run_due(*, now: datetime, chunk: int = CHUNK) -> dict[str, int]:
-    """Fire every time rule due by `now`, chunk by chunk (one transaction each) until no ticket is due."""
+    """Fire every time rule due by `now`, chunk by chunk (one transaction each) until no ticket is due. A ticket
+    with two rules due fires the first in one pass and the next in the following one, on the ticket as the first
+    left it."""
     rules = engine.load(Rule.Kind.TIME)
     done = {"tickets": 0, "fired": 0}
-    last_seen: tuple[datetime, int] | None = None
+    seen: set[int] = set()
     while True:
         with transaction.atomic():
             query = TimeCheck.objects.filter(due_at__lte=now).order_by("due_at", "ticket_id")
@@ -127,12 +129,11 @@ def run_due(*, now: datetime, chunk: int = CHUNK) -> dict[str, int]:
             if not ids:
                 break
             fired = _fire_chunk(rules, ids, now=now)
-        done["tickets"] += len(ids)
+        done["tickets"] += len(set(ids) - seen)
+        seen.update(ids)
         done["fired"] += fired
-        marker = (now, ids[-1])
-        if marker == last_seen:  # nothing moved (cannot happen: each ticket gets a later due or none); stop safely
-            break
-        last_seen = marker
+        if not fired and TimeCheck.objects.filter(ticket_id__in=ids, due_at__lte=now).exists():
+            break  # cannot happen (each ticket gets a later instant or none); never loop on it
     return done
 
 
@@ -141,8 +142,7 @@ def _fire_chunk(rules: Sequence[engine.Compiled], ids: list[int], *, now: dateti
     facts = engine.facts_for(ids)
     calendars = engine.Calendars()
     fired = _fired_keys(rules, tickets, facts)
-    count = 0
-    touched: list[int] = []
+    due: list[running.Due] = []
     for pk in ids:
         ticket = tickets.get(pk)
         if ticket is None or ticket.status_category == Category.CLOSED:
@@ -154,18 +154,15 @@ def _fire_chunk(rules: Sequence[engine.Compiled], ids: list[int], *, now: dateti
             key = time_key(rule, pk, found[0])
             if key in fired or not engine.holds(rule, ticket, facts[pk], now, calendars):
                 continue
-            run = running.fire(rule, ticket, key=key, now=now, depth=1, anchor=found)
-            if run is not None:
-                count += 1
-                fired.add(key)
-                ticket = running.fresh(pk)
-                facts.update(engine.facts_for([pk]))
-                tickets[pk] = ticket
-                touched.append(pk)
+            due.append(running.Due(rule, ticket, key, found))
+            break  # the ticket's next rule runs in the next pass, on the ticket as this one leaves it
+    runs = running.fire_due(due, now=now)
+    touched = [run.ticket_id for run in runs]
     if touched:
         tickets.update(load_tickets(touched))
+        facts.update(engine.facts_for(touched))
     schedule(ids, now=now, rules=rules, tickets=tickets, facts=facts, calendars=calendars)
-    return count
+    return len(runs)
 
 
 def reschedule_all(*, now: datetime, batch: int = 2000) -> int:
