@@ -78,14 +78,17 @@ class Recorded(NamedTuple):
     data: dict[str, Any]
 
 
-def record_many(entries: Sequence[tuple[int, str, dict[str, Any], datetime]]) -> list[Recorded]:
+def record_many(
+    entries: Sequence[tuple[int, str, dict[str, Any], datetime]], *, cause_events: Sequence[int | None] | None = None
+) -> list[Recorded]:
     """Append many system events at once (ticket id, kind, payload, at), checked as `record` checks one: the SLA
     clocks write thousands a minute. Actor: none; role: system; origin as `record`.
 
     One multi-row INSERT per 500 events, the values adapted by the model's own fields, instead of `bulk_create`,
     whose query compilation was a third of a 10,000-ticket SLA due check (docs/performance.md); the transaction id
     is taken in the same statement on PostgreSQL. Ids come back with RETURNING, in insertion order once sorted (one
-    statement takes increasing ids for its rows in order, on both databases)."""
+    statement takes increasing ids for its rows in order, on both databases). `cause_events`, one per entry, gives
+    each its own cause event (an automation rule's change names the rule's firing on that ticket)."""
     now = origin.current()
     consumers.wake_on_commit()
     if not entries:
@@ -99,10 +102,10 @@ def record_many(entries: Sequence[tuple[int, str, dict[str, Any], datetime]]) ->
             at_field.get_db_prep_value(at, connection),
             data_field.get_db_prep_value(payload, connection),
             now.source,
-            now.cause_event,
+            now.cause_event if cause_events is None else cause_events[n],
             now.cause,
         )
-        for (ticket_id, kind, _data, at), payload in zip(entries, payloads, strict=True)
+        for n, ((ticket_id, kind, _data, at), payload) in enumerate(zip(entries, payloads, strict=True))
     ]
     xid = "pg_current_xact_id()::text::bigint" if connection.vendor == "postgresql" else "NULL"
     row = f"(%s, %s, NULL, 'system', %s, %s, %s, %s, %s, {xid})"

@@ -28,6 +28,7 @@ from opsdesk.people.models import Team
 from opsdesk.sla.actions.escalations import recipients
 from opsdesk.tickets import actions as ticket_actions
 from opsdesk.tickets import placeholders, timeline
+from opsdesk.tickets.actions import batch as ticket_batch
 from opsdesk.tickets.models import Ticket, TicketEvent, TicketStatus
 
 ESCALATED_TAG = "escalated"
@@ -283,6 +284,9 @@ def fire_due(items: Sequence[Due], *, now: datetime) -> list[RuleRun]:
         entries = [(d.ticket.pk, FIRED, _fired_data(rule, depth=1, trigger=None, anchor=d.anchor), now) for d in group]
         with origin("automation", cause=rule.cause):
             recorded = timeline.record_many(entries)
+        if all(step.type in BATCHED for step in rule.steps):
+            runs.extend(_batched(rule, group, recorded, now=now))
+            continue
         for item, written in zip(group, recorded, strict=True):
             fired = TicketEvent(
                 pk=written.pk,
@@ -311,6 +315,44 @@ def fire_due(items: Sequence[Due], *, now: datetime) -> list[RuleRun]:
             )
     RuleRun.objects.bulk_create(runs)
     return runs
+
+
+BATCHED = frozenset({"set_priority", "set_type", "set_team", "add_tags", "remove_tags"})
+
+
+def _batched(rule: engine.Compiled, group: Sequence[Due], recorded: Sequence[Any], *, now: datetime) -> list[RuleRun]:
+    """A rule whose steps are all plain field or tag changes: each step for the whole group in a few statements
+    (tickets.actions.batch), each ticket's change caused by its own firing."""
+    items = [(item.ticket.pk, written.pk) for item, written in zip(group, recorded, strict=True)]
+    done: dict[int, list[dict[str, Any]]] = {pk: [] for pk, _fired in items}
+    with origin("automation", cause=rule.cause):
+        for step in rule.steps:
+            p = step.params
+            if step.type == "set_priority":
+                result = ticket_batch.set_column_many(items, column="priority", value=p["priority"], now=now)
+            elif step.type == "set_type":
+                result = ticket_batch.set_column_many(items, column="type", value=p["value"], now=now)
+            elif step.type == "set_team":
+                result = ticket_batch.set_column_many(items, column="team_id", value=p["team"], now=now)
+            elif step.type == "add_tags":
+                result = ticket_batch.change_tags_many(items, add=p["tags"], now=now)
+            else:
+                result = ticket_batch.change_tags_many(items, remove=p["tags"], now=now)
+            for pk, change in result.items():
+                done[pk].append({"type": step.type, **change})
+    return [
+        _run_row(
+            rule,
+            item.ticket.pk,
+            key=item.key,
+            now=now,
+            depth=1,
+            fired_event=fired,
+            changes=done[item.ticket.pk],
+            anchor=item.anchor,
+        )
+        for item, (_pk, fired) in zip(group, items, strict=True)
+    ]
 
 
 def cut(rule: engine.Compiled, ticket: Ticket, *, key: str, event: TicketEvent, depth: int, now: datetime) -> None:

@@ -207,9 +207,13 @@ def _agent_touch(ticket: Ticket, *, actor: User | None, at: datetime) -> None:
         _set_status(ticket, default_status(Category.OPEN), actor=actor, at=at)
 
 
+def closed_error() -> ActionError:
+    return ActionError("ticket_closed", _("This ticket is closed and can no longer be changed."))
+
+
 def _check_not_closed(ticket: Ticket) -> None:
     if ticket.status_category == Category.CLOSED:
-        raise ActionError("ticket_closed", _("This ticket is closed and can no longer be changed."))
+        raise closed_error()
 
 
 MAX_TAGS = 50
