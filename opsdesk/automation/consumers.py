@@ -35,9 +35,10 @@ def depths(events: list[TicketEvent]) -> dict[int, int]:
 def run_rules(events: list[TicketEvent]) -> None:
     now = timezone.now()
     rules = engine.load(Rule.Kind.TRIGGER)
+    time_rules = engine.load(Rule.Kind.TIME)
     ids = list(dict.fromkeys(e.ticket_id for e in events))
     tickets = timing.load_tickets(ids)
-    facts = engine.facts_for(ids)
+    facts = engine.facts_for(ids, rules=[*rules, *time_rules])
     calendars = engine.Calendars()
     chain = depths(events)
     for event in events:
@@ -45,8 +46,9 @@ def run_rules(events: list[TicketEvent]) -> None:
         if not rules or event.kind in OWN_KINDS or ticket is None or ticket.status_category == Category.CLOSED:
             continue
         depth = chain.get(event.cause_event or 0, 0) + 1 if event.cause.startswith("rule:") else 1
+        seen = engine.happening(event, ticket)
         for rule in rules:
-            trigger = engine.fired_by(rule, event, ticket)
+            trigger = engine.fired_by(rule, event, ticket, seen)
             if trigger is None:
                 continue
             if not engine.holds(rule, ticket, facts[ticket.pk], event.at, calendars):
@@ -58,5 +60,5 @@ def run_rules(events: list[TicketEvent]) -> None:
             if running.fire(rule, ticket, key=key, now=now, depth=depth, event=event, trigger=trigger) is not None:
                 tickets.update(timing.load_tickets([ticket.pk]))
                 ticket = tickets[ticket.pk]
-                facts.update(engine.facts_for([ticket.pk]))
-    timing.schedule(ids, now=now, tickets=tickets, facts=facts, calendars=calendars)
+                facts.update(engine.facts_for([ticket.pk], rules=[*rules, *time_rules]))
+    timing.schedule(ids, now=now, rules=time_rules, tickets=tickets, facts=facts, calendars=calendars)

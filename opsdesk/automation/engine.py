@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import Count, Max, Sum
+
 from opsdesk.automation import steps as vocabulary
 from opsdesk.automation import triggers
+from opsdesk.automation.triggers import Trigger
 from opsdesk.automation.models import Rule
 from opsdesk.core.params import InvalidParameter
 from opsdesk.sla.business_time import NoOpenTime, Schedule
@@ -46,6 +49,7 @@ class Compiled:
     after_seconds: int
     business_time: bool
     steps: tuple[vocabulary.Step, ...]
+    trigger_list: tuple[Trigger, ...] = ()
 
     @property
     def cause(self) -> str:
@@ -74,19 +78,29 @@ def compile_rule(rule: Rule, lookups: vocabulary.Lookups | None = None) -> Compi
         after_seconds=rule.after_seconds or 0,
         business_time=rule.business_time,
         steps=tuple(steps),
+        trigger_list=tuple(triggers.TRIGGERS[name] for name in sorted(names)),
     )
 
 
-_compiled: dict[str, tuple[str, list[Compiled]]] = {}
-STAMP: tuple[str, ...] = ("pk", "version", "name", "events", "conditions", "business_hours", "calendar_id")
-STAMP += ("agent_replied", "anchor", "after_seconds", "business_time", "actions")
+_compiled: dict[str, tuple[Any, list[Compiled]]] = {}
+_generation = {"n": 0}  # bumped by every rule change in this process (actions.rules.changed)
+
+
+def changed() -> None:
+    """Forget the compiled rules of this process (a rule was saved, switched, moved or deleted here); other
+    processes notice by the rules' count, versions and last edit."""
+    _generation["n"] += 1
 
 
 def load(kind: str) -> list[Compiled]:
     """The active rules of a kind in order, those that still compile. Compiled once per process and kept while the
-    rules are unchanged (one query reads what compiling reads)."""
+    rules are unchanged (one aggregate query: every edit bumps a version and the last edit time; a move, the
+    positions)."""
     rules = Rule.objects.filter(kind=kind, is_active=True)
-    stamp = repr(list(rules.order_by("position", "id").values_list(*STAMP)))
+    stamp = (
+        _generation["n"],
+        *rules.aggregate(n=Count("id"), v=Sum("version"), at=Max("updated_at"), p=Sum("position")).values(),
+    )
     cached = _compiled.get(kind)
     if cached is not None and cached[0] == stamp:
         return cached[1]
@@ -115,22 +129,33 @@ class Facts:
 FACT_KINDS = ("status.changed", "comment.added")
 
 
-def facts_for(ticket_ids: Iterable[int]) -> dict[int, Facts]:
-    """Each ticket's facts, read from its status changes and messages (one query)."""
+FACT_ANCHORS = frozenset({Rule.Anchor.STATUS, Rule.Anchor.CUSTOMER, Rule.Anchor.AGENT})
+
+
+def need_facts(rules: Iterable[Compiled]) -> bool:
+    """Whether any of these rules reads the timeline's facts (an anchor or the agent-reply condition)."""
+    return any(r.anchor in FACT_ANCHORS or r.replied != Rule.Replied.ANY for r in rules)
+
+
+def facts_for(ticket_ids: Iterable[int], *, rules: Iterable[Compiled] | None = None) -> dict[int, Facts]:
+    """Each ticket's facts, read from its status changes and messages (one query); none read when `rules` need
+    none."""
     ids = list(ticket_ids)
     found: dict[int, Facts] = {pk: Facts() for pk in ids}
+    if rules is not None and not need_facts(rules):
+        return found
     rows = (
         TicketEvent.objects.filter(ticket_id__in=ids, kind__in=FACT_KINDS)
         .order_by("ticket_id", "at", "id")
-        .values_list("ticket_id", "kind", "at", "data")
+        .values_list("ticket_id", "kind", "at", "data__visibility", "data__author_role", "data__is_automated")
     )
-    for ticket_id, kind, at, data in rows:
+    for ticket_id, kind, at, visibility, role, automated in rows:
         facts = found[ticket_id]
         if kind == "status.changed":
             facts.status_at = at
-        elif data.get("visibility") == "public" and data.get("author_role") == "end_user":
+        elif visibility == "public" and role == "end_user":
             facts.customer_at = at
-        elif data.get("visibility") == "public" and data.get("author_role") == "agent" and not data.get("is_automated"):
+        elif visibility == "public" and role == "agent" and not automated:
             facts.agent_reply_at = at
             facts.agent_replied = True
     return found
@@ -205,13 +230,17 @@ def due_at(rule: Compiled, ticket: Ticket, facts: Facts, calendars: Calendars) -
     return start, start + timedelta(seconds=rule.after_seconds)
 
 
-def fired_by(rule: Compiled, event: TicketEvent, ticket: Ticket) -> str | None:
+def happening(event: TicketEvent, ticket: Ticket) -> triggers.Happening:
+    return triggers.Happening(event.kind, event.data or {}, event.at, ticket.created_at)
+
+
+def fired_by(rule: Compiled, event: TicketEvent, ticket: Ticket, seen: triggers.Happening | None = None) -> str | None:
     """The trigger of the rule the event is (its conditions are checked apart), or None. A rule's own changes never
-    fire it."""
+    fire it. `seen`: the event as triggers see it, made once for all rules."""
     if event.kind not in rule.kinds or event.cause == rule.cause:
         return None
-    happening = triggers.Happening(event.kind, event.data or {}, event.at, ticket.created_at)
-    return next((name for name in sorted(rule.triggers) if triggers.TRIGGERS[name].fires_on(happening)), None)
+    seen = seen or happening(event, ticket)
+    return next((t.name for t in rule.trigger_list if t.fires_on(seen)), None)
 
 
 def describe_time(rule: Compiled | Rule) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from opsdesk.accounts.capabilities import Capability, require
 from opsdesk.accounts.models import User
 from opsdesk.audit import actions as audit
+from opsdesk.automation import engine, triggers
 from opsdesk.automation import steps as vocabulary
-from opsdesk.automation import triggers
 from opsdesk.automation.models import Rule
 from opsdesk.core.errors import ActionError
 from opsdesk.core.jobs import enqueue_on_commit
@@ -114,6 +114,7 @@ def check(data: RuleInput, *, key: str | None = None) -> dict[str, Any]:
 def save_rule(rule: Rule | None, *, data: RuleInput, actor: User | None) -> Rule:
     """Create a rule (None; last of its kind) or change one (a new version)."""
     require(actor, Capability.MANAGE_AUTOMATION)
+    engine.changed()
     if rule is not None:
         rule = Rule.objects.select_for_update().get(pk=rule.pk)
     columns = check(data, key=rule.key if rule else None)
@@ -162,6 +163,7 @@ def _snapshot(rule: Rule) -> dict[str, Any]:
 @transaction.atomic
 def set_rule_active(rule: Rule, *, active: bool, actor: User | None) -> Rule:
     require(actor, Capability.MANAGE_AUTOMATION)
+    engine.changed()
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
     if rule.is_active != active:
         rule.is_active = active
@@ -179,6 +181,7 @@ def set_rule_active(rule: Rule, *, active: bool, actor: User | None) -> Rule:
 def move_rule(rule: Rule, *, up: bool, actor: User | None) -> Rule:
     """Swap a rule with its neighbour in the order rules of its kind are tried."""
     require(actor, Capability.MANAGE_AUTOMATION)
+    engine.changed()
     ordered = list(Rule.objects.select_for_update().filter(kind=rule.kind).order_by("position", "id"))
     index = next(i for i, r in enumerate(ordered) if r.pk == rule.pk)
     other = index - 1 if up else index + 1
@@ -197,6 +200,7 @@ def move_rule(rule: Rule, *, up: bool, actor: User | None) -> Rule:
 def delete_rule(rule: Rule, *, actor: User | None) -> None:
     """Delete a rule and its log; the events it wrote stay on the tickets' timelines."""
     require(actor, Capability.MANAGE_AUTOMATION)
+    engine.changed()
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
     audit.record(actor=actor, verb="automation_rule.deleted", target=rule, data=_snapshot(rule))
     if rule.kind == Rule.Kind.TIME:

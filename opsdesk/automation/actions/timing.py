@@ -30,11 +30,8 @@ def time_key(rule: engine.Compiled, ticket_id: int, anchor: datetime) -> str:
 
 
 def load_tickets(ids: Iterable[int]) -> dict[int, Ticket]:
-    return (
-        Ticket.objects.select_related("status", "requester", "assignee", "team", "organization")
-        .prefetch_related("tags")
-        .in_bulk(list(ids))
-    )
+    """Tickets as conditions read them: their columns and tags (a step reads what else it needs)."""
+    return Ticket.objects.prefetch_related("tags").in_bulk(list(ids))
 
 
 def _fired_keys(
@@ -97,7 +94,7 @@ def schedule(
         TimeCheck.objects.filter(ticket_id__in=ids).delete()
         return
     tickets = load_tickets(ids) if tickets is None else tickets
-    facts = engine.facts_for(ids) if facts is None else facts
+    facts = engine.facts_for(ids, rules=rules) if facts is None else facts
     calendars = calendars or engine.Calendars()
     fired = _fired_keys(rules, tickets, facts)
     keep: list[TimeCheck] = []
@@ -139,7 +136,7 @@ def run_due(*, now: datetime, chunk: int = CHUNK) -> dict[str, int]:
 
 def _fire_chunk(rules: Sequence[engine.Compiled], ids: list[int], *, now: datetime) -> int:
     tickets = load_tickets(ids)
-    facts = engine.facts_for(ids)
+    facts = engine.facts_for(ids, rules=rules)
     calendars = engine.Calendars()
     fired = _fired_keys(rules, tickets, facts)
     due: list[running.Due] = []
@@ -160,7 +157,7 @@ def _fire_chunk(rules: Sequence[engine.Compiled], ids: list[int], *, now: dateti
     touched = [run.ticket_id for run in runs]
     if touched:
         tickets.update(load_tickets(touched))
-        facts.update(engine.facts_for(touched))
+        facts.update(engine.facts_for(touched, rules=rules))
     schedule(ids, now=now, rules=rules, tickets=tickets, facts=facts, calendars=calendars)
     return len(runs)
 
