@@ -147,6 +147,7 @@ def wake_on_commit() -> None:
 LABELS = {
     "analytics.event_counts": gettext_lazy("Daily event counts (analytics)"),
     "messaging.language": gettext_lazy("Language of customers' messages (messaging)"),
+    "integrations.webhooks": gettext_lazy("Outbound webhooks (integrations)"),
 }
 
 
