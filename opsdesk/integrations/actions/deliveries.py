@@ -211,7 +211,12 @@ def deliver(delivery_id: int, attempt: int) -> None:
 
 @transaction.atomic
 def _claim(delivery_id: int, attempt: int) -> tuple[Delivery, str, str] | None:
-    delivery = Delivery.objects.select_for_update().select_related("webhook", "channel").filter(pk=delivery_id).first()
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("webhook", "channel")
+        .filter(pk=delivery_id)
+        .first()
+    )
     if delivery is None or delivery.state != Delivery.State.QUEUED or delivery.attempts != attempt:
         return None  # delivered, failed, or this attempt was taken by another job
     target = delivery.webhook or delivery.channel
