@@ -69,11 +69,14 @@ def check_target_url(url: str, *, field: str = "url") -> str:
     if len(url) > MAX_URL or "\x00" in url or any(c.isspace() for c in url):
         raise ActionError("invalid_url", _("Enter an address of at most 500 characters."), field=field, status=422)
     try:
-        net.check_scheme(url)
         net.check_url(url)
     except net.Refused as error:
         if str(error) != _("The host name could not be resolved."):
             raise ActionError("refused_url", str(error), field=field, status=422) from error
+    try:
+        net.check_scheme(url)
+    except net.Refused as error:
+        raise ActionError("refused_url", str(error), field=field, status=422) from error
     return url
 
 
@@ -267,7 +270,10 @@ def save_inbound_hook(
     if not SLUG.fullmatch(slug):
         message = _("Use 1 to 50 lower-case letters, digits and dashes.")
         raise ActionError("invalid_slug", message, field="slug", status=422)
-    if InboundHook.objects.filter(slug=slug).exclude(pk=hook.pk if hook else None).exists():
+    others = InboundHook.objects.filter(slug=slug)
+    if hook is not None:
+        others = others.exclude(pk=hook.pk)
+    if others.exists():
         raise ActionError("slug_taken", _("Another inbound hook has this key."), field="slug", status=422)
     if priority not in Ticket.Priority.values:
         raise ActionError("invalid_priority", _("Choose a valid priority."), field="priority", status=422)

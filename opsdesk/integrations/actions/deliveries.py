@@ -195,18 +195,18 @@ def deliver(delivery_id: int, attempt: int) -> None:
                 "X-OpsDesk-Delivery": str(delivery.pk),
             }
         answer = net.post(target, body, headers)
-    except net.Refused as error:
-        _record(delivery, status=None, excerpt="", error=str(error), started=started)
+    except net.Refused as refused:
+        _record(delivery, status=None, excerpt="", error=str(refused), started=started)
         return
-    except (OSError, ValueError) as error:  # connection refused, timeout, TLS, a malformed answer
-        _record(delivery, status=None, excerpt="", error=f"{type(error).__name__}: {error}", started=started)
+    except (OSError, ValueError) as failed:  # connection refused, timeout, TLS, a malformed answer
+        _record(delivery, status=None, excerpt="", error=f"{type(failed).__name__}: {failed}", started=started)
         return
-    error = ""
+    problem = ""
     if 300 <= answer.status < 400:
-        error = "Redirects are not followed."
+        problem = "Redirects are not followed."
     elif not 200 <= answer.status < 300:
-        error = f"HTTP {answer.status}"
-    _record(delivery, status=answer.status, excerpt=answer.excerpt, error=error, duration_ms=answer.duration_ms)
+        problem = f"HTTP {answer.status}"
+    _record(delivery, status=answer.status, excerpt=answer.excerpt, error=problem, duration_ms=answer.duration_ms)
 
 
 @transaction.atomic
@@ -283,6 +283,7 @@ def _switch_off(delivery: Delivery, *, reason: str) -> None:
     """A receiver that says 410 Gone wants no more calls: its webhook or channel is switched off (audited)."""
     model: type[Webhook] | type[ChatChannel] = Webhook if delivery.webhook_id is not None else ChatChannel
     pk = delivery.webhook_id or delivery.channel_id
+    assert pk is not None  # a delivery has one target (the delivery_one_target constraint)
     target = model.objects.select_for_update().get(pk=pk)
     if not target.active:
         return

@@ -75,6 +75,7 @@ def test_failures_back_off_then_fail(manager: Any, receiver: Receiver, django_ca
         for _attempt in range(6):
             delivery.refresh_from_db()
             assert delivery.state == "queued"
+            assert delivery.next_attempt_at is not None
             waits.append(delivery.next_attempt_at - datetime.now(tz=UTC))
             assert deliveries.sweep() == 0  # not due yet
             clock.move_to(delivery.next_attempt_at)

@@ -53,7 +53,7 @@ def send(
 ) -> Any:
     body = raw if raw is not None else json.dumps(payload).encode()
     stamp = int(time.time()) if stamp is None else stamp
-    headers = {
+    headers: dict[str, Any] = {
         "HTTP_X_OPSDESK_TIMESTAMP": str(stamp),
         "HTTP_X_OPSDESK_SIGNATURE": signature or signing.sign(secret or hook.secret, stamp, body),
     }
@@ -128,7 +128,7 @@ def test_an_update_comments_and_changes_the_ticket(client: Client, hook: Inbound
     ticket = Ticket.objects.get(pk=number)
     assert (ticket.priority, ticket.status_category) == ("urgent", "pending")
     assert sorted(ticket.tags.values_list("name", flat=True)) == ["carrier", "order-late", "shop"]
-    note = ticket.messages.order_by("-pk").first()
+    note = ticket.messages.order_by("-pk")[0]
     assert (note.visibility, note.author_role) == (Message.Visibility.INTERNAL, "system")
     kinds = list(
         TicketEvent.objects.filter(ticket=ticket, cause=f"inbound_hook:{hook.pk}").values_list("kind", flat=True)
