@@ -31,7 +31,7 @@ class WebhookForm(ActionForm):
         label=_("Address (URL)"),
         max_length=500,
         help_text=_("An https address that accepts POST requests with JSON."),
-        widget=forms.URLInput,
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
     )
     events = forms.MultipleChoiceField(
         label=_("Events"), choices=event_choices, widget=forms.CheckboxSelectMultiple, initial=[ALL_EVENTS]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opsdesk.core.models import TimeStampedModel
 from opsdesk.core.secrets import SealedField
+from opsdesk.tickets.models import Ticket
 
 ALL_EVENTS = "*"
 
@@ -23,7 +24,7 @@ class Webhook(TimeStampedModel):
     url = models.URLField(_("URL"), max_length=500)
     events = models.JSONField(default=list)  # event kinds, or ["*"] for every kind
     team = models.ForeignKey(
-        "people.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("team")
+        "people.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
     )
     active = models.BooleanField(_("active"), default=True)
     secret = SealedField(blank=True, default="")
@@ -51,7 +52,7 @@ class ChatChannel(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     url = SealedField()
     team = models.ForeignKey(
-        "people.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("team")
+        "people.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
     )
     active = models.BooleanField(_("active"), default=True)
     disabled_reason = models.CharField(max_length=200, blank=True, default="")
@@ -73,8 +74,13 @@ class Delivery(TimeStampedModel):
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
 
-    webhook = models.ForeignKey(Webhook, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
-    channel = models.ForeignKey(ChatChannel, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries")
+    # (webhook, -id) and (channel, -id) below serve the foreign keys too
+    webhook = models.ForeignKey(
+        Webhook, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
+    channel = models.ForeignKey(
+        ChatChannel, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     event = models.CharField(max_length=40)  # what it says: an event kind, "ping", "test", or a rule's own word
     ticket_event_id = models.BigIntegerField(null=True, blank=True)
     key = models.CharField(max_length=200, unique=True)
@@ -119,7 +125,7 @@ class InboundHook(TimeStampedModel):
     team = models.ForeignKey(
         "people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("team")
     )
-    priority = models.CharField(_("priority"), max_length=10, default="normal")
+    priority = models.CharField(_("priority"), max_length=10, choices=Ticket.Priority.choices, default="normal")
     tags = models.JSONField(default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
     secret = SealedField(blank=True, default="")
@@ -136,7 +142,7 @@ class InboundRequest(TimeStampedModel):
     """One request to an inbound hook, stored (raw body and headers) before it is processed; its answer is kept so
     a retry with the same idempotency key gets the first answer and never a second ticket."""
 
-    hook = models.ForeignKey(InboundHook, on_delete=models.CASCADE, related_name="requests")
+    hook = models.ForeignKey(InboundHook, on_delete=models.CASCADE, related_name="requests", db_index=False)
     key = models.CharField(max_length=200, blank=True, default="")
     body = models.BinaryField()
     body_sha256 = models.CharField(max_length=64)
