@@ -100,8 +100,8 @@ def tls_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tupl
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(str(cert), str(key))
 
-    def remember_sni(sock: ssl.SSLSocket, name: str | None, _context: ssl.SSLContext) -> None:
-        sock.opsdesk_sni = name  # type: ignore[attr-defined]
+    def remember_sni(sock: Any, name: str, _context: ssl.SSLContext) -> None:
+        sock.opsdesk_sni = name
 
     context.sni_callback = remember_sni
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
