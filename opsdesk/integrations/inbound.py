@@ -56,12 +56,28 @@ class Update:
     tags_add: tuple[str, ...]
 
 
+def storable(value: str) -> bool:
+    """Text both databases can store: no NUL character, no lone surrogate (JSON allows "\\ud800"; UTF-8 does not)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    """A field name from the payload, fit to be echoed in an answer and stored with it."""
+    return "".join(c for c in name if c.isprintable() and storable(c))[:50] or "?"
+
+
 def _text(payload: dict[str, Any], key: str, limit: int, *, field: str = "", required: bool = False) -> str:
     field = field or key
     value = payload.get(key)
     if value is None and not required:
         return ""
-    if not isinstance(value, str) or "\x00" in value or len(value) > limit:
+    if not isinstance(value, str) or not storable(value) or len(value) > limit:
         raise PayloadError(field, _("Send text of at most %(n)d characters.") % {"n": limit})
     if required and not value.strip():
         raise PayloadError(field, _("This field is required."), "required")
@@ -84,7 +100,7 @@ def _tags(payload: dict[str, Any], key: str) -> tuple[str, ...]:
     if (
         not isinstance(value, list)
         or len(value) > MAX_TAGS
-        or not all(isinstance(t, str) and 0 < len(t) <= 60 and "\x00" not in t for t in value)
+        or not all(isinstance(t, str) and 0 < len(t) <= 60 and storable(t) for t in value)
     ):
         raise PayloadError(key, _("Send a list of at most %(n)d tags of 1 to 60 characters.") % {"n": MAX_TAGS})
     return tuple(value)
@@ -93,7 +109,7 @@ def _tags(payload: dict[str, Any], key: str) -> tuple[str, ...]:
 def _unknown(payload: dict[str, Any], known: set[str], prefix: str = "") -> None:
     unknown = sorted(set(payload) - known)
     if unknown:
-        raise PayloadError(prefix + str(unknown[0])[:50], _("Unknown field."), "unknown_field")
+        raise PayloadError(prefix + _shown(str(unknown[0])), _("Unknown field."), "unknown_field")
 
 
 def parse(payload: Any) -> Create | Update:

@@ -43,8 +43,14 @@ ERROR_MAX = 1000
 
 
 def dumps(payload: dict[str, Any]) -> str:
-    """The one JSON encoding of a body: compact, UTF-8, keys in the order built (the signature covers these bytes)."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
+    """The one JSON encoding of a body: compact, UTF-8, keys in the order built (the signature covers these bytes).
+    Text that UTF-8 cannot carry (a lone surrogate) is sent as JSON escapes instead."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(payload, ensure_ascii=True, separators=(",", ":"), default=str)
+    return text
 
 
 def retry_delay(failed_attempts: int) -> timedelta:
@@ -252,7 +258,7 @@ def _record(
         duration_ms = int((time.monotonic() - started) * 1000)
     now = timezone.now()
     delivery.status_code, delivery.response_excerpt = status, excerpt[: net.EXCERPT_BYTES].replace("\x00", "")
-    delivery.error, delivery.duration_ms = error[:ERROR_MAX], duration_ms
+    delivery.error, delivery.duration_ms = error[:ERROR_MAX].replace("\x00", ""), duration_ms
     if status is not None and 200 <= status < 300:
         delivery.state, delivery.next_attempt_at, delivery.delivered_at = Delivery.State.DELIVERED, None, now
     elif status == 410:

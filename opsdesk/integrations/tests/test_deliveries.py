@@ -223,3 +223,9 @@ def test_only_managers_and_admins_configure(world: Any) -> None:
             )
         assert refused.value.status == 403
     assert Webhook.objects.count() == 0
+
+
+def test_bodies_are_utf8_and_text_utf8_cannot_carry_is_escaped() -> None:
+    assert deliveries.dumps({"a": "ä", "b": [1, None]}) == '{"a":"ä","b":[1,null]}'
+    assert deliveries.dumps({"a": "x\ud800", "b": "ä"}) == '{"a":"x\\ud800","b":"\\u00e4"}'
+    assert deliveries.dumps({"nul": "a\x00b"}) == '{"nul":"a\\u0000b"}'

@@ -190,6 +190,11 @@ def test_unknown_or_switched_off_hooks_are_404(client: Client, hook: InboundHook
         ({"ticket": 1, "comment": {"body": "x", "public": "yes"}}, "comment.public"),
         ({"ticket": 1, "comment": {"text": "x"}}, "comment.text"),
         ({"ticket": 1}, None),
+        ({**CREATE, "sub\u0000ject": "x"}, "subject"),
+        ({**CREATE, "\ud800": "x"}, "?"),
+        ({**CREATE, "subject": "lone \ud800 surrogate"}, "subject"),
+        ({**CREATE, "requester": {"email": "a@b.example", "name": "\udfff"}}, "requester.name"),
+        ({**CREATE, "tags": ["ok", "\ud800"]}, "tags"),
         ([1, 2], None),
     ],
 )
