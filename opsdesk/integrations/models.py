@@ -67,7 +67,8 @@ class ChatChannel(TimeStampedModel):
 class Delivery(TimeStampedModel):
     """One outbound HTTP call, with its retries: to a webhook or a chat channel, with the JSON body exactly as sent.
 
-    `key` is unique, so a repeated cause ("event:123:webhook:4", "rule:7:event:123") never makes a second one."""
+    `key` is unique per target, so a repeated cause ("event:123:webhook:4", "rule:7:event:123") never makes a
+    second one, while one rule may post the same event to two channels under one key."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -83,7 +84,7 @@ class Delivery(TimeStampedModel):
     )
     event = models.CharField(max_length=40)  # what it says: an event kind, "ping", "test", or a rule's own word
     ticket_event_id = models.BigIntegerField(null=True, blank=True)
-    key = models.CharField(max_length=200, unique=True)
+    key = models.CharField(max_length=200)
     body = models.TextField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
@@ -106,11 +107,17 @@ class Delivery(TimeStampedModel):
             models.Index(fields=["channel", "-id"], name="delivery_channel"),
         ]
         constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["webhook", "key"], condition=Q(webhook__isnull=False), name="delivery_webhook_key"
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "key"], condition=Q(channel__isnull=False), name="delivery_channel_key"
+            ),
             models.CheckConstraint(
                 condition=Q(webhook__isnull=False, channel__isnull=True)
                 | Q(webhook__isnull=True, channel__isnull=False),
                 name="delivery_one_target",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

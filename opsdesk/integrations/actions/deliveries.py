@@ -75,13 +75,22 @@ def queue_delivery(
     channel: ChatChannel | None = None,
     ticket_event_id: int | None = None,
 ) -> Delivery:
-    """Write one delivery in the current transaction and queue its job on commit; the existing one for `key`."""
+    """Write one delivery in the current transaction and queue its job on commit; the target's existing one for
+    `key` when there is one."""
     _check_key(key)
-    found = Delivery.objects.filter(key=key).first()
+    if (webhook is None) == (channel is None):
+        raise ValueError("a delivery goes to a webhook or to a channel")
+    same = (
+        Delivery.objects.filter(key=key, webhook=webhook)
+        if webhook
+        else Delivery.objects.filter(key=key, channel=channel)
+    )
+    found = same.first()
     if found is not None:
         return found
-    target = webhook if webhook is not None else channel
-    inactive = target is not None and not target.active
+    target = webhook or channel
+    assert target is not None  # one of them, checked above
+    inactive = not target.active
     try:
         with transaction.atomic():
             delivery = Delivery.objects.create(
@@ -96,7 +105,7 @@ def queue_delivery(
                 error="Switched off: not sent." if inactive else "",
             )
     except IntegrityError:  # the same key from a concurrent transaction, committed first
-        return Delivery.objects.get(key=key)
+        return same.get()
     if not inactive:
         enqueue_on_commit(DELIVER_JOB, delivery.pk, 0)
     return delivery

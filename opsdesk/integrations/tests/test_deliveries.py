@@ -185,7 +185,14 @@ def test_a_channel_post_goes_out_unsigned_as_the_service_wants(
         delivery = actions.post_to_channel(channel, post=post, key="rule:1:event:5", ticket_event_id=5)
         again = actions.post_to_channel(channel, post=post, key="rule:1:event:5", ticket_event_id=5)
     assert again.pk == delivery.pk
-    [request] = receiver.requests
+    other = actions.save_channel(
+        None, kind=kind, name="Ops 2", url=receiver.at("/chat2"), team=None, active=True, actor=manager
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        second = actions.post_to_channel(other, post=post, key="rule:1:event:5", ticket_event_id=5)
+    assert second.pk != delivery.pk  # the same key to another channel is another delivery
+    request = receiver.requests[0]
+    assert [r.path for r in receiver.requests] == ["/chat", "/chat2"]
     assert "X-OpsDesk-Signature" not in request.headers
     sent = json.loads(request.body)
     if kind == "slack":

@@ -17,7 +17,7 @@ from opsdesk.accounts.access import capability_required
 from opsdesk.accounts.capabilities import Capability
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest
-from opsdesk.core.params import InvalidParameter, parse_int
+from opsdesk.core.params import parse_int
 from opsdesk.integrations import actions
 from opsdesk.integrations.actions.config import mask
 from opsdesk.integrations.forms import ChannelForm, InboundHookForm, WebhookForm
@@ -40,11 +40,8 @@ def integration_list(request: AuthedRequest) -> HttpResponse:
 def _log(request: AuthedRequest, deliveries: QuerySet[Delivery]) -> dict[str, Any]:
     """The newest deliveries, LOG_ROWS at a time, keyset by id (`?before=<id>`)."""
     raw = request.GET.get("before")
-    if raw is not None:
-        try:
-            deliveries = deliveries.filter(pk__lt=parse_int(raw, field="before", label="before"))
-        except InvalidParameter as error:
-            return {"log_error": error.message, "deliveries": [], "older": None}
+    if raw is not None:  # a value that cannot be used is the 400 page (core.params.InvalidParameterMiddleware)
+        deliveries = deliveries.filter(pk__lt=parse_int(raw, field="before", label="before"))
     rows = list(deliveries.order_by("-id")[: LOG_ROWS + 1])
     older = rows[LOG_ROWS - 1].pk if len(rows) > LOG_ROWS else None
     return {"deliveries": rows[:LOG_ROWS], "older": older}
