@@ -118,5 +118,7 @@ def test_a_vip_rule_escalates_and_posts_to_slack_within_a_minute(
     assert body["text"].startswith(f"#{number} Our line is down {suffix}")
     header = body["blocks"][0]
     assert header["type"] == "header"
-    assert f"VIP ticket #{number} has waited: Our line is down {suffix}" in json.dumps(body["blocks"], ensure_ascii=False)
+    assert f"VIP ticket #{number} has waited: Our line is down {suffix}" in json.dumps(
+        body["blocks"], ensure_ascii=False
+    )
     assert outside_requests == []

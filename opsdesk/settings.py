@@ -291,6 +291,10 @@ OPSDESK_CHAT_UNANSWERED_AFTER = env_int("OPSDESK_CHAT_UNANSWERED_AFTER", 120)
 OPSDESK_API_RATE_LIMIT = env_int("OPSDESK_API_RATE_LIMIT", 600)  # API requests per account (or address) a minute
 OPSDESK_WEBFORM_RATE_LIMIT = env_int("OPSDESK_WEBFORM_RATE_LIMIT", 5)  # web form posts per IP and 10 minutes
 OPSDESK_TELEPHONY_RATE_LIMIT = env_int("OPSDESK_TELEPHONY_RATE_LIMIT", 600)  # telephony webhook posts per IP a minute
+# Webhooks and chat channels (docs/webhooks.md): hosts, addresses or networks outbound calls may reach although they
+# are internal (loopback, private, link-local…); empty: public addresses only. Inbound hook posts per IP a minute.
+OPSDESK_WEBHOOK_ALLOWED_HOSTS = env_list("OPSDESK_WEBHOOK_ALLOWED_HOSTS", "")
+OPSDESK_INBOUND_HOOK_RATE_LIMIT = env_int("OPSDESK_INBOUND_HOOK_RATE_LIMIT", 600)
 OPSDESK_WEBFORM_TOKEN_SECONDS = env_int("OPSDESK_WEBFORM_TOKEN_SECONDS", 4 * 3600)  # how long a shown form can be sent
 # Sign-in (docs/adr/0010-sign-in-security-csp-rate-limits.md): failures per address and per account, then a pause.
 OPSDESK_SIGN_IN_FAILURES_PER_ADDRESS = env_int("OPSDESK_SIGN_IN_FAILURES_PER_ADDRESS", 20)  # per 10 minutes
@@ -321,6 +325,7 @@ OPSDESK_EVENT_CONSUMERS = {
     "analytics.event_counts": "opsdesk.analytics.consumers.count_events",
     "sla.clocks": "opsdesk.sla.consumers.track",
     "automation.rules": "opsdesk.automation.consumers.run_rules",
+    "integrations.webhooks": "opsdesk.integrations.consumers.send_webhooks",
 }
 # Language detection of customers' messages (messaging/language.py, docs/adr/0019-language-detection.md): the ISO
 # 639-1 codes lingua chooses from, at least two; empty turns detection off. Each adds memory to the worker (about

@@ -22,6 +22,7 @@ urlpatterns = [
     path("settings/events/", include("opsdesk.tickets.urls.events")),
     path("settings/inbound-mail/", include("opsdesk.messaging.inbound_urls")),
     path("settings/mailboxes/", include("opsdesk.messaging.mailbox_urls")),
+    path("settings/integrations/", include("opsdesk.integrations.urls.settings")),
     path("settings/", include("opsdesk.sla.urls")),  # calendars/ and sla/
     path("sla/risk/", include("opsdesk.sla.queue_urls")),
     path("settings/", include("opsdesk.tickets.urls.settings")),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("calls/", include("opsdesk.messaging.urls.calls")),
     path("settings/channels/", include("opsdesk.messaging.urls.settings")),
     path("forms/", include("opsdesk.messaging.urls.webforms")),
+    path("hooks/inbound/", include("opsdesk.integrations.urls.hooks")),
     path("hooks/", include("opsdesk.messaging.urls.hooks")),
     path("api/v1/", api.urls),
 ]

@@ -18,8 +18,8 @@ from django.db.models import Count, Max, Sum
 
 from opsdesk.automation import steps as vocabulary
 from opsdesk.automation import triggers
-from opsdesk.automation.triggers import Trigger
 from opsdesk.automation.models import Rule
+from opsdesk.automation.triggers import Trigger
 from opsdesk.core.params import InvalidParameter
 from opsdesk.sla.business_time import NoOpenTime, Schedule
 from opsdesk.sla.models import BusinessCalendar

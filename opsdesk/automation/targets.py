@@ -1,41 +1,86 @@
-"""What rules reach outside the ticket app: the team's routing (opsdesk.routing), webhooks and Slack or Teams
-channels (opsdesk.integrations), by id, for the step vocabulary (automation/steps.py), its forms and its runs."""
+"""What rules reach outside the ticket app: the team's routing (opsdesk.routing), outbound webhooks and Slack or
+Teams channels (opsdesk.integrations), by id, for the step vocabulary (automation/steps.py), its forms and runs."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from opsdesk.core.errors import ActionError
+from opsdesk.core.translations import default_language
+from opsdesk.integrations import actions as integration_actions
+from opsdesk.integrations.consumers import event_json, ticket_json
+from opsdesk.integrations.models import ChatChannel, Webhook
+from opsdesk.integrations.posts import Post
+from opsdesk.tickets import events as ticket_events
+from opsdesk.tickets import timeline
 
 if TYPE_CHECKING:
     from opsdesk.tickets.models import Ticket, TicketEvent
 
+WEBHOOK_EVENT = "automation.webhook"  # the `type` of a rule's webhook call
+
 
 def webhooks() -> dict[int, Any]:
-    return {}
+    return {w.pk: w for w in Webhook.objects.filter(active=True).order_by("name", "id")}
 
 
 def channels() -> dict[int, Any]:
-    return {}
+    return {c.pk: c for c in ChatChannel.objects.filter(active=True).order_by("name", "id")}
 
 
 def webhook_name(pk: Any) -> str:
-    return str(webhooks().get(pk, "?"))
+    found = Webhook.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    return found.name if found else "?"
 
 
 def channel_name(pk: Any) -> str:
-    return str(channels().get(pk, "?"))
+    found = ChatChannel.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    return f"{found.name} ({found.get_kind_display()})" if found else "?"
 
 
 def route(ticket: Ticket) -> dict[str, Any]:
+    """Assign by the ticket's team's routing strategy now; the decision is on the timeline (routing's event)."""
     raise ActionError("routing_unavailable", _("Routing is not set up."))
 
 
 def call_webhook(pk: int, *, ticket: Ticket, event: TicketEvent, key: str) -> int:
-    raise ActionError("webhook_missing", _("The webhook no longer exists."))
+    """A signed POST of the firing and the ticket to an outbound webhook, once per firing (its key)."""
+    webhook = Webhook.objects.filter(pk=pk, active=True).first()
+    if webhook is None:
+        raise ActionError("webhook_missing", _("The webhook no longer exists or is switched off."))
+    data = {"event": event_json(event), "ticket": ticket_json(ticket)}
+    delivery = integration_actions.send_to_webhook(
+        webhook, event=WEBHOOK_EVENT, data=data, key=f"{key}:webhook:{pk}", ticket_event_id=event.pk
+    )
+    return delivery.pk
 
 
 def post_to_channel(pk: int, *, ticket: Ticket, text: str, event: TicketEvent, key: str) -> int:
-    raise ActionError("channel_missing", _("The Slack or Teams channel no longer exists."))
+    """A message to a Slack or Teams channel: the rule's text (or the firing's sentence), the ticket's facts and a
+    button to the ticket; in the default language, as channels are read by a team."""
+    channel = ChatChannel.objects.filter(pk=pk, active=True).first()
+    if channel is None:
+        raise ActionError("channel_missing", _("The Slack or Teams channel no longer exists or is switched off."))
+    with translation.override(default_language()):
+        sentence = ticket_events.render(event.kind, event.data, timeline.names_for([event]))
+        facts = (
+            (str(_("Priority")), str(ticket.get_priority_display())),
+            (str(_("Status")), str(ticket.status.display_name)),
+            (str(_("Team")), str(ticket.team.display_name) if ticket.team else "—"),
+            (str(_("Requester")), ticket.requester.name),
+        )
+        post = Post(
+            title=f"#{ticket.pk} {ticket.subject}",
+            text=text or sentence,
+            url=settings.SITE_URL + ticket.get_absolute_url(),
+            facts=facts,
+            level="danger" if ticket.priority == "urgent" else "warning" if ticket.priority == "high" else "info",
+        )
+    delivery = integration_actions.post_to_channel(
+        channel, post=post, key=f"{key}:channel:{pk}", ticket_event_id=event.pk
+    )
+    return delivery.pk

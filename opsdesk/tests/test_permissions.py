@@ -222,6 +222,25 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "automation:macro_create": ("GET", holders(Capability.EDIT_TICKETS)),
     "automation:macro_edit": ("GET", holders(Capability.MANAGE_AUTOMATION)),  # a shared macro
     "automation:macro_delete": ("POST", holders(Capability.MANAGE_AUTOMATION)),
+    "integrations:integration_list": ("GET", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:webhook_create": ("GET", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:webhook_detail": ("GET", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:webhook_edit": ("GET", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:webhook_rotate": ("POST", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:webhook_ping": ("POST", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:webhook_delete": ("POST", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:channel_create": ("GET", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:channel_detail": ("GET", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:channel_edit": ("GET", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:channel_test": ("POST", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:channel_delete": ("POST", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:delivery_resend": ("POST", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:inbound_create": ("GET", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:inbound_detail": ("GET", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:inbound_edit": ("GET", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:inbound_rotate": ("POST", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integrations:inbound_delete": ("POST", holders(Capability.MANAGE_INTEGRATIONS)),
+    "integration_hooks:inbound_hook_receive": ("POST", EVERYONE),  # no role: its signature decides (integrations/tests)
 }
 
 
@@ -328,6 +347,45 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
         "mailbox_id": Mailbox.objects.create(name="Fresh", address=f"box{n}@opsdesk.example").pk,
         **_calendar_fixtures(world, n),
         **_automation_fixtures(world, n),
+        **_integration_fixtures(world, n),
+    }
+
+
+def _integration_fixtures(world: Any, n: int) -> dict[str, Any]:
+    """A webhook with a failed delivery, a Slack channel and an inbound hook (public addresses: nothing is sent in
+    this test, the deliveries' jobs run only on commit)."""
+    from opsdesk.integrations import actions as integration_actions
+    from opsdesk.integrations.models import Delivery
+
+    webhook = integration_actions.save_webhook(
+        None,
+        name=f"Hook {n}",
+        url="https://receiver.example/in",
+        events=["*"],
+        team=None,
+        active=True,
+        actor=world.admin,
+    )
+    channel = integration_actions.save_channel(
+        None,
+        kind="slack",
+        name=f"Ops {n}",
+        url="https://hooks.slack.com/services/T000/B000/abcdefgh",
+        team=None,
+        active=True,
+        actor=world.admin,
+    )
+    delivery = integration_actions.send_to_webhook(webhook, event="x", data={}, key=f"perm:{n}")
+    Delivery.objects.filter(pk=delivery.pk).update(state="failed", next_attempt_at=None)
+    hook = integration_actions.save_inbound_hook(
+        None, name="Shop", slug=f"shop-{n}", team=None, priority="normal", tags=[], active=True, actor=world.admin
+    )
+    return {
+        "webhook_id": webhook.pk,
+        "channel_id": channel.pk,
+        "delivery_id": delivery.pk,
+        "hook_id": hook.pk,
+        "hook_key": hook.slug,
     }
 
 
@@ -502,6 +560,14 @@ BODIES: dict[str, Any] = {
     "automation:rule_delete": lambda f: {},
     "automation:macro_apply": lambda f: {"macro": f["macro_id"]},
     "automation:macro_delete": lambda f: {},
+    "integrations:webhook_rotate": lambda f: {},
+    "integrations:webhook_ping": lambda f: {},
+    "integrations:webhook_delete": lambda f: {},
+    "integrations:channel_test": lambda f: {},
+    "integrations:channel_delete": lambda f: {},
+    "integrations:delivery_resend": lambda f: {},
+    "integrations:inbound_rotate": lambda f: {},
+    "integrations:inbound_delete": lambda f: {},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's
@@ -509,6 +575,7 @@ BODIES: dict[str, Any] = {
 WITHOUT_BODY = {
     "accounts:two_factor_disable",
     "hooks:telephony_calls",
+    "integration_hooks:inbound_hook_receive",
     "chat:chat_send",
     "chat:chat_typing",
     "chat:chat_end",

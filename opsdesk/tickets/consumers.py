@@ -148,6 +148,7 @@ LABELS = {
     "analytics.event_counts": gettext_lazy("Daily event counts (analytics)"),
     "messaging.language": gettext_lazy("Language of customers' messages (messaging)"),
     "automation.rules": gettext_lazy("Trigger rules and time rules' schedule (automation)"),
+    "integrations.webhooks": gettext_lazy("Outbound webhooks (integrations)"),
 }
 
 

@@ -24,6 +24,7 @@ def test_batched_tags_match_the_single_action(world: Any) -> None:
     actions.set_tags(one, tags=["new"], actor=None, add=True)
     actions.set_tags(one, tags=["keep", "new"], actor=None)
     closed = TicketStatus.objects.filter(category="closed").first()
+    assert closed is not None
     actions.change_status(three, status=closed, actor=world.agent)
     now = timezone.now()
     with origin("automation", cause="rule:7"):
