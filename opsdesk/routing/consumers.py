@@ -10,6 +10,8 @@ Routing's own events (routing.*) and the assignments it makes cause nothing here
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils import timezone
 
 from opsdesk.core import origin
@@ -33,7 +35,7 @@ def _needs_routing(event: TicketEvent) -> bool:
     return False
 
 
-def _freed(event: TicketEvent, assignees: dict[int, int | None]) -> int | None:
+def _freed(event: TicketEvent, assignees: Mapping[int, int | None]) -> int | None:
     """The agent this event freed a place for, if any."""
     data = event.data or {}
     if event.kind == "assignee.changed" and isinstance(data.get("old"), int):

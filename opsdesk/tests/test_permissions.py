@@ -208,6 +208,12 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "sla:escalation_create": ("POST", holders(Capability.MANAGE_SLA)),
     "sla:escalation_edit": ("GET", holders(Capability.MANAGE_SLA)),
     "sla:escalation_delete": ("POST", holders(Capability.MANAGE_SLA)),
+    "routing:routing_settings": ("GET", holders(Capability.MANAGE_ROUTING)),
+    "routing:routing_board": ("GET", holders(Capability.VIEW_REPORTS)),  # scoped to their teams
+    "routing:team_routing_edit": ("GET", holders(Capability.MANAGE_ROUTING)),
+    "routing:agent_routing_edit": ("GET", holders(Capability.MANAGE_ROUTING)),
+    "routing:presence_control": ("POST", holders(Capability.BE_ASSIGNED)),
+    "routing:ticket_requirement": ("POST", EDITS_TICKET),
 }
 
 
@@ -470,6 +476,8 @@ BODIES: dict[str, Any] = {
         "by_email": "on",
     },
     "sla:escalation_delete": lambda f: {},
+    "routing:presence_control": lambda f: {"presence": "online"},
+    "routing:ticket_requirement": lambda f: {"language": "fi"},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's
