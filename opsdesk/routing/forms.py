@@ -108,7 +108,7 @@ class AgentRoutingForm(CapacityFields):
             )
             if skill.pk in levels:
                 self.initial[f"skill_{skill.pk}"] = str(levels[skill.pk])
-        self.add_capacity(capacity, _("Blank: the team's default."))
+        self.add_capacity(capacity, "")
 
     def skill_fields(self) -> list[forms.BoundField]:
         return [self[f"skill_{skill.pk}"] for skill in self.skills]

@@ -20,7 +20,7 @@ from opsdesk.tickets.models import Ticket
 
 
 class ChannelGroup(models.TextChoices):
-    TICKETS = "tickets", _("Tickets (email, web, portal, API)")
+    TICKETS = "tickets", _("Tickets")
     CHAT = "chat", _("Chats")
     PHONE = "phone", _("Calls")
 

@@ -102,7 +102,8 @@ def routing_board(request: AuthedRequest) -> HttpResponse:
 def _presence_context(user: User, form: PresenceForm | None = None) -> dict[str, object]:
     profile = AgentProfile.objects.filter(user=user).first()
     current = profile.presence if profile else AgentProfile.Presence.OFFLINE
-    return {"form": form or PresenceForm(initial={"presence": current}), "current": current}
+    label = AgentProfile.Presence(current).label
+    return {"form": form or PresenceForm(initial={"presence": current}), "current": current, "current_label": label}
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from opsdesk.customers.models import Customer
+from opsdesk.routing import demo as routing_demo
 from opsdesk.sla import demo as sla_demo
 from opsdesk.tickets import seeding
 from opsdesk.tickets.models import Ticket
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         ref = seeding.load_reference_data() if has_reference else seeding.seed_reference_data()
         if not has_reference:
             sla_demo.seed_sla(actor=ref["admin"])  # calendar, policies, escalation: before the tickets
+            routing_demo.seed_routing(actor=ref["admin"])  # languages, skills, capacity; one team round robin
         n_customers = options["customers"] or max(50, count // 4)
         customers = seeding.seed_customers(n_customers, rng=rng, orgs=ref["orgs"])
         demo = ref["demo_customer"]
@@ -68,6 +70,8 @@ class Command(BaseCommand):
         result = seeding.seed_tickets(
             count, customers=customers, agents=ref["agents"], teams=ref["teams"], rng=rng, first_customers=pinned
         )
+        if not has_reference:
+            routing_demo.seed_decisions(customer_id=demo.pk)  # routed on the timeline and waiting on the board
         elapsed = time.perf_counter() - started
         rate = count / elapsed if elapsed else 0
         self.stdout.write(
