@@ -599,6 +599,8 @@ API_MATRIX: dict[str, set[str]] = {
     "GET /api/v1/statuses/": STAFF,
     "GET /api/v1/saved-views/": STAFF,
     "POST /api/v1/inbound-email": holders(Capability.MANAGE_CHANNELS),
+    "GET /api/v1/me/presence": holders(Capability.BE_ASSIGNED),
+    "PUT /api/v1/me/presence": holders(Capability.BE_ASSIGNED),
 }
 
 
@@ -649,6 +651,8 @@ def test_api_operation_access_by_role(operation: str, world: Any) -> None:
             bodies[path] = {"other_id": world.ticket().pk}
         if method == "PATCH":
             response = client.patch(url, {"priority": "high"}, content_type="application/json", headers=headers)
+        elif method == "PUT":
+            response = client.put(url, {"presence": "online"}, content_type="application/json", headers=headers)
         elif path == "/api/v1/inbound-email":  # a raw message, a new one each time
             mime = f"From: c@example.org\r\nSubject: {role}\r\n\r\nHello\r\n".encode()
             response = client.generic("POST", url, mime, content_type="message/rfc822", headers=headers)

@@ -187,3 +187,17 @@ def test_a_tickets_requirement_from_its_page(client: Client, world: Any) -> None
     assert view.status_code == 200 and b"<form" not in view.content and b"Greek" in view.content
     assert client.post(url, {"language": ""}).status_code == 403
     assert TicketRequirement.objects.get(ticket=ticket).language == "el"
+
+
+def test_the_api_reads_and_sets_the_agents_own_presence(client: Client, world: Any) -> None:
+    from opsdesk.accounts import actions as account_actions
+
+    _token, raw = account_actions.issue_api_token(world.agent, name="t", scope="write", actor=world.agent)
+    headers = {"Authorization": f"Bearer {raw}"}
+    got = client.get("/api/v1/me/presence", headers=headers)
+    assert got.json() == {"presence": "offline", "set_by_hand": False, "changed_at": None, "last_active_at": None}
+    put = client.put("/api/v1/me/presence", {"presence": "online"}, content_type="application/json", headers=headers)
+    assert (put.status_code, put.json()["presence"], put.json()["set_by_hand"]) == (200, "online", True)
+    bad = client.put("/api/v1/me/presence", {"presence": "busy"}, content_type="application/json", headers=headers)
+    assert (bad.status_code, bad.json()["code"], bad.json()["field"]) == (422, "invalid", "presence")
+    assert AgentProfile.objects.get(user=world.agent).presence == "online"
