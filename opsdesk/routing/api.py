@@ -32,7 +32,9 @@ class PresenceIn(Schema):
 
 def _out(profile: AgentProfile | None) -> PresenceOut:
     if profile is None:
-        return PresenceOut(presence=AgentProfile.Presence.OFFLINE, set_by_hand=False)
+        return PresenceOut(
+            presence=AgentProfile.Presence.OFFLINE, set_by_hand=False, changed_at=None, last_active_at=None
+        )
     return PresenceOut(
         presence=profile.presence,
         set_by_hand=profile.presence_by_hand,
