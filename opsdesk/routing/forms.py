@@ -22,25 +22,20 @@ def _language_choices() -> list[tuple[str, str]]:
 
 
 def _capacity_field(label: Any) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        required=False,
-        min_value=0,
-        max_value=MAX_CAPACITY,
-        widget=forms.NumberInput(attrs={"class": "narrow"}),
-    )
+    return forms.IntegerField(label=label, required=False, min_value=0, max_value=MAX_CAPACITY)
 
 
 class CapacityFields(forms.Form):
     """capacity_tickets, capacity_chat, capacity_phone: blank means the default."""
 
-    def add_capacity(self, initial: dict[str, int], help_text: Any) -> None:
+    def add_capacity(self, initial: dict[str, int]) -> None:
         for group, label in ChannelGroup.choices:
-            field = _capacity_field(label)
-            field.help_text = help_text
-            self.fields[f"capacity_{group}"] = field
+            self.fields[f"capacity_{group}"] = _capacity_field(label)
             if group in initial:
                 self.initial[f"capacity_{group}"] = initial[group]
+
+    def capacity_fields(self) -> list[forms.BoundField]:
+        return [self[f"capacity_{group}"] for group in ChannelGroup.values]
 
     def capacity(self) -> dict[str, int | None]:
         return {group: self.cleaned_data.get(f"capacity_{group}") for group in ChannelGroup.values}
@@ -71,7 +66,10 @@ class TeamRoutingForm(CapacityFields):
                     "fallback_minutes": config.fallback_seconds // 60,
                 }
             )
-        self.add_capacity(dict(config.capacity) if config else {}, _("Blank: the default for every team."))
+        self.add_capacity(dict(config.capacity) if config else {})
+
+    def option_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("strategy", "use_language", "skill_min_level", "fallback_minutes")]
 
     def action_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -108,13 +106,10 @@ class AgentRoutingForm(CapacityFields):
             )
             if skill.pk in levels:
                 self.initial[f"skill_{skill.pk}"] = str(levels[skill.pk])
-        self.add_capacity(capacity, "")
+        self.add_capacity(capacity)
 
     def skill_fields(self) -> list[forms.BoundField]:
         return [self[f"skill_{skill.pk}"] for skill in self.skills]
-
-    def capacity_fields(self) -> list[forms.BoundField]:
-        return [self[f"capacity_{group}"] for group in ChannelGroup.values]
 
     def action_kwargs(self) -> dict[str, Any]:
         return {

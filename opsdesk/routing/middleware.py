@@ -3,14 +3,18 @@ OPSDESK_ROUTING_ACTIVITY_SECONDS (per process, remembered in memory), so most re
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from opsdesk.accounts.capabilities import Capability, can
 from opsdesk.routing.actions import record_activity
+
+logger = logging.getLogger(__name__)
 
 # user id -> monotonic time of the last write from this process
 _last_written: dict[int, float] = {}
@@ -34,5 +38,8 @@ class ActivityMiddleware:
             last = _last_written.get(user.pk)
             if (last is None or now - last >= every) and can(user, Capability.BE_ASSIGNED):
                 _last_written[user.pk] = now
-                record_activity(user)
+                try:
+                    record_activity(user)
+                except DatabaseError:  # the page was served; presence is caught up by the next request
+                    logger.warning("Could not record the activity of user %s", user.pk, exc_info=True)
         return response

@@ -124,7 +124,7 @@ def presence_control(request: AuthedRequest) -> HttpResponse:
         else:
             if request.headers.get("HX-Request"):
                 return render(request, "routing/partials/presence.html", _presence_context(request.user))
-            return redirect_after_post(request, request.POST.get("next") or reverse("home"))
+            return redirect_after_post(request, reverse("home"))
     return render(request, "routing/partials/presence.html", _presence_context(request.user, form), status=400)
 
 
