@@ -254,7 +254,7 @@ def _assign(
     profile = next(p for p in profiles if p.user_id == picked.user_id)
     assignee = profile.user
     try:
-        ticket_actions.assign_ticket(ticket, assignee=assignee, actor=None)
+        assigned = ticket_actions.assign_ticket(ticket, assignee=assignee, actor=None)
     except ActionError:
         return _not_routed(ticket, E.NOT_ROUTABLE)
     skill_names = dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name")) if skill_ids else {}
@@ -271,7 +271,8 @@ def _assign(
         "capacity": picked.capacity,
         "fallback": fallback,
     }
-    timeline.record(ticket, E.ASSIGNED, actor=None, at=now, data=data)
+    # at the assignment's own instant, so the timeline reads the change and then its reason
+    timeline.record(ticket, E.ASSIGNED, actor=None, at=max(now, assigned.updated_at), data=data)
     profile.last_assigned_at = now
     profile.save(update_fields=["last_assigned_at"])
     RoutingWait.objects.filter(ticket_id=ticket.pk).delete()
