@@ -63,13 +63,13 @@ ROUTED_TICKETS = (
 )
 
 
-def seed_decisions(*, customer_id: int) -> None:
+def seed_decisions(*, customer_id: int, tickets: tuple[tuple[str, str], ...] = ROUTED_TICKETS) -> None:
     from opsdesk.customers.models import Customer
     from opsdesk.tickets import actions as ticket_actions
 
     team = Team.objects.get(name=ROUTED_TEAM)
     customer = Customer.objects.get(pk=customer_id)
-    for subject, language in ROUTED_TICKETS:
+    for subject, language in tickets:
         ticket = ticket_actions.create_ticket(
             subject=subject,
             body=subject,

@@ -67,17 +67,23 @@ class Command(BaseCommand):
         customers = seeding.seed_customers(n_customers, rng=rng, orgs=ref["orgs"])
         demo = ref["demo_customer"]
         pinned = [] if has_reference else [(demo.pk, demo.name, demo.language, demo.organization_id)] * 6
+        routed = () if has_reference else routing_demo.ROUTED_TICKETS[: min(count, 3)]
         result = seeding.seed_tickets(
-            count, customers=customers, agents=ref["agents"], teams=ref["teams"], rng=rng, first_customers=pinned
+            count - len(routed),
+            customers=customers,
+            agents=ref["agents"],
+            teams=ref["teams"],
+            rng=rng,
+            first_customers=pinned,
         )
-        if not has_reference:
-            routing_demo.seed_decisions(customer_id=demo.pk)  # routed on the timeline and waiting on the board
+        # written and routed through the actions: decisions on the timeline, one ticket waiting on the board
+        routing_demo.seed_decisions(customer_id=customers[0][0], tickets=routed)
         elapsed = time.perf_counter() - started
         rate = count / elapsed if elapsed else 0
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seeded {result.tickets} tickets, {result.messages} messages, {result.events} events and "
-                f"{len(customers)} customers in {elapsed:.1f} s ({rate:,.0f} tickets/s). "
+                f"Seeded {result.tickets + len(routed)} tickets, {result.messages} messages, {result.events} events "
+                f"and {len(customers)} customers in {elapsed:.1f} s ({rate:,.0f} tickets/s). "
                 f"Customers in total: {Customer.objects.count()}."
             )
         )
