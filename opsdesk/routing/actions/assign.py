@@ -187,6 +187,9 @@ def route_ticket(ticket: Ticket, *, now: datetime | None = None) -> Decision:
     )
     candidates = _candidates(members, profiles, group, config, skill_ids)
     wait = RoutingWait.objects.filter(ticket_id=ticket.pk).first()
+    if wait is not None and wait.team_id != ticket.team_id:  # moved to another team: it waits there from now
+        wait.delete()
+        wait = None
     fallback_at = wait.fallback_at if wait else now + timedelta(seconds=config.fallback_seconds)
     choice = strategies.choose(config.strategy, candidates, need)
     fallback_due = fallback_at is not None and now >= fallback_at
@@ -228,9 +231,9 @@ def _wait(
             language=language or "",
             tried_at=now,
         )
-    elif wait.team_id != ticket.team_id or wait.reason != why or wait.language != (language or ""):
-        wait.team_id, wait.reason, wait.language, wait.tried_at = ticket.team_id, why, language or "", now
-        wait.save(update_fields=["team", "reason", "language", "tried_at"])
+    elif wait.reason != why or wait.language != (language or ""):
+        wait.reason, wait.language, wait.tried_at = why, language or "", now
+        wait.save(update_fields=["reason", "language", "tried_at"])
     else:
         wait.tried_at = now
         wait.save(update_fields=["tried_at"])

@@ -3,6 +3,7 @@ that transport is tested in tickets/tests/test_consumers.py, and a test's transa
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -102,3 +103,22 @@ def test_solving_a_ticket_frees_a_place_for_the_oldest_waiting_ticket(world: Any
     assert (second.assignee, third.assignee) == (anna, None)
     solved = TicketEvent.objects.get(ticket=first, kind="status.changed")
     assert TicketEvent.objects.get(ticket=second, kind="routing.assigned").cause_event == solved.pk
+
+
+def test_a_waiting_ticket_moved_to_another_routed_team_waits_there_from_the_move(world: Any) -> None:
+    import time_machine
+
+    from opsdesk.routing.tests.test_assign import START
+
+    team_routing(world.support, world.admin, use_language=True, fallback_seconds=600)
+    team_routing(world.billing, world.admin, use_language=True, fallback_seconds=1200)
+    with time_machine.travel(START, tick=False):
+        ticket = world.ticket()
+        consume()
+    assert RoutingWait.objects.get(ticket=ticket).team == world.support
+    with time_machine.travel(START + timedelta(minutes=5), tick=False):
+        ticket_actions.set_team(ticket, team=world.billing, actor=world.admin)
+        consume()
+    wait = RoutingWait.objects.get(ticket=ticket)
+    assert (wait.team, wait.waiting_since, wait.reason) == (world.billing, START + timedelta(minutes=5), "all_offline")
+    assert wait.fallback_at == START + timedelta(minutes=25)
