@@ -122,3 +122,22 @@ def test_a_waiting_ticket_moved_to_another_routed_team_waits_there_from_the_move
     wait = RoutingWait.objects.get(ticket=ticket)
     assert (wait.team, wait.waiting_since, wait.reason) == (world.billing, START + timedelta(minutes=5), "all_offline")
     assert wait.fallback_at == START + timedelta(minutes=25)
+
+
+def test_a_changed_requirement_routes_the_ticket_again(world: Any) -> None:
+    from opsdesk.people.models import Skill
+    from opsdesk.routing import actions
+
+    team_routing(world.support, world.admin, "skills", fallback_seconds=3600)
+    agent("anna@example.com", "Anna", world.support, world.admin, skills={"billing": 2})
+    ticket = world.ticket()
+    actions.set_ticket_requirement(ticket, skills=[Skill.objects.create(name="legal")], language="", actor=world.agent)
+    consume()
+    assert RoutingWait.objects.get(ticket=ticket).reason == "no_skills"
+    actions.set_ticket_requirement(ticket, skills=[Skill.objects.get(name="billing")], language="", actor=world.agent)
+    consume()
+    ticket.refresh_from_db()
+    assert ticket.assignee is not None
+    decided = TicketEvent.objects.get(ticket=ticket, kind="routing.assigned")
+    changed = TicketEvent.objects.filter(ticket=ticket, kind="routing.requirement_changed").order_by("-id").first()
+    assert (decided.cause_event, decided.data["skills"]) == (changed.pk, {"billing": 2})
