@@ -139,5 +139,5 @@ def test_a_changed_requirement_routes_the_ticket_again(world: Any) -> None:
     ticket.refresh_from_db()
     assert ticket.assignee is not None
     decided = TicketEvent.objects.get(ticket=ticket, kind="routing.assigned")
-    changed = TicketEvent.objects.filter(ticket=ticket, kind="routing.requirement_changed").order_by("-id").first()
+    changed = TicketEvent.objects.filter(ticket=ticket, kind="routing.requirement_changed").latest("id")
     assert (decided.cause_event, decided.data["skills"]) == (changed.pk, {"billing": 2})
