@@ -20,6 +20,9 @@ def _isolated(settings: Any, tmp_path: Any, monkeypatch: Any) -> Iterator[None]:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.HUEY.immediate = True
+    settings.OPSDESK_ROUTING_ACTIVITY_SECONDS = (
+        0  # no presence write in other apps' query budgets (routing tests turn it on)
+    )
     settings.HUEY.storage.flush_all()  # no job scheduled by an earlier test runs in this one
     cache.clear()
     translation.activate("en")

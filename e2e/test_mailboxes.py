@@ -89,6 +89,14 @@ def test_an_admins_top_bar_stays_on_one_row_in_every_language(
             " return {text: e.textContent.trim(), middle: Math.round(r.top + r.height / 2), width: r.width}; })"
         )
         page.screenshot(path=str(SHOTS / f"topbar-{language}-{width}.png"))
+        edges = page.evaluate(
+            "({links: Math.max(...[...document.querySelectorAll('header nav li')]"
+            ".map(e => e.getBoundingClientRect().right)),"
+            " menu: Math.min(...[...document.querySelectorAll('header .me > *')]"
+            ".map(e => e.getBoundingClientRect().left))})"
+        )
+        # the links never run under the user's menu
+        assert edges["links"] <= edges["menu"], (language, width, edges)
         middles = [part["middle"] for part in bar]
         assert len(bar) == 16, (language, bar)  # the brand, 12 links, the bell, the user's name and Sign out
         assert max(middles) - min(middles) <= 4, (language, width, bar)  # one row

@@ -20,6 +20,7 @@ from opsdesk.core.params import InvalidParameter
 from opsdesk.customers.api import router as customers_router
 from opsdesk.messaging.email_api import router as inbound_email_router
 from opsdesk.people.api import router as people_router
+from opsdesk.routing.api import router as routing_router
 from opsdesk.sla.api import router as sla_router
 from opsdesk.tickets.api import attachments_router, meta_router
 from opsdesk.tickets.api import router as tickets_router
@@ -39,6 +40,7 @@ api.add_router("/", customers_router)
 api.add_router("/", people_router)
 api.add_router("/", meta_router)
 api.add_router("/", inbound_email_router)
+api.add_router("/", routing_router)
 
 
 def error(request: HttpRequest, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:

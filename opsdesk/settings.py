@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "opsdesk.core.origin.OriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "opsdesk.core.middleware.UserPreferencesMiddleware",
+    "opsdesk.routing.middleware.ActivityMiddleware",  # an agent's requests keep them online (at most once a minute)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -326,6 +327,7 @@ OPSDESK_EVENT_CONSUMERS = {
     "sla.clocks": "opsdesk.sla.consumers.track",
     "automation.rules": "opsdesk.automation.consumers.run_rules",
     "integrations.webhooks": "opsdesk.integrations.consumers.send_webhooks",
+    "routing.assign": "opsdesk.routing.consumers.assign",
 }
 # Language detection of customers' messages (messaging/language.py, docs/adr/0019-language-detection.md): the ISO
 # 639-1 codes lingua chooses from, at least two; empty turns detection off. Each adds memory to the worker (about
@@ -336,7 +338,19 @@ if OPSDESK_DETECT_LANGUAGES:
 # Events a consumer takes in one transaction (default 500). Each batch holds SQLite's write lock while it runs, so a
 # consumer that spends CPU time on every event takes small ones: detecting a backlog's languages 500 events at a time
 # kept other writers waiting past their busy timeout ("database is locked") on a slow machine.
-OPSDESK_EVENT_CONSUMER_BATCH = {"messaging.language": 50, "sla.clocks": 200, "automation.rules": 200}
+OPSDESK_EVENT_CONSUMER_BATCH = {
+    "messaging.language": 50,
+    "sla.clocks": 200,
+    "routing.assign": 100,
+    "automation.rules": 200,
+}
+# Routing (docs/adr/0024-routing.md): the default capacity per channel group for agents and teams without their own;
+# an agent idle this long goes away, then offline; activity is written at most once per this many seconds a user
+# (0 turns activity tracking off).
+OPSDESK_ROUTING_CAPACITY = {"tickets": 10, "chat": 2, "phone": 1}
+OPSDESK_ROUTING_AWAY_SECONDS = env_int("OPSDESK_ROUTING_AWAY_SECONDS", 600)
+OPSDESK_ROUTING_OFFLINE_SECONDS = env_int("OPSDESK_ROUTING_OFFLINE_SECONDS", 1800)
+OPSDESK_ROUTING_ACTIVITY_SECONDS = env_int("OPSDESK_ROUTING_ACTIVITY_SECONDS", 60)
 # Run by `opsdesk worker` before its threads start (core/management/commands/worker.py): work that holds Python's
 # lock for seconds must not stall a thread's open database transaction.
 OPSDESK_WORKER_PRELOAD = ["opsdesk.messaging.language.preload_for_worker"]

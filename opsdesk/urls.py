@@ -25,6 +25,7 @@ urlpatterns = [
     path("settings/integrations/", include("opsdesk.integrations.urls.settings")),
     path("settings/", include("opsdesk.sla.urls")),  # calendars/ and sla/
     path("sla/risk/", include("opsdesk.sla.queue_urls")),
+    path("", include("opsdesk.routing.urls")),  # settings/routing/ and routing/
     path("settings/", include("opsdesk.tickets.urls.settings")),
     path("outbox/", include("opsdesk.messaging.urls")),
     path("", include("opsdesk.messaging.chat.urls")),

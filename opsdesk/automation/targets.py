@@ -15,6 +15,7 @@ from opsdesk.integrations import actions as integration_actions
 from opsdesk.integrations.consumers import event_json, ticket_json
 from opsdesk.integrations.models import ChatChannel, Webhook
 from opsdesk.integrations.posts import Post
+from opsdesk.routing import actions as routing_actions
 from opsdesk.tickets import events as ticket_events
 from opsdesk.tickets import timeline
 
@@ -44,7 +45,8 @@ def channel_name(pk: Any) -> str:
 
 def route(ticket: Ticket) -> dict[str, Any]:
     """Assign by the ticket's team's routing strategy now; the decision is on the timeline (routing's event)."""
-    raise ActionError("routing_unavailable", _("Routing is not set up."))
+    decision = routing_actions.route_ticket(ticket)
+    return {"assignee": decision.assignee.pk if decision.assignee else None, "text": decision.text}
 
 
 def call_webhook(pk: int, *, ticket: Ticket, event: TicketEvent, key: str) -> int:

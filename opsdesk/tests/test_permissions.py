@@ -241,6 +241,12 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "integrations:inbound_rotate": ("POST", holders(Capability.MANAGE_INTEGRATIONS)),
     "integrations:inbound_delete": ("POST", holders(Capability.MANAGE_INTEGRATIONS)),
     "integration_hooks:inbound_hook_receive": ("POST", EVERYONE),  # no role: its signature decides (integrations/tests)
+    "routing:routing_settings": ("GET", holders(Capability.MANAGE_ROUTING)),
+    "routing:routing_board": ("GET", holders(Capability.VIEW_REPORTS)),  # scoped to their teams
+    "routing:team_routing_edit": ("GET", holders(Capability.MANAGE_ROUTING)),
+    "routing:agent_routing_edit": ("GET", holders(Capability.MANAGE_ROUTING)),
+    "routing:presence_control": ("POST", holders(Capability.BE_ASSIGNED)),
+    "routing:ticket_requirement": ("POST", EDITS_TICKET),
 }
 
 
@@ -568,6 +574,8 @@ BODIES: dict[str, Any] = {
     "integrations:delivery_resend": lambda f: {},
     "integrations:inbound_rotate": lambda f: {},
     "integrations:inbound_delete": lambda f: {},
+    "routing:presence_control": lambda f: {"presence": "online"},
+    "routing:ticket_requirement": lambda f: {"language": "fi"},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's
@@ -690,6 +698,8 @@ API_MATRIX: dict[str, set[str]] = {
     "GET /api/v1/statuses/": STAFF,
     "GET /api/v1/saved-views/": STAFF,
     "POST /api/v1/inbound-email": holders(Capability.MANAGE_CHANNELS),
+    "GET /api/v1/me/presence": holders(Capability.BE_ASSIGNED),
+    "PUT /api/v1/me/presence": holders(Capability.BE_ASSIGNED),
 }
 
 
@@ -740,6 +750,8 @@ def test_api_operation_access_by_role(operation: str, world: Any) -> None:
             bodies[path] = {"other_id": world.ticket().pk}
         if method == "PATCH":
             response = client.patch(url, {"priority": "high"}, content_type="application/json", headers=headers)
+        elif method == "PUT":
+            response = client.put(url, {"presence": "online"}, content_type="application/json", headers=headers)
         elif path == "/api/v1/inbound-email":  # a raw message, a new one each time
             mime = f"From: c@example.org\r\nSubject: {role}\r\n\r\nHello\r\n".encode()
             response = client.generic("POST", url, mime, content_type="message/rfc822", headers=headers)

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from opsdesk.automation import demo as automation_demo
 from opsdesk.customers.models import Customer
+from opsdesk.routing import demo as routing_demo
 from opsdesk.sla import demo as sla_demo
 from opsdesk.tickets import seeding
 from opsdesk.tickets.models import Ticket
@@ -63,19 +64,28 @@ class Command(BaseCommand):
         if not has_reference:
             sla_demo.seed_sla(actor=ref["admin"])  # calendar, policies, escalation: before the tickets
             automation_demo.seed_automation(actor=ref["admin"])  # rules and macros
+            routing_demo.seed_routing(actor=ref["admin"])  # languages, skills, capacity; one team round robin
         n_customers = options["customers"] or max(50, count // 4)
         customers = seeding.seed_customers(n_customers, rng=rng, orgs=ref["orgs"])
         demo = ref["demo_customer"]
         pinned = [] if has_reference else [(demo.pk, demo.name, demo.language, demo.organization_id)] * 6
+        routed = () if has_reference else routing_demo.ROUTED_TICKETS[: min(count, 3)]
         result = seeding.seed_tickets(
-            count, customers=customers, agents=ref["agents"], teams=ref["teams"], rng=rng, first_customers=pinned
+            count - len(routed),
+            customers=customers,
+            agents=ref["agents"],
+            teams=ref["teams"],
+            rng=rng,
+            first_customers=pinned,
         )
+        # written and routed through the actions: decisions on the timeline, one ticket waiting on the board
+        routing_demo.seed_decisions(customer_id=customers[0][0], tickets=routed)
         elapsed = time.perf_counter() - started
         rate = count / elapsed if elapsed else 0
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seeded {result.tickets} tickets, {result.messages} messages, {result.events} events and "
-                f"{len(customers)} customers in {elapsed:.1f} s ({rate:,.0f} tickets/s). "
+                f"Seeded {result.tickets + len(routed)} tickets, {result.messages} messages, {result.events} events "
+                f"and {len(customers)} customers in {elapsed:.1f} s ({rate:,.0f} tickets/s). "
                 f"Customers in total: {Customer.objects.count()}."
             )
         )
