@@ -39,7 +39,11 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    env = demo_env(tmp_path_factory.mktemp("opsdesk-e2e"), OPSDESK_CONTACT_RATE_LIMIT="100")
+    env = demo_env(
+        tmp_path_factory.mktemp("opsdesk-e2e"),
+        OPSDESK_CONTACT_RATE_LIMIT="100",
+        OPSDESK_WEBHOOK_ALLOWED_HOSTS="127.0.0.1",
+    )
     with running_demo(env, tickets=200) as base:
         yield base
 

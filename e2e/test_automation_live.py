@@ -85,10 +85,12 @@ def test_a_vip_rule_escalates_and_posts_to_slack_within_a_minute(
     page.fill("input[name=subject]", f"Our line is down {suffix}")
     page.fill("textarea[name=body]", "The customer called: their line is down.")
     page.uncheck("input[name=public]")
-    page.fill("input[name=tags]", f"vip-{suffix}")
     page.click("button[type=submit].primary")
     expect(page.locator("h1")).to_contain_text(suffix)
     opened = time.monotonic()
+    page.fill("#prop_tags", f"vip-{suffix}")
+    page.click("text=Update ticket")
+    expect(page.locator("#prop_tags")).to_have_value(f"vip-{suffix}")
     ticket_url = page.url
     number = ticket_url.rstrip("/").rsplit("/", 1)[-1]
 
