@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from opsdesk.core.params import MAX_INT
+from opsdesk.tickets import categories
 from opsdesk.tickets.actions import MAX_BODY_CHARS, MAX_TAGS
 from opsdesk.tickets.models import Ticket
 
@@ -22,7 +23,8 @@ MAX_NAME = 200
 MAX_EMAIL = 254
 MAX_EXTERNAL_ID = 100
 MAX_KEY = 100
-STATUS_CATEGORIES = ("open", "pending", "on_hold", "solved")
+# what an inbound update may move a ticket to: every category but new (nothing moves back) and closed (automation's)
+STATUS_CATEGORIES = tuple(c for c in categories.ALL if c not in (categories.Category.NEW, categories.Category.CLOSED))
 CREATE_FIELDS = {"subject", "body", "requester", "priority", "type", "tags", "external_id"}
 UPDATE_FIELDS = {"ticket", "comment", "priority", "status", "tags_add"}
 KEY = re.compile(r"[\x21-\x7e]{1,100}")  # printable ASCII, no spaces

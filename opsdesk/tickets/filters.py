@@ -687,7 +687,7 @@ def _condition_matches(condition: Condition, ticket: Ticket, user: User | None) 
         return _custom_matches(condition, (ticket.custom_fields or {}).get(name[len(CUSTOM_PREFIX) :]))
     spec = FIELDS[name]
     if spec.kind == "tags":
-        names = {tag.name for tag in ticket.tags.all()}
+        names = _tag_names(ticket)
         if op == PRESENT:
             return bool(names) == value
         wanted = set(value) if op in LIST_OPERATORS else {value}
@@ -701,6 +701,15 @@ def _condition_matches(condition: Condition, ticket: Ticket, user: User | None) 
         return actual is not None and _compare(op, actual, value)
     found = actual in _values(condition, user)
     return found if op in (IS, IN) else not found
+
+
+def _tag_names(ticket: Ticket) -> frozenset[str]:
+    """The ticket's tag names, read once per ticket object (automation tries hundreds of rules on one ticket; a
+    changed ticket is read again as a new object)."""
+    cached = ticket.__dict__.get("_filter_tag_names")
+    if cached is None:
+        cached = ticket.__dict__["_filter_tag_names"] = frozenset(tag.name for tag in ticket.tags.all())
+    return cached
 
 
 def _custom_matches(condition: Condition, stored: Any) -> bool:
