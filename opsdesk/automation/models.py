@@ -138,7 +138,7 @@ class TimeCheck(models.Model):
     due_at = models.DateTimeField()
 
     class Meta:
-        indexes: ClassVar = [models.Index(fields=["due_at"], name="timecheck_due")]
+        indexes: ClassVar = [models.Index(fields=["due_at", "ticket"], name="timecheck_due")]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} at {self.due_at:%Y-%m-%d %H:%M}"

@@ -703,6 +703,17 @@ def _condition_matches(condition: Condition, ticket: Ticket, user: User | None) 
     return found if op in (IS, IN) else not found
 
 
+def with_tag_names(tickets: dict[int, Ticket]) -> dict[int, Ticket]:
+    """Read the tag names of many tickets in one query, for `matches` (cheaper than prefetching tag objects)."""
+    found: dict[int, set[str]] = {pk: set() for pk in tickets}
+    rows = Ticket.tags.through.objects.filter(ticket_id__in=list(tickets)).values_list("ticket_id", "tag__name")
+    for ticket_id, name in rows:
+        found[ticket_id].add(name)
+    for pk, ticket in tickets.items():
+        ticket.__dict__["_filter_tag_names"] = frozenset(found[pk])
+    return tickets
+
+
 def _tag_names(ticket: Ticket) -> frozenset[str]:
     """The ticket's tag names, read once per ticket object (automation tries hundreds of rules on one ticket; a
     changed ticket is read again as a new object)."""

@@ -30,8 +30,8 @@ def time_key(rule: engine.Compiled, ticket_id: int, anchor: datetime) -> str:
 
 
 def load_tickets(ids: Iterable[int]) -> dict[int, Ticket]:
-    """Tickets as conditions read them: their columns and tags (a step reads what else it needs)."""
-    return Ticket.objects.prefetch_related("tags").in_bulk(list(ids))
+    """Tickets as conditions read them: their columns and tag names (a step reads what else it needs)."""
+    return filters.with_tag_names(Ticket.objects.in_bulk(list(ids)))
 
 
 def _fired_keys(

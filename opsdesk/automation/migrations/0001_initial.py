@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 ('due_at', models.DateTimeField()),
             ],
             options={
-                'indexes': [models.Index(fields=['due_at'], name='timecheck_due')],
+                'indexes': [models.Index(fields=['due_at', 'ticket'], name='timecheck_due')],
             },
         ),
         migrations.CreateModel(
