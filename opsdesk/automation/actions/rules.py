@@ -20,6 +20,7 @@ from opsdesk.automation import steps as vocabulary
 from opsdesk.automation.models import Rule
 from opsdesk.core.errors import ActionError
 from opsdesk.core.jobs import enqueue_on_commit
+from opsdesk.core.ordering import swap_with_neighbour
 from opsdesk.sla.actions.policies import check_conditions
 from opsdesk.sla.models import BusinessCalendar
 
@@ -182,16 +183,8 @@ def move_rule(rule: Rule, *, up: bool, actor: User | None) -> Rule:
     """Swap a rule with its neighbour in the order rules of its kind are tried."""
     require(actor, Capability.MANAGE_AUTOMATION)
     engine.changed()
-    ordered = list(Rule.objects.select_for_update().filter(kind=rule.kind).order_by("position", "id"))
-    index = next(i for i, r in enumerate(ordered) if r.pk == rule.pk)
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(ordered):
-        return ordered[index]
-    ordered[index], ordered[other] = ordered[other], ordered[index]
-    for position, item in enumerate(ordered, start=1):
-        if item.position != position:
-            item.position = position
-            item.save(update_fields=["position", "updated_at"])
+    rows = list(Rule.objects.select_for_update().filter(kind=rule.kind).order_by("position", "id"))
+    ordered: list[Rule] = swap_with_neighbour(rows, rule.pk, up=up)
     audit.record(actor=actor, verb="automation_rule.moved", target=rule, data={"order": [r.pk for r in ordered]})
     return next(r for r in ordered if r.pk == rule.pk)
 

@@ -246,3 +246,28 @@ def test_an_agent_previews_and_applies_a_macro(client: Client, world: Any) -> No
     client.force_login(world.lead)
     assert client.post(reverse("automation:macro_apply", args=[ticket.pk]), {"macro": macro.pk}).status_code == 400
     assert not RuleRun.objects.exists()
+
+
+def test_rules_move_and_switch_off_from_the_list(client: Client, world: Any) -> None:
+    steps = [{"type": "add_tags", "tags": ["a"]}]
+    first, second = (
+        actions.save_rule(
+            None, data=RuleInput(name=n, kind="trigger", events=["ticket_created"], actions=steps), actor=world.manager
+        )
+        for n in ("First", "Second")
+    )
+    client.force_login(world.manager)
+    client.post(reverse("automation:rule_move", args=[second.pk]), {"direction": "up"})
+    assert list(Rule.objects.filter(kind="trigger").order_by("position").values_list("name", flat=True)) == [
+        "Second",
+        "First",
+    ]
+    client.post(reverse("automation:rule_move", args=[second.pk]), {"direction": "up"})  # at the top: stays
+    assert list(Rule.objects.filter(kind="trigger").order_by("position").values_list("name", "position")) == [
+        ("Second", 1),
+        ("First", 2),
+    ]
+    client.post(reverse("automation:rule_active", args=[first.pk]), {"active": "off"})
+    first.refresh_from_db()
+    assert (first.is_active, first.version) == (False, 2)
+    assert client.post(reverse("automation:rule_move", args=[first.pk]), {"direction": "sideways"}).status_code == 302

@@ -17,6 +17,7 @@ from opsdesk.accounts.capabilities import Capability, require
 from opsdesk.audit import actions as audit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.jobs import enqueue_on_commit
+from opsdesk.core.ordering import swap_with_neighbour
 from opsdesk.core.params import InvalidParameter
 from opsdesk.people.models import Team
 from opsdesk.sla.actions import tracking
@@ -199,14 +200,7 @@ def move_policy(policy: SlaPolicy, *, up: bool, actor: User | None) -> SlaPolicy
     index = next((i for i, p in enumerate(ordered) if p.pk == policy.pk), None)
     if index is None:
         raise ActionError("default_policy", _("The default policy is always tried last."), status=409)
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(ordered):
-        return ordered[index]
-    ordered[index], ordered[other] = ordered[other], ordered[index]
-    for position, item in enumerate(ordered, start=1):
-        if item.position != position:
-            item.position = position
-            item.save(update_fields=["position", "updated_at"])
+    ordered = swap_with_neighbour(ordered, policy.pk, up=up)
     audit.record(actor=actor, verb="sla_policy.moved", target=policy, data={"order": [p.pk for p in ordered]})
     return next(p for p in ordered if p.pk == policy.pk)
 
