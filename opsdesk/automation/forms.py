@@ -139,7 +139,10 @@ class StepRows:
         ]
         fields_ = [(f.key, str(f.display_label)) for f in CustomField.objects.filter(target=CustomField.Target.TICKET)]
         webhooks = [(str(pk), str(v)) for pk, v in targets.webhooks().items()]
-        channels = [(str(pk), str(v)) for pk, v in targets.channels().items()]
+        channels = [
+            ("team", gettext("The ticket's team's channel")),
+            *((str(pk), str(v)) for pk, v in targets.channels().items()),
+        ]
         blank = [("", "—")]
         for i in range(count):
             add = form.fields.__setitem__

@@ -36,6 +36,7 @@ MAX_TAGS = 20
 NOTIFY_CHOICES = ("assignee", "team_leads", "managers")
 PRIORITY_ORDER = ("low", "normal", "high", "urgent")
 ASSIGN_KEYWORDS = ("nobody", "route", "me")  # "me": the agent applying a macro
+TEAM_CHANNEL = "team"  # a chat step's channel: the ticket's team's Slack or Teams channel
 
 
 class StepError(ValueError):
@@ -273,10 +274,13 @@ def _one(index: int, raw: Any, look: Lookups, *, macro: bool) -> Step:
         if webhook not in look.webhooks:
             raise StepError(index, "value", gettext("Choose a webhook."))
         return Step(kind, {"webhook": webhook})
-    channel = _int(raw.get("channel"))  # chat
+    texts = _texts(index, raw.get("text"), required=False)  # chat
+    if raw.get("channel") == TEAM_CHANNEL:  # the ticket's team's channel, found when the rule fires
+        return Step(kind, {"channel": TEAM_CHANNEL, "text": texts})
+    channel = _int(raw.get("channel"))
     if channel not in look.channels:
         raise StepError(index, "value", gettext("Choose a Slack or Teams channel."))
-    return Step(kind, {"channel": channel, "text": _texts(index, raw.get("text"), required=False)})
+    return Step(kind, {"channel": channel, "text": texts})
 
 
 def _custom_field(index: int, raw: dict[str, Any]) -> Step:

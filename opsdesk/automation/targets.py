@@ -39,6 +39,8 @@ def webhook_name(pk: Any) -> str:
 
 
 def channel_name(pk: Any) -> str:
+    if pk == "team":
+        return _("the ticket's team's channel")
     found = ChatChannel.objects.filter(pk=pk).first() if isinstance(pk, int) else None
     return f"{found.name} ({found.get_kind_display()})" if found else "?"
 
@@ -61,10 +63,16 @@ def call_webhook(pk: int, *, ticket: Ticket, event: TicketEvent, key: str) -> in
     return delivery.pk
 
 
-def post_to_channel(pk: int, *, ticket: Ticket, text: str, event: TicketEvent, key: str) -> int:
-    """A message to a Slack or Teams channel: the rule's text (or the firing's sentence), the ticket's facts and a
-    button to the ticket; in the default language, as channels are read by a team."""
-    channel = ChatChannel.objects.filter(pk=pk, active=True).first()
+def post_to_channel(pk: int | str, *, ticket: Ticket, text: str, event: TicketEvent, key: str) -> int:
+    """A message to a Slack or Teams channel (`"team"`: the active channel of the ticket's team): the rule's text
+    (or the firing's sentence), the ticket's facts and a button to the ticket; in the default language, as channels
+    are read by a team."""
+    if pk == "team":
+        channel = ChatChannel.objects.filter(team_id=ticket.team_id, active=True).order_by("id").first()
+        if ticket.team_id is None or channel is None:
+            raise ActionError("no_team_channel", _("The ticket's team has no Slack or Teams channel."))
+    else:
+        channel = ChatChannel.objects.filter(pk=pk, active=True).first()
     if channel is None:
         raise ActionError("channel_missing", _("The Slack or Teams channel no longer exists or is switched off."))
     with translation.override(default_language()):
@@ -83,6 +91,6 @@ def post_to_channel(pk: int, *, ticket: Ticket, text: str, event: TicketEvent, k
             level="danger" if ticket.priority == "urgent" else "warning" if ticket.priority == "high" else "info",
         )
     delivery = integration_actions.post_to_channel(
-        channel, post=post, key=f"{key}:channel:{pk}", ticket_event_id=event.pk
+        channel, post=post, key=f"{key}:channel:{channel.pk}", ticket_event_id=event.pk
     )
     return delivery.pk

@@ -150,3 +150,55 @@ def test_assign_by_routing_records_the_decision(world: Any) -> None:
     assert run.changes[0]["new"] == world.agent.pk
     assert run.changes[0]["routing"]
     assert decision.data["assignee"] == world.agent.pk
+
+
+def test_a_breach_posts_to_the_tickets_teams_channel(world: Any, settings: Any) -> None:
+    """ "Breaches to the team lead's channel": the chat step's channel may be the ticket's team's."""
+    Rule.objects.filter(key__startswith="lifecycle.").delete()
+    ours = integration_actions.save_channel(
+        None,
+        kind="teams",
+        name="Support leads",
+        url="https://contoso.webhook.office.com/webhookb2/abcdefgh-1234/IncomingWebhook/xyz",
+        team=world.support,
+        active=True,
+        actor=world.admin,
+    )
+    integration_actions.save_channel(
+        None,
+        kind="slack",
+        name="Billing",
+        url="https://hooks.slack.com/services/T0/B0/xyz",
+        team=world.billing,
+        active=True,
+        actor=world.admin,
+    )
+    actions.save_rule(
+        None,
+        data=RuleInput(
+            name="Breach to the team",
+            kind="trigger",
+            events=["priority_changed"],
+            actions=[{"type": "chat", "channel": "team"}],
+        ),
+        actor=world.manager,
+    )
+    support = world.ticket(subject="Ours")
+    billing = world.ticket(subject="Theirs", team=world.billing)
+    no_team = world.ticket(subject="Nobody's", team=None)
+    last = TicketEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    from opsdesk.tickets import actions as ticket_actions
+
+    for ticket in (support, billing, no_team):
+        ticket_actions.set_priority(ticket, priority="high", actor=world.admin)
+    consume_all(last)
+    card = json.loads(Delivery.objects.get(channel=ours).body)
+    assert card["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert f"#{support.pk} Ours" in json.dumps(card)
+    assert Delivery.objects.filter(channel__team=world.billing).count() == 1
+    refused = RuleRun.objects.get(ticket=no_team).changes[0]
+    assert refused == {
+        "type": "chat",
+        "error": "The ticket's team has no Slack or Teams channel.",
+        "code": "no_team_channel",
+    }
