@@ -68,8 +68,9 @@ def post_to_channel(pk: int | str, *, ticket: Ticket, text: str, event: TicketEv
     (or the firing's sentence), the ticket's facts and a button to the ticket; in the default language, as channels
     are read by a team."""
     if pk == "team":
-        channel = ChatChannel.objects.filter(team_id=ticket.team_id, active=True).order_by("id").first()
-        if ticket.team_id is None or channel is None:
+        team = ticket.team_id
+        channel = ChatChannel.objects.filter(team_id=team, active=True).order_by("id").first() if team else None
+        if channel is None:
             raise ActionError("no_team_channel", _("The ticket's team has no Slack or Teams channel."))
     else:
         channel = ChatChannel.objects.filter(pk=pk, active=True).first()
