@@ -1,6 +1,6 @@
-"""A manager, from the top bar's SLA link, sets up a calendar with two windows a day and Finnish holidays, then a
-policy with a target per priority on it (a bad duration is shown on its own cell first), adds an escalation and moves
-the policy; the list and the form in English and Finnish at laptop and phone widths."""
+"""A manager, from the top bar's "SLA and rules" link, sets up a calendar with two windows a day and Finnish holidays,
+then a policy with a target per priority on it (a bad duration is shown on its own cell first), adds an escalation
+and moves the policy; the list and the form in English and Finnish at laptop and phone widths."""
 
 from __future__ import annotations
 
@@ -32,9 +32,11 @@ def test_a_manager_sets_up_a_calendar_and_a_policy_per_priority(
     set_language(page, server, "en")  # the demo manager reads Finnish
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(server + "/")
-    page.click("nav >> text=SLA")
+    page.click("nav >> text=SLA and rules")
+    page.click("main >> text=SLA policies")
     expect(page.locator("h1")).to_have_text("SLA policies")
-    expect(page.locator("nav a[aria-current=page]").first).to_have_attribute("href", "/settings/sla/")
+    expect(page.locator("header nav a[aria-current=page]")).to_have_attribute("href", "/settings/automation/")
+    expect(page.locator("main nav a[aria-current=page]")).to_have_attribute("href", "/settings/sla/")
     page.click("main >> text=Business calendars")
     page.click("text=New calendar")
     page.fill("input[name=name]", calendar)
