@@ -139,9 +139,12 @@ def test_mail_about_no_ticket_is_for_admins_only(client: Client, world: Any) -> 
     assert client.post(reverse("messaging:mail_resend", args=[mail.pk])).status_code == 404
 
 
-def test_the_menu_shows_outgoing_mail_to_admins_only(client: Client, world: Any) -> None:
+def test_settings_link_outgoing_mail_for_admins_only(client: Client, world: Any) -> None:
+    """Outgoing mail is reached from Settings (the top bar keeps one row); managers see neither."""
     client.force_login(world.admin)
-    assert reverse("messaging:mail_list") in client.get(reverse("tickets:ticket_list")).content.decode()
+    assert reverse("messaging:mail_list") in client.get(reverse("ticket_settings:settings_index")).content.decode()
+    page = client.get(reverse("messaging:mail_list")).content.decode()
+    assert f'<a href="{reverse("ticket_settings:settings_index")}" aria-current="page">Settings</a>' in page
     client.force_login(world.manager)
     assert reverse("messaging:mail_list") not in client.get(reverse("tickets:ticket_list")).content.decode()
 
