@@ -350,3 +350,20 @@ def test_changing_a_time_rule_schedules_existing_tickets(world: Any) -> None:
     actions.set_rule_active(rule, active=False, actor=world.manager)
     timing.reschedule_all(now=START + timedelta(minutes=6))
     assert not TimeCheck.objects.exists()
+
+
+def test_every_due_ticket_fires_in_one_run_chunk_after_chunk(world: Any) -> None:
+    """Never capped: more tickets due than one transaction takes are all handled by the same run."""
+    time_rule(
+        world,
+        "Note old ones",
+        anchor=Rule.Anchor.CREATED,
+        after_seconds=3600,
+        actions=[{"type": "note", "text": {"en": "An hour old"}}],  # a step that goes ticket by ticket
+    )
+    with time_machine.travel(START, tick=False):
+        tickets = [world.ticket(subject=f"T{n}") for n in range(timing.SLOW_CHUNK + 7)]
+    timing.schedule([t.pk for t in tickets], now=START)
+    assert timing.run_due(now=START + timedelta(hours=1)) == {"tickets": len(tickets), "fired": len(tickets)}
+    assert RuleRun.objects.count() == len(tickets)
+    assert not TimeCheck.objects.exists()
