@@ -310,51 +310,105 @@ def _patterns() -> list[tuple[str, Any]]:
 _FRESH = itertools.count()
 
 
-def _fresh_fixtures(world: Any) -> dict[str, Any]:
-    """New objects for each attempt, so one role's successful write cannot change what the next role meets."""
-    from opsdesk.customers import actions as customer_actions
+class _Fixtures(dict[str, Any]):
+    """An attempt's fixture values, each group of objects made the first time one of its keys is read: a route
+    reads a few, and making every group for every route and role was most of this file's time."""
 
+    def __init__(self, groups: list[tuple[tuple[str, ...], Any]]) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def __missing__(self, key: str) -> Any:
+        for keys, build in self.groups:
+            if key in keys:
+                self.update(build())
+                return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+
+def _ticket_fixtures(world: Any) -> dict[str, Any]:
     attachment = SimpleUploadedFile("a.txt", b"hello", content_type="text/plain")
     ticket = world.ticket(attachments=[attachment])
     message = ticket.messages.get()
     mail = OutgoingMail.objects.get(ticket_id=ticket.pk, kind="tickets.ticket_received")  # never sent in a test
     OutgoingMail.objects.filter(pk=mail.pk).update(state="failed", next_attempt_at=None, last_error="550 No")
     ticket_actions.add_customer_reply(ticket, body="More detail.", customer=world.customer, actor=None)
-    other_ticket = world.ticket(subject="Another")
-    token, _raw = account_actions.issue_api_token(world.admin, name="ci", scope="read", actor=world.admin)
-    saved = SavedView.objects.create(name="Mine", owner=world.agent, filters={"priority": "high"})
-    n = next(_FRESH)
-    customer = customer_actions.create_customer(name="Fresh", emails=[f"fresh{n}@example.org"], actor=world.admin)
-    target = customer_actions.create_customer(name="Target", emails=[f"target{n}@example.org"], actor=world.admin)
     return {
         "ticket_id": ticket.pk,
         "message_id": message.pk,
         "split_message_id": ticket.messages.order_by("-pk").first().pk,
-        "other_ticket_id": other_ticket.pk,
         "attachment_id": message.attachments.get().pk,
-        "view_id": saved.pk,
-        "customer_id": customer.pk,
-        "target_customer_id": target.pk,
-        "organization_id": world.organization.pk,
-        "team_id": world.support.pk,
-        "user_id": world.agent.pk,
-        "token_id": token.pk,
-        "token": "not-a-token",
-        "status_id": TicketStatus.objects.get(name="Open").pk,
-        "field_id": CustomField.objects.get_or_create(key="order", defaults={"label": "Order"})[0].pk,
-        "response_id": CannedResponse.objects.create(title="Hi", body="Hello").pk,
         "mail_id": mail.pk,
-        **_chat_fixtures(world, n),
-        "inbound_id": _quarantined_email(n).pk,
-        "form_id": (webform := _webform(world)).pk,
-        "form_key": webform.key,
-        "provider_id": (provider := _provider(world, n)).pk,
-        "slug": provider.slug,
-        "mailbox_id": Mailbox.objects.create(name="Fresh", address=f"box{n}@opsdesk.example").pk,
-        **_calendar_fixtures(world, n),
-        **_automation_fixtures(world, n),
-        **_integration_fixtures(world, n),
     }
+
+
+def _customer_fixtures(world: Any, n: int) -> dict[str, Any]:
+    from opsdesk.customers import actions as customer_actions
+
+    customer = customer_actions.create_customer(name="Fresh", emails=[f"fresh{n}@example.org"], actor=world.admin)
+    target = customer_actions.create_customer(name="Target", emails=[f"target{n}@example.org"], actor=world.admin)
+    return {"customer_id": customer.pk, "target_customer_id": target.pk}
+
+
+def _fresh_fixtures(world: Any) -> dict[str, Any]:
+    """New objects for each attempt, so one role's successful write cannot change what the next role meets."""
+    n = next(_FRESH)
+    fixtures = _Fixtures(
+        [
+            (
+                ("ticket_id", "message_id", "split_message_id", "attachment_id", "mail_id"),
+                lambda: _ticket_fixtures(world),
+            ),
+            (("other_ticket_id",), lambda: {"other_ticket_id": world.ticket(subject="Another").pk}),
+            (
+                ("token_id",),
+                lambda: {
+                    "token_id": account_actions.issue_api_token(
+                        world.admin, name="ci", scope="read", actor=world.admin
+                    )[0].pk
+                },
+            ),
+            (
+                ("view_id",),
+                lambda: {
+                    "view_id": SavedView.objects.create(name="Mine", owner=world.agent, filters={"priority": "high"}).pk
+                },
+            ),
+            (("customer_id", "target_customer_id"), lambda: _customer_fixtures(world, n)),
+            (("status_id",), lambda: {"status_id": TicketStatus.objects.get(name="Open").pk}),
+            (
+                ("field_id",),
+                lambda: {"field_id": CustomField.objects.get_or_create(key="order", defaults={"label": "Order"})[0].pk},
+            ),
+            (("response_id",), lambda: {"response_id": CannedResponse.objects.create(title="Hi", body="Hello").pk}),
+            (("chat_id", "widget_id", "key"), lambda: _chat_fixtures(world, n)),
+            (("inbound_id",), lambda: {"inbound_id": _quarantined_email(n).pk}),
+            (("form_id", "form_key"), lambda: {"form_id": (w := _webform(world)).pk, "form_key": w.key}),
+            (("provider_id", "slug"), lambda: {"provider_id": (pr := _provider(world, n)).pk, "slug": pr.slug}),
+            (
+                ("mailbox_id",),
+                lambda: {"mailbox_id": Mailbox.objects.create(name="Fresh", address=f"box{n}@opsdesk.example").pk},
+            ),
+            (
+                ("calendar_id", "holiday_id", "exception_id", "policy_id", "escalation_id"),
+                lambda: _calendar_fixtures(world, n),
+            ),
+            (("kind", "rule_id", "macro_id"), lambda: _automation_fixtures(world, n)),
+            (
+                ("webhook_id", "channel_id", "delivery_id", "hook_id", "hook_key"),
+                lambda: _integration_fixtures(world, n),
+            ),
+        ]
+    )
+    fixtures.update(
+        {
+            "organization_id": world.organization.pk,
+            "team_id": world.support.pk,
+            "user_id": world.agent.pk,
+            "token": "not-a-token",
+        }
+    )
+    return fixtures
 
 
 def _integration_fixtures(world: Any, n: int) -> dict[str, Any]:
