@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 
 from opsdesk.automation import engine
 from opsdesk.automation.models import Rule
-from opsdesk.automation.steps import TYPES, Step, describe, raised
+from opsdesk.automation.steps import TYPES, Names, Step, describe, raised
 from opsdesk.core.languages import name as language_name
 from opsdesk.core.translations import default_language
-from opsdesk.people.models import Team
 from opsdesk.tickets import placeholders
 from opsdesk.tickets.categories import Category
-from opsdesk.tickets.models import Ticket, TicketEvent, TicketStatus
+from opsdesk.tickets.models import Ticket, TicketEvent
 
 DEFAULT_LIMIT = 50  # the form offers 50, 200 or 500
 MAX_LIMIT = 500
@@ -36,27 +35,27 @@ def _arrow(old: str, new: str) -> str:
     return f"{old} → {new}" if old != new else _("%(value)s (no change)") % {"value": new}
 
 
-def effect(step: Step, ticket: Ticket) -> str:  # noqa: PLR0911 - one branch a step
-    """What the step would do to this ticket, in words."""
+def effect(step: Step, ticket: Ticket, names: Names | None = None) -> str:  # noqa: PLR0911 - one branch a step
+    """What the step would do to this ticket, in words (`names`: shared by every ticket of a dry run)."""
+    names = names or Names()
     p, label = step.params, str(TYPES[step.type].label)
     priorities = dict(Ticket.Priority.choices)
     if step.type == "set_priority":
         return f"{label}: {_arrow(str(priorities[ticket.priority]), str(priorities[p['priority']]))}"
     if step.type == "set_status":
-        new = TicketStatus.objects.filter(pk=p["status"]).first()
-        return f"{label}: {_arrow(str(ticket.status.display_name), str(new.display_name) if new else '?')}"
+        old = names.get("status", ticket.status_id)
+        return f"{label}: {_arrow(old, names.get('status', p['status']))}"
     if step.type == "set_team":
-        new_team = Team.objects.filter(pk=p["team"]).first() if p["team"] else None
-        old = str(ticket.team.display_name) if ticket.team else "—"
-        return f"{label}: {_arrow(old, str(new_team.display_name) if new_team else '—')}"
+        old = names.get("team", ticket.team_id, "—")
+        return f"{label}: {_arrow(old, names.get('team', p['team'], '—'))}"
     if step.type == "escalate":
         old = str(priorities[ticket.priority])
-        return f"{describe(step)} ({_arrow(old, str(priorities[raised(ticket.priority)]))})"
+        return f"{describe(step, names)} ({_arrow(old, str(priorities[raised(ticket.priority)]))})"
     if step.type in ("reply", "note", "chat", "notify") and p.get("text"):
         text = placeholders.render(placeholders.pick(p["text"], ticket.language), ticket)
         language = ticket.language if p["text"].get(ticket.language) else default_language()
         return f"{label} ({language_name(language)}): {text[:300]}"
-    return describe(step)
+    return describe(step, names)
 
 
 def _loaded() -> QuerySet[Ticket]:
@@ -79,6 +78,7 @@ def dry_run(rule: engine.Compiled, *, now: datetime, limit: int = DEFAULT_LIMIT)
     tickets = _recent(max(1, min(limit, MAX_LIMIT)))
     facts = engine.facts_for(t.pk for t in tickets)
     calendars = engine.Calendars()
+    names = Names()
     latest: dict[int, tuple[TicketEvent, str]] = {}
     if rule.kind == Rule.Kind.TRIGGER:
         rows = TicketEvent.objects.filter(ticket_id__in=[t.pk for t in tickets], kind__in=rule.kinds).order_by(
@@ -112,6 +112,6 @@ def dry_run(rule: engine.Compiled, *, now: datetime, limit: int = DEFAULT_LIMIT)
             else:
                 at, matched = due[1], True
                 why = _("Due now.") if due[1] <= now else _("Due later.")
-        effects = tuple(effect(step, ticket) for step in rule.steps) if matched else ()
+        effects = tuple(effect(step, ticket, names) for step in rule.steps) if matched else ()
         found.append(Row(ticket=ticket, matched=matched, at=at, why=why, effects=effects))
     return found

@@ -329,21 +329,45 @@ def notify_label(value: str) -> str:
 Describer = Callable[[Mapping[str, Any]], str]
 
 
-def describe(step: Step | Mapping[str, Any]) -> str:
+class Names:
+    """The names steps show (statuses, teams, people, webhooks, channels), each read once (one query) when a step
+    first needs it: a page describing many rules shares one."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, dict[int, str]] = {}
+
+    def _read(self, kind: str) -> dict[int, str]:
+        if kind not in self._found:
+            if kind == "status":
+                self._found[kind] = {s.pk: str(s.display_name) for s in TicketStatus.objects.all()}
+            elif kind == "team":
+                self._found[kind] = {t.pk: str(t.display_name) for t in Team.objects.all()}
+            elif kind == "user":
+                self._found[kind] = dict(User.objects.values_list("pk", "name"))
+            elif kind == "webhook":
+                self._found[kind] = {pk: str(w) for pk, w in targets.webhooks().items()}
+            else:
+                self._found[kind] = {pk: str(c) for pk, c in targets.channels().items()}
+        return self._found[kind]
+
+    def get(self, kind: str, pk: Any, default: str = "?") -> str:
+        return self._read(kind).get(_int(pk) or 0, default)
+
+
+def describe(step: Step | Mapping[str, Any], names: Names | None = None) -> str:
     """What the step does, in the reader's language: "Set the priority: Urgent"."""
+    names = names or Names()
     data = step.as_json() if isinstance(step, Step) else dict(step)
     kind = data.get("type", "")
     label = str(TYPES[kind].label) if kind in TYPES else kind
     if kind == "set_status":
-        found = TicketStatus.objects.filter(pk=_int(data.get("status")) or 0).first()
-        detail = str(found.display_name) if found else "?"
+        detail = names.get("status", data.get("status"))
     elif kind == "set_priority":
         detail = str(dict(Ticket.Priority.choices).get(str(data.get("priority")), "?"))
     elif kind == "set_type":
         detail = str(dict(Ticket.Type.choices).get(str(data.get("value")), "?"))
     elif kind == "set_team":
-        team = Team.objects.filter(pk=_int(data.get("team")) or 0).first()
-        detail = str(team.display_name) if team else gettext("no team")
+        detail = names.get("team", data.get("team"), gettext("no team"))
     elif kind == "assign":
         to = data.get("to")
         if to == "nobody":
@@ -353,8 +377,7 @@ def describe(step: Step | Mapping[str, Any]) -> str:
         elif to == "me":
             detail = gettext("the agent applying the macro")
         else:
-            user = User.objects.filter(pk=_int(to) or 0).first()
-            detail = user.name if user else "?"
+            detail = names.get("user", to)
     elif kind in ("add_tags", "remove_tags"):
         detail = ", ".join(data.get("tags") or [])
     elif kind == "set_field":
@@ -368,9 +391,10 @@ def describe(step: Step | Mapping[str, Any]) -> str:
         if kind == "escalate":
             detail = gettext("priority one step up; notify: %(people)s") % {"people": people or "—"}
     elif kind == "webhook":
-        detail = targets.webhook_name(data.get("webhook"))
+        detail = names.get("webhook", data.get("webhook"))
     elif kind == "chat":
-        detail = targets.channel_name(data.get("channel"))
+        channel = data.get("channel")
+        detail = gettext("the ticket's team's channel") if channel == TEAM_CHANNEL else names.get("channel", channel)
     else:
         detail = ""
     return f"{label}: {detail}" if detail else label

@@ -33,18 +33,6 @@ def channels() -> dict[int, Any]:
     return {c.pk: c for c in ChatChannel.objects.filter(active=True).order_by("name", "id")}
 
 
-def webhook_name(pk: Any) -> str:
-    found = Webhook.objects.filter(pk=pk).first() if isinstance(pk, int) else None
-    return found.name if found else "?"
-
-
-def channel_name(pk: Any) -> str:
-    if pk == "team":
-        return _("the ticket's team's channel")
-    found = ChatChannel.objects.filter(pk=pk).first() if isinstance(pk, int) else None
-    return f"{found.name} ({found.get_kind_display()})" if found else "?"
-
-
 def route(ticket: Ticket) -> dict[str, Any]:
     """Assign by the ticket's team's routing strategy now; the decision is on the timeline (routing's event)."""
     decision = routing_actions.route_ticket(ticket)

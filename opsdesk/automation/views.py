@@ -37,12 +37,12 @@ edit_tickets = capability_required(Capability.EDIT_TICKETS)
 LOG_PAGE = 50
 
 
-def summary(rule: Rule) -> dict[str, Any]:
+def summary(rule: Rule, names: vocabulary.Names | None = None) -> dict[str, Any]:
     """What a rule does, in words, for the list and its page."""
     when = ", ".join(str(engine.triggers.TRIGGERS[n].label) for n in rule.events if n in engine.triggers.TRIGGERS)
     if rule.kind == Rule.Kind.TIME:
         when = why({"anchor": rule.anchor, "after_seconds": rule.after_seconds, "business_time": rule.business_time})
-    return {"rule": rule, "when": when, "steps": [vocabulary.describe(s) for s in rule.actions]}
+    return {"rule": rule, "when": when, "steps": [vocabulary.describe(s, names) for s in rule.actions]}
 
 
 @manage_automation
@@ -54,7 +54,8 @@ def rule_list(request: AuthedRequest) -> HttpResponse:
         .select_related("calendar")
         .order_by("kind", "position", "id")
     )
-    rows = [summary(r) | {"last_run": r.last_run, "runs_week": r.runs_week} for r in rules]
+    names = vocabulary.Names()
+    rows = [summary(r, names) | {"last_run": r.last_run, "runs_week": r.runs_week} for r in rules]
     sections = []
     for kind, label in Rule.Kind.choices:
         items = [row for row in rows if row["rule"].kind == kind]
@@ -128,7 +129,8 @@ def rule_detail(request: AuthedRequest, rule_id: int) -> HttpResponse:
 def _run_row(run: RuleRun) -> dict[str, Any]:
     done = []
     for change in run.changes:
-        text = vocabulary.describe({"type": change.get("type", "")}).split(":")[0]
+        kind = str(change.get("type", ""))
+        text = str(vocabulary.TYPES[kind].label) if kind in vocabulary.TYPES else kind
         if "error" in change:
             done.append((text, _("refused: %(reason)s") % {"reason": change["error"]}, "error"))
         elif change.get("skipped"):
@@ -221,10 +223,11 @@ def macro_list(request: AuthedRequest) -> HttpResponse:
         macros += list(
             Macro.objects.filter(owner__isnull=True, team__isnull=False).exclude(pk__in=[m.pk for m in macros])
         )
+    names = vocabulary.Names()
     rows = [
         {
             "macro": m,
-            "steps": [vocabulary.describe(s) for s in m.actions],
+            "steps": [vocabulary.describe(s, names) for s in m.actions],
             "editable": macro_actions.may_edit(request.user, m, shared=m.owner_id is None),
         }
         for m in macros
@@ -301,7 +304,8 @@ def macro_preview(request: AuthedRequest, ticket_id: int) -> HttpResponse:
     ticket = get_ticket_for_user(request.user, ticket_id, write=True)
     macro = _usable(request, params.int_param(request.GET, "macro", default=None, label=_("Macro")))
     ticket = preview.load(ticket.pk)
-    effects = [preview.effect(step, ticket) for step in vocabulary.parse(macro.actions, macro=True)]
+    names = vocabulary.Names()
+    effects = [preview.effect(step, ticket, names) for step in vocabulary.parse(macro.actions, macro=True)]
     return render(
         request, "automation/partials/macro_preview.html", {"ticket": ticket, "macro": macro, "effects": effects}
     )
