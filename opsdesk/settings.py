@@ -223,6 +223,9 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["opsdesk.formats"]
 TIME_ZONE = "UTC"
 OPSDESK_DEFAULT_TIME_ZONE = env_str("OPSDESK_DEFAULT_TIME_ZONE", "Europe/Helsinki")
+# Analytics (docs/adr/0026-kpi-rollups.md): reporting days are cut in this zone (METRICS.md §0). Changing it needs a
+# rebuild of the rollups (`opsdesk analytics-rebuild`).
+OPSDESK_REPORTING_TIME_ZONE = env_str("OPSDESK_REPORTING_TIME_ZONE", OPSDESK_DEFAULT_TIME_ZONE)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -324,6 +327,7 @@ OPSDESK_MAIL_ATTACHMENTS = "opsdesk.tickets.notifications.attachment_files"
 # Readers of the ticket event log (tickets.consumers): name -> handler(events) by dotted path.
 OPSDESK_EVENT_CONSUMERS = {
     "analytics.event_counts": "opsdesk.analytics.consumers.count_events",
+    "analytics.kpis": "opsdesk.analytics.consumers.update_kpis",
     "sla.clocks": "opsdesk.sla.consumers.track",
     "automation.rules": "opsdesk.automation.consumers.run_rules",
     "integrations.webhooks": "opsdesk.integrations.consumers.send_webhooks",

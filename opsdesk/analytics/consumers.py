@@ -7,6 +7,7 @@ from datetime import UTC
 
 from django.db.models import F
 
+from opsdesk.analytics import rollups
 from opsdesk.analytics.models import EventCount
 from opsdesk.tickets.models import TicketEvent
 
@@ -18,3 +19,9 @@ def count_events(events: list[TicketEvent]) -> None:
         updated = EventCount.objects.filter(day=day, kind=kind, source=source).update(count=F("count") + n)
         if not updated:
             EventCount.objects.create(day=day, kind=kind, source=source, count=n)
+
+
+def update_kpis(events: list[TicketEvent]) -> None:
+    """The KPI facts of every ticket with a new event, and the rollups of the days they count on
+    (analytics/rollups.py)."""
+    rollups.on_events(events)

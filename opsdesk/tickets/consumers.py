@@ -146,6 +146,7 @@ def wake_on_commit() -> None:
 # What each consumer is, in words, for the admin page.
 LABELS = {
     "analytics.event_counts": gettext_lazy("Daily event counts (analytics)"),
+    "analytics.kpis": gettext_lazy("KPI facts and daily rollups (analytics)"),
     "messaging.language": gettext_lazy("Language of customers' messages (messaging)"),
     "automation.rules": gettext_lazy("Trigger rules and time rules' schedule (automation)"),
     "integrations.webhooks": gettext_lazy("Outbound webhooks (integrations)"),

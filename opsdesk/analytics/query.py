@@ -1,0 +1,327 @@
+"""Reading KPIs: figures for a cut (a period and filters) from the rollups, or summed from the facts on the fly for
+cuts the rollups do not hold; trends by day; the drill-down (the tickets counted, with exact values) and, per
+ticket, the events that produced its value. Views, reports, exports and the API all read through here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+
+from opsdesk.analytics import kpis, rollups, sketch
+from opsdesk.analytics.kpis import Kpi
+from opsdesk.analytics.models import Rollup, TicketActivity, TicketFacts
+from opsdesk.analytics.periods import Period
+
+Cell = tuple[int, int, dict[Any, int] | None]  # n, total seconds, sketch
+
+
+@dataclass(frozen=True)
+class Cut:
+    period: Period
+    where: rollups.Where = field(default_factory=rollups.Where)
+    business_hours: bool = False
+
+    def rollup_key(self) -> tuple[str, str] | None:
+        """The rollup cut (dim, key) that holds this cut, or None when it must be summed from the facts."""
+        w = self.where
+        if w.organization is not None or w.tag is not None:
+            return None
+        set_dims = [
+            (dim, value)
+            for dim, value in (
+                ("team", w.team),
+                ("agent", w.agent),
+                ("channel", w.channel),
+                ("language", w.language),
+                ("priority", w.priority),
+            )
+            if value is not None
+        ]
+        if not set_dims:
+            return ("all", "")
+        if len(set_dims) == 1:
+            return (set_dims[0][0], str(set_dims[0][1]))
+        return None
+
+    def with_period(self, period: Period) -> Cut:
+        return replace(self, period=period)
+
+
+@dataclass
+class Figure:
+    kpi: Kpi
+    value: float | None  # seconds (median) for durations, percent for ratios, a count otherwise
+    n: int = 0  # values (durations), the denominator (ratios), or the count
+    p90: float | None = None
+    mean: float | None = None
+    numerator: int | None = None
+
+
+class Cells:
+    """Rollup cells by (day, measure) for one cut."""
+
+    def __init__(self, cells: dict[tuple[date, str], Cell]) -> None:
+        self.cells = cells
+
+    def over(self, measure: str, days: Iterable[date] | None = None) -> list[Cell]:
+        if days is None:
+            return [cell for (_day, m), cell in self.cells.items() if m == measure]
+        return [self.cells[(d, measure)] for d in days if (d, measure) in self.cells]
+
+    def count(self, measure: str, days: Iterable[date] | None = None) -> int:
+        if measure == "sla_settled":
+            return self.count("sla_achieved", days) + self.count("sla_breached", days)
+        return sum(cell[0] for cell in self.over(measure, days))
+
+
+def cells(cut: Cut) -> Cells:
+    start, end = cut.period.start, cut.period.end
+    key = cut.rollup_key()
+    found: dict[tuple[date, str], Cell] = {}
+    if key is not None:
+        rows = Rollup.objects.filter(dim=key[0], key=key[1], day__range=(start, end)).values_list(
+            "day", "measure", "n", "total", "sketch"
+        )
+        for day, measure, n, total, sk in rows:
+            found[(day, measure)] = (n, total, sk)
+        return Cells(found)
+    summed = rollups.collect(start, end, cut.where)
+    for (day, measure, dim, _key), cell in summed.cells.items():
+        if dim == "all":
+            found[(day, measure)] = (cell[0], cell[1], cell[2])
+    return Cells(found)
+
+
+def figure(kpi: Kpi, found: Cells, days: Sequence[date] | None, *, business_hours: bool, backlog: int | None) -> Figure:
+    if kpi.kind == kpis.LEVEL:
+        return Figure(kpi, backlog, backlog or 0)
+    if kpi.kind == kpis.COUNT:
+        n = found.count(kpi.measure, days)
+        return Figure(kpi, n, n)
+    if kpi.kind == kpis.RATIO:
+        top = found.count(kpi.measure, days)
+        below = found.count(kpi.denominator, days)
+        return Figure(kpi, 100.0 * top / below if below else None, below, numerator=top)
+    measure = kpi.measure_for(business_hours)
+    parts = found.over(measure, days)
+    n = sum(c[0] for c in parts)
+    total = sum(c[1] for c in parts)
+    merged = sketch.merge(c[2] for c in parts if c[2])
+    return Figure(
+        kpi,
+        sketch.quantile(merged, 0.5),
+        n,
+        p90=sketch.quantile(merged, 0.9),
+        mean=total / n if n else None,
+    )
+
+
+def backlog_at(cut: Cut, day: date) -> int:
+    """Unsolved tickets at 00:00 (reporting zone) after `day`: Σ created + reopened − solved up to it."""
+    key = cut.rollup_key()
+    if key is not None:
+        sums = dict(
+            Rollup.objects.filter(dim=key[0], key=key[1], day__lte=day, measure__in=("created", "reopened", "solved"))
+            .values_list("measure")
+            .annotate(total=Sum("n"))
+            .values_list("measure", "total")
+        )
+        return int(sums.get("created", 0) + sums.get("reopened", 0) - sums.get("solved", 0))
+    first = TicketFacts.objects.filter(counted=True).order_by("created_day").values_list("created_day", flat=True)
+    start = first.first()
+    if start is None:
+        return 0
+    found = cells(cut.with_period(Period(start, day)))
+    return found.count("created") + found.count("reopened") - found.count("solved")
+
+
+def backlog_series(cut: Cut) -> list[tuple[date, int]]:
+    """The backlog at the end of each day of the period."""
+    start_level = backlog_at(cut, cut.period.start - timedelta(days=1))
+    found = cells(cut)
+    level = start_level
+    series = []
+    for day in cut.period.each_day():
+        level += found.count("created", [day]) + found.count("reopened", [day]) - found.count("solved", [day])
+        series.append((day, level))
+    return series
+
+
+def figures(cut: Cut, wanted: Sequence[Kpi] = kpis.CATALOGUE) -> dict[str, Figure]:
+    found = cells(cut)
+    backlog = backlog_at(cut, cut.period.end) if any(k.kind == kpis.LEVEL for k in wanted) else None
+    return {k.key: figure(k, found, None, business_hours=cut.business_hours, backlog=backlog) for k in wanted}
+
+
+def daily(cut: Cut, wanted: Sequence[Kpi]) -> dict[str, list[tuple[date, Figure]]]:
+    """Each KPI per day of the period (trend lines)."""
+    found = cells(cut)
+    levels = dict(backlog_series(cut)) if any(k.kind == kpis.LEVEL for k in wanted) else {}
+    return {
+        k.key: [
+            (day, figure(k, found, [day], business_hours=cut.business_hours, backlog=levels.get(day)))
+            for day in cut.period.each_day()
+        ]
+        for k in wanted
+    }
+
+
+def breakdown(cut: Cut, dim: str) -> dict[str, dict[tuple[date, str], int]]:
+    """Counts per value of a dimension (e.g. created per channel per day), from the rollups of that dimension;
+    only for cuts without filters."""
+    rows = Rollup.objects.filter(dim=dim, day__range=(cut.period.start, cut.period.end)).values_list(
+        "key", "day", "measure", "n"
+    )
+    found: dict[str, dict[tuple[date, str], int]] = defaultdict(dict)
+    for key, day, measure, n in rows:
+        found[key][(day, measure)] = n
+    return found
+
+
+def hour_of_week(cut: Cut) -> list[list[int]]:
+    """Tickets created per weekday (Monday first) and hour, in the reporting zone."""
+    grid = [[0] * 24 for _ in range(7)]
+    if cut.rollup_key() == ("all", ""):
+        rows = Rollup.objects.filter(dim="hour", measure="created", day__range=(cut.period.start, cut.period.end))
+        for day, key, n in rows.values_list("day", "key", "n"):
+            grid[day.weekday()][int(key)] += n
+        return grid
+    query = TicketFacts.objects.filter(counted=True, created_day__range=(cut.period.start, cut.period.end))
+    query = query.filter(**cut.where.facts_filter())
+    if cut.where.agent is not None:
+        return grid
+    for day, hour in query.values_list("created_day", "created_hour").iterator(chunk_size=10_000):
+        grid[day.weekday()][hour] += 1
+    return grid
+
+
+# --- drill-down --------------------------------------------------------------------------------------------------
+
+PARTS = {
+    "one_touch": ("yes", "no"),
+    "reopen_rate": ("yes", "no"),
+    "sla_attainment": ("breached", "achieved"),
+}
+
+
+@dataclass
+class DrillRow:
+    ticket_id: int
+    at: datetime | None
+    value: int | None
+    agent_id: int | None
+    detail: str = ""
+
+
+@dataclass
+class Drill:
+    kpi: Kpi
+    rows: QuerySet[Any]
+    value_column: str | None
+    exact: Figure | None
+
+
+def _facts(cut: Cut) -> QuerySet[TicketFacts]:
+    return TicketFacts.objects.filter(counted=True, **cut.where.facts_filter())
+
+
+def drill_query(cut: Cut, kpi: Kpi, part: str = "") -> tuple[QuerySet[Any], str, str | None, str | None]:
+    """The rows counted in a figure: (queryset, its time column, its value column, its agent column)."""
+    start, end = cut.period.start, cut.period.end
+    agent = cut.where.agent
+    if kpi.kind == kpis.DURATION:
+        measure = kpi.measure_for(cut.business_hours)
+        value_col, day_col, agent_col = rollups.DURATIONS[measure]
+        query = _facts(cut).filter(**{f"{day_col}__range": (start, end), f"{value_col}__isnull": False})
+        if agent is not None:
+            query = query.filter(**{agent_col: agent})
+        return query, day_col.replace("_day", "_at"), value_col, agent_col
+    if kpi.key in ("solved", "replies", "sla_attainment"):
+        kind = {"solved": ["solved"], "replies": ["reply"]}.get(kpi.key)
+        if kpi.key == "sla_attainment":
+            kind = (
+                ["sla_breached"]
+                if part == "breached"
+                else ["sla_achieved"]
+                if part == "achieved"
+                else [
+                    "sla_breached",
+                    "sla_achieved",
+                ]
+            )
+        ids = _facts(cut).values("ticket_id")
+        activity = TicketActivity.objects.filter(day__range=(start, end), kind__in=kind, ticket_id__in=ids)
+        if agent is not None:
+            activity = activity.filter(agent_id=agent)
+        return activity, "at", None, "agent_id"
+    if kpi.key == "created":
+        return _facts(cut).filter(created_day__range=(start, end)), "created_at", None, None
+    if kpi.key == "one_touch":
+        query = _facts(cut).filter(solved_day__range=(start, end))
+        if part:
+            query = query.filter(one_touch=(part == "yes"))
+        if agent is not None:
+            query = query.filter(solved_agent_id=agent)
+        return query, "solved_at", None, "solved_agent_id"
+    if kpi.key == "reopen_rate":
+        query = _facts(cut).filter(first_solved_day__range=(start, end))
+        if part == "yes":
+            query = query.filter(reopens__gt=0)
+        elif part == "no":
+            query = query.filter(reopens=0)
+        if agent is not None:
+            query = query.filter(first_solved_agent_id=agent)
+        return query, "first_solved_at", None, "first_solved_agent_id"
+    # backlog: the tickets unsolved now (the live backlog), in the cut's filters
+    return (
+        _facts(cut).filter(solved_at__isnull=True, ticket__status_category__in=("new", "open", "pending", "on_hold")),
+        "created_at",
+        None,
+        None,
+    )
+
+
+def exact_figure(cut: Cut, kpi: Kpi) -> Figure | None:
+    """Durations: exact median and p90 (type 7) and mean over every value the figure counts."""
+    if kpi.kind != kpis.DURATION:
+        return None
+    query, _at, value_col, _agent = drill_query(cut, kpi)
+    assert value_col is not None
+    values = list(query.values_list(value_col, flat=True))
+    return Figure(
+        kpi,
+        sketch.exact_quantile(values, 0.5),
+        len(values),
+        p90=sketch.exact_quantile(values, 0.9),
+        mean=sum(values) / len(values) if values else None,
+    )
+
+
+def explain_events(ticket_id: int, kpi: Kpi) -> list[Any]:
+    """The timeline events that produce a ticket's value of `kpi`, oldest first."""
+    from opsdesk.tickets.models import TicketEvent
+
+    kinds = {
+        kpis.DURATION: ["ticket.created", "comment.added", "status.changed"],
+        kpis.RATIO: ["ticket.created", "comment.added", "status.changed"],
+    }.get(kpi.kind, ["ticket.created", "status.changed", "comment.added"])
+    if kpi.key == "sla_attainment":
+        kinds = [
+            "sla.activated",
+            "sla.paused",
+            "sla.resumed",
+            "sla.breached",
+            "sla.fulfilled",
+            "sla.cancelled",
+            "sla.reactivated",
+            "sla.recalculated",
+        ]
+    events = TicketEvent.objects.filter(ticket_id=ticket_id, kind__in=kinds).order_by("at", "id")
+    if kpi.key in ("frt",):
+        events = events.filter(~Q(kind="status.changed"))
+    return list(events.select_related("actor"))

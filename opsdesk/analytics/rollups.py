@@ -1,0 +1,578 @@
+"""Keeping the KPI facts and their daily rollups (docs/adr/0026-kpi-rollups.md).
+
+- `refresh(ticket_ids)`: recompute the facts of these tickets from their timelines (analytics/facts.py), replace
+  their rows, and mark every reporting day whose sums may have changed (old and new days) dirty.
+- `sum_days(start, end)`: sum the rollups of whole days again from the facts: the one function both the minutely
+  update (`sum_dirty`) and the rebuild call, so the two always store the same rows.
+- `rebuild(start, end)`: recompute the facts of every ticket with an event in the range (all tickets without one),
+  then sum its days; `opsdesk analytics-rebuild` runs it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max, Min
+
+from opsdesk.analytics import facts as kpi_facts
+from opsdesk.analytics import periods, sketch
+from opsdesk.analytics.models import DirtyDay, Rollup, TicketActivity, TicketFacts
+from opsdesk.sla.business_time import Schedule
+from opsdesk.sla.models import BusinessCalendar, SlaPolicy
+from opsdesk.sla.schedules import schedule_for
+from opsdesk.tickets.models import Ticket, TicketEvent
+
+# Duration measures: the facts column, the column of the reporting day it counts on, and its agent (METRICS.md §0
+# attribution: first reply → its author; resolution and waits → the assignee at the solve).
+DURATIONS: dict[str, tuple[str, str, str]] = {
+    "frt": ("frt", "first_reply_day", "first_reply_agent_id"),
+    "frt_bh": ("frt_bh", "first_reply_day", "first_reply_agent_id"),
+    "first_resolution": ("first_resolution", "first_solved_day", "first_solved_agent_id"),
+    "first_resolution_bh": ("first_resolution_bh", "first_solved_day", "first_solved_agent_id"),
+    "resolution": ("resolution", "solved_day", "solved_agent_id"),
+    "resolution_bh": ("resolution_bh", "solved_day", "solved_agent_id"),
+    "requester_wait": ("requester_wait", "solved_day", "solved_agent_id"),
+    "requester_wait_bh": ("requester_wait_bh", "solved_day", "solved_agent_id"),
+    "agent_work": ("agent_work", "solved_day", "solved_agent_id"),
+    "agent_work_bh": ("agent_work_bh", "solved_day", "solved_agent_id"),
+}
+# Ticket counts from the facts: the day column, the agent column, and the condition on the row.
+TICKET_COUNTS: dict[str, tuple[str, str | None, str]] = {
+    "created": ("created_day", None, ""),
+    "resolved": ("solved_day", "solved_agent_id", ""),  # tickets solved now, by the day of their latest solve
+    "one_touch": ("solved_day", "solved_agent_id", "one_touch"),
+    "first_solved": ("first_solved_day", "first_solved_agent_id", ""),
+    "reopened_tickets": ("first_solved_day", "first_solved_agent_id", "reopens"),
+}
+# Event counts from the activity rows: measure = kind, or kind:detail for SLA outcomes.
+ACTIVITY_KINDS = ("solved", "reopened", "reply", "sla_achieved", "sla_breached")
+DIMS = ("all", "team", "agent", "channel", "language", "priority")
+FACT_COLUMNS = [
+    "ticket_id",
+    "counted",
+    "team_id",
+    "channel",
+    "language",
+    "priority",
+    "organization_id",
+    "created_by",
+    "calendar",
+    "created_at",
+    "created_day",
+    "created_hour",
+    "first_reply_at",
+    "first_reply_day",
+    "first_reply_agent_id",
+    "frt",
+    "frt_bh",
+    "first_solved_at",
+    "first_solved_day",
+    "first_solved_agent_id",
+    "first_resolution",
+    "first_resolution_bh",
+    "solved_at",
+    "solved_day",
+    "solved_agent_id",
+    "resolution",
+    "resolution_bh",
+    "requester_wait",
+    "requester_wait_bh",
+    "agent_work",
+    "agent_work_bh",
+    "pending_time",
+    "on_hold_time",
+    "public_replies",
+    "reopens",
+    "one_touch",
+]
+ACTIVITY_COLUMNS = ["ticket_id", "kind", "detail", "at", "day", "hour", "agent_id"]
+TICKET_COLUMNS = (
+    "id",
+    "created_at",
+    "status_category",
+    "channel",
+    "team_id",
+    "language",
+    "priority",
+    "organization_id",
+    "merged_into_id",
+    "sla_policy_id",
+)
+CHUNK = 20_000
+
+
+# --- calendars ---------------------------------------------------------------------------------------------------
+
+
+class Calendars:
+    """METRICS.md §0: business time uses the ticket's SLA-policy calendar, else the default calendar."""
+
+    def __init__(self) -> None:
+        rows = {c.pk: c for c in BusinessCalendar.objects.all()}
+        self._schedules: dict[int, tuple[Schedule, str]] = {
+            pk: (schedule_for(row), f"{row.pk}@{row.version}") for pk, row in rows.items()
+        }
+        self._by_policy = dict(SlaPolicy.objects.filter(calendar__isnull=False).values_list("id", "calendar_id"))
+        default = next((pk for pk, row in rows.items() if row.is_default), None)
+        self._default = default
+
+    def for_policy(self, policy_id: int | None) -> tuple[Schedule | None, str]:
+        calendar_id = self._by_policy.get(policy_id, self._default) if policy_id else self._default
+        if calendar_id is None or calendar_id not in self._schedules:
+            return None, ""
+        return self._schedules[calendar_id]
+
+
+# --- reading timelines fast --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    kind: str
+    at: datetime
+    actor_id: int | None
+    data: dict[str, Any]
+
+
+def _aware(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _json(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    return json.loads(value) if value else {}
+
+
+def _mark() -> str:
+    return "?" if connection.vendor == "sqlite" else "%s"
+
+
+def _timelines(where: str, params: Sequence[Any]) -> Iterator[tuple[int, list[_Event]]]:
+    """(ticket id, its fact-relevant events in timeline order) for the tickets matching `where`, by ticket id."""
+    kinds = ", ".join(f"'{kind}'" for kind in kpi_facts.KINDS)
+    sql = (
+        "SELECT ticket_id, kind, at, actor_id, data FROM tickets_ticketevent "
+        f"WHERE {where} AND kind IN ({kinds}) ORDER BY ticket_id, at, id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        current: int | None = None
+        events: list[_Event] = []
+        while rows := cursor.fetchmany(5000):
+            for ticket_id, kind, at, actor_id, data in rows:
+                if ticket_id != current:
+                    if current is not None:
+                        yield current, events
+                    current, events = ticket_id, []
+                events.append(_Event(kind, _aware(at), actor_id, _json(data)))
+        if current is not None:
+            yield current, events
+
+
+def _compute(ids_where: str, params: Sequence[Any], calendars: Calendars) -> list[kpi_facts.Facts]:
+    tickets = {}
+    columns = ", ".join(TICKET_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM tickets_ticket WHERE {ids_where.replace('ticket_id', 'id')}", params)
+        for row in cursor.fetchall():
+            tickets[row[0]] = row
+    timelines = dict(_timelines(ids_where, params))
+    found = []
+    for pk in sorted(tickets):
+        row = tickets[pk]
+        info = kpi_facts.TicketInfo(
+            id=pk,
+            created_at=_aware(row[1]),
+            status_category=row[2],
+            channel=row[3],
+            team_id=row[4],
+            language=row[5],
+            priority=row[6],
+            organization_id=row[7],
+            merged_into_id=row[8],
+        )
+        schedule, calendar = calendars.for_policy(row[9])
+        found.append(kpi_facts.compute(info, timelines.get(pk, []), schedule, calendar))
+    return found
+
+
+# --- writing facts -----------------------------------------------------------------------------------------------
+
+
+def _day_hour(moment: datetime | None) -> tuple[date | None, int | None]:
+    if moment is None:
+        return None, None
+    local = periods.local(moment)
+    return local.date(), local.hour
+
+
+def _db_time(moment: datetime | None) -> Any:
+    if moment is None or connection.vendor != "sqlite":
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+
+
+def _db_day(day: date | None) -> Any:
+    return day.isoformat() if day is not None and connection.vendor == "sqlite" else day
+
+
+def _fact_row(f: kpi_facts.Facts) -> tuple[Any, ...]:
+    created_day, created_hour = _day_hour(f.created_at)
+    t, d = _db_time, _db_day
+    return (
+        f.ticket_id,
+        f.counted,
+        f.team_id,
+        f.channel,
+        f.language,
+        f.priority,
+        f.organization_id,
+        f.created_by,
+        f.calendar,
+        t(f.created_at),
+        d(created_day),
+        created_hour,
+        t(f.first_reply_at),
+        d(_day_hour(f.first_reply_at)[0]),
+        f.first_reply_agent_id,
+        f.frt,
+        f.frt_bh,
+        t(f.first_solved_at),
+        d(_day_hour(f.first_solved_at)[0]),
+        f.first_solved_agent_id,
+        f.first_resolution,
+        f.first_resolution_bh,
+        t(f.solved_at),
+        d(_day_hour(f.solved_at)[0]),
+        f.solved_agent_id,
+        f.resolution,
+        f.resolution_bh,
+        f.requester_wait,
+        f.requester_wait_bh,
+        f.agent_work,
+        f.agent_work_bh,
+        f.pending_time,
+        f.on_hold_time,
+        f.public_replies,
+        f.reopens,
+        f.one_touch,
+    )
+
+
+def _activity_rows(f: kpi_facts.Facts) -> Iterator[tuple[Any, ...]]:
+    for a in f.activities:
+        day, hour = _day_hour(a.at)
+        yield (f.ticket_id, a.kind, a.detail, _db_time(a.at), _db_day(day), hour, a.agent_id)
+
+
+def _insert(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    connection.ensure_connection()
+    marks = ", ".join("?" * len(columns))
+    connection.connection.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def _days_of(ticket_ids: Sequence[int]) -> set[date]:
+    """Every reporting day the stored facts and activity of these tickets count on."""
+    days: set[date] = set()
+    for column in ("created_day", "first_reply_day", "first_solved_day", "solved_day"):
+        days.update(d for d in TicketFacts.objects.filter(ticket_id__in=ticket_ids).values_list(column, flat=True) if d)
+    days.update(TicketActivity.objects.filter(ticket_id__in=ticket_ids).values_list("day", flat=True).distinct())
+    return days
+
+
+def _store(computed: list[kpi_facts.Facts], *, replace: bool) -> None:
+    if replace and computed:
+        ids = [f.ticket_id for f in computed]
+        TicketActivity.objects.filter(ticket_id__in=ids).delete()
+        TicketFacts.objects.filter(ticket_id__in=ids).delete()
+    _insert("analytics_ticketfacts", FACT_COLUMNS, [_fact_row(f) for f in computed])
+    _insert("analytics_ticketactivity", ACTIVITY_COLUMNS, [row for f in computed for row in _activity_rows(f)])
+
+
+def mark_dirty(days: Iterable[date]) -> None:
+    wanted = set(days)
+    if not wanted:
+        return
+    have = set(DirtyDay.objects.filter(day__in=wanted).values_list("day", flat=True))
+    DirtyDay.objects.bulk_create([DirtyDay(day=day) for day in sorted(wanted - have)], ignore_conflicts=True)
+
+
+def refresh(ticket_ids: Iterable[int], calendars: Calendars | None = None) -> int:
+    """Recompute these tickets' facts and mark the days they count on (before and after) dirty."""
+    ids = sorted(set(ticket_ids))
+    calendars = calendars or Calendars()
+    done = 0
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        before = _days_of(part)
+        marks = ", ".join([_mark()] * len(part))
+        computed = _compute(f"ticket_id IN ({marks})", part, calendars)
+        _store(computed, replace=True)
+        mark_dirty(before | _days_of(part))
+        done += len(computed)
+    return done
+
+
+# --- summing days ------------------------------------------------------------------------------------------------
+
+
+class _Sums:
+    def __init__(self) -> None:
+        self.cells: dict[tuple[date, str, str, str], list[Any]] = {}
+
+    def add(self, day: date, measure: str, dims: Sequence[tuple[str, Any]], value: int | None = None) -> None:
+        cells = self.cells
+        for dim, key in dims:
+            cell = cells.get((day, measure, dim, key))
+            if cell is None:
+                cell = cells[(day, measure, dim, key)] = [0, 0, {} if value is not None else None]
+            cell[0] += 1
+            if value is not None:
+                cell[1] += value
+                b = sketch.bucket(value)
+                cell[2][b] = cell[2].get(b, 0) + 1
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        """The cells as rows of analytics_rollup (ROLLUP_COLUMNS), sketches as JSON text."""
+        return [
+            (
+                _db_day(day),
+                measure,
+                dim,
+                key,
+                cell[0],
+                cell[1],
+                json.dumps(sketch.to_json(cell[2]), separators=(",", ":")) if cell[2] is not None else None,
+            )
+            for (day, measure, dim, key), cell in sorted(self.cells.items())
+        ]
+
+
+ROLLUP_COLUMNS = ["day", "measure", "dim", "key", "n", "total", "sketch"]
+
+
+def _dims(team: Any, agent: Any, channel: str, language: str, priority: str) -> list[tuple[str, str]]:
+    found = [("all", ""), ("channel", channel), ("language", language), ("priority", priority)]
+    if team is not None:
+        found.append(("team", str(team)))
+    if agent is not None:
+        found.append(("agent", str(agent)))
+    return found
+
+
+def _to_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class Where:
+    """A cut the rollups do not hold (an organization, a tag, or more than one dimension at once): summed from the
+    facts on the fly, into the same cells under dim "all"."""
+
+    team: int | None = None
+    agent: int | None = None
+    channel: str | None = None
+    language: str | None = None
+    priority: str | None = None
+    organization: int | None = None
+    tag: str | None = None
+
+    def facts_filter(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for name, column in (
+            ("team", "team_id"),
+            ("channel", "channel"),
+            ("language", "language"),
+            ("priority", "priority"),
+            ("organization", "organization_id"),
+        ):
+            value = getattr(self, name)
+            if value is not None:
+                found[column] = value
+        if self.tag is not None:
+            found["ticket__tags__name"] = self.tag
+        return found
+
+    def activity_sql(self) -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        for column, value in self.facts_filter().items():
+            if column == "ticket__tags__name":
+                clauses.append(
+                    "f.ticket_id IN (SELECT tt.ticket_id FROM tickets_ticket_tags tt "
+                    f"JOIN tickets_tag tg ON tg.id = tt.tag_id WHERE tg.name = {_mark()})"
+                )
+            else:
+                clauses.append(f"f.{column} = {_mark()}")
+            params.append(value)
+        return "".join(f" AND {c}" for c in clauses), params
+
+
+def collect(start: date, end: date, where: Where | None = None) -> _Sums:
+    """Every measure's cells over the days start..end: per dimension (what the rollups store) when `where` is
+    None, else only the cut `where` under dim "all"."""
+    sums = _Sums()
+    agent_only = where.agent if where is not None else None
+
+    def dims(team: Any, agent: Any, channel: str, language: str, priority: str) -> list[tuple[str, str]] | None:
+        if where is None:
+            return _dims(team, agent, channel, language, priority)
+        if agent_only is not None and agent != agent_only:
+            return None
+        return [("all", "")]
+
+    base = TicketFacts.objects.filter(counted=True, **(where.facts_filter() if where else {}))
+    dim_cols = ("team_id", "channel", "language", "priority")
+    for measure, (value_col, day_col, agent_col) in DURATIONS.items():
+        rows = base.filter(**{f"{day_col}__range": (start, end), f"{value_col}__isnull": False}).values_list(
+            day_col, value_col, agent_col, *dim_cols
+        )
+        for day, value, agent, team, channel, language, priority in rows.iterator(chunk_size=10_000):
+            cut = dims(team, agent, channel, language, priority)
+            if cut is not None:
+                sums.add(day, measure, cut, value)
+    for measure, (day_col, by_col, condition) in TICKET_COUNTS.items():
+        query = base.filter(**{f"{day_col}__range": (start, end)})
+        if condition == "one_touch":
+            query = query.filter(one_touch=True)
+        elif condition == "reopens":
+            query = query.filter(reopens__gt=0)
+        cols = [day_col, by_col or "ticket_id", *dim_cols]
+        if measure == "created":
+            cols.append("created_hour")
+        for row in query.values_list(*cols).iterator(chunk_size=10_000):
+            day, agent, team, channel, language, priority = row[:6]
+            if by_col is None and agent_only is not None:
+                continue  # not attributed to anyone: no figure for one agent
+            cut = dims(team, agent if by_col else None, channel, language, priority)
+            if cut is None:
+                continue
+            if measure == "created":
+                cut = [*cut, ("hour", str(row[6]))]
+            sums.add(day, measure, cut)
+    extra, params = where.activity_sql() if where else ("", [])
+    sql = (
+        "SELECT a.day, a.kind, a.detail, a.agent_id, f.team_id, f.channel, f.language, f.priority "
+        "FROM analytics_ticketactivity a JOIN analytics_ticketfacts f ON f.ticket_id = a.ticket_id "
+        f"WHERE a.day BETWEEN {_mark()} AND {_mark()} AND f.counted{extra}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_db_day(start), _db_day(end), *params])
+        while rows := cursor.fetchmany(10_000):
+            for day, kind, detail, agent, team, channel, language, priority in rows:
+                cut = dims(team, agent, channel, language, priority)
+                if cut is None:
+                    continue
+                day = _to_date(day)
+                if kind.startswith("sla_"):
+                    sums.add(day, f"{kind}:{detail}", cut)  # per SLA metric, and all metrics together
+                elif kind == "reopened" and detail == "":
+                    sums.add(day, "reopened_nontrivial", cut)
+                sums.add(day, kind, cut)
+    return sums
+
+
+def sum_days(start: date, end: date) -> int:
+    """Sum every measure over the reporting days start..end again from the facts; returns the rows written."""
+    rows = collect(start, end).rows()
+    with transaction.atomic():
+        Rollup.objects.filter(day__range=(start, end)).delete()
+        _insert("analytics_rollup", ROLLUP_COLUMNS, rows)
+        DirtyDay.objects.filter(day__range=(start, end)).delete()
+    return len(rows)
+
+
+def _runs(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) ranges."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and runs[-1][1] + timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def sum_dirty() -> int:
+    """Sum the dirty days again (the minutely update); returns how many days."""
+    days = [_to_date(d) for d in DirtyDay.objects.values_list("day", flat=True)]
+    for first, last in _runs(days):
+        sum_days(first, last)
+    return len(days)
+
+
+# --- the consumer and the rebuild --------------------------------------------------------------------------------
+
+
+def on_events(events: list[TicketEvent]) -> None:
+    """The `analytics.kpis` consumer: refresh the facts of every ticket with a new event (its attributes may have
+    changed too), then sum the days that changed."""
+    refresh({e.ticket_id for e in events})
+    sum_dirty()
+
+
+def rebuild(start: date | None = None, end: date | None = None, *, progress: Any = None) -> dict[str, int]:
+    """Recompute facts and rollups. Without a range: every ticket and every day. With one: the tickets with an
+    event in it, and the days it covers (plus the days those tickets' facts count on, which a change may move)."""
+    calendars = Calendars()
+    tickets = 0
+    if start is None and end is None:
+        with transaction.atomic():
+            TicketActivity.objects.all().delete()
+            TicketFacts.objects.all().delete()
+            Rollup.objects.all().delete()
+            DirtyDay.objects.all().delete()
+        bounds = Ticket.objects.aggregate(lo=Min("id"), hi=Max("id"))
+        lo, hi = bounds["lo"] or 0, bounds["hi"] or -1
+        for first in range(lo, hi + 1, CHUNK):
+            with transaction.atomic():
+                computed = _compute(f"ticket_id BETWEEN {_mark()} AND {_mark()}", [first, first + CHUNK - 1], calendars)
+                _store(computed, replace=False)
+            tickets += len(computed)
+            if progress:
+                progress(tickets)
+        span = TicketFacts.objects.aggregate(lo=Min("created_day"), hi=Max("solved_day"), hi2=Max("created_day"))
+        extra = TicketActivity.objects.aggregate(lo=Min("day"), hi=Max("day"))
+        days = [d for d in (span["lo"], span["hi"], span["hi2"], extra["lo"], extra["hi"]) if d]
+        if not days:
+            return {"tickets": 0, "rollups": 0}
+        start, end = min(days), max(days)
+    else:
+        start = start or date(1970, 1, 1)
+        end = end or periods.today()
+        ids = set(
+            TicketEvent.objects.filter(
+                at__gte=periods.start_of(start),
+                at__lt=periods.start_of(end + timedelta(days=1)),
+                kind__in=kpi_facts.KINDS,
+            )
+            .values_list("ticket_id", flat=True)
+            .distinct()
+        )
+        with transaction.atomic():
+            tickets = refresh(ids, calendars)
+    rows = 0
+    month_start = start
+    while month_start <= end:
+        month_end = min(end, month_start + timedelta(days=30))
+        rows += sum_days(month_start, month_end)
+        month_start = month_end + timedelta(days=1)
+    sum_dirty()
+    return {"tickets": tickets, "rollups": rows}
