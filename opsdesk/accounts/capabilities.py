@@ -45,7 +45,9 @@ class Capability(StrEnum):
     IMPORT_CUSTOMERS = "import_customers"
     MANAGE_ORGANIZATIONS = "manage_organizations"
     VIEW_AUDIT = "view_audit"
-    VIEW_REPORTS = "view_reports"
+    VIEW_REPORTS = "view_reports"  # analytics dashboards and drill-downs (of one's teams without see_all_tickets)
+    VIEW_OWN_STATS = "view_own_stats"  # an agent's own dashboard: the figures attributed to them
+    MANAGE_REPORTS = "manage_reports"  # goals, scheduled reports, dashboard links for other departments
     MANAGE_SCHEDULES = "manage_schedules"
     MANAGE_SLA = "manage_sla"  # business calendars, SLA policies and their escalations
     MANAGE_ROUTING = "manage_routing"  # teams' routing strategies, agents' skills, languages and capacity
@@ -62,14 +64,14 @@ class Capability(StrEnum):
 C = Capability
 _AGENT = frozenset(
     {C.USE_WORKSPACE, C.NOTE, C.REPLY, C.EDIT_TICKETS, C.BE_ASSIGNED, C.BULK_UPDATE, C.EDIT_CUSTOMERS}
-    | {C.NOTE_CUSTOMERS, C.ANSWER_CHATS, C.LOG_CALLS}
+    | {C.NOTE_CUSTOMERS, C.ANSWER_CHATS, C.LOG_CALLS, C.VIEW_OWN_STATS}
 )
 _LEAD = _AGENT | {C.SHARE_VIEWS, C.VIEW_REPORTS}
 _MANAGER = (
     _LEAD
     | {C.SEE_ALL_TICKETS, C.MANAGE_SHARED_VIEWS, C.EDIT_CUSTOMER_ADDRESSES, C.INVITE_CUSTOMERS, C.MERGE_CUSTOMERS}
     | {C.IMPORT_CUSTOMERS, C.MANAGE_ORGANIZATIONS, C.VIEW_AUDIT, C.MANAGE_SCHEDULES, C.MANAGE_SLA}
-    | {C.MANAGE_ROUTING, C.MANAGE_AUTOMATION, C.MANAGE_INTEGRATIONS}
+    | {C.MANAGE_ROUTING, C.MANAGE_AUTOMATION, C.MANAGE_INTEGRATIONS, C.MANAGE_REPORTS}
 )
 
 # Changing a customer's addresses, inviting them to the portal and merging customers (which moves every ticket of

@@ -152,6 +152,8 @@ class Goal(models.Model):
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
     target = models.FloatField(_("target"))  # seconds for durations, percent for ratios, a count for counts
+    statistic = models.CharField(_("statistic"), max_length=8, default="median")  # durations: median, p90, mean
+    business_hours = models.BooleanField(_("in business hours"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
