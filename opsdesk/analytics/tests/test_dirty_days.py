@@ -1,0 +1,66 @@
+"""The consumer re-sums only the days whose sums a ticket's change moved (rollups.refresh compares the tickets' own
+cells before and after), and what it stores is still what a rebuild stores."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+
+from opsdesk.analytics import rollups
+from opsdesk.analytics.models import DirtyDay
+from opsdesk.analytics.tests.test_rollups import MONDAY, build_desk, rollup_rows
+from opsdesk.tickets import actions
+from opsdesk.tickets.models import TicketEvent
+
+
+def dirty() -> set[date]:
+    return set(DirtyDay.objects.values_list("day", flat=True))
+
+
+def refreshed(*tickets: Any) -> set[date]:
+    rollups.refresh([t.pk for t in tickets])
+    return dirty()
+
+
+@pytest.mark.django_db
+def test_only_the_days_whose_sums_changed_are_dirty(world: Any) -> None:
+    made = build_desk(world)  # Monday 1 March: A, B, C created; B solved; Tuesday: A reopened and solved again
+    b, c = made["b"], made["c"]
+    assert not dirty()
+    friday = MONDAY + timedelta(days=4)
+    with time_machine.travel(friday, tick=False):
+        actions.add_note(c, body="Still looking.", actor=world.manager)
+    assert refreshed(c) == set()  # a note changes no figure: nothing to sum again
+    with time_machine.travel(friday + timedelta(minutes=5), tick=False):
+        actions.reply_to_ticket(c, body="Found it.", actor=world.manager)
+    # C's first reply and its reply count on Friday; its creation on Monday did not change
+    assert refreshed(c) == {date(2027, 3, 5)}
+    rollups.sum_dirty()
+    with time_machine.travel(friday + timedelta(days=1), tick=False):
+        actions.add_customer_reply(b, body="It broke again.", customer=b.requester, actor=None)
+    # B is reopened on Saturday: its solve (and resolution) leave Monday, its first solve there now has a reopen
+    assert refreshed(b) == {date(2027, 3, 1), date(2027, 3, 6)}
+    rollups.sum_dirty()
+    assert not dirty()
+    incremental = rollup_rows()
+    rollups.rebuild()
+    assert rollup_rows() == incremental
+
+
+@pytest.mark.django_db
+def test_a_new_ticket_and_a_changed_team_dirty_every_day_they_count_on(world: Any) -> None:
+    made = build_desk(world)
+    a = made["a"]  # created Monday, first reply Monday, first solve Monday, solved again Tuesday
+    with time_machine.travel(MONDAY + timedelta(days=3), tick=False):
+        actions.set_team(a, team=world.billing, actor=world.manager)
+        new = world.ticket(subject="E")
+    assert TicketEvent.objects.filter(ticket=a, kind="group.changed").exists()
+    # every cell of A moves from the support team to billing; E is counted on Thursday
+    assert refreshed(a, new) == {date(2027, 3, 1), date(2027, 3, 2), date(2027, 3, 4)}
+    rollups.sum_dirty()
+    incremental = rollup_rows()
+    rollups.rebuild()
+    assert rollup_rows() == incremental
