@@ -88,7 +88,7 @@ class Phases:
     module globals, so a wrapper sees every call); `calls` counts them, `args` keeps the first arguments."""
 
     def __init__(self) -> None:
-        self.seconds: Counter[str] = Counter()
+        self.seconds: dict[str, float] = {}
         self.calls: Counter[str] = Counter()
         self.args: dict[str, list[Any]] = {}
 
@@ -101,7 +101,7 @@ class Phases:
             try:
                 return original(*args, **kwargs)
             finally:
-                self.seconds[name] += time.perf_counter() - began
+                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - began
                 self.calls[name] += 1
                 if keep_args:
                     self.args.setdefault(name, []).append(args)
@@ -128,7 +128,9 @@ def rollup_digest() -> tuple[int, str]:
         )
         while chunk := cursor.fetchmany(10_000):
             for day, measure, dim, key, n, total, sketch in chunk:
-                text = sketch if isinstance(sketch, str) or sketch is None else json.dumps(sketch, separators=(",", ":"))
+                text = (
+                    sketch if isinstance(sketch, str) or sketch is None else json.dumps(sketch, separators=(",", ":"))
+                )
                 if isinstance(text, str):
                     text = json.dumps(json.loads(text), sort_keys=True, separators=(",", ":"))
                 found.update(repr((str(day), measure, dim, key, int(n), int(total), text)).encode())
@@ -168,9 +170,9 @@ def measure_rebuild() -> dict[str, Any]:
         "seconds": round(seconds, 1),
         "cpu_seconds": round(cpu, 1),
         "phases_seconds": {
-            "compute_facts": round(phases.seconds["_compute"], 1),
-            "store_facts": round(phases.seconds["_store"], 1),
-            "sum_days": round(phases.seconds["sum_days"], 1),
+            "compute_facts": round(phases.seconds.get("_compute", 0.0), 1),
+            "store_facts": round(phases.seconds.get("_store", 0.0), 1),
+            "sum_days": round(phases.seconds.get("sum_days", 0.0), 1),
         },
         "sum_days_calls": phases.calls["sum_days"],
         "output": out.getvalue().strip(),
@@ -280,8 +282,8 @@ class Desk:
                 ticket = self._ticket("working")
                 if ticket is None:
                     return
-                status = self.statuses["on_hold" if kind == "status_on_hold" else "solved"]
-                a.change_status(ticket, status=status, actor=self._agent(ticket))
+                target = self.statuses["on_hold" if kind == "status_on_hold" else "solved"]
+                a.change_status(ticket, status=target, actor=self._agent(ticket))
             elif kind == "reopen":
                 ticket = self._ticket("solved")
                 if ticket is None:
@@ -337,8 +339,8 @@ def measure_incremental(runs: int) -> dict[str, Any]:
                 "cpu_ms": round(spent, 1),
                 "queries": len(queries),
                 "tickets": len({e.ticket_id for e in events}),
-                "refresh_ms": round(phases.seconds["refresh"] * 1000, 1),
-                "sum_dirty_ms": round(phases.seconds["sum_dirty"] * 1000, 1),
+                "refresh_ms": round(phases.seconds.get("refresh", 0.0) * 1000, 1),
+                "sum_dirty_ms": round(phases.seconds.get("sum_dirty", 0.0) * 1000, 1),
                 "dirty_days": days,
                 "day_runs": phases.calls["sum_days"],
                 "kinds": dict(Counter(e.kind for e in events).most_common()),
@@ -347,8 +349,9 @@ def measure_incremental(runs: int) -> dict[str, Any]:
             }
             print(
                 f"  run {run}: {elapsed:,.0f} ms ({spent:,.0f} ms CPU), {len(queries)} queries, "
-                f"{detail['tickets']} tickets, refresh {detail['refresh_ms']:,.0f} ms, sums {detail['sum_dirty_ms']:,.0f}"
-                f" ms over {days} days in {detail['day_runs']} runs (writing the events took {written:.1f} s)",
+                f"{detail['tickets']} tickets, refresh {detail['refresh_ms']:,.0f} ms, "
+                f"sums {detail['sum_dirty_ms']:,.0f} ms over {days} days in {detail['day_runs']} runs "
+                f"(writing the events took {written:.1f} s)",
                 flush=True,
             )
             if run:
@@ -404,7 +407,7 @@ def measure_pages(env: dict[str, str], requests_per: int) -> dict[str, Any]:
         def get(url: str) -> Callable[[int], requests.Response]:
             return lambda _i: manager.get(base + url, timeout=120)
 
-        found = {
+        found: dict[str, Any] = {
             "dashboard": measure(DASHBOARD_ENTRY, get(DASHBOARD_URL), count=requests_per),
             "drill": measure(DRILL_ENTRY, get(DRILL_URL), count=requests_per),
         }
@@ -425,12 +428,19 @@ def measure_pages(env: dict[str, str], requests_per: int) -> dict[str, Any]:
 
 def _child(env: dict[str, str], *args: str) -> dict[str, Any]:
     child = subprocess.run(
-        [sys.executable, __file__, *args], env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True, timeout=7200
+        [sys.executable, __file__, *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        timeout=7200,
     )
     lines = child.stdout.strip().splitlines()
     if lines[:-1]:
         print("\n".join(lines[:-1]), flush=True)
-    return json.loads(lines[-1])  # type: ignore[no-any-return]
+    report: dict[str, Any] = json.loads(lines[-1])
+    return report
 
 
 def run(
