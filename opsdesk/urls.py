@@ -19,6 +19,7 @@ urlpatterns = [
     path("customers/", include("opsdesk.customers.urls")),
     path("people/", include("opsdesk.people.urls")),
     path("audit/", include("opsdesk.audit.urls")),
+    path("analytics/", include("opsdesk.analytics.urls")),
     path("settings/events/", include("opsdesk.tickets.urls.events")),
     path("settings/inbound-mail/", include("opsdesk.messaging.inbound_urls")),
     path("settings/mailboxes/", include("opsdesk.messaging.mailbox_urls")),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from opsdesk.analytics import kpis, rollups, sketch
 from opsdesk.analytics.kpis import Kpi
@@ -325,3 +325,22 @@ def explain_events(ticket_id: int, kpi: Kpi) -> list[Any]:
     if kpi.key in ("frt",):
         events = events.filter(~Q(kind="status.changed"))
     return list(events.select_related("actor"))
+
+
+def created_by_channel(cut: Cut) -> dict[tuple[date, str], int]:
+    """Tickets created per day and channel: from the channel rollups for the whole desk, else from the facts."""
+    start, end = cut.period.start, cut.period.end
+    if cut.rollup_key() == ("all", ""):
+        rows = Rollup.objects.filter(dim="channel", measure="created", day__range=(start, end))
+        return {(day, key): n for day, key, n in rows.values_list("day", "key", "n")}
+    if cut.where.agent is not None:
+        return {}
+    facts = _facts(cut).filter(created_day__range=(start, end)).values_list("created_day", "channel")
+    counted = facts.annotate(n=Count("ticket_id")).order_by()
+    return {(day, channel): n for day, channel, n in counted}
+
+
+def merged_sketch(cut: Cut, measure: str) -> dict[int, int]:
+    """The sketch of a duration measure over the whole period."""
+    found = cells(cut)
+    return sketch.merge(c[2] for c in found.over(measure) if c[2])

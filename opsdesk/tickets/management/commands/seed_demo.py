@@ -91,3 +91,4 @@ class Command(BaseCommand):
         )
         if not options["no_sla_clocks"]:
             call_command("sla_backfill", stdout=self.stdout)
+        call_command("analytics_rebuild", stdout=self.stdout)  # the KPI facts and rollups of what was seeded
