@@ -247,6 +247,16 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "routing:agent_routing_edit": ("GET", holders(Capability.MANAGE_ROUTING)),
     "routing:presence_control": ("POST", holders(Capability.BE_ASSIGNED)),
     "routing:ticket_requirement": ("POST", EDITS_TICKET),
+    # analytics: leads see their teams' figures, agents only their own (cuts.scope; tested in analytics/tests)
+    "analytics:dashboard": ("GET", holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)),
+    "analytics:my_dashboard": ("GET", holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)),
+    "analytics:overview": ("GET", holders(Capability.VIEW_REPORTS) & holders(Capability.SEE_ALL_TICKETS)),
+    "analytics:drill": ("GET", holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)),
+    "analytics:explain": ("GET", (holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)) & SEES_TICKET),
+    "analytics:goal_list": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics:goal_create": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics:goal_edit": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics:goal_delete": ("POST", holders(Capability.MANAGE_REPORTS)),
 }
 
 
@@ -394,6 +404,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
                 lambda: _calendar_fixtures(world, n),
             ),
             (("kind", "rule_id", "macro_id"), lambda: _automation_fixtures(world, n)),
+            (("kpi", "goal_id"), lambda: _analytics_fixtures(world)),
             (
                 ("webhook_id", "channel_id", "delivery_id", "hook_id", "hook_key"),
                 lambda: _integration_fixtures(world, n),
@@ -409,6 +420,17 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
         }
     )
     return fixtures
+
+
+def _analytics_fixtures(world: Any) -> dict[str, Any]:
+    from datetime import date
+
+    from opsdesk.analytics.actions.goals import save_goal
+
+    goal = save_goal(
+        None, kpi="frt", team=None, start=date(2027, 1, 1), end=date(2027, 3, 31), target=3600, actor=world.admin
+    )
+    return {"kpi": "frt", "goal_id": goal.pk}
 
 
 def _integration_fixtures(world: Any, n: int) -> dict[str, Any]:
@@ -630,6 +652,7 @@ BODIES: dict[str, Any] = {
     "integrations:inbound_delete": lambda f: {},
     "routing:presence_control": lambda f: {"presence": "online"},
     "routing:ticket_requirement": lambda f: {"language": "fi"},
+    "analytics:goal_delete": lambda f: {},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's

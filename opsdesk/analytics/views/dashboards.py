@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from opsdesk.accounts.capabilities import Capability, can, roles_with
@@ -210,7 +211,7 @@ def drill(request: AuthedRequest, kpi: str) -> HttpResponse:
     parsed, cut = _scoped(request, request.GET)
     part = request.GET.get("part") or ""
     if part:
-        part = parse_choice(part, {p: p for p in query.PARTS.get(kpi, ())}, field="part", label="part")
+        part = parse_choice(part, {p: p for p in query.PARTS.get(kpi, ())}, field="part", label=_("Which tickets"))
     rows, at_col, value_col, agent_col = query.drill_query(cut, found, part)
     visible = Ticket.objects.visible_to(request.user).values("pk")
     rows = rows.filter(ticket_id__in=visible)
@@ -218,7 +219,7 @@ def drill(request: AuthedRequest, kpi: str) -> HttpResponse:
     columns = ["ticket_id", at_col] + ([value_col] if value_col else []) + ([agent_col] if agent_col else [])
     if found.key == "sla_attainment":
         columns += ["kind", "detail"]
-    page_number = parse_int(request.GET.get("page") or 1, field="page", label="page", maximum=1_000_000)
+    page_number = parse_int(request.GET.get("page") or 1, field="page", label=_("Page"), maximum=1_000_000)
     paginator = Paginator(rows.order_by(*order).values_list(*columns), 50)
     page = paginator.get_page(page_number)
     items = list(page.object_list)
