@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/", include("opsdesk.people.urls")),
     path("audit/", include("opsdesk.audit.urls")),
     path("analytics/", include("opsdesk.analytics.urls")),
+    path("shared/dashboard/", include("opsdesk.analytics.urls_shared")),
     path("settings/events/", include("opsdesk.tickets.urls.events")),
     path("settings/inbound-mail/", include("opsdesk.messaging.inbound_urls")),
     path("settings/mailboxes/", include("opsdesk.messaging.mailbox_urls")),

@@ -14,10 +14,12 @@ from opsdesk.analytics import facts as kpi_facts
 from opsdesk.analytics import kpis
 from opsdesk.analytics.models import TicketActivity, TicketFacts
 from opsdesk.sla.durations import spoken_duration
+from opsdesk.sla.models import METRICS
 from opsdesk.tickets import categories
 from opsdesk.tickets.models import Ticket, TicketEvent
 
 CATEGORY_NAMES = dict(categories.Category.choices)
+SLA_METRICS = dict(METRICS)
 
 
 @dataclass
@@ -79,7 +81,8 @@ def _sentence(event: TicketEvent) -> str:
             "sla.reactivated": _("SLA clock reactivated"),
             "sla.recalculated": _("SLA deadline recalculated"),
         }
-        return f"{labels.get(event.kind, event.kind)}: {data.get('metric', '')} #{data.get('instance', 1)}"
+        metric = SLA_METRICS.get(data.get("metric", ""), data.get("metric", ""))
+        return f"{labels.get(event.kind, event.kind)}: {metric} #{data.get('instance', 1)}"
     return event.kind
 
 
@@ -131,7 +134,7 @@ def explain(ticket: Ticket, kpi: kpis.Kpi) -> Story:
         outcomes = TicketActivity.objects.filter(ticket_id=ticket.pk, kind__in=("sla_achieved", "sla_breached"))
         story.value = (
             ", ".join(
-                f"{detail}: {_('met') if kind == 'sla_achieved' else _('breached')}"
+                f"{SLA_METRICS.get(detail, detail)}: {_('met') if kind == 'sla_achieved' else _('breached')}"
                 for kind, detail in outcomes.order_by("at").values_list("kind", "detail")
             )
             or "—"

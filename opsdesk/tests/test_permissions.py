@@ -257,6 +257,12 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "analytics:goal_create": ("GET", holders(Capability.MANAGE_REPORTS)),
     "analytics:goal_edit": ("GET", holders(Capability.MANAGE_REPORTS)),
     "analytics:goal_delete": ("POST", holders(Capability.MANAGE_REPORTS)),
+    "analytics:view_save": ("POST", holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)),
+    "analytics:view_delete": ("POST", {"manager"}),  # the view belongs to the manager
+    "analytics:share_list": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics:share_create": ("POST", holders(Capability.MANAGE_REPORTS)),
+    "analytics:share_revoke": ("POST", holders(Capability.MANAGE_REPORTS)),
+    "analytics_shared:shared_dashboard": ("GET", set()),  # no role: a wrong token is a 404 (analytics/tests)
 }
 
 
@@ -404,7 +410,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
                 lambda: _calendar_fixtures(world, n),
             ),
             (("kind", "rule_id", "macro_id"), lambda: _automation_fixtures(world, n)),
-            (("kpi", "goal_id"), lambda: _analytics_fixtures(world)),
+            (("kpi", "goal_id", "share_id", "dashboard_view_id"), lambda: _analytics_fixtures(world)),
             (
                 ("webhook_id", "channel_id", "delivery_id", "hook_id", "hook_key"),
                 lambda: _integration_fixtures(world, n),
@@ -426,11 +432,14 @@ def _analytics_fixtures(world: Any) -> dict[str, Any]:
     from datetime import date
 
     from opsdesk.analytics.actions.goals import save_goal
+    from opsdesk.analytics.actions.sharing import save_view, share_dashboard
 
     goal = save_goal(
         None, kpi="frt", team=None, start=date(2027, 1, 1), end=date(2027, 3, 31), target=3600, actor=world.admin
     )
-    return {"kpi": "frt", "goal_id": goal.pk}
+    view = save_view(name="Mine", params={"period": "7d"}, actor=world.manager)
+    share, _raw = share_dashboard(label="Product", days=7, params={}, actor=world.manager)
+    return {"kpi": "frt", "goal_id": goal.pk, "dashboard_view_id": view.pk, "share_id": share.pk}
 
 
 def _integration_fixtures(world: Any, n: int) -> dict[str, Any]:
@@ -653,6 +662,10 @@ BODIES: dict[str, Any] = {
     "routing:presence_control": lambda f: {"presence": "online"},
     "routing:ticket_requirement": lambda f: {"language": "fi"},
     "analytics:goal_delete": lambda f: {},
+    "analytics:view_save": lambda f: {"name": "Mine", "period": "7d"},
+    "analytics:view_delete": lambda f: {},
+    "analytics:share_create": lambda f: {"label": "Product", "days": "7", "period": "30d"},
+    "analytics:share_revoke": lambda f: {},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's

@@ -179,3 +179,67 @@ def test_goals_are_set_with_a_typed_time_and_shown_on_the_dashboard(client: Clie
         {"kpi": "sla_attainment", "start": "2027-03-01", "end": "2027-03-31", "statistic": "median", "target": "120"},
     )
     assert ratio.status_code == 400 and ratio.context["form"].errors["target"] == ["A percentage is at most 100."]
+
+
+def test_a_shared_link_shows_the_dashboard_read_only_until_it_expires_or_is_withdrawn(
+    client: Client, desk: Any, world: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opsdesk.analytics.models import DashboardShare
+
+    client.force_login(world.manager)
+    created = client.post(
+        "/analytics/shares/new/",
+        {"label": "Product", "days": "7", "start": "2027-03-01", "end": "2027-03-07", "tag": ""},
+    )
+    assert created.status_code == 200
+    link = created.context["link"]
+    share = DashboardShare.objects.get()
+    assert share.params == {"start": "2027-03-01", "end": "2027-03-07"}
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert share.token_hash != token and len(token) >= 40  # only its hash is stored
+    client.logout()
+    page = client.get(f"/shared/dashboard/{token}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert {c.kpi.key: c.text for c in page.context["cards"]}["created"] == "3"
+    assert "/analytics/drill/" not in body and "Printer" not in body  # no way into the tickets
+    assert page["Referrer-Policy"] == "no-referrer"
+    assert client.get(f"/shared/dashboard/{token}x/").status_code == 404
+    DashboardShare.objects.filter(pk=share.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(f"/shared/dashboard/{token}/").status_code == 404
+    DashboardShare.objects.filter(pk=share.pk).update(expires_at=timezone.now() + timedelta(days=1))
+    client.force_login(world.manager)
+    client.post(f"/analytics/shares/{share.pk}/revoke/")
+    client.logout()
+    gone = client.get(f"/shared/dashboard/{token}/")
+    assert gone.status_code == 404 and "does not work" in gone.content.decode()
+    refused = Client().post("/analytics/shares/new/", {"label": "x", "days": "7"})
+    assert refused.status_code == 302  # to sign in
+
+
+def test_a_link_for_too_long_or_without_a_name_is_refused(client: Client, world: Any) -> None:
+    client.force_login(world.manager)
+    client.post("/analytics/shares/new/", {"label": "Product", "days": "365"})
+    client.post("/analytics/shares/new/", {"label": "  ", "days": "7"})
+    from opsdesk.analytics.models import DashboardShare
+
+    assert not DashboardShare.objects.exists()
+    assert client.post("/analytics/shares/new/", {"label": "P", "days": "²"}).status_code == 400
+
+
+def test_saved_views_keep_the_filters(client: Client, world: Any) -> None:
+    client.force_login(world.lead)
+    response = client.post(
+        "/analytics/views/",
+        {"name": "Email, this month", "period": "this_month", "channel": "email", "csrfmiddlewaretoken": "x"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/analytics/?period=this_month&channel=email"
+    page = client.get("/analytics/")
+    assert page.context["saved_views"] == [{"name": "Email, this month", "query": "period=this_month&channel=email"}]
+    bad = client.post("/analytics/views/", {"name": "Broken", "period": "forever"})
+    assert bad.status_code == 400

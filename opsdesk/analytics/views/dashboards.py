@@ -21,12 +21,16 @@ from django.views.decorators.http import require_GET
 from opsdesk.accounts.capabilities import Capability, can, roles_with
 from opsdesk.accounts.models import User
 from opsdesk.analytics import cuts, dashboard, explain, goals, kpis, periods, query, rollups
+from opsdesk.analytics.actions import sharing
 from opsdesk.analytics.models import DashboardView
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest
 from opsdesk.core.params import parse_choice, parse_int
 from opsdesk.customers.models import CustomerOrganization
 from opsdesk.people.models import Team
+from opsdesk.sla.models import METRICS
+
+SLA_METRICS = dict(METRICS)
 from opsdesk.tickets.models import Ticket
 
 FILTER_KEYS = (
@@ -129,7 +133,11 @@ def context_for(
         "filters": filter_query(request.GET),
         "here": here,
         "choices": _choices(request.user),
-        "saved_views": DashboardView.objects.filter(owner=request.user).order_by("name")[:20],
+        "saved_views": [
+            {"name": view.name, "query": urlencode(view.params)}
+            for view in DashboardView.objects.filter(owner=request.user).order_by("name")[:20]
+        ],
+        "kept": sharing.kept_params(request.GET),
     }
 
 
@@ -239,7 +247,7 @@ def drill(request: AuthedRequest, kpi: str) -> HttpResponse:
                 "value": dashboard.display(found, value) if value_at is not None else "",
                 "agent": people.get(row[agent_at], "") if agent_at is not None else "",
                 "outcome": row[-2] if found.key == "sla_attainment" else "",
-                "metric": row[-1] if found.key == "sla_attainment" else "",
+                "metric": str(SLA_METRICS.get(row[-1], row[-1])) if found.key == "sla_attainment" else "",
             }
         )
     figure = query.figures(cut, [found])[found.key]
