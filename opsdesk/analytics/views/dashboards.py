@@ -29,9 +29,9 @@ from opsdesk.core.params import parse_choice, parse_int
 from opsdesk.customers.models import CustomerOrganization
 from opsdesk.people.models import Team
 from opsdesk.sla.models import METRICS
+from opsdesk.tickets.models import Ticket
 
 SLA_METRICS = dict(METRICS)
-from opsdesk.tickets.models import Ticket
 
 FILTER_KEYS = (
     "period",
