@@ -259,3 +259,14 @@ def test_the_sketch_reads_quantiles_within_two_percent_of_the_exact_ones() -> No
     assert sketch.exact_quantile([1800, 7200], 0.5) == 4500.0
     two = sketch.merge([{sketch.bucket(1800): 1}, {str(sketch.bucket(7200)): 1}])
     assert abs((sketch.quantile(two, 0.5) or 0) - 4500) <= 0.02 * 4500
+
+
+def test_docs_metrics_md_is_generated_from_the_definitions() -> None:
+    from pathlib import Path
+
+    from opsdesk.analytics import kpis
+
+    root = Path(__file__).resolve().parents[3]
+    assert (root / "docs" / "metrics.md").read_text(encoding="utf-8") == kpis.catalogue_markdown() + "\n", (
+        "docs/metrics.md is out of date: run `opsdesk kpi-docs --write docs/metrics.md`"
+    )
