@@ -18,6 +18,7 @@ from opsdesk.analytics.kpis import Kpi
 from opsdesk.analytics.periods import Period
 from opsdesk.analytics.query import Cut, Figure
 from opsdesk.sla.durations import spoken_duration
+from opsdesk.tickets import categories
 from opsdesk.tickets.models import Ticket
 
 CARDS = (
@@ -68,6 +69,8 @@ class Card:
     goal: goals.Progress | None
     goal_text: str
     p90_text: str = ""
+    meets_goal: bool | None = None  # whether this period's figure is within the goal's target
+    goal_period: str = ""
 
 
 def _change(kpi: Kpi, now: float | None, before: float | None) -> tuple[str, bool | None]:
@@ -99,7 +102,9 @@ def cards(cut: Cut, compare: Cut | None, keys: tuple[str, ...], team_goals: list
         change, better = _change(kpi, figure.value, previous.value if previous else None)
         progress = by_goal.get(kpi.key)
         goal_text = ""
+        meets_goal = None
         if progress is not None:
+            meets_goal = goals.meets(kpi, goals.statistic(figure, progress.goal.statistic), progress.goal.target)
             target = progress.goal.target
             statistic = str(goals.STATISTICS.get(progress.goal.statistic, "")) if kpi.kind == kpis.DURATION else ""
             sign = "≤" if kpi.lower_is_better else "≥"
@@ -116,6 +121,8 @@ def cards(cut: Cut, compare: Cut | None, keys: tuple[str, ...], team_goals: list
                 progress,
                 goal_text,
                 display(kpi, figure.p90) if figure.p90 is not None else "",
+                meets_goal,
+                period_text(Period(progress.goal.start, progress.goal.end)) if progress else "",
             )
         )
     return found
@@ -146,7 +153,7 @@ def live(cut: Cut) -> dict[str, Any]:
     now = timezone.now()
     today_cut = cut.with_period(Period(today, today))
     figures = query.figures(today_cut, [kpis.BY_KEY["created"], kpis.BY_KEY["solved"], kpis.BY_KEY["frt"]])
-    unsolved = Ticket.objects.filter(_ticket_filter(cut), status_category__in=("new", "open", "pending", "on_hold"))
+    unsolved = Ticket.objects.filter(_ticket_filter(cut), status_category__in=categories.UNSOLVED)
     counts = unsolved.aggregate(
         backlog=Count("id"),
         breached=Count("id", filter=Q(sla_deadline_at__lt=now)),

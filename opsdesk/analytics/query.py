@@ -16,6 +16,7 @@ from opsdesk.analytics import kpis, rollups, sketch
 from opsdesk.analytics.kpis import Kpi
 from opsdesk.analytics.models import Rollup, TicketActivity, TicketFacts
 from opsdesk.analytics.periods import Period
+from opsdesk.tickets import categories
 
 Cell = tuple[int, int, dict[Any, int] | None]  # n, total seconds, sketch
 
@@ -279,7 +280,7 @@ def drill_query(cut: Cut, kpi: Kpi, part: str = "") -> tuple[QuerySet[Any], str,
         return query, "first_solved_at", None, "first_solved_agent_id"
     # backlog: the tickets unsolved now (the live backlog), in the cut's filters
     return (
-        _facts(cut).filter(solved_at__isnull=True, ticket__status_category__in=("new", "open", "pending", "on_hold")),
+        _facts(cut).filter(solved_at__isnull=True, ticket__status_category__in=categories.UNSOLVED),
         "created_at",
         None,
         None,
