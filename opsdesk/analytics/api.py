@@ -123,7 +123,7 @@ def _values(figure: query.Figure) -> dict[str, Any]:
 
 
 @router.get("/kpis", response={200: list[KpiOut], **ERRORS}, summary="The KPI catalogue")
-def report_kpis(request: HttpRequest) -> list[dict[str, Any]]:
+def kpi_list(request: HttpRequest) -> list[dict[str, Any]]:
     _reader(request)
     return [
         {
@@ -153,7 +153,7 @@ def report_kpis(request: HttpRequest) -> list[dict[str, Any]]:
         ]
     },
 )
-def report_figures(request: HttpRequest) -> dict[str, Any]:
+def figure_list(request: HttpRequest) -> dict[str, Any]:
     user = _reader(request)
     parsed, cut = _cut(request, user, "yesterday")
     wanted = _wanted(request)
@@ -187,7 +187,7 @@ def report_figures(request: HttpRequest) -> dict[str, Any]:
         ]
     },
 )
-def report_daily(request: HttpRequest) -> dict[str, Any]:
+def daily_figure_list(request: HttpRequest) -> dict[str, Any]:
     user = _reader(request)
     _parsed, cut = _cut(request, user, "30d")
     wanted = _wanted(request)
@@ -235,7 +235,7 @@ def _row_part(kpi: Kpi, row: Mapping[str, Any]) -> str | None:
     summary="The tickets counted in a figure, with each one's value (keyset pages)",
     openapi_extra={"parameters": drill_parameters()},
 )
-def report_drill(request: HttpRequest, kpi: str) -> dict[str, Any]:
+def drill_list(request: HttpRequest, kpi: str) -> dict[str, Any]:
     """The rows `query.drill_query` counts, oldest first; only tickets the caller may open are listed, while
     `exact` is the figure of the whole cut (which `cuts.scope` allowed)."""
     user = _reader(request)
@@ -314,7 +314,7 @@ def _rollup_position(raw: str) -> tuple[str, str, date]:
     summary="Raw daily rollup rows, for modelling in a BI tool (managers and administrators)",
     openapi_extra={"parameters": rollup_parameters()},
 )
-def report_rollups(request: HttpRequest) -> dict[str, Any]:
+def rollup_list(request: HttpRequest) -> dict[str, Any]:
     """Rows in the order of the unique index (key, measure, day) within the dimension, so that a page starts where
     the last ended even while the minutely job sums a day again. Only for users who see every ticket: the rows of
     every team and agent are in them."""
