@@ -153,16 +153,21 @@ def backlog_series(cut: Cut) -> list[tuple[date, int]]:
     return series
 
 
+def _has_backlog(cut: Cut, wanted: Sequence[Kpi]) -> bool:
+    """The backlog belongs to no agent (METRICS.md §3): an agent's cut has none, rather than −(their solves)."""
+    return cut.where.agent is None and any(k.kind == kpis.LEVEL for k in wanted)
+
+
 def figures(cut: Cut, wanted: Sequence[Kpi] = kpis.CATALOGUE) -> dict[str, Figure]:
     found = cells(cut)
-    backlog = backlog_at(cut, cut.period.end) if any(k.kind == kpis.LEVEL for k in wanted) else None
+    backlog = backlog_at(cut, cut.period.end) if _has_backlog(cut, wanted) else None
     return {k.key: figure(k, found, None, business_hours=cut.business_hours, backlog=backlog) for k in wanted}
 
 
 def daily(cut: Cut, wanted: Sequence[Kpi]) -> dict[str, list[tuple[date, Figure]]]:
     """Each KPI per day of the period (trend lines)."""
     found = cells(cut)
-    levels = dict(backlog_series(cut)) if any(k.kind == kpis.LEVEL for k in wanted) else {}
+    levels = dict(backlog_series(cut)) if _has_backlog(cut, wanted) else {}
     return {
         k.key: [
             (day, figure(k, found, [day], business_hours=cut.business_hours, backlog=levels.get(day)))
@@ -235,6 +240,8 @@ def drill_query(cut: Cut, kpi: Kpi, part: str = "") -> tuple[QuerySet[Any], str,
     """The rows counted in a figure: (queryset, its time column, its value column, its agent column)."""
     start, end = cut.period.start, cut.period.end
     agent = cut.where.agent
+    if agent is not None and kpi.key in ("created", "backlog"):  # attributed to no agent: none in their figures
+        return _facts(cut).none(), "created_at", None, None
     if kpi.kind == kpis.DURATION:
         measure = kpi.measure_for(cut.business_hours)
         value_col, day_col, agent_col = rollups.DURATIONS[measure]

@@ -160,3 +160,42 @@ def test_the_outgoing_mail_list_refuses_an_unknown_state(probe: Client, world: A
         "state",
         "State: “lost” is not one of queued, sent, failed.",
     )
+
+
+@pytest.mark.parametrize("bad", BAD_NUMBERS, ids=["superscript", "20-digits", "5000-digits"])
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/reports/figures?team={bad}", "team"),
+        ("/api/v1/reports/figures?agent={bad}", "agent"),
+        ("/api/v1/reports/daily?organization={bad}", "organization"),
+        ("/api/v1/reports/drill/frt?team={bad}", "team"),
+        ("/api/v1/reports/drill/frt?limit={bad}", "limit"),
+        ("/api/v1/reports/rollups?limit={bad}", "limit"),
+        ("/api/v1/reports/rollups?start={bad}&end=2027-01-01", "start"),
+    ],
+)
+def test_the_reporting_api_answers_a_bad_number_with_a_400_json_error(
+    probe: Client, world: Any, bad: str, path: str, field: str
+) -> None:
+    response = probe.get(path.format(bad=bad), headers=token(world.admin))
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("invalid_parameter", field)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        (f"cursor={CRAFTED_CURSOR}", "cursor"),  # year 1 at +14:00
+        ("start=0001-01-01&end=0001-01-01", "compare"),  # no day before the first
+        ("start=0001-01-01&end=0001-01-01&compare=year", "compare"),
+        ("start=9999-12-31&end=9999-12-31&compare=none&tag=" + "x" * 61, "tag"),
+    ],
+)
+def test_the_reporting_api_refuses_crafted_cursors_and_dates_at_the_ends_of_the_calendar(
+    probe: Client, world: Any, query: str, field: str
+) -> None:
+    response = probe.get(f"/api/v1/reports/drill/frt?{query}", headers=token(world.admin))
+    assert (response.status_code, response.json()["field"]) == (400, field)
+    edge = probe.get("/api/v1/reports/drill/frt?start=9999-12-31&end=9999-12-31", headers=token(world.admin))
+    assert (edge.status_code, edge.json()["items"]) == (200, [])

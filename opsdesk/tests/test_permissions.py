@@ -758,6 +758,8 @@ def test_customers_never_see_internal_notes_or_their_files(world: Any, client: C
     assert client.get(reverse("portal:attachment_download", args=[note.attachments.get().pk])).status_code == 403
 
 
+REPORT_READERS = holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)
+
 # API operations ("METHOD path" from the OpenAPI document) -> roles allowed; tried with a write-scope token.
 API_MATRIX: dict[str, set[str]] = {
     "GET /api/v1/tickets/": STAFF | CUSTOMER,  # as in the portal
@@ -790,6 +792,12 @@ API_MATRIX: dict[str, set[str]] = {
     "POST /api/v1/inbound-email": holders(Capability.MANAGE_CHANNELS),
     "GET /api/v1/me/presence": holders(Capability.BE_ASSIGNED),
     "PUT /api/v1/me/presence": holders(Capability.BE_ASSIGNED),
+    # Reports: report viewers and agents (their own figures; cuts.scope narrows), raw rollups to who sees all
+    "GET /api/v1/reports/kpis": REPORT_READERS,
+    "GET /api/v1/reports/figures": REPORT_READERS,
+    "GET /api/v1/reports/daily": REPORT_READERS,
+    "GET /api/v1/reports/drill/{kpi}": REPORT_READERS,
+    "GET /api/v1/reports/rollups": REPORT_READERS & holders(Capability.SEE_ALL_TICKETS),
 }
 
 
@@ -828,6 +836,7 @@ def test_api_operation_access_by_role(operation: str, world: Any) -> None:
             .replace("{attachment_id}", str(attachment.pk))
             .replace("{customer_id}", str(world.customer.pk))
             .replace("{organization_id}", str(world.organization.pk))
+            .replace("{kpi}", "frt")
         )
         headers = {}
         if role != "anon":
