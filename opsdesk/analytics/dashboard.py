@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from opsdesk.analytics import goals, kpis, periods, query, sketch
 from opsdesk.analytics.kpis import Kpi
@@ -36,13 +37,13 @@ CARDS = (
 AGENT_CARDS = ("solved", "replies", "frt", "resolution", "one_touch", "reopen_rate", "sla_attainment")
 # First-response distribution: upper bounds in seconds and their labels.
 RANGES = (
-    (900, "< 15 min"),
-    (3600, "15–60 min"),
-    (4 * 3600, "1–4 h"),
-    (8 * 3600, "4–8 h"),
-    (86400, "8–24 h"),
-    (3 * 86400, "1–3 d"),
-    (None, "> 3 d"),
+    (900, _lazy("under 15 min")),
+    (3600, _lazy("15–60 min")),
+    (4 * 3600, _lazy("1–4 h")),
+    (8 * 3600, _lazy("4–8 h")),
+    (86400, _lazy("8–24 h")),
+    (3 * 86400, _lazy("1–3 days")),
+    (None, _lazy("over 3 days")),
 )
 
 
@@ -84,7 +85,8 @@ def _change(kpi: Kpi, now: float | None, before: float | None) -> tuple[str, boo
     if kpi.kind == kpis.DURATION:
         return f"{sign}{spoken_duration(abs(delta))}", better
     if kpi.kind == kpis.RATIO:
-        return f"{sign}{number_format(abs(delta), 1)} pp", better
+        # percentage points: the change of a percentage
+        return sign + _("%(value)s pp") % {"value": number_format(abs(delta), 1)}, better
     if before:
         return f"{sign}{number_format(abs(delta) / before * 100, 0)} %", better
     return f"{sign}{number_format(abs(delta), 0)}", better
@@ -220,7 +222,7 @@ def distribution_counts(found: dict[int, int]) -> list[dict[str, Any]]:
             if limit is None or value < limit:
                 counts[i] += n
                 break
-    return [{"label": label, "n": counts[i]} for i, (_limit, label) in enumerate(RANGES)]
+    return [{"label": str(label), "n": counts[i]} for i, (_limit, label) in enumerate(RANGES)]
 
 
 def heat_rows(grid: list[list[int]]) -> list[dict[str, Any]]:
