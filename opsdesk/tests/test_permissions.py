@@ -51,6 +51,7 @@ EDITS_TICKET = {"agent", "lead", "manager", "admin"}
 EDITORS = {"agent", "other", "lead", "manager", "admin"}
 CUSTOMER = {"customer"}  # the requester of the world's tickets, through the API as in the portal
 MANAGERS = {"manager", "admin"}
+FIGURES = holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)
 ADMIN = {"admin"}
 
 # url name -> (method, roles allowed)
@@ -247,6 +248,19 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "routing:agent_routing_edit": ("GET", holders(Capability.MANAGE_ROUTING)),
     "routing:presence_control": ("POST", holders(Capability.BE_ASSIGNED)),
     "routing:ticket_requirement": ("POST", EDITS_TICKET),
+    # Figures: who sees reports, or their own statistics (cuts.scope narrows the cut); the inbox's tickets: staff.
+    "analytics_exports:report_csv": ("GET", FIGURES),
+    "analytics_exports:report_xlsx": ("GET", FIGURES),
+    "analytics_exports:drill_csv": ("GET", FIGURES),
+    "analytics_exports:drill_xlsx": ("GET", FIGURES),
+    "analytics_exports:tickets_csv": ("GET", STAFF),
+    "analytics_exports:tickets_xlsx": ("GET", STAFF),
+    "analytics_reports:subscription_list": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics_reports:subscription_edit": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics_reports:subscription_stop": ("POST", holders(Capability.MANAGE_REPORTS)),
+    "analytics_reports:report_preview": ("GET", holders(Capability.MANAGE_REPORTS)),  # 400 without a report chosen
+    "analytics_reports:report_preview_email": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics_reports:unsubscribe": ("GET", EVERYONE),  # no role: the signed token decides (analytics/tests)
 }
 
 
@@ -394,6 +408,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
                 lambda: _calendar_fixtures(world, n),
             ),
             (("kind", "rule_id", "macro_id"), lambda: _automation_fixtures(world, n)),
+            (("subscription_id",), lambda: {"subscription_id": _subscription(world, n).pk}),
             (
                 ("webhook_id", "channel_id", "delivery_id", "hook_id", "hook_key"),
                 lambda: _integration_fixtures(world, n),
@@ -406,6 +421,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
             "team_id": world.support.pk,
             "user_id": world.agent.pk,
             "token": "not-a-token",
+            "kpi": "frt",
         }
     )
     return fixtures
@@ -502,6 +518,14 @@ def _calendar_fixtures(world: Any, n: int) -> dict[str, Any]:
         "policy_id": policy.pk,
         "escalation_id": escalation.pk,
     }
+
+
+def _subscription(world: Any, n: int) -> Any:
+    from opsdesk.analytics.actions import reports
+
+    return reports.subscribe(
+        frequency="weekly", email=f"board{n}@partner.example", language="fi", team=None, actor=world.admin
+    )
 
 
 def _webform(world: Any) -> Any:
@@ -630,6 +654,7 @@ BODIES: dict[str, Any] = {
     "integrations:inbound_delete": lambda f: {},
     "routing:presence_control": lambda f: {"presence": "online"},
     "routing:ticket_requirement": lambda f: {"language": "fi"},
+    "analytics_reports:subscription_stop": lambda f: {},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's
