@@ -35,6 +35,7 @@ SECONDS, PERCENT, COUNT = "seconds", "percent", "count"  # the unit of a value i
 SUM, LAST, RATIO, WEIGHTED, PERIOD = "sum", "last", "ratio", "weighted", "period"
 EMAIL_DAILY = ("created", "solved", "backlog", "frt.median", "sla_attainment.percent")  # the e-mail's columns
 EMAIL_TEAMS = ("created", "solved", "backlog", "frt", "sla_attainment")
+VOLUMES = frozenset({"created", "replies"})  # more or fewer is neither better nor worse
 
 
 def unit_of(kpi: Kpi) -> str:
@@ -186,7 +187,9 @@ def _row(kpi: Kpi, now: Figure, before: Figure | None, goal: GoalCell | None) ->
     unit = unit_of(kpi)
     then = before.value if before is not None else None
     change = now.value - then if now.value is not None and then is not None else None
-    better = None if change is None or round(change, 6) == 0 else (change < 0) == kpi.lower_is_better
+    better = None
+    if change is not None and round(change, 6) != 0 and kpi.key not in VOLUMES:
+        better = (change < 0) == kpi.lower_is_better
     return KpiRow(
         kpi=kpi,
         label=str(kpi.label),

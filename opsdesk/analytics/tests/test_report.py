@@ -45,7 +45,8 @@ def test_the_report_rows_have_values_comparisons_changes_and_n(world: Any, built
     assert [row.kpi.key for row in found.rows][:3] == ["created", "solved", "backlog"]
     created = rows["created"]
     assert (created.value, created.compare, created.change, created.n) == (3, 0, 3, 3)
-    assert (created.value_text, created.compare_text, created.change_text, created.better) == ("3", "0", "+3", True)
+    assert (created.value_text, created.compare_text, created.change_text, created.better) == ("3", "0", "+3", None)
+    assert rows["solved"].better is True  # more tickets coming in is no better nor worse; more solved is better
     backlog = rows["backlog"]
     assert (backlog.value, backlog.change_text, backlog.better) == (1, "+1", False)  # a growing backlog is worse
     frt = rows["frt"]
