@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from opsdesk.accounts.capabilities import Capability, can
-from opsdesk.accounts.models import User
+from opsdesk.accounts.models import Role, User
 from opsdesk.analytics import periods, query
 from opsdesk.analytics.kpis import Kpi
 from opsdesk.analytics.spreadsheets import (
@@ -113,7 +113,7 @@ def _names() -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
     """Statuses, teams and staff by id, in the reader's language: one query each for the whole export."""
     statuses = {s.pk: str(s.display_name) for s in TicketStatus.objects.all()}
     teams = {t.pk: str(t.display_name) for t in Team.objects.all()}
-    people = dict(User.objects.exclude(role="customer").values_list("pk", "name"))
+    people = dict(User.objects.exclude(role=Role.CUSTOMER).values_list("pk", "name"))
     return statuses, teams, people
 
 

@@ -59,9 +59,14 @@ def compare_period(frequency: str, period: Period) -> Period:
     return period.previous()
 
 
+def finished_period(frequency: str, now: datetime) -> Period:
+    """The last period that ended at least GRACE ago: what is sent now, and what the preview shows."""
+    return latest_period(frequency, periods.day_of(now - GRACE))
+
+
 def due_period(subscription: ReportSubscription, now: datetime) -> Period | None:
-    """The last period that ended at least GRACE ago, unless it is the one sent last."""
-    period = latest_period(subscription.frequency, periods.day_of(now - GRACE))
+    """The period to send now, unless it is the one sent last."""
+    period = finished_period(subscription.frequency, now)
     return None if subscription.last_period_start == period.start else period
 
 

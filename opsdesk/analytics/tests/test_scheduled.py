@@ -344,3 +344,29 @@ def test_the_preview_shows_what_is_wrong(client: Client, world: Any) -> None:
         "team": ["Leo Lead sees the figures of their own teams only: choose one of them."]
     }
     assert client.get("/analytics/reports/preview/email/?frequency=often").status_code == 400
+
+
+def test_editing_one_through_the_form(client: Client, world: Any) -> None:
+    subscription = outside(world)
+    client.force_login(world.manager)
+    page = client.get(f"/analytics/reports/{subscription.pk}/")
+    assert page.status_code == 200 and page.context["form"]["frequency"].value() == "weekly"
+    refused = client.post(f"/analytics/reports/{subscription.pk}/", {"frequency": "daily", "language": "xx"})
+    assert refused.status_code == 400 and list(refused.context["form"].errors) == ["language"]
+    done = client.post(
+        f"/analytics/reports/{subscription.pk}/",
+        {"frequency": "daily", "language": "ru", "team": world.billing.pk, "is_active": "on"},
+    )
+    assert done.status_code == 302
+    subscription.refresh_from_db()
+    assert (subscription.frequency, subscription.language, subscription.team, subscription.is_active) == (
+        "daily",
+        "ru",
+        world.billing,
+        True,
+    )
+    assert client.post(f"/analytics/reports/{subscription.pk}/stop/").status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.is_active is False
+    client.force_login(world.lead)
+    assert client.get(f"/analytics/reports/{subscription.pk}/").status_code == 403

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opsdesk.accounts.access import capability_required
 from opsdesk.accounts.capabilities import Capability
-from opsdesk.analytics import periods, scheduled
+from opsdesk.analytics import scheduled
 from opsdesk.analytics.actions import reports as actions
 from opsdesk.analytics.forms import SubscriptionEditForm, SubscriptionForm
 from opsdesk.analytics.models import ReportSubscription
@@ -116,8 +116,7 @@ def _preview(params: QueryDict) -> tuple[SubscriptionForm, scheduled.Rendered | 
         language=recipient.language,
         team=data["team"],
     )
-    period = scheduled.latest_period(draft.frequency, periods.day_of(timezone.now() - scheduled.GRACE))
-    return form, scheduled.render(draft, period)
+    return form, scheduled.render(draft, scheduled.finished_period(draft.frequency, timezone.now()))
 
 
 @manager_only
