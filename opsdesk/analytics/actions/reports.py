@@ -129,7 +129,9 @@ def update_subscription(
 ) -> ReportSubscription:
     """Change how often, the language (outside addresses) and the team; the recipient stays (subscribe another)."""
     require(actor, Capability.MANAGE_REPORTS)
-    subscription = ReportSubscription.objects.select_for_update().select_related("user").get(pk=subscription.pk)
+    subscription = (
+        ReportSubscription.objects.select_for_update(of=("self",)).select_related("user").get(pk=subscription.pk)
+    )
     before = _snapshot(subscription)
     recipient = check_subscription(
         frequency=frequency, user=subscription.user, email=subscription.email, language=language, team=team
