@@ -36,6 +36,8 @@ urlpatterns = [
     path("forms/", include("opsdesk.messaging.urls.webforms")),
     path("hooks/inbound/", include("opsdesk.integrations.urls.hooks")),
     path("hooks/", include("opsdesk.messaging.urls.hooks")),
+    path("analytics/", include("opsdesk.analytics.urls_exports")),  # export/...
+    path("analytics/", include("opsdesk.analytics.urls_reports")),  # reports/...
     path("api/v1/", api.urls),
 ]
 

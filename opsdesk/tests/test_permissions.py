@@ -51,6 +51,7 @@ EDITS_TICKET = {"agent", "lead", "manager", "admin"}
 EDITORS = {"agent", "other", "lead", "manager", "admin"}
 CUSTOMER = {"customer"}  # the requester of the world's tickets, through the API as in the portal
 MANAGERS = {"manager", "admin"}
+FIGURES = holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)
 ADMIN = {"admin"}
 
 # url name -> (method, roles allowed)
@@ -263,6 +264,19 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "analytics:share_create": ("POST", holders(Capability.MANAGE_REPORTS)),
     "analytics:share_revoke": ("POST", holders(Capability.MANAGE_REPORTS)),
     "analytics_shared:shared_dashboard": ("GET", set()),  # no role: a wrong token is a 404 (analytics/tests)
+    # Figures: who sees reports, or their own statistics (cuts.scope narrows the cut); the inbox's tickets: staff.
+    "analytics_exports:report_csv": ("GET", FIGURES),
+    "analytics_exports:report_xlsx": ("GET", FIGURES),
+    "analytics_exports:drill_csv": ("GET", FIGURES),
+    "analytics_exports:drill_xlsx": ("GET", FIGURES),
+    "analytics_exports:tickets_csv": ("GET", STAFF),
+    "analytics_exports:tickets_xlsx": ("GET", STAFF),
+    "analytics_reports:subscription_list": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics_reports:subscription_edit": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics_reports:subscription_stop": ("POST", holders(Capability.MANAGE_REPORTS)),
+    "analytics_reports:report_preview": ("GET", holders(Capability.MANAGE_REPORTS)),  # 400 without a report chosen
+    "analytics_reports:report_preview_email": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics_reports:unsubscribe": ("GET", EVERYONE),  # no role: the signed token decides (analytics/tests)
 }
 
 
@@ -411,6 +425,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
             ),
             (("kind", "rule_id", "macro_id"), lambda: _automation_fixtures(world, n)),
             (("kpi", "goal_id", "share_id", "dashboard_view_id"), lambda: _analytics_fixtures(world)),
+            (("subscription_id",), lambda: {"subscription_id": _subscription(world, n).pk}),
             (
                 ("webhook_id", "channel_id", "delivery_id", "hook_id", "hook_key"),
                 lambda: _integration_fixtures(world, n),
@@ -423,6 +438,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
             "team_id": world.support.pk,
             "user_id": world.agent.pk,
             "token": "not-a-token",
+            "kpi": "frt",
         }
     )
     return fixtures
@@ -533,6 +549,14 @@ def _calendar_fixtures(world: Any, n: int) -> dict[str, Any]:
         "policy_id": policy.pk,
         "escalation_id": escalation.pk,
     }
+
+
+def _subscription(world: Any, n: int) -> Any:
+    from opsdesk.analytics.actions import reports
+
+    return reports.subscribe(
+        frequency="weekly", email=f"board{n}@partner.example", language="fi", team=None, actor=world.admin
+    )
 
 
 def _webform(world: Any) -> Any:
@@ -666,6 +690,7 @@ BODIES: dict[str, Any] = {
     "analytics:view_delete": lambda f: {},
     "analytics:share_create": lambda f: {"label": "Product", "days": "7", "period": "30d"},
     "analytics:share_revoke": lambda f: {},
+    "analytics_reports:subscription_stop": lambda f: {},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's
