@@ -38,13 +38,19 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    env = demo_env(
+def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of the shared demo server, for running `opsdesk` commands on its database and reading
+    its files (mail goes to OPSDESK_DATA_DIR/outbox)."""
+    return demo_env(
         tmp_path_factory.mktemp("opsdesk-e2e"),
         OPSDESK_CONTACT_RATE_LIMIT="100",
         OPSDESK_WEBHOOK_ALLOWED_HOSTS="127.0.0.1",
     )
-    with running_demo(env, tickets=200) as base:
+
+
+@pytest.fixture(scope="session")
+def server(server_env: dict[str, str]) -> Iterator[str]:
+    with running_demo(server_env, tickets=200) as base:
         yield base
 
 

@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from opsdesk.accounts.api_auth import ReadOnlyToken, StaffSessionAuth, TokenAuth
+from opsdesk.analytics.api import router as reports_router
 from opsdesk.core.errors import ActionError
 from opsdesk.core.params import InvalidParameter
 from opsdesk.customers.api import router as customers_router
@@ -30,8 +31,8 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     auth=[TokenAuth(), StaffSessionAuth()],
-    description="Tickets, their messages and timeline. Authenticate with `Authorization: Bearer <token>` "
-    "(create one on your preferences page).",
+    description="Tickets, their messages and timeline, and KPI reports (docs/reporting-api.md). Authenticate with "
+    "`Authorization: Bearer <token>` (create one on your preferences page).",
 )
 api.add_router("/tickets/", tickets_router)
 api.add_router("/tickets/", sla_router)
@@ -41,6 +42,7 @@ api.add_router("/", people_router)
 api.add_router("/", meta_router)
 api.add_router("/", inbound_email_router)
 api.add_router("/", routing_router)
+api.add_router("/reports/", reports_router)
 
 
 def error(request: HttpRequest, status: int, code: str, message: str, field: str | None = None) -> HttpResponse:

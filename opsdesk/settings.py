@@ -226,6 +226,8 @@ OPSDESK_DEFAULT_TIME_ZONE = env_str("OPSDESK_DEFAULT_TIME_ZONE", "Europe/Helsink
 # Analytics (docs/adr/0026-kpi-rollups.md): reporting days are cut in this zone (METRICS.md §0). Changing it needs a
 # rebuild of the rollups (`opsdesk analytics-rebuild`).
 OPSDESK_REPORTING_TIME_ZONE = env_str("OPSDESK_REPORTING_TIME_ZONE", OPSDESK_DEFAULT_TIME_ZONE)
+# Requests a minute from one address to read-only dashboard links (analytics/views/sharing.py).
+OPSDESK_SHARED_DASHBOARD_RATE_LIMIT = env_int("OPSDESK_SHARED_DASHBOARD_RATE_LIMIT", 60)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -19,6 +19,8 @@ urlpatterns = [
     path("customers/", include("opsdesk.customers.urls")),
     path("people/", include("opsdesk.people.urls")),
     path("audit/", include("opsdesk.audit.urls")),
+    path("analytics/", include("opsdesk.analytics.urls")),
+    path("shared/dashboard/", include("opsdesk.analytics.urls_shared")),
     path("settings/events/", include("opsdesk.tickets.urls.events")),
     path("settings/inbound-mail/", include("opsdesk.messaging.inbound_urls")),
     path("settings/mailboxes/", include("opsdesk.messaging.mailbox_urls")),
@@ -34,6 +36,8 @@ urlpatterns = [
     path("forms/", include("opsdesk.messaging.urls.webforms")),
     path("hooks/inbound/", include("opsdesk.integrations.urls.hooks")),
     path("hooks/", include("opsdesk.messaging.urls.hooks")),
+    path("analytics/", include("opsdesk.analytics.urls_exports")),  # export/...
+    path("analytics/", include("opsdesk.analytics.urls_reports")),  # reports/...
     path("api/v1/", api.urls),
 ]
 

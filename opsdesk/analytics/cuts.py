@@ -130,15 +130,22 @@ def parse(params: Mapping[str, Any], *, default_preset: str = "yesterday") -> Re
     cut = Cut(period, where, business_hours)
     compare_name = parse_choice(params.get("compare") or "previous", COMPARE, field="compare", label=_("Compare"))
     compare = None
-    if compare_name == "previous":
-        compare = cut.with_period(period.previous())
-    elif compare_name == "year":
-        try:
-            compare = cut.with_period(
-                Period(period.start.replace(year=period.start.year - 1), period.end.replace(year=period.end.year - 1))
-            )
-        except ValueError:  # 29 February
-            compare = cut.with_period(Period(period.start - timedelta(days=365), period.end - timedelta(days=365)))
+    try:
+        if compare_name == "previous":
+            compare = cut.with_period(period.previous())
+        elif compare_name == "year":
+            try:
+                compare = cut.with_period(
+                    Period(
+                        period.start.replace(year=period.start.year - 1), period.end.replace(year=period.end.year - 1)
+                    )
+                )
+            except ValueError:  # 29 February
+                compare = cut.with_period(Period(period.start - timedelta(days=365), period.end - timedelta(days=365)))
+    except OverflowError:  # dates in the year 1: there is no earlier period
+        raise InvalidParameter(
+            "compare", _("Compare: there is no earlier period for these dates. Choose later dates or no comparison.")
+        ) from None
     return Request(cut, compare, preset, compare_name)
 
 

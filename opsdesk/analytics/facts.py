@@ -22,6 +22,7 @@ DONE = frozenset(categories.DONE)
 # METRICS.md §3: requester wait counts new, open and on-hold; agent work new and open.
 REQUESTER_WAIT = frozenset({"new", "open", "on_hold"})
 AGENT_WORK = frozenset({"new", "open"})
+WAITING = UNSOLVED - AGENT_WORK  # pending and on hold: one-touch needs a ticket never put there
 
 KINDS = (
     "ticket.created",
@@ -191,7 +192,7 @@ def compute(ticket: TicketInfo, events: Iterable[EventLike], schedule: Schedule 
     replies_since_reopen = True
     opening_checked = created_by != "agent"
     opened_publicly = False
-    ever_waiting = category in ("pending", "on_hold")
+    ever_waiting = category in WAITING
     activities: list[Activity] = []
     if category in DONE:  # created solved (an agent logging a call already dealt with): a solve at creation
         solves.append(created_at)
@@ -228,7 +229,7 @@ def compute(ticket: TicketInfo, events: Iterable[EventLike], schedule: Schedule 
                 continue
             intervals.append((since, event.at, category))
             since = event.at
-            if new_category in ("pending", "on_hold"):
+            if new_category in WAITING:
                 ever_waiting = True
             if category in UNSOLVED and new_category in DONE:
                 solves.append(event.at)

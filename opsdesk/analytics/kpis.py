@@ -59,7 +59,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         _("Tickets solved"),
         _("Moves from an unsolved status to solved or closed; a ticket solved twice counts twice."),
         COUNT,
-        "count of status.changed unsolved → solved|closed",
+        "count of status.changed unsolved → solved or closed",
         measure="solved",
         counts_on="status.changed → solved",
         attribution="assignee at the solve",
@@ -204,3 +204,57 @@ NOT_YET = (
 
 def get(key: str) -> Kpi | None:
     return BY_KEY.get(key)
+
+
+def catalogue_markdown() -> str:
+    """docs/metrics.md: the KPI catalogue as the code defines it (`opsdesk kpi-docs --write docs/metrics.md`)."""
+    from django.utils import translation
+
+    from opsdesk.analytics import rollups, sketch
+
+    with translation.override("en"):
+        lines = [
+            "# KPI catalogue",
+            "",
+            "Generated from `opsdesk/analytics/kpis.py` by `opsdesk kpi-docs`; do not edit by hand. The definitions",
+            "follow ../shared/METRICS.md §0 and §3; how they are computed and stored is in",
+            "docs/adr/0026-kpi-rollups.md.",
+            "",
+            "## Conventions",
+            "",
+            "- **Facts.** Each ticket's values are computed from its own timeline (`analytics/facts.py`) into one",
+            "  row of `TicketFacts` and rows of `TicketActivity` (solves, reopens, public replies, settled SLA",
+            "  clocks). Merge sources are left out of every figure. A value whose end event has not happened is",
+            "  null, never 0.",
+            "- **Reporting days.** A value counts on the reporting day (in `OPSDESK_REPORTING_TIME_ZONE`) of the event",
+            "  named under *counted on*; ticket counts by creation go by the creation time.",
+            "- **Cuts.** Per-dimension figures use the ticket's current team, channel, language, priority and",
+            "  organization; per-agent figures use the attribution named below.",
+            "- **Rollups.** Daily sums per measure and per cut: "
+            + ", ".join(f"`{d}`" for d in rollups.DIMS)
+            + ", and `hour` (of creation) for the heatmap. Organization, tag and combined cuts are summed from the",
+            "  facts on the fly, with the same code.",
+            "- **Percentiles.** Durations are shown as median and 90th percentile (type 7), and mean. From",
+            f"  rollups they are read from a log-bucketed sketch (relative accuracy {sketch.ALPHA:.0%}); the",
+            "  drill-down computes them exactly from every value.",
+            "- **Ratios** are Σ numerator ÷ Σ denominator over the cut, with n (the denominator) beside them.",
+            "",
+            "## KPIs",
+            "",
+            "| Key | KPI | Kind | Formula | Business hours | Counted on | Attribution | Better |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for kpi in CATALOGUE:
+            bh = f"`{kpi.bh_measure}`" if kpi.bh_measure else "—"
+            better = "lower" if kpi.lower_is_better else "higher"
+            lines.append(
+                f"| `{kpi.key}` | {kpi.label} | {kpi.kind} | {kpi.formula} | {bh} | {kpi.counts_on} | "
+                f"{kpi.attribution} | {better} |"
+            )
+        lines += ["", "## What each KPI means", ""]
+        for kpi in CATALOGUE:
+            measures = f"`{kpi.measure}`" + (f" ÷ `{kpi.denominator}`" if kpi.denominator else "")
+            lines.append(f"- **{kpi.label}** (`{kpi.key}`): {kpi.description} Rollup measure: {measures}.")
+        lines += ["", "## Not computed yet", "", "| KPI | Why |", "|---|---|"]
+        lines += [f"| {name} | {why} |" for name, why in NOT_YET]
+    return "\n".join(lines)

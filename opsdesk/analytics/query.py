@@ -10,12 +10,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from opsdesk.analytics import kpis, rollups, sketch
 from opsdesk.analytics.kpis import Kpi
 from opsdesk.analytics.models import Rollup, TicketActivity, TicketFacts
 from opsdesk.analytics.periods import Period
+from opsdesk.tickets import categories
 
 Cell = tuple[int, int, dict[Any, int] | None]  # n, total seconds, sketch
 
@@ -152,16 +153,21 @@ def backlog_series(cut: Cut) -> list[tuple[date, int]]:
     return series
 
 
+def _has_backlog(cut: Cut, wanted: Sequence[Kpi]) -> bool:
+    """The backlog belongs to no agent (METRICS.md §3): an agent's cut has none, rather than −(their solves)."""
+    return cut.where.agent is None and any(k.kind == kpis.LEVEL for k in wanted)
+
+
 def figures(cut: Cut, wanted: Sequence[Kpi] = kpis.CATALOGUE) -> dict[str, Figure]:
     found = cells(cut)
-    backlog = backlog_at(cut, cut.period.end) if any(k.kind == kpis.LEVEL for k in wanted) else None
+    backlog = backlog_at(cut, cut.period.end) if _has_backlog(cut, wanted) else None
     return {k.key: figure(k, found, None, business_hours=cut.business_hours, backlog=backlog) for k in wanted}
 
 
 def daily(cut: Cut, wanted: Sequence[Kpi]) -> dict[str, list[tuple[date, Figure]]]:
     """Each KPI per day of the period (trend lines)."""
     found = cells(cut)
-    levels = dict(backlog_series(cut)) if any(k.kind == kpis.LEVEL for k in wanted) else {}
+    levels = dict(backlog_series(cut)) if _has_backlog(cut, wanted) else {}
     return {
         k.key: [
             (day, figure(k, found, [day], business_hours=cut.business_hours, backlog=levels.get(day)))
@@ -234,6 +240,8 @@ def drill_query(cut: Cut, kpi: Kpi, part: str = "") -> tuple[QuerySet[Any], str,
     """The rows counted in a figure: (queryset, its time column, its value column, its agent column)."""
     start, end = cut.period.start, cut.period.end
     agent = cut.where.agent
+    if agent is not None and kpi.key in ("created", "backlog"):  # attributed to no agent: none in their figures
+        return _facts(cut).none(), "created_at", None, None
     if kpi.kind == kpis.DURATION:
         measure = kpi.measure_for(cut.business_hours)
         value_col, day_col, agent_col = rollups.DURATIONS[measure]
@@ -279,7 +287,7 @@ def drill_query(cut: Cut, kpi: Kpi, part: str = "") -> tuple[QuerySet[Any], str,
         return query, "first_solved_at", None, "first_solved_agent_id"
     # backlog: the tickets unsolved now (the live backlog), in the cut's filters
     return (
-        _facts(cut).filter(solved_at__isnull=True, ticket__status_category__in=("new", "open", "pending", "on_hold")),
+        _facts(cut).filter(solved_at__isnull=True, ticket__status_category__in=categories.UNSOLVED),
         "created_at",
         None,
         None,
@@ -325,3 +333,22 @@ def explain_events(ticket_id: int, kpi: Kpi) -> list[Any]:
     if kpi.key in ("frt",):
         events = events.filter(~Q(kind="status.changed"))
     return list(events.select_related("actor"))
+
+
+def created_by_channel(cut: Cut) -> dict[tuple[date, str], int]:
+    """Tickets created per day and channel: from the channel rollups for the whole desk, else from the facts."""
+    start, end = cut.period.start, cut.period.end
+    if cut.rollup_key() == ("all", ""):
+        rows = Rollup.objects.filter(dim="channel", measure="created", day__range=(start, end))
+        return {(day, key): n for day, key, n in rows.values_list("day", "key", "n")}
+    if cut.where.agent is not None:
+        return {}
+    facts = _facts(cut).filter(created_day__range=(start, end)).values_list("created_day", "channel")
+    counted = facts.annotate(n=Count("ticket_id")).order_by()
+    return {(day, channel): n for day, channel, n in counted}
+
+
+def merged_sketch(cut: Cut, measure: str) -> dict[int, int]:
+    """The sketch of a duration measure over the whole period."""
+    found = cells(cut)
+    return sketch.merge(c[2] for c in found.over(measure) if c[2])

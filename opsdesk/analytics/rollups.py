@@ -605,12 +605,31 @@ def on_events(events: list[TicketEvent]) -> None:
     sum_dirty()
 
 
+CONSUMER = "analytics.kpis"
+
+
+def _skip_consumer_to_now() -> None:
+    """A full rebuild reads every event written so far: the consumer need not read them again. It moves to where a
+    new consumer would start (tickets.consumers.ensure); events written during the rebuild are read again after it,
+    which refreshes those tickets once more (the same rows)."""
+    from opsdesk.tickets import consumers
+    from opsdesk.tickets.models import EventConsumer
+
+    consumers.ensure(CONSUMER)
+    limit = consumers.horizon()
+    last = TicketEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    EventConsumer.objects.filter(name=CONSUMER, position_id__lt=last).update(
+        position_id=last, position_xid=None if limit is None else limit - 1
+    )
+
+
 def rebuild(start: date | None = None, end: date | None = None, *, progress: Any = None) -> dict[str, int]:
     """Recompute facts and rollups. Without a range: every ticket and every day. With one: the tickets with an
     event in it, and the days it covers (plus the days those tickets' facts count on, which a change may move)."""
     calendars = Calendars()
     tickets = 0
     if start is None and end is None:
+        _skip_consumer_to_now()
         with transaction.atomic():
             TicketActivity.objects.all().delete()
             TicketFacts.objects.all().delete()

@@ -3,7 +3,8 @@
 A rollup cannot keep every value of a day, yet medians of many days must be mergeable, so each rollup row keeps a
 log-bucketed histogram (the DDSketch construction, Masson et al. 2019): a value x ≥ 1 s falls in bucket
 i = ⌈log_γ x⌉ with γ = (1 + α)/(1 − α), and the bucket is read back as 2γ^i/(γ + 1). Any quantile read from it is
-within a relative error α of a value of the data set whose rank is the quantile's; α = 2 %. Zero counts in its own
+within a relative error α of the value the same interpolation between order statistics gives on the data set
+itself (METRICS.md §0, type 7); α = 2 %. Zero counts in its own
 bucket 0, read back as 0. Sketches of days add bucket by bucket, so a period's sketch is exact to merge and the
 rebuild and the incremental update produce the same rows. See docs/adr/0026-kpi-rollups.md.
 """
@@ -53,18 +54,24 @@ def to_json(sketch: Mapping[int, int]) -> dict[str, int]:
 
 
 def quantile(sketch: Mapping[int, int], q: float) -> float | None:
-    """The q-quantile (0 ≤ q ≤ 1) of the values in the sketch: the bucket holding the value of rank
-    ⌊q·(n − 1)⌋ (0-based), read back; None when it is empty."""
+    """The q-quantile (0 ≤ q ≤ 1) of the values in the sketch, the way `exact_quantile` takes it from the values
+    themselves (type 7: the rank h = q·(n − 1), interpolated between the values of ranks ⌊h⌋ and ⌊h⌋ + 1), each
+    value read back from its bucket; None when it is empty."""
     n = sum(sketch.values())
     if n <= 0:
         return None
-    rank = math.floor(q * (n - 1))
+    h = q * (n - 1)
+    low = math.floor(h)
+    wanted = (low, min(low + 1, n - 1))
+    found: list[float] = []
     seen = 0
     for i in sorted(sketch):
         seen += sketch[i]
-        if seen > rank:
-            return bucket_value(i)
-    return bucket_value(max(sketch))  # pragma: no cover - the loop always returns
+        while len(found) < 2 and seen > wanted[len(found)]:
+            found.append(bucket_value(i))
+        if len(found) == 2:
+            break
+    return found[0] + (h - low) * (found[1] - found[0])
 
 
 def exact_quantile(values: Sequence[float], q: float) -> float | None:

@@ -86,6 +86,7 @@ class OutgoingMail(models.Model):
     # Files sent with it, read from storage when it is sent (ids of tickets.Attachment, resolved by the loader
     # that OPSDESK_MAIL_ATTACHMENTS names: core imports no app), never copied into this row.
     attachment_ids = models.JSONField(default=list, blank=True)
+    file_count = models.PositiveSmallIntegerField(default=0)  # files made for this mail (OutgoingMailFile rows)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -106,3 +107,19 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {', '.join(self.recipients)} ({self.state})"
+
+
+class OutgoingMailFile(models.Model):
+    """A file made for one outgoing mail (a scheduled report's spreadsheet), kept in the database beside it.
+
+    It is written in the transaction that queues the mail, so a mail is never queued without its file nor a file
+    left without its mail (a file in storage would outlive a rolled-back transaction), and it goes when the mail row
+    goes. Files that already live in storage (a ticket's attachments) are referenced by `attachment_ids` instead."""
+
+    mail = models.ForeignKey(OutgoingMail, on_delete=models.CASCADE, related_name="files")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.filename} for mail {self.mail_id}"

@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from opsdesk.core.errors import ActionError
 from opsdesk.core.jobs import enqueue_on_commit
 from opsdesk.core.mail import render_templated
-from opsdesk.core.models import OutgoingMail
+from opsdesk.core.models import OutgoingMail, OutgoingMailFile
 
 DELIVER_JOB = "opsdesk.core.tasks.deliver_mail"
 MAX_ATTEMPTS = 6  # 30 s, 2 min, 8 min, 32 min, 1 h between them: given up after about 1 h 43 min
@@ -50,6 +50,7 @@ SWEEP_AFTER = timedelta(minutes=2)  # a new mail's own job has this long before 
 SWEEP_BATCH = 500
 SECRET_PLACEHOLDER = "OPSDESK-MAIL-SECRET"  # URL-safe, so it survives reverse() and HTML escaping unchanged
 REFERENCES_KEPT = 10  # RFC 5322 allows trimming References: we keep the first and the latest ones
+MAX_FILE_BYTES = 10 * 1024 * 1024  # files made for one mail, together: stored in its row's table until it goes
 _MESSAGE_ID_SALT = "opsdesk.core.outbox.message-id"
 _SECRET_SALT = "opsdesk.core.outbox.mail-secret"
 _MESSAGE_ID = re.compile(r"<(?P<scope>t[1-9][0-9]{0,18}|m)\.(?P<nonce>[0-9a-f]{16})\.(?P<sig>[0-9a-f]{24})@[^<>@\s]+>")
@@ -166,15 +167,19 @@ def queue_mail(
     from_email: str = "",
     attachment_ids: Sequence[int] = (),
     answering: Sequence[tuple[str, datetime]] = (),
+    files: Sequence[tuple[str, bytes, str]] = (),
 ) -> OutgoingMail:
     """Write one mail to the outbox in the current transaction; its delivery job is queued when that commits.
 
-    `from_email` defaults to DEFAULT_FROM_EMAIL; a "Cc" in `headers` names which of `to` are copied."""
+    `from_email` defaults to DEFAULT_FROM_EMAIL; a "Cc" in `headers` names which of `to` are copied. `files`
+    (name, bytes, type) are made for this mail and stored with it (`OutgoingMailFile`), in the same transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("queue_mail() belongs inside the transaction of the change that causes the mail")
     recipients = [address.strip().lower() for address in to if address and address.strip()]
     if not recipients:
         raise ValueError("a mail needs at least one recipient")
+    if sum(len(content) for _name, content, _type in files) > MAX_FILE_BYTES:
+        raise ValueError("the files of a mail are at most 10 MB together")
     threading = _thread_headers(ticket_id, recipients, answering) if ticket_id is not None else {}
     mail_headers = {**(headers or {}), **threading}
     mail = OutgoingMail.objects.create(
@@ -192,6 +197,11 @@ def queue_mail(
         next_attempt_at=timezone.now() + SWEEP_AFTER,
         discard_after=discard_after,
         attachment_ids=[int(pk) for pk in attachment_ids],
+        file_count=len(files),
+    )
+    OutgoingMailFile.objects.bulk_create(
+        OutgoingMailFile(mail=mail, filename=name, content=content, content_type=content_type)
+        for name, content, content_type in files
     )
     enqueue_on_commit(DELIVER_JOB, mail.pk, 0)
     return mail
@@ -263,6 +273,9 @@ def build_message(mail: OutgoingMail) -> EmailMultiAlternatives:
     if mail.attachment_ids:
         for filename, content, content_type in import_string(settings.OPSDESK_MAIL_ATTACHMENTS)(mail.attachment_ids):
             message.attach(filename, content, content_type)
+    if mail.file_count:  # read only for a mail that has some: most have none, and this runs for every mail sent
+        for made in OutgoingMailFile.objects.filter(mail_id=mail.pk).order_by("pk"):
+            message.attach(made.filename, bytes(made.content), made.content_type)
     return message
 
 
@@ -360,6 +373,7 @@ def queue_templated(
     from_email: str = "",
     attachment_ids: Sequence[int] = (),
     answering: Sequence[tuple[str, datetime]] = (),
+    files: Sequence[tuple[str, bytes, str]] = (),
 ) -> OutgoingMail:
     """Render `<prefix>_subject.txt`, `_body.txt` and `_body.html` in `language`, then `queue_mail` the result."""
     rendered = render_templated(template_prefix, language=language, context=context)
@@ -377,4 +391,5 @@ def queue_templated(
         from_email=from_email,
         attachment_ids=attachment_ids,
         answering=answering,
+        files=files,
     )

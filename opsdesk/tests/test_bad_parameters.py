@@ -160,3 +160,130 @@ def test_the_outgoing_mail_list_refuses_an_unknown_state(probe: Client, world: A
         "state",
         "State: “lost” is not one of queued, sent, failed.",
     )
+
+
+@pytest.mark.parametrize("bad", BAD_NUMBERS, ids=["superscript", "20-digits", "5000-digits"])
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/reports/figures?team={bad}", "team"),
+        ("/api/v1/reports/figures?agent={bad}", "agent"),
+        ("/api/v1/reports/daily?organization={bad}", "organization"),
+        ("/api/v1/reports/drill/frt?team={bad}", "team"),
+        ("/api/v1/reports/drill/frt?limit={bad}", "limit"),
+        ("/api/v1/reports/rollups?limit={bad}", "limit"),
+        ("/api/v1/reports/rollups?start={bad}&end=2027-01-01", "start"),
+    ],
+)
+def test_the_reporting_api_answers_a_bad_number_with_a_400_json_error(
+    probe: Client, world: Any, bad: str, path: str, field: str
+) -> None:
+    response = probe.get(path.format(bad=bad), headers=token(world.admin))
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == ("invalid_parameter", field)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        (f"cursor={CRAFTED_CURSOR}", "cursor"),  # year 1 at +14:00
+        ("start=0001-01-01&end=0001-01-01", "compare"),  # no day before the first
+        ("start=0001-01-01&end=0001-01-01&compare=year", "compare"),
+        ("start=9999-12-31&end=9999-12-31&compare=none&tag=" + "x" * 61, "tag"),
+    ],
+)
+def test_the_reporting_api_refuses_crafted_cursors_and_dates_at_the_ends_of_the_calendar(
+    probe: Client, world: Any, query: str, field: str
+) -> None:
+    response = probe.get(f"/api/v1/reports/drill/frt?{query}", headers=token(world.admin))
+    assert (response.status_code, response.json()["field"]) == (400, field)
+    edge = probe.get("/api/v1/reports/drill/frt?start=9999-12-31&end=9999-12-31", headers=token(world.admin))
+    assert (edge.status_code, edge.json()["items"]) == (200, [])
+
+
+@pytest.mark.parametrize("bad", BAD_NUMBERS, ids=["superscript", "20-digits", "5000-digits"])
+@pytest.mark.parametrize(
+    ("path", "field", "message"),
+    [
+        (
+            "/analytics/export/report.csv?team={bad}",
+            "team",
+            "Team: enter a whole number from 1 to 9223372036854775807.",
+        ),
+        (
+            "/analytics/export/report.xlsx?agent={bad}",
+            "agent",
+            "Agent: enter a whole number from 1 to 9223372036854775807.",
+        ),
+        (
+            "/analytics/export/drill/frt.csv?organization={bad}",
+            "organization",
+            "Organization: enter a whole number from 1 to 9223372036854775807.",
+        ),
+        (
+            "/analytics/export/drill/frt.xlsx?team={bad}",
+            "team",
+            "Team: enter a whole number from 1 to 9223372036854775807.",
+        ),
+        (
+            "/analytics/export/tickets.csv?team_id={bad}",
+            "team_id",
+            "Team: enter a whole number from 1 to 9223372036854775807.",
+        ),
+        (
+            "/analytics/export/tickets.xlsx?assignee={bad}",
+            "assignee",
+            "Assignee: enter a whole number from 1 to 9223372036854775807.",
+        ),
+        (
+            "/analytics/export/tickets.csv?view=saved-{bad}",
+            "view",
+            "View: enter a whole number from 1 to 9223372036854775807.",
+        ),
+    ],
+)
+def test_exports_answer_a_bad_number_with_a_400_page_naming_the_field(
+    probe: Client, world: Any, bad: str, path: str, field: str, message: str
+) -> None:
+    from opsdesk.audit.models import AuditEvent
+
+    world.ticket()
+    probe.force_login(world.manager)
+    assert page_error(probe.get(path.format(bad=bad))) == (400, field, message)
+    assert not AuditEvent.objects.filter(verb="export.downloaded").exists()  # nothing was exported
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/analytics/export/report.csv?period=forever", "period"),
+        ("/analytics/export/report.csv?start=2027-02-30&end=2027-03-01", "start"),
+        ("/analytics/export/report.xlsx?start=2027-03-02&end=2027-03-01", "end"),
+        ("/analytics/export/report.xlsx?start=2020-01-01&end=2027-03-01", "end"),
+        ("/analytics/export/report.csv?compare=sometimes", "compare"),
+        ("/analytics/export/report.csv?channel=pigeon", "channel"),
+        ("/analytics/export/report.csv?bh=perhaps", "bh"),
+        ("/analytics/export/drill/one_touch.csv?part=maybe", "part"),
+        ("/analytics/export/drill/frt.xlsx?language=xx", "language"),
+        ("/analytics/export/tickets.csv?created_at__gte=yesterday", "created_at__gte"),
+        ("/analytics/export/tickets.xlsx?priority=extreme", "priority"),
+        ("/analytics/export/tickets.csv?filter={not json", "filter"),
+    ],
+)
+def test_exports_refuse_bad_values_with_a_400_page_naming_the_field(
+    probe: Client, world: Any, path: str, field: str
+) -> None:
+    probe.force_login(world.manager)
+    status, named, message = page_error(probe.get(path))
+    assert (status, named) == (400, field)
+    assert message
+
+
+@pytest.mark.parametrize("bad", BAD_NUMBERS, ids=["superscript", "20-digits", "5000-digits"])
+def test_the_report_preview_shows_a_bad_number_as_a_field_error(probe: Client, world: Any, bad: str) -> None:
+    probe.force_login(world.manager)
+    page = probe.get(f"/analytics/reports/preview/?frequency=weekly&language=fi&email=a%40b.example&team={bad}")
+    assert page.status_code == 400
+    assert list(page.context["form"].errors) == ["team"]
+    frame = probe.get(f"/analytics/reports/preview/email/?frequency=weekly&user={bad}")
+    assert frame.status_code == 400

@@ -51,6 +51,7 @@ EDITS_TICKET = {"agent", "lead", "manager", "admin"}
 EDITORS = {"agent", "other", "lead", "manager", "admin"}
 CUSTOMER = {"customer"}  # the requester of the world's tickets, through the API as in the portal
 MANAGERS = {"manager", "admin"}
+FIGURES = holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)
 ADMIN = {"admin"}
 
 # url name -> (method, roles allowed)
@@ -247,6 +248,35 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "routing:agent_routing_edit": ("GET", holders(Capability.MANAGE_ROUTING)),
     "routing:presence_control": ("POST", holders(Capability.BE_ASSIGNED)),
     "routing:ticket_requirement": ("POST", EDITS_TICKET),
+    # analytics: leads see their teams' figures, agents only their own (cuts.scope; tested in analytics/tests)
+    "analytics:dashboard": ("GET", holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)),
+    "analytics:my_dashboard": ("GET", holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)),
+    "analytics:overview": ("GET", holders(Capability.VIEW_REPORTS) & holders(Capability.SEE_ALL_TICKETS)),
+    "analytics:drill": ("GET", holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)),
+    "analytics:explain": ("GET", (holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)) & SEES_TICKET),
+    "analytics:goal_list": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics:goal_create": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics:goal_edit": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics:goal_delete": ("POST", holders(Capability.MANAGE_REPORTS)),
+    "analytics:view_save": ("POST", holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)),
+    "analytics:view_delete": ("POST", {"manager"}),  # the view belongs to the manager
+    "analytics:share_list": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics:share_create": ("POST", holders(Capability.MANAGE_REPORTS)),
+    "analytics:share_revoke": ("POST", holders(Capability.MANAGE_REPORTS)),
+    "analytics_shared:shared_dashboard": ("GET", set()),  # no role: a wrong token is a 404 (analytics/tests)
+    # Figures: who sees reports, or their own statistics (cuts.scope narrows the cut); the inbox's tickets: staff.
+    "analytics_exports:report_csv": ("GET", FIGURES),
+    "analytics_exports:report_xlsx": ("GET", FIGURES),
+    "analytics_exports:drill_csv": ("GET", FIGURES),
+    "analytics_exports:drill_xlsx": ("GET", FIGURES),
+    "analytics_exports:tickets_csv": ("GET", STAFF),
+    "analytics_exports:tickets_xlsx": ("GET", STAFF),
+    "analytics_reports:subscription_list": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics_reports:subscription_edit": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics_reports:subscription_stop": ("POST", holders(Capability.MANAGE_REPORTS)),
+    "analytics_reports:report_preview": ("GET", holders(Capability.MANAGE_REPORTS)),  # 400 without a report chosen
+    "analytics_reports:report_preview_email": ("GET", holders(Capability.MANAGE_REPORTS)),
+    "analytics_reports:unsubscribe": ("GET", EVERYONE),  # no role: the signed token decides (analytics/tests)
 }
 
 
@@ -394,6 +424,8 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
                 lambda: _calendar_fixtures(world, n),
             ),
             (("kind", "rule_id", "macro_id"), lambda: _automation_fixtures(world, n)),
+            (("kpi", "goal_id", "share_id", "dashboard_view_id"), lambda: _analytics_fixtures(world)),
+            (("subscription_id",), lambda: {"subscription_id": _subscription(world, n).pk}),
             (
                 ("webhook_id", "channel_id", "delivery_id", "hook_id", "hook_key"),
                 lambda: _integration_fixtures(world, n),
@@ -406,9 +438,24 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
             "team_id": world.support.pk,
             "user_id": world.agent.pk,
             "token": "not-a-token",
+            "kpi": "frt",
         }
     )
     return fixtures
+
+
+def _analytics_fixtures(world: Any) -> dict[str, Any]:
+    from datetime import date
+
+    from opsdesk.analytics.actions.goals import save_goal
+    from opsdesk.analytics.actions.sharing import save_view, share_dashboard
+
+    goal = save_goal(
+        None, kpi="frt", team=None, start=date(2027, 1, 1), end=date(2027, 3, 31), target=3600, actor=world.admin
+    )
+    view = save_view(name="Mine", params={"period": "7d"}, actor=world.manager)
+    share, _raw = share_dashboard(label="Product", days=7, params={}, actor=world.manager)
+    return {"kpi": "frt", "goal_id": goal.pk, "dashboard_view_id": view.pk, "share_id": share.pk}
 
 
 def _integration_fixtures(world: Any, n: int) -> dict[str, Any]:
@@ -502,6 +549,14 @@ def _calendar_fixtures(world: Any, n: int) -> dict[str, Any]:
         "policy_id": policy.pk,
         "escalation_id": escalation.pk,
     }
+
+
+def _subscription(world: Any, n: int) -> Any:
+    from opsdesk.analytics.actions import reports
+
+    return reports.subscribe(
+        frequency="weekly", email=f"board{n}@partner.example", language="fi", team=None, actor=world.admin
+    )
 
 
 def _webform(world: Any) -> Any:
@@ -630,6 +685,12 @@ BODIES: dict[str, Any] = {
     "integrations:inbound_delete": lambda f: {},
     "routing:presence_control": lambda f: {"presence": "online"},
     "routing:ticket_requirement": lambda f: {"language": "fi"},
+    "analytics:goal_delete": lambda f: {},
+    "analytics:view_save": lambda f: {"name": "Mine", "period": "7d"},
+    "analytics:view_delete": lambda f: {},
+    "analytics:share_create": lambda f: {"label": "Product", "days": "7", "period": "30d"},
+    "analytics:share_revoke": lambda f: {},
+    "analytics_reports:subscription_stop": lambda f: {},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's
@@ -722,6 +783,8 @@ def test_customers_never_see_internal_notes_or_their_files(world: Any, client: C
     assert client.get(reverse("portal:attachment_download", args=[note.attachments.get().pk])).status_code == 403
 
 
+REPORT_READERS = holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)
+
 # API operations ("METHOD path" from the OpenAPI document) -> roles allowed; tried with a write-scope token.
 API_MATRIX: dict[str, set[str]] = {
     "GET /api/v1/tickets/": STAFF | CUSTOMER,  # as in the portal
@@ -754,6 +817,12 @@ API_MATRIX: dict[str, set[str]] = {
     "POST /api/v1/inbound-email": holders(Capability.MANAGE_CHANNELS),
     "GET /api/v1/me/presence": holders(Capability.BE_ASSIGNED),
     "PUT /api/v1/me/presence": holders(Capability.BE_ASSIGNED),
+    # Reports: report viewers and agents (their own figures; cuts.scope narrows), raw rollups to who sees all
+    "GET /api/v1/reports/kpis": REPORT_READERS,
+    "GET /api/v1/reports/figures": REPORT_READERS,
+    "GET /api/v1/reports/daily": REPORT_READERS,
+    "GET /api/v1/reports/drill/{kpi}": REPORT_READERS,
+    "GET /api/v1/reports/rollups": REPORT_READERS & holders(Capability.SEE_ALL_TICKETS),
 }
 
 
@@ -792,6 +861,7 @@ def test_api_operation_access_by_role(operation: str, world: Any) -> None:
             .replace("{attachment_id}", str(attachment.pk))
             .replace("{customer_id}", str(world.customer.pk))
             .replace("{organization_id}", str(world.organization.pk))
+            .replace("{kpi}", "frt")
         )
         headers = {}
         if role != "anon":

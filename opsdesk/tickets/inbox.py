@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.accounts.capabilities import Capability, can
 from opsdesk.core import params
 from opsdesk.core.params import InvalidParameter
 from opsdesk.tickets import categories, filters, search
@@ -68,6 +69,21 @@ SEARCH_SORT_LABELS: dict[str, Promise] = {
 class Page:
     tickets: list[Ticket]
     next_cursor: str | None
+
+
+def default_view(user: User) -> str:
+    """Where a user's inbox opens. Light agents are never assigned tickets: they start in their teams' queue."""
+    if can(user, Capability.SEE_ALL_TICKETS):
+        return "open"
+    return "mine" if can(user, Capability.BE_ASSIGNED) else "my_teams"
+
+
+def current_view(user: User, requested: str) -> str:
+    """The view a request names (`view=`): a built-in or a saved one ("saved-<id>"), else the user's default. The
+    inbox and its exports read it alike."""
+    if requested in BUILTIN_VIEWS or requested.startswith("saved-"):
+        return requested
+    return default_view(user)
 
 
 def builtin_filter(view: str) -> TicketFilter:

@@ -281,6 +281,16 @@ class TicketWriter:
             if final == "on_hold":
                 self._status(tid, "open", "on_hold", agent, "agent", t)
                 category = "on_hold"
+            elif final in ("solved", "closed") and rng.random() < 0.35:
+                # answered and solved in one reply: the one-touch resolutions every desk has
+                self._status(tid, "open", "solved", agent, "agent", t)
+                category = "solved"
+                solved_at = t
+                if final == "closed":
+                    t = later()
+                    self._status(tid, "solved", "closed", None, "system", t)
+                    category = "closed"
+                    closed_at = t
             elif final != "open":
                 self._status(tid, "open", "pending", agent, "agent", t)
                 category = "pending"

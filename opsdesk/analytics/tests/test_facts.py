@@ -238,3 +238,35 @@ def test_sla_outcomes_breach_is_final_and_a_reopen_unsettles_an_achieved_resolut
         ("sla_breached", "first_reply", at(hours=1), AGENT),
         ("sla_achieved", "next_reply", at(hours=5), AGENT),
     ]
+
+
+def test_the_sketch_reads_quantiles_within_two_percent_of_the_exact_ones() -> None:
+    import random
+
+    from opsdesk.analytics import sketch
+
+    rng = random.Random(7)
+    values = [int(rng.lognormvariate(9, 1.5)) for _ in range(5000)] + [0, 0, 1]
+    found: sketch.Sketch = {}
+    for value in values:
+        sketch.add(found, value)
+    for q in (0.1, 0.5, 0.9, 0.99):
+        exact = sketch.exact_quantile(values, q)
+        approx = sketch.quantile(found, q)
+        assert exact is not None and approx is not None
+        assert abs(approx - exact) <= 0.02 * exact + 1e-9, q
+    assert sketch.quantile({}, 0.5) is None
+    assert sketch.exact_quantile([1800, 7200], 0.5) == 4500.0
+    two = sketch.merge([{sketch.bucket(1800): 1}, {str(sketch.bucket(7200)): 1}])
+    assert abs((sketch.quantile(two, 0.5) or 0) - 4500) <= 0.02 * 4500
+
+
+def test_docs_metrics_md_is_generated_from_the_definitions() -> None:
+    from pathlib import Path
+
+    from opsdesk.analytics import kpis
+
+    root = Path(__file__).resolve().parents[3]
+    assert (root / "docs" / "metrics.md").read_text(encoding="utf-8") == kpis.catalogue_markdown() + "\n", (
+        "docs/metrics.md is out of date: run `opsdesk kpi-docs --write docs/metrics.md`"
+    )

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from opsdesk.core import outbox, tasks
 from opsdesk.core.errors import ActionError
-from opsdesk.core.models import OutgoingMail
+from opsdesk.core.models import OutgoingMail, OutgoingMailFile
 from opsdesk.core.tests.jobs import run_due_jobs
 
 pytestmark = pytest.mark.django_db
@@ -266,6 +266,41 @@ def test_a_secret_is_filled_in_at_send_time_and_never_stored(smtp_server: Any) -
     stored = str(list(OutgoingMail.objects.values_list()))
     assert secret not in stored
     assert outbox.SECRET_PLACEHOLDER in stored
+
+
+def test_a_file_made_for_a_mail_is_stored_with_it_and_attached_when_sent(
+    smtp_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    spreadsheet = b"PK\x03\x04 not really a spreadsheet"
+    with django_capture_on_commit_callbacks(execute=True):
+        mail = queue(files=[("report.xlsx", spreadsheet, "application/vnd.ms-excel")])
+    assert mail.file_count == 1
+    assert list(OutgoingMailFile.objects.values_list("mail_id", "filename", "content_type")) == [
+        (mail.pk, "report.xlsx", "application/vnd.ms-excel")
+    ]
+    [received] = smtp_server.received
+    [attached] = list(received.iter_attachments())
+    assert (attached.get_filename(), attached.get_content_type(), attached.get_content()) == (
+        "report.xlsx",
+        "application/vnd.ms-excel",
+        spreadsheet,
+    )
+    assert row(mail)[0] == "sent"
+    OutgoingMail.objects.filter(pk=mail.pk).delete()
+    assert not OutgoingMailFile.objects.exists()  # the file goes with its mail
+
+
+def test_a_rolled_back_change_leaves_no_file_and_files_have_a_size_limit(db: None) -> None:
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        outbox.queue_mail(
+            kind="t", to=["a@b.example"], language="en", subject="S", body_text="B", files=[("a.bin", b"1", "x/y")]
+        )
+        _ = 1 / 0
+    assert (OutgoingMail.objects.count(), OutgoingMailFile.objects.count()) == (0, 0)
+    too_big = [("a.bin", b"1" * (outbox.MAX_FILE_BYTES + 1), "x/y")]
+    with pytest.raises(ValueError, match="10 MB"):
+        queue(files=too_big)
+    assert OutgoingMail.objects.count() == 0
 
 
 def test_message_ids_name_the_ticket_and_are_signed(settings: Any) -> None:

@@ -56,11 +56,7 @@ BULK_LIMIT = 200  # tickets changed by one bulk request
 @require_GET
 def ticket_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    # Light agents are never assigned tickets: they start in their teams' queue.
-    default_view = "open" if can(user, C.SEE_ALL_TICKETS) else "mine" if can(user, C.BE_ASSIGNED) else "my_teams"
-    view = request.GET.get("view", default_view)
-    if view not in inbox.BUILTIN_VIEWS and not view.startswith("saved-"):
-        view = default_view
+    view = inbox.current_view(user, request.GET.get("view", ""))
     asked = filters.from_query(request.GET)
     # A saved view's own filters show in the filter boxes (and its words are searched); the request's replace them.
     flt, current_saved = inbox.view_filter(user, view=view, request_filter=asked)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from opsdesk.analytics import demo as analytics_demo
 from opsdesk.automation import demo as automation_demo
 from opsdesk.customers.models import Customer
 from opsdesk.routing import demo as routing_demo
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             sla_demo.seed_sla(actor=ref["admin"])  # calendar, policies, escalation: before the tickets
             automation_demo.seed_automation(actor=ref["admin"])  # rules and macros
             routing_demo.seed_routing(actor=ref["admin"])  # languages, skills, capacity; one team round robin
+            analytics_demo.seed_goals(actor=ref["admin"])  # the quarter's goals on the dashboard
         n_customers = options["customers"] or max(50, count // 4)
         customers = seeding.seed_customers(n_customers, rng=rng, orgs=ref["orgs"])
         demo = ref["demo_customer"]
@@ -91,3 +93,4 @@ class Command(BaseCommand):
         )
         if not options["no_sla_clocks"]:
             call_command("sla_backfill", stdout=self.stdout)
+        call_command("analytics_rebuild", stdout=self.stdout)  # the KPI facts and rollups of what was seeded

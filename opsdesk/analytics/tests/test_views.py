@@ -1,0 +1,245 @@
+"""The analytics pages: who sees which cut, bad parameters (a 400 naming the field, never a 500), query budgets
+that do not grow with the tickets, goals through the form, and a ticket's events behind its value."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+
+from opsdesk.analytics import rollups
+from opsdesk.analytics.models import Goal
+from opsdesk.analytics.tests.test_rollups import MONDAY, build_desk
+
+WEEK = "start=2027-03-01&end=2027-03-07"
+
+
+@pytest.fixture
+def desk(world: Any) -> dict[str, Any]:
+    made = build_desk(world)
+    rollups.rebuild()
+    return made
+
+
+@pytest.fixture
+def probe(client: Client) -> Client:
+    client.raise_request_exception = False
+    return client
+
+
+def error(response: Any) -> tuple[int, str | None]:
+    assert "core/error.html" in [t.name for t in response.templates], response.status_code
+    return response.status_code, response.context["field"]
+
+
+BAD = [
+    ("period=forever", "period"),
+    ("start=2027-03-01", "start"),
+    ("start=2027-03-05&end=2027-03-01", "end"),
+    ("start=2027-13-01&end=2027-03-01", "start"),
+    ("start=2020-01-01&end=2027-01-01", "end"),  # more than two years
+    ("team=%C2%B2", "team"),
+    ("team=" + "9" * 20, "team"),
+    ("agent=" + "1" * 5000, "agent"),
+    ("channel=fax", "channel"),
+    ("language=xx", "language"),
+    ("priority=whenever", "priority"),
+    ("organization=-1", "organization"),
+    ("tag=" + "x" * 61, "tag"),
+    ("bh=perhaps", "bh"),
+    ("compare=tomorrow", "compare"),
+]
+PAGES = ["/analytics/", "/analytics/drill/frt/", "/analytics/overview/", "/analytics/me/"]
+# "My figures" replaces any agent given with the reader: that parameter is not read there.
+CASES = [(path, q, f) for path in PAGES for q, f in BAD if not (path == "/analytics/me/" and f == "agent")]
+
+
+@pytest.mark.parametrize(("path", "query", "field"), CASES)
+def test_bad_parameters_are_a_400_naming_the_field(
+    probe: Client, world: Any, path: str, query: str, field: str
+) -> None:
+    probe.force_login(world.manager)
+    assert error(probe.get(f"{path}?{query}")) == (400, field)
+
+
+def test_a_bad_part_or_page_in_the_drill_down_is_a_400(probe: Client, world: Any) -> None:
+    probe.force_login(world.manager)
+    assert error(probe.get(f"/analytics/drill/sla_attainment/?{WEEK}&part=maybe")) == (400, "part")
+    assert error(probe.get(f"/analytics/drill/frt/?{WEEK}&page=%C2%B2")) == (400, "page")
+    assert probe.get("/analytics/drill/nonsense/").status_code == 404
+
+
+def test_the_manager_dashboard_shows_the_weeks_figures_with_links_to_the_tickets(
+    client: Client, desk: Any, world: Any
+) -> None:
+    with time_machine.travel(MONDAY.replace(day=10), tick=False):
+        client.force_login(world.manager)
+        response = client.get(f"/analytics/?{WEEK}&compare=none")
+    assert response.status_code == 200
+    cards = {card.kpi.key: card for card in response.context["cards"]}
+    assert cards["created"].text == "3"
+    assert cards["solved"].text == "3"
+    assert cards["reopen_rate"].text == "50.0 %"
+    body = response.content.decode()
+    assert 'href="/analytics/drill/frt/?start=2027-03-01&amp;end=2027-03-07&amp;compare=none"' in body
+    assert "Europe/Helsinki" in body
+
+
+def test_a_lead_sees_their_own_teams_figures_only(probe: Client, desk: Any, world: Any) -> None:
+    probe.force_login(world.lead)
+    response = probe.get(f"/analytics/?{WEEK}")
+    assert response.status_code == 200
+    assert response.context["cut"].where.team == world.support.pk  # their team, unasked
+    assert {c.kpi.key: c.text for c in response.context["cards"]}["created"] == "2"
+    assert probe.get(f"/analytics/?{WEEK}&team={world.billing.pk}").status_code == 403
+    assert probe.get(f"/analytics/drill/created/?{WEEK}&team={world.billing.pk}").status_code == 403
+    assert probe.get(f"/analytics/overview/?{WEEK}").status_code == 403
+
+
+def test_an_agent_sees_only_their_own_figures(client: Client, desk: Any, world: Any) -> None:
+    client.force_login(world.agent)
+    assert client.get("/analytics/")["Location"] == "/analytics/me/"
+    response = client.get(f"/analytics/me/?{WEEK}&agent={world.other_agent.pk}")
+    assert response.status_code == 200
+    assert response.context["cut"].where.agent == world.agent.pk
+    cards = {c.kpi.key: c.text for c in response.context["cards"]}
+    assert cards["replies"] == "3" and cards["solved"] == "2"
+    drill = client.get(f"/analytics/drill/replies/?{WEEK}&agent={world.other_agent.pk}")
+    assert [line["ticket"].subject for line in drill.context["lines"]] == ["A", "B", "A"]  # newest first
+
+
+def test_the_drill_down_lists_the_tickets_counted_and_the_exact_median(client: Client, desk: Any, world: Any) -> None:
+    client.force_login(world.manager)
+    response = client.get(f"/analytics/drill/frt/?{WEEK}")
+    assert response.status_code == 200
+    assert [line["ticket"].subject for line in response.context["lines"]] == ["B", "A"]
+    assert [line["value"] for line in response.context["lines"]] == ["2 h 0 min", "30 min"]
+    assert response.context["exact"].value == 4500.0
+    assert response.context["exact_text"] == "1 h 15 min"
+    merged = client.get(f"/analytics/drill/created/?{WEEK}")
+    assert sorted(line["ticket"].subject for line in merged.context["lines"]) == ["A", "B", "C"]  # not D
+
+
+def test_the_events_behind_a_first_response_time(client: Client, desk: Any, world: Any) -> None:
+    client.force_login(world.manager)
+    response = client.get(f"/analytics/drill/frt/{desk['b'].pk}/?{WEEK}")
+    story = response.context["story"]
+    assert story.value == "2 h 0 min"
+    marks = [(step.mark, step.text) for step in story.steps if step.mark]
+    assert marks == [("start", "Ticket created (email)"), ("end", "Public reply by Alice Agent")]
+    assert any(step.text == "Internal note by Alice Agent: not a reply" for step in story.steps)
+    merged = client.get(f"/analytics/drill/frt/{desk['d'].pk}/")
+    assert merged.context["story"].counted is False
+
+
+def test_dashboard_queries_do_not_grow_with_the_tickets(
+    client: Client, desk: Any, world: Any, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(world.manager)
+    with django_assert_max_num_queries(40):
+        assert client.get(f"/analytics/?{WEEK}").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/analytics/drill/frt/?{WEEK}").status_code == 200
+    for n in range(20):
+        world.ticket(subject=f"More {n}")
+    rollups.rebuild()
+    with django_assert_max_num_queries(40):
+        assert client.get(f"/analytics/?{WEEK}").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get("/analytics/drill/created/?period=today").status_code == 200
+
+
+def test_goals_are_set_with_a_typed_time_and_shown_on_the_dashboard(client: Client, desk: Any, world: Any) -> None:
+    client.force_login(world.manager)
+    bad = client.post(
+        "/analytics/goals/new/",
+        {"kpi": "frt", "start": "2027-03-01", "end": "2027-03-31", "statistic": "median", "target": "soon"},
+    )
+    assert bad.status_code == 400
+    assert bad.context["form"].errors["target"] == ["Enter a time such as 1h, 30m or 1d 4h."]
+    assert not Goal.objects.exists()
+    ok = client.post(
+        "/analytics/goals/new/",
+        {"kpi": "frt", "start": "2027-03-01", "end": "2027-03-31", "statistic": "median", "target": "1h"},
+    )
+    assert ok.status_code == 302
+    goal = Goal.objects.get()
+    assert (goal.kpi, goal.target, goal.start, goal.team_id) == ("frt", 3600.0, date(2027, 3, 1), None)
+    with time_machine.travel(MONDAY.replace(day=8), tick=False):
+        client.force_login(world.manager)
+        response = client.get(f"/analytics/?{WEEK}")
+    card = {c.kpi.key: c for c in response.context["cards"]}["frt"]
+    assert card.goal is not None and card.goal.status == "at_risk"  # the median so far is above an hour
+    assert card.goal_text == "median ≤ 1 h 0 min"
+    ratio = client.post(
+        "/analytics/goals/new/",
+        {"kpi": "sla_attainment", "start": "2027-03-01", "end": "2027-03-31", "statistic": "median", "target": "120"},
+    )
+    assert ratio.status_code == 400 and ratio.context["form"].errors["target"] == ["A percentage is at most 100."]
+
+
+def test_a_shared_link_shows_the_dashboard_read_only_until_it_expires_or_is_withdrawn(
+    client: Client, desk: Any, world: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opsdesk.analytics.models import DashboardShare
+
+    client.force_login(world.manager)
+    created = client.post(
+        "/analytics/shares/new/",
+        {"label": "Product", "days": "7", "start": "2027-03-01", "end": "2027-03-07", "tag": ""},
+    )
+    assert created.status_code == 200
+    link = created.context["link"]
+    share = DashboardShare.objects.get()
+    assert share.params == {"start": "2027-03-01", "end": "2027-03-07"}
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert share.token_hash != token and len(token) >= 40  # only its hash is stored
+    client.logout()
+    page = client.get(f"/shared/dashboard/{token}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert {c.kpi.key: c.text for c in page.context["cards"]}["created"] == "3"
+    assert "/analytics/drill/" not in body and "Printer" not in body  # no way into the tickets
+    assert page["Referrer-Policy"] == "no-referrer"
+    assert client.get(f"/shared/dashboard/{token}x/").status_code == 404
+    DashboardShare.objects.filter(pk=share.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(f"/shared/dashboard/{token}/").status_code == 404
+    DashboardShare.objects.filter(pk=share.pk).update(expires_at=timezone.now() + timedelta(days=1))
+    client.force_login(world.manager)
+    client.post(f"/analytics/shares/{share.pk}/revoke/")
+    client.logout()
+    gone = client.get(f"/shared/dashboard/{token}/")
+    assert gone.status_code == 404 and "does not work" in gone.content.decode()
+    refused = Client().post("/analytics/shares/new/", {"label": "x", "days": "7"})
+    assert refused.status_code == 302  # to sign in
+
+
+def test_a_link_for_too_long_or_without_a_name_is_refused(client: Client, world: Any) -> None:
+    client.force_login(world.manager)
+    client.post("/analytics/shares/new/", {"label": "Product", "days": "365"})
+    client.post("/analytics/shares/new/", {"label": "  ", "days": "7"})
+    from opsdesk.analytics.models import DashboardShare
+
+    assert not DashboardShare.objects.exists()
+    assert client.post("/analytics/shares/new/", {"label": "P", "days": "²"}).status_code == 400
+
+
+def test_saved_views_keep_the_filters(client: Client, world: Any) -> None:
+    client.force_login(world.lead)
+    response = client.post(
+        "/analytics/views/",
+        {"name": "Email, this month", "period": "this_month", "channel": "email", "csrfmiddlewaretoken": "x"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/analytics/?period=this_month&channel=email"
+    page = client.get("/analytics/")
+    assert page.context["saved_views"] == [{"name": "Email, this month", "query": "period=this_month&channel=email"}]
+    bad = client.post("/analytics/views/", {"name": "Broken", "period": "forever"})
+    assert bad.status_code == 400

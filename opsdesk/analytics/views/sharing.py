@@ -1,0 +1,137 @@
+"""Saved dashboard views, and read-only dashboard links for other departments (no account needed; expiring,
+revocable, rate-limited per address like every public page)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from opsdesk.accounts.access import capability_required
+from opsdesk.accounts.capabilities import Capability, can
+from opsdesk.analytics import cuts, dashboard, periods
+from opsdesk.analytics.actions import sharing
+from opsdesk.analytics.models import DashboardShare, DashboardView
+from opsdesk.core import ratelimit
+from opsdesk.core.errors import ActionError
+from opsdesk.core.http import AuthedRequest, redirect_after_post
+from opsdesk.core.params import parse_int
+
+manage_reports = capability_required(Capability.MANAGE_REPORTS)
+signed_in = capability_required(Capability.USE_WORKSPACE)
+
+
+def _may_save(request: AuthedRequest) -> None:
+    if not (can(request.user, Capability.VIEW_REPORTS) or can(request.user, Capability.VIEW_OWN_STATS)):
+        raise PermissionDenied
+
+
+def _dashboard_url(params: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return reverse("analytics:dashboard") + ("?" + urlencode(params) if params else "")
+
+
+@signed_in
+@require_POST
+def view_save(request: AuthedRequest) -> HttpResponse:
+    _may_save(request)
+    try:
+        cuts.parse(request.POST)  # a view keeps only filters that read
+        view = sharing.save_view(name=request.POST.get("name", ""), params=request.POST, actor=request.user)
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect_after_post(request, _dashboard_url(sharing.kept_params(request.POST)))
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return redirect_after_post(request, _dashboard_url(view.params))
+
+
+@signed_in
+@require_POST
+def view_delete(request: AuthedRequest, dashboard_view_id: int) -> HttpResponse:
+    view = get_object_or_404(DashboardView, pk=dashboard_view_id, owner=request.user)
+    sharing.delete_view(view, actor=request.user)
+    messages.success(request, _("View deleted."))
+    return redirect_after_post(request, reverse("analytics:dashboard"))
+
+
+@manage_reports
+@require_GET
+def share_list(request: AuthedRequest) -> HttpResponse:
+    shares = DashboardShare.objects.select_related("created_by").order_by("-created_at")[:100]
+    return render(request, "analytics/share_list.html", {"shares": shares, "here": "shares"})
+
+
+@manage_reports
+@require_POST
+def share_create(request: AuthedRequest) -> HttpResponse:
+    cuts.parse(request.POST)
+    days = parse_int(request.POST.get("days") or 30, field="days", label=_("Days"), maximum=10_000)
+    try:
+        share, raw = sharing.share_dashboard(
+            label=request.POST.get("label", ""), days=days, params=request.POST, actor=request.user
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect_after_post(request, _dashboard_url(sharing.kept_params(request.POST)))
+    link = request.build_absolute_uri(reverse("analytics_shared:shared_dashboard", args=[raw]))
+    return render(request, "analytics/share_created.html", {"share": share, "link": link, "here": "shares"})
+
+
+@manage_reports
+@require_POST
+def share_revoke(request: AuthedRequest, share_id: int) -> HttpResponse:
+    share = get_object_or_404(DashboardShare, pk=share_id)
+    sharing.revoke_share(share, actor=request.user)
+    messages.success(request, _("The link no longer works."))
+    return redirect_after_post(request, reverse("analytics:share_list"))
+
+
+def _refuse(request: HttpRequest) -> HttpResponse:
+    page = render(request, "analytics/shared_gone.html", {"too_many": True}, status=429)
+    page["Retry-After"] = "60"
+    return page
+
+
+@ratelimit.guard(
+    "shared_dashboard",
+    limit=lambda: int(settings.OPSDESK_SHARED_DASHBOARD_RATE_LIMIT),
+    window_seconds=60,
+    counts_every_request=True,
+    refuse=_refuse,
+)
+@require_GET
+def shared_dashboard(request: HttpRequest, token: str) -> HttpResponse:
+    share = sharing.find_share(token)
+    if share is None:
+        return render(request, "analytics/shared_gone.html", {"too_many": False}, status=404)
+    parsed = cuts.parse(share.params)
+    cut = parsed.cut
+    charts = dashboard.charts(cut)
+    response = render(
+        request,
+        "analytics/shared.html",
+        {
+            "share": share,
+            "cut": cut,
+            "period_text": dashboard.period_text(cut.period),
+            "cards": dashboard.cards(cut, parsed.compare, dashboard.CARDS, []),
+            "compare_text": dashboard.period_text(parsed.compare.period) if parsed.compare else "",
+            "chart_data": {
+                key: charts[key]
+                for key in ("labels", "created", "solved", "backlog", "frt_hours", "channels", "distribution")
+            },
+            "heat": dashboard.heat_rows(charts["heatmap"]),
+            "hours": list(range(24)),
+            "span_text": dashboard.period_text(charts["span"]),
+            "zone": periods.zone_name(),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    return response
