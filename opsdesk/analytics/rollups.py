@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 
 from opsdesk.analytics import facts as kpi_facts
 from opsdesk.analytics import periods, sketch
@@ -498,36 +498,52 @@ def collect(start: date, end: date, where: Where | None = None, *, tickets: Sequ
     if tickets is not None:
         base = base.filter(ticket_id__in=tickets)
 
-    def on_days(day_col: str) -> dict[str, Any]:
-        # by ticket: any day (a range over every day could lead the planner to the day's index instead of the key)
-        return {f"{day_col}__isnull": False} if tickets is not None else {f"{day_col}__range": (start, end)}
+    # Every measure's day column: one query reads the rows counted on any of them in the range, each row once
+    # (the rows of a day are scattered over the table, so each query read most of its pages: 15 queries were two
+    # thirds of summing a day at a million tickets, and a row created and answered the same day was read twice).
+    day_cols = list(
+        dict.fromkeys([d for _v, d, _a in DURATIONS.values()] + [d for d, _b, _c in TICKET_COUNTS.values()])
+    )
+    cols = [*day_cols, "team_id", "channel", "language", "priority"]
 
-    # One query per day column, for every measure counted on it (4 instead of 15: the rows of a day are scattered
-    # over the table, so each query reads most of its pages).
-    for day_col in dict.fromkeys([spec[1] for spec in DURATIONS.values()] + [s[0] for s in TICKET_COUNTS.values()]):
-        cols = [day_col, "team_id", "channel", "language", "priority"]
+    def at(col: str) -> int:
+        if col not in cols:
+            cols.append(col)
+        return cols.index(col)
 
-        def at(col: str, cols: list[str] = cols) -> int:
-            if col not in cols:
-                cols.append(col)
-            return cols.index(col)
-
+    groups = []
+    for day_at, day_col in enumerate(day_cols):
         durations = [(m, at(value), at(agent)) for m, (value, d, agent) in DURATIONS.items() if d == day_col]
         counts = [
-            (m, at(by) if by else None, at(condition) if condition else None)
+            (
+                m,
+                at(by) if by else None,
+                at(condition) if condition else None,
+                at("created_hour") if m == "created" else None,
+            )
             for m, (d, by, condition) in TICKET_COUNTS.items()
             if d == day_col
         ]
-        hour = at("created_hour") if any(m == "created" for m, _by, _c in counts) else None
-        for row in _fetch(base.filter(**on_days(day_col)).values_list(*cols)):
-            day, team, channel, language, priority = row[:5]
+        groups.append((day_at, durations, counts))
+    if tickets is None:
+        in_range = Q()
+        for day_col in day_cols:
+            in_range |= Q(**{f"{day_col}__range": (start, end)})
+        base = base.filter(in_range)
+    dims_at = len(day_cols)
+    for row in _fetch(base.values_list(*cols)):
+        team, channel, language, priority = row[dims_at : dims_at + 4]
+        for day_at, durations, counts in groups:
+            day = row[day_at]
+            if day is None or (tickets is None and not start <= day <= end):
+                continue
             for measure, value_at, agent_at in durations:
                 value = row[value_at]
                 if value is not None:
                     cut = dims(team, row[agent_at], channel, language, priority)
                     if cut is not None:
                         sums.add(day, measure, cut, value)
-            for measure, by_at, condition_at in counts:
+            for measure, by_at, condition_at, hour_at in counts:
                 if condition_at is not None and not (row[condition_at] or 0) > 0:
                     continue  # one_touch (a boolean) or reopens (a count) is what the measure counts
                 if by_at is None and agent_only is not None:
@@ -535,8 +551,8 @@ def collect(start: date, end: date, where: Where | None = None, *, tickets: Sequ
                 cut = dims(team, row[by_at] if by_at is not None else None, channel, language, priority)
                 if cut is None:
                     continue
-                if measure == "created" and hour is not None:
-                    cut = (*cut, ("hour", str(row[hour])))
+                if hour_at is not None:
+                    cut = (*cut, ("hour", str(row[hour_at])))
                 sums.add(day, measure, cut)
     extra, params = where.activity_sql() if where else ("", [])
     if tickets is not None:
