@@ -520,6 +520,8 @@ def run(
             flush=True,
         )
     if "pages" in parts:
+        # the pages' scripts (Chart.js) may be newer than the database's collected static files
+        run_python(env, "-m", "opsdesk.cli", "collectstatic")
         started_on = machine()
         found = measure_pages(env, requests_per)
         if "skipped" in found:

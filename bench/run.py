@@ -130,7 +130,8 @@ def main() -> int:
         entries[automation_rules.PER_EVENT_ENTRY] = report["per_event"]
         entries[automation_rules.DUE_ENTRY] = report["due"]
     if mode in ("all", "analytics"):
-        entries.update(analytics.run(tickets, requests_per=requests_per, write=False))
+        # each entry is written as soon as it is measured (a rebuild takes minutes), then kept here too
+        entries.update(analytics.run(tickets, requests_per=requests_per))
     results.setdefault("database", "postgresql" if postgres else "sqlite")
     results["results"] = list(entries.values())
     path.write_text(json.dumps(results, indent=2) + "\n")
