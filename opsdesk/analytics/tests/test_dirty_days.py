@@ -64,3 +64,36 @@ def test_a_new_ticket_and_a_changed_team_dirty_every_day_they_count_on(world: An
     incremental = rollup_rows()
     rollups.rebuild()
     assert rollup_rows() == incremental
+
+
+def merged(parts: list[dict[tuple[Any, ...], list[Any]]], days: set[date]) -> dict[tuple[Any, ...], list[Any]]:
+    """Cells of several tickets added up, on these days only."""
+    found: dict[tuple[Any, ...], list[Any]] = {}
+    for cells in parts:
+        for key, (n, total, counts) in cells.items():
+            if key[0] not in days:
+                continue
+            cell = found.setdefault(key, [0, 0, {} if counts is not None else None])
+            cell[0] += n
+            cell[1] += total
+            for bucket, count in (counts or {}).items():
+                cell[2][bucket] = cell[2].get(bucket, 0) + count
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", [(1, 1), (2, 2), (1, 2), (2, 3), (1, 7)])
+def test_a_range_holds_what_each_ticket_adds_on_its_days(world: Any, days: tuple[int, int]) -> None:
+    """One query reads the rows counted on any day column in the range; each ticket's cells, read by ticket, add
+    up to the same cells on those days (and nothing outside them)."""
+    made = build_desk(world)
+    start, end = date(2027, 3, days[0]), date(2027, 3, days[1])
+    summed = rollups.collect(start, end).cells
+    assert summed and all(start <= key[0] <= end for key in summed)
+    wanted = {start + timedelta(days=n) for n in range((end - start).days + 1)}
+    each = [rollups.collect(*rollups.EVERY_DAY, tickets=[t.pk]).cells for t in made.values()]
+    assert summed == merged(each, wanted)
+    if start == date(2027, 3, 1):  # Monday's creations, first replies and B's solve are all in it
+        assert {("created", "all"), ("frt", "all"), ("solved", "all"), ("resolved", "all")} <= {
+            (key[1], key[2]) for key in summed
+        }
