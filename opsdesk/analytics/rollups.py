@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -329,10 +329,28 @@ def mark_dirty(days: Iterable[date]) -> None:
     DirtyDay.objects.bulk_create([DirtyDay(day=day) for day in sorted(wanted - have)], ignore_conflicts=True)
 
 
-def _changed_days(before: _Sums, after: _Sums) -> set[date]:
-    """The days on which any cell differs: only their rollups can have changed."""
+def _changed(before: _Sums, after: _Sums, into: dict[date, set[str]]) -> None:
+    """Add the (day, measure) pairs of the cells that differ: only their rollups can have changed."""
     old, new = before.cells, after.cells
-    return {key[0] for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+    for key in old.keys() | new.keys():
+        if old.get(key) != new.get(key):
+            into.setdefault(key[0], set()).add(key[1])
+
+
+def _refresh(ticket_ids: Iterable[int], calendars: Calendars) -> tuple[int, dict[date, set[str]]]:
+    """Recompute these tickets' facts; the tickets and, per day, the measures whose sums they changed."""
+    ids = sorted(set(ticket_ids))
+    done = 0
+    changed: dict[date, set[str]] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        before = collect(*EVERY_DAY, tickets=part)
+        marks = ", ".join([_mark()] * len(part))
+        computed = _compute(f"ticket_id IN ({marks})", part, calendars)
+        _store(computed, replace=True)
+        _changed(before, collect(*EVERY_DAY, tickets=part), changed)
+        done += len(computed)
+    return done, changed
 
 
 def refresh(ticket_ids: Iterable[int], calendars: Calendars | None = None) -> int:
@@ -341,17 +359,8 @@ def refresh(ticket_ids: Iterable[int], calendars: Calendars | None = None) -> in
     Comparing the tickets' own cells, not every day they count on, is what keeps the consumer's work small: at a
     million tickets, re-summing each touched ticket's creation and reply days (a month for a day's work) took
     seconds per batch; the changed days are mostly today."""
-    ids = sorted(set(ticket_ids))
-    calendars = calendars or Calendars()
-    done = 0
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
-        before = collect(*EVERY_DAY, tickets=part)
-        marks = ", ".join([_mark()] * len(part))
-        computed = _compute(f"ticket_id IN ({marks})", part, calendars)
-        _store(computed, replace=True)
-        mark_dirty(_changed_days(before, collect(*EVERY_DAY, tickets=part)))
-        done += len(computed)
+    done, changed = _refresh(ticket_ids, calendars or Calendars())
+    mark_dirty(changed)
     return done
 
 
@@ -489,10 +498,18 @@ def _fetch(query: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
             yield from rows
 
 
-def collect(start: date, end: date, where: Where | None = None, *, tickets: Sequence[int] | None = None) -> _Sums:
+def collect(
+    start: date,
+    end: date,
+    where: Where | None = None,
+    *,
+    tickets: Sequence[int] | None = None,
+    measures: Collection[str] | None = None,
+) -> _Sums:
     """Every measure's cells over the days start..end: per dimension (what the rollups store) when `where` is
     None, else only the cut `where` under dim "all". With `tickets`, only these tickets' rows count (read by
-    ticket id, not by day: what `refresh` compares before and after)."""
+    ticket id, not by day: what `refresh` compares before and after); with `measures`, only these measures'
+    cells (the facts and activity they need are read, no more)."""
     sums = _Sums()
     agent_only = where.agent if where is not None else None
     Cut = tuple[int, tuple[tuple[str, str], ...]] | None
@@ -529,9 +546,14 @@ def collect(start: date, end: date, where: Where | None = None, *, tickets: Sequ
             cols.append(col)
         return cols.index(col)
 
+    def wanted(measure: str) -> bool:
+        return measures is None or measure in measures
+
     groups = []
     for day_at, day_col in enumerate(day_cols):
-        durations = [(m, at(value), at(agent)) for m, (value, d, agent) in DURATIONS.items() if d == day_col]
+        durations = [
+            (m, at(value), at(agent)) for m, (value, d, agent) in DURATIONS.items() if d == day_col and wanted(m)
+        ]
         counts = [
             (
                 m,
@@ -540,16 +562,17 @@ def collect(start: date, end: date, where: Where | None = None, *, tickets: Sequ
                 at("created_hour") if m == "created" else None,
             )
             for m, (d, by, condition) in TICKET_COUNTS.items()
-            if d == day_col
+            if d == day_col and wanted(m)
         ]
-        groups.append((day_at, durations, counts))
+        if durations or counts:
+            groups.append((day_at, durations, counts))
     if tickets is None:
         in_range = Q()
-        for day_col in day_cols:
-            in_range |= Q(**{f"{day_col}__range": (start, end)})
+        for day_at, _durations, _counts in groups:
+            in_range |= Q(**{f"{day_cols[day_at]}__range": (start, end)})
         base = base.filter(in_range)
     dims_at = len(day_cols)
-    for row in _fetch(base.values_list(*cols)):
+    for row in _fetch(base.values_list(*cols)) if groups else ():
         team, channel, language, priority = row[dims_at : dims_at + 4]
         for day_at, durations, counts in groups:
             day = row[day_at]
@@ -574,6 +597,8 @@ def collect(start: date, end: date, where: Where | None = None, *, tickets: Sequ
                     sums.add(day, measure, (*cut[1], ("hour", str(hour))), key=(cut[0], hour))
                 else:
                     sums.add(day, measure, cut[1], key=cut[0])
+    if measures is not None and all(m in DURATIONS or m in TICKET_COUNTS for m in measures):
+        return sums  # no measure counted from the activity rows
     extra, params = where.activity_sql() if where else ("", [])
     if tickets is not None:
         rows_of = f"a.ticket_id IN ({', '.join([_mark()] * len(tickets))})" if tickets else "1 = 0"
@@ -595,12 +620,33 @@ def collect(start: date, end: date, where: Where | None = None, *, tickets: Sequ
                     continue
                 day = _to_date(day)
                 number, cells = cut
+                names: tuple[str, ...]
                 if kind.startswith("sla_"):
-                    sums.add(day, f"{kind}:{detail}", cells, key=number)  # per SLA metric, and all together
+                    names = (f"{kind}:{detail}", kind)  # per SLA metric, and all metrics together
                 elif kind == "reopened" and detail == "":
-                    sums.add(day, "reopened_nontrivial", cells, key=number)
-                sums.add(day, kind, cells, key=number)
+                    names = ("reopened_nontrivial", kind)
+                else:
+                    names = (kind,)
+                for name in names:
+                    if measures is None or name in measures:
+                        sums.add(day, name, cells, key=number)
     return sums
+
+
+def sum_measures(changed: dict[date, set[str]]) -> int:
+    """Sum again, from the facts, only these measures of these days (what `refresh` found changed); returns the
+    rows written. The rows of each (day, measure) are what `sum_days` writes for it; the day's other measures did
+    not change. Why not whole days: a batch of a live desk's events changes today and, through reopens, the solve
+    days of the past week, where only the solve measures move; summing those eight days whole was 0.8 of the
+    consumer's 1 s per 1,000 events at a million tickets."""
+    rows = 0
+    with transaction.atomic():
+        for day, measures in sorted(changed.items()):
+            found = collect(day, day, measures=measures).rows()
+            Rollup.objects.filter(day=day, measure__in=measures).delete()
+            _insert("analytics_rollup", ROLLUP_COLUMNS, found)
+            rows += len(found)
+    return rows
 
 
 def sum_days(start: date, end: date) -> int:
@@ -637,8 +683,9 @@ def sum_dirty() -> int:
 
 def on_events(events: list[TicketEvent]) -> None:
     """The `analytics.kpis` consumer: refresh the facts of every ticket with a new event (its attributes may have
-    changed too), then sum the days that changed."""
-    refresh({e.ticket_id for e in events})
+    changed too), then sum again the measures that changed on each day (and any day left dirty)."""
+    _done, changed = _refresh({e.ticket_id for e in events}, Calendars())
+    sum_measures(changed)
     sum_dirty()
 
 

@@ -14,7 +14,7 @@ from django.db import connection
 
 from opsdesk.analytics import rollups
 from opsdesk.analytics.models import DirtyDay, Rollup, TicketActivity
-from opsdesk.analytics.tests.test_rollups import MONDAY, build_desk, rollup_rows
+from opsdesk.analytics.tests.test_rollups import MONDAY, build_desk, consume_new, rollup_rows
 from opsdesk.tickets import actions
 from opsdesk.tickets.models import TicketEvent
 
@@ -122,3 +122,30 @@ def test_a_full_rebuild_leaves_the_statistics_of_what_it_filled(world: Any) -> N
     assert statistics_rows("analytics_ticketfacts") == 4
     assert statistics_rows("analytics_ticketactivity") == TicketActivity.objects.count() > 4
     assert statistics_rows("analytics_rollup") == Rollup.objects.count() > 100
+
+
+@pytest.mark.django_db
+def test_the_consumer_sums_again_only_the_measures_that_changed(world: Any) -> None:
+    made = build_desk(world)
+    b = made["b"]  # created and solved with one reply on Monday
+
+    def monday_rows() -> dict[tuple[str, str, str], int]:
+        rows = Rollup.objects.filter(day=date(2027, 3, 1)).values_list("measure", "dim", "key", "id")
+        return {(measure, dim, key): pk for measure, dim, key, pk in rows}
+
+    before = monday_rows()
+    seen = [TicketEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0]
+    with time_machine.travel(MONDAY + timedelta(days=5), tick=False):
+        actions.add_customer_reply(b, body="It broke again.", customer=b.requester, actor=None)
+    consume_new(seen)
+    after = monday_rows()
+    kept = {key[0] for key in before if after.get(key) == before[key]}
+    summed = {key[0] for key in after if before.get(key) != after[key]} | {key[0] for key in before if key not in after}
+    # B's solve on Monday is undone (its resolution, waits, one-touch) and its first solve now has a reopen
+    assert {"resolved", "resolution", "one_touch", "reopened_tickets"} <= summed
+    assert {"created", "frt", "reply", "solved", "first_solved", "first_resolution"} <= kept
+    assert not kept & summed
+    assert not DirtyDay.objects.exists()
+    incremental = rollup_rows()
+    rollups.rebuild()
+    assert rollup_rows() == incremental
