@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """OpsDesk benchmarks (`make bench`): not part of `make test`; figures go to bench/results.json and bench/out/.
 
-    python bench/run.py [all|seed|http|chat|business_time|sla|automation]
+    python bench/run.py [all|seed|http|chat|business_time|sla|automation|analytics]
 
 - seed: the demo seeder on a fresh SQLite database, three runs of 100,000 tickets (tickets per second).
 - http: the production server on a database of BENCH_TICKETS tickets (default 1,000,000), built once with the seeder
@@ -15,6 +15,10 @@
   due, entries `sla_scan_10000_due` and `sla_scan_nothing_due` (p50/p95/p99 ms); PostgreSQL with DATABASE_URL.
 - automation: 200 trigger rules per ticket update and 10,000 time rules due on the http benchmark's database
   (bench/automation_rules.py), entries `rules_200_per_event` and `time_rules_10000_due`.
+- analytics: on the http benchmark's database (bench/analytics.py): the full `opsdesk analytics-rebuild`
+  (`rollup_rebuild`, seconds), the KPI consumer on 1,000 events written through the ticket actions
+  (`rollup_incremental_1000_events`), and over HTTP the manager's dashboard over 90 days (`dashboard_90_days`) and a
+  drill-down (`drilldown`); PostgreSQL with DATABASE_URL.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import automation_rules, business_time, chat_delivery, sla_scan  # noqa: E402
+from bench import analytics, automation_rules, business_time, chat_delivery, sla_scan  # noqa: E402
 from bench.serve_bench import http_benchmark, table  # noqa: E402
 from opsdesk.tests.demo_server import demo_env, opsdesk  # noqa: E402
 
@@ -71,8 +75,8 @@ def seed_entry(previous: dict[str, Any] | None, small: int) -> dict[str, Any]:
 
 def main() -> int:
     mode = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if mode not in ("all", "seed", "http", "chat", "business_time", "sla", "automation"):
-        print("usage: bench/run.py [all|seed|http|chat|business_time|sla|automation]", file=sys.stderr)
+    if mode not in ("all", "seed", "http", "chat", "business_time", "sla", "automation", "analytics"):
+        print("usage: bench/run.py [all|seed|http|chat|business_time|sla|automation|analytics]", file=sys.stderr)
         return 2
     tickets = int(os.environ.get("BENCH_TICKETS", "1000000"))
     requests_per = int(os.environ.get("BENCH_REQUESTS", "200"))
@@ -125,6 +129,9 @@ def main() -> int:
         report = automation_rules.run(tickets, write=False)
         entries[automation_rules.PER_EVENT_ENTRY] = report["per_event"]
         entries[automation_rules.DUE_ENTRY] = report["due"]
+    if mode in ("all", "analytics"):
+        # each entry is written as soon as it is measured (a rebuild takes minutes), then kept here too
+        entries.update(analytics.run(tickets, requests_per=requests_per))
     results.setdefault("database", "postgresql" if postgres else "sqlite")
     results["results"] = list(entries.values())
     path.write_text(json.dumps(results, indent=2) + "\n")

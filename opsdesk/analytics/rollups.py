@@ -1,7 +1,9 @@
 """Keeping the KPI facts and their daily rollups (docs/adr/0026-kpi-rollups.md).
 
 - `refresh(ticket_ids)`: recompute the facts of these tickets from their timelines (analytics/facts.py), replace
-  their rows, and mark every reporting day whose sums may have changed (old and new days) dirty.
+  their rows, and mark dirty every reporting day whose sums changed: the days where these tickets' own cells
+  (`collect(..., tickets=...)`) differ before and after. A day's rollups are the sum of every ticket's cells, so
+  no other day can have changed (a reply today to a ticket of last month dirties today, not last month).
 - `sum_days(start, end)`: sum the rollups of whole days again from the facts: the one function both the minutely
   update (`sum_dirty`) and the rebuild call, so the two always store the same rows.
 - `rebuild(start, end)`: recompute the facts of every ticket with an event in the range (all tickets without one),
@@ -14,10 +16,11 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q, QuerySet
 
 from opsdesk.analytics import facts as kpi_facts
 from opsdesk.analytics import periods, sketch
@@ -104,6 +107,7 @@ TICKET_COLUMNS = (
     "sla_policy_id",
 )
 CHUNK = 20_000
+EVERY_DAY = (date(1, 1, 1), date(9999, 12, 31))  # collect()'s range when it reads tickets by id
 
 
 # --- calendars ---------------------------------------------------------------------------------------------------
@@ -131,8 +135,9 @@ class Calendars:
 # --- reading timelines fast --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Event:
+class _Event(NamedTuple):
+    """One event as facts.compute reads it (a tuple: ten million of them are made in a rebuild)."""
+
     kind: str
     at: datetime
     actor_id: int | None
@@ -145,14 +150,25 @@ def _aware(value: Any) -> datetime:
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
+_decode = json.JSONDecoder().raw_decode  # json.loads without its whitespace checks: the data is json.dumps' output
+
+
 def _json(value: Any) -> dict[str, Any]:
     if isinstance(value, dict):
         return value
-    return json.loads(value) if value else {}
+    if not value:
+        return {}
+    try:
+        return _decode(value)[0]
+    except ValueError:
+        return json.loads(value)  # leading whitespace, or the error to raise
 
 
 def _mark() -> str:
-    return "?" if connection.vendor == "sqlite" else "%s"
+    """The parameter mark of Django's cursor: "%s" on every database (it turns them into "?" for SQLite). A literal
+    "?" ran too, but broke any capture of the queries (django_assert_num_queries, DEBUG): Django formats the SQL
+    with `%` to log it."""
+    return "%s"
 
 
 def _timelines(where: str, params: Sequence[Any]) -> Iterator[tuple[int, list[_Event]]]:
@@ -214,14 +230,21 @@ def _day_hour(moment: datetime | None) -> tuple[date | None, int | None]:
     return local.date(), local.hour
 
 
+@cache
+def _sqlite() -> bool:
+    """The database's vendor, read once: `connection.vendor` goes through the connection proxy on every call,
+    which was a tenth of a rebuild's time in _db_time and _db_day."""
+    return connection.vendor == "sqlite"
+
+
 def _db_time(moment: datetime | None) -> Any:
-    if moment is None or connection.vendor != "sqlite":
+    if moment is None or not _sqlite():
         return moment
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
 
 
 def _db_day(day: date | None) -> Any:
-    return day.isoformat() if day is not None and connection.vendor == "sqlite" else day
+    return day.isoformat() if day is not None and _sqlite() else day
 
 
 def _fact_row(f: kpi_facts.Facts) -> tuple[Any, ...]:
@@ -289,15 +312,6 @@ def _insert(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None
     connection.connection.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
-def _days_of(ticket_ids: Sequence[int]) -> set[date]:
-    """Every reporting day the stored facts and activity of these tickets count on."""
-    days: set[date] = set()
-    for column in ("created_day", "first_reply_day", "first_solved_day", "solved_day"):
-        days.update(d for d in TicketFacts.objects.filter(ticket_id__in=ticket_ids).values_list(column, flat=True) if d)
-    days.update(TicketActivity.objects.filter(ticket_id__in=ticket_ids).values_list("day", flat=True).distinct())
-    return days
-
-
 def _store(computed: list[kpi_facts.Facts], *, replace: bool) -> None:
     if replace and computed:
         ids = [f.ticket_id for f in computed]
@@ -315,18 +329,28 @@ def mark_dirty(days: Iterable[date]) -> None:
     DirtyDay.objects.bulk_create([DirtyDay(day=day) for day in sorted(wanted - have)], ignore_conflicts=True)
 
 
+def _changed_days(before: _Sums, after: _Sums) -> set[date]:
+    """The days on which any cell differs: only their rollups can have changed."""
+    old, new = before.cells, after.cells
+    return {key[0] for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+
+
 def refresh(ticket_ids: Iterable[int], calendars: Calendars | None = None) -> int:
-    """Recompute these tickets' facts and mark the days they count on (before and after) dirty."""
+    """Recompute these tickets' facts and mark the days whose sums they changed dirty.
+
+    Comparing the tickets' own cells, not every day they count on, is what keeps the consumer's work small: at a
+    million tickets, re-summing each touched ticket's creation and reply days (a month for a day's work) took
+    seconds per batch; the changed days are mostly today."""
     ids = sorted(set(ticket_ids))
     calendars = calendars or Calendars()
     done = 0
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
-        before = _days_of(part)
+        before = collect(*EVERY_DAY, tickets=part)
         marks = ", ".join([_mark()] * len(part))
         computed = _compute(f"ticket_id IN ({marks})", part, calendars)
         _store(computed, replace=True)
-        mark_dirty(before | _days_of(part))
+        mark_dirty(_changed_days(before, collect(*EVERY_DAY, tickets=part)))
         done += len(computed)
     return done
 
@@ -335,20 +359,49 @@ def refresh(ticket_ids: Iterable[int], calendars: Calendars | None = None) -> in
 
 
 class _Sums:
-    def __init__(self) -> None:
-        self.cells: dict[tuple[date, str, str, str], list[Any]] = {}
+    """Cells (day, measure, dim, key) → [n, total, sketch or None]. Values are first summed per (day, measure, the
+    row's dimensions) and spread over the dimensions' cells when `cells` is read: one update per value instead of
+    one per dimension (six), which was most of the time of summing a day."""
 
-    def add(self, day: date, measure: str, dims: Sequence[tuple[str, Any]], value: int | None = None) -> None:
-        cells = self.cells
-        for dim, key in dims:
-            cell = cells.get((day, measure, dim, key))
-            if cell is None:
-                cell = cells[(day, measure, dim, key)] = [0, 0, {} if value is not None else None]
-            cell[0] += 1
-            if value is not None:
-                cell[1] += value
-                b = sketch.bucket(value)
-                cell[2][b] = cell[2].get(b, 0) + 1
+    def __init__(self) -> None:
+        self._cells: dict[tuple[date, str, str, str], list[Any]] = {}
+        self._buckets: dict[int, int] = {}  # sketch.bucket of each value seen (a logarithm per value, else)
+        self._groups: dict[tuple[date, str, Any], list[Any]] = {}  # → [dims, n, total, sketch or None]
+
+    def add(
+        self, day: date, measure: str, dims: Sequence[tuple[str, Any]], value: int | None = None, *, key: Any = None
+    ) -> None:
+        """Count `value` (or one, for a count) in the cells of `dims` on `day`. `key`, when given, stands for `dims`
+        (the same key always for the same dims): a small one is quicker to look up than the dims themselves."""
+        cut = key if key is not None else dims if isinstance(dims, tuple) else tuple(dims)
+        group = self._groups.get((day, measure, cut))
+        if group is None:
+            group = self._groups[(day, measure, cut)] = [tuple(dims), 0, 0, {} if value is not None else None]
+        group[1] += 1
+        if value is not None:
+            b = self._buckets.get(value, -1)
+            if b < 0:
+                b = self._buckets[value] = sketch.bucket(value)
+            group[2] += value
+            found = group[3]
+            found[b] = found.get(b, 0) + 1
+
+    @property
+    def cells(self) -> dict[tuple[date, str, str, str], list[Any]]:
+        cells = self._cells
+        for (day, measure, _key), (dims, n, total, counts) in self._groups.items():
+            for dim, key in dims:
+                cell = cells.get((day, measure, dim, key))
+                if cell is None:
+                    cell = cells[(day, measure, dim, key)] = [0, 0, {} if counts is not None else None]
+                cell[0] += n
+                if counts is not None:
+                    cell[1] += total
+                    merged = cell[2]
+                    for b, count in counts.items():
+                        merged[b] = merged.get(b, 0) + count
+        self._groups = {}
+        return cells
 
     def rows(self) -> list[tuple[Any, ...]]:
         """The cells as rows of analytics_rollup (ROLLUP_COLUMNS), sketches as JSON text."""
@@ -369,13 +422,13 @@ class _Sums:
 ROLLUP_COLUMNS = ["day", "measure", "dim", "key", "n", "total", "sketch"]
 
 
-def _dims(team: Any, agent: Any, channel: str, language: str, priority: str) -> list[tuple[str, str]]:
+def _dims(team: Any, agent: Any, channel: str, language: str, priority: str) -> tuple[tuple[str, str], ...]:
     found = [("all", ""), ("channel", channel), ("language", language), ("priority", priority)]
     if team is not None:
         found.append(("team", str(team)))
     if agent is not None:
         found.append(("agent", str(agent)))
-    return found
+    return tuple(found)
 
 
 def _to_date(value: Any) -> date:
@@ -425,67 +478,128 @@ class Where:
         return "".join(f" AND {c}" for c in clauses), params
 
 
-def collect(start: date, end: date, where: Where | None = None) -> _Sums:
+def _fetch(query: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a values_list query as the database returns them: the ORM's per-row converters (a date parsed
+    again, per column and row) were a fifth of a rebuild. Only integer, text and date columns are read this way,
+    which both databases hand over as Python values (SQLite's date columns through Django's type converters)."""
+    sql, params = query.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10_000):
+            yield from rows
+
+
+def collect(start: date, end: date, where: Where | None = None, *, tickets: Sequence[int] | None = None) -> _Sums:
     """Every measure's cells over the days start..end: per dimension (what the rollups store) when `where` is
-    None, else only the cut `where` under dim "all"."""
+    None, else only the cut `where` under dim "all". With `tickets`, only these tickets' rows count (read by
+    ticket id, not by day: what `refresh` compares before and after)."""
     sums = _Sums()
     agent_only = where.agent if where is not None else None
+    Cut = tuple[int, tuple[tuple[str, str], ...]] | None
+    cuts: dict[tuple[Any, ...], Cut] = {}
 
-    def dims(team: Any, agent: Any, channel: str, language: str, priority: str) -> list[tuple[str, str]] | None:
+    def dims(team: Any, agent: Any, channel: str, language: str, priority: str) -> Cut:
+        """The cells a row adds to, and a number standing for them (`_Sums.add`'s key)."""
+        key = (team, agent, channel, language, priority)
+        if key in cuts:  # a few hundred combinations for millions of rows
+            return cuts[key]
         if where is None:
-            return _dims(team, agent, channel, language, priority)
-        if agent_only is not None and agent != agent_only:
-            return None
-        return [("all", "")]
+            found: Cut = (len(cuts), _dims(team, agent, channel, language, priority))
+        elif agent_only is not None and agent != agent_only:
+            found = None
+        else:
+            found = (len(cuts), (("all", ""),))
+        cuts[key] = found
+        return found
 
     base = TicketFacts.objects.filter(counted=True, **(where.facts_filter() if where else {}))
-    dim_cols = ("team_id", "channel", "language", "priority")
-    for measure, (value_col, day_col, agent_col) in DURATIONS.items():
-        rows = base.filter(**{f"{day_col}__range": (start, end), f"{value_col}__isnull": False}).values_list(
-            day_col, value_col, agent_col, *dim_cols
-        )
-        for day, value, agent, team, channel, language, priority in rows.iterator(chunk_size=10_000):
-            cut = dims(team, agent, channel, language, priority)
-            if cut is not None:
-                sums.add(day, measure, cut, value)
-    for measure, (day_col, by_col, condition) in TICKET_COUNTS.items():
-        query = base.filter(**{f"{day_col}__range": (start, end)})
-        if condition == "one_touch":
-            query = query.filter(one_touch=True)
-        elif condition == "reopens":
-            query = query.filter(reopens__gt=0)
-        cols = [day_col, by_col or "ticket_id", *dim_cols]
-        if measure == "created":
-            cols.append("created_hour")
-        for row in query.values_list(*cols).iterator(chunk_size=10_000):
-            day, agent, team, channel, language, priority = row[:6]
-            if by_col is None and agent_only is not None:
-                continue  # not attributed to anyone: no figure for one agent
-            cut = dims(team, agent if by_col else None, channel, language, priority)
-            if cut is None:
+    if tickets is not None:
+        base = base.filter(ticket_id__in=tickets)
+
+    # Every measure's day column: one query reads the rows counted on any of them in the range, each row once
+    # (the rows of a day are scattered over the table, so each query read most of its pages: 15 queries were two
+    # thirds of summing a day at a million tickets, and a row created and answered the same day was read twice).
+    day_cols = list(
+        dict.fromkeys([d for _v, d, _a in DURATIONS.values()] + [d for d, _b, _c in TICKET_COUNTS.values()])
+    )
+    cols = [*day_cols, "team_id", "channel", "language", "priority"]
+
+    def at(col: str) -> int:
+        if col not in cols:
+            cols.append(col)
+        return cols.index(col)
+
+    groups = []
+    for day_at, day_col in enumerate(day_cols):
+        durations = [(m, at(value), at(agent)) for m, (value, d, agent) in DURATIONS.items() if d == day_col]
+        counts = [
+            (
+                m,
+                at(by) if by else None,
+                at(condition) if condition else None,
+                at("created_hour") if m == "created" else None,
+            )
+            for m, (d, by, condition) in TICKET_COUNTS.items()
+            if d == day_col
+        ]
+        groups.append((day_at, durations, counts))
+    if tickets is None:
+        in_range = Q()
+        for day_col in day_cols:
+            in_range |= Q(**{f"{day_col}__range": (start, end)})
+        base = base.filter(in_range)
+    dims_at = len(day_cols)
+    for row in _fetch(base.values_list(*cols)):
+        team, channel, language, priority = row[dims_at : dims_at + 4]
+        for day_at, durations, counts in groups:
+            day = row[day_at]
+            if day is None or (tickets is None and not start <= day <= end):
                 continue
-            if measure == "created":
-                cut = [*cut, ("hour", str(row[6]))]
-            sums.add(day, measure, cut)
+            for measure, value_at, agent_at in durations:
+                value = row[value_at]
+                if value is not None:
+                    cut = dims(team, row[agent_at], channel, language, priority)
+                    if cut is not None:
+                        sums.add(day, measure, cut[1], value, key=cut[0])
+            for measure, by_at, condition_at, hour_at in counts:
+                if condition_at is not None and not (row[condition_at] or 0) > 0:
+                    continue  # one_touch (a boolean) or reopens (a count) is what the measure counts
+                if by_at is None and agent_only is not None:
+                    continue  # not attributed to anyone: no figure for one agent
+                cut = dims(team, row[by_at] if by_at is not None else None, channel, language, priority)
+                if cut is None:
+                    continue
+                if hour_at is not None:
+                    hour = row[hour_at]
+                    sums.add(day, measure, (*cut[1], ("hour", str(hour))), key=(cut[0], hour))
+                else:
+                    sums.add(day, measure, cut[1], key=cut[0])
     extra, params = where.activity_sql() if where else ("", [])
+    if tickets is not None:
+        rows_of = f"a.ticket_id IN ({', '.join([_mark()] * len(tickets))})" if tickets else "1 = 0"
+        params = [*tickets, *params]
+    else:
+        rows_of = f"a.day BETWEEN {_mark()} AND {_mark()}"
+        params = [_db_day(start), _db_day(end), *params]
     sql = (
         "SELECT a.day, a.kind, a.detail, a.agent_id, f.team_id, f.channel, f.language, f.priority "
         "FROM analytics_ticketactivity a JOIN analytics_ticketfacts f ON f.ticket_id = a.ticket_id "
-        f"WHERE a.day BETWEEN {_mark()} AND {_mark()} AND f.counted{extra}"
+        f"WHERE {rows_of} AND f.counted{extra}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_db_day(start), _db_day(end), *params])
+        cursor.execute(sql, params)
         while rows := cursor.fetchmany(10_000):
             for day, kind, detail, agent, team, channel, language, priority in rows:
                 cut = dims(team, agent, channel, language, priority)
                 if cut is None:
                     continue
                 day = _to_date(day)
+                number, cells = cut
                 if kind.startswith("sla_"):
-                    sums.add(day, f"{kind}:{detail}", cut)  # per SLA metric, and all metrics together
+                    sums.add(day, f"{kind}:{detail}", cells, key=number)  # per SLA metric, and all together
                 elif kind == "reopened" and detail == "":
-                    sums.add(day, "reopened_nontrivial", cut)
-                sums.add(day, kind, cut)
+                    sums.add(day, "reopened_nontrivial", cells, key=number)
+                sums.add(day, kind, cells, key=number)
     return sums
 
 
@@ -546,12 +660,30 @@ def _skip_consumer_to_now() -> None:
     )
 
 
+def _analyze(*tables: str) -> None:
+    """Fresh planner statistics for tables a full rebuild has just filled. Without them the planner keeps the
+    figures of the empty tables (the seeder's ANALYZE, before any rebuild): on PostgreSQL with autovacuum off,
+    reading 500 tickets' activity became a hash join over every fact, 0.5 s instead of a few milliseconds, and the
+    consumer took 3 s per 1,000 events instead of under one. SQLite samples (as the hourly `PRAGMA optimize` does)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+            return
+        cursor.execute("PRAGMA analysis_limit")
+        limit = cursor.fetchone()[0]
+        cursor.execute("PRAGMA analysis_limit=2000")
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+        cursor.execute(f"PRAGMA analysis_limit={int(limit)}")
+
+
 def rebuild(start: date | None = None, end: date | None = None, *, progress: Any = None) -> dict[str, int]:
     """Recompute facts and rollups. Without a range: every ticket and every day. With one: the tickets with an
     event in it, and the days it covers (plus the days those tickets' facts count on, which a change may move)."""
     calendars = Calendars()
     tickets = 0
-    if start is None and end is None:
+    full = start is None and end is None
+    if full:
         _skip_consumer_to_now()
         with transaction.atomic():
             TicketActivity.objects.all().delete()
@@ -567,6 +699,7 @@ def rebuild(start: date | None = None, end: date | None = None, *, progress: Any
             tickets += len(computed)
             if progress:
                 progress(tickets)
+        _analyze("analytics_ticketfacts", "analytics_ticketactivity")
         span = TicketFacts.objects.aggregate(lo=Min("created_day"), hi=Max("solved_day"), hi2=Max("created_day"))
         extra = TicketActivity.objects.aggregate(lo=Min("day"), hi=Max("day"))
         days = [d for d in (span["lo"], span["hi"], span["hi2"], extra["lo"], extra["hi"]) if d]
@@ -594,4 +727,6 @@ def rebuild(start: date | None = None, end: date | None = None, *, progress: Any
         rows += sum_days(month_start, month_end)
         month_start = month_end + timedelta(days=1)
     sum_dirty()
+    if full:
+        _analyze("analytics_rollup")
     return {"tickets": tickets, "rollups": rows}
