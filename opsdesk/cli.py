@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sla-backfill": ("sla_backfill", "Give unsolved tickets the SLA consumer never saw their clocks (demo, imports)."),
     "automation-schedule": ("automation_schedule", "Work out when every ticket's time rules are next due (imports)."),
     "analytics-rebuild": ("analytics_rebuild", "Recompute the KPI facts and daily rollups (--from/--to for days)."),
+    "send-reports": ("send_reports", "Queue the scheduled reports whose period has ended (the hourly job, now)."),
     "kpi-docs": ("kpi_docs", "Print the KPI catalogue (docs/metrics.md) from the KPI definitions."),
     "consume-events": ("consume_events", "Run the event consumers over new ticket events until they catch up."),
     "event-schema": ("event_schema", "Print the ticket event schema (docs/events.md) from the event registry."),

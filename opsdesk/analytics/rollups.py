@@ -312,6 +312,25 @@ def _insert(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None
     connection.connection.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
+VERSION_KEY = "analytics:facts-version"
+
+
+def facts_version() -> int:
+    """A number that changes whenever facts are stored: the key of figures kept in the cache (query.exact_figure)."""
+    from django.core.cache import cache
+
+    return int(cache.get(VERSION_KEY) or 0)
+
+
+def _bump_version() -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not there yet (or evicted)
+        cache.set(VERSION_KEY, facts_version() + 1, None)
+
+
 def _store(computed: list[kpi_facts.Facts], *, replace: bool) -> None:
     if replace and computed:
         ids = [f.ticket_id for f in computed]
@@ -319,6 +338,7 @@ def _store(computed: list[kpi_facts.Facts], *, replace: bool) -> None:
         TicketFacts.objects.filter(ticket_id__in=ids).delete()
     _insert("analytics_ticketfacts", FACT_COLUMNS, [_fact_row(f) for f in computed])
     _insert("analytics_ticketactivity", ACTIVITY_COLUMNS, [row for f in computed for row in _activity_rows(f)])
+    _bump_version()
 
 
 def mark_dirty(days: Iterable[date]) -> None:

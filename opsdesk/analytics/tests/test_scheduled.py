@@ -370,3 +370,19 @@ def test_editing_one_through_the_form(client: Client, world: Any) -> None:
     assert subscription.is_active is False
     client.force_login(world.lead)
     assert client.get(f"/analytics/reports/{subscription.pk}/").status_code == 403
+
+
+def test_the_command_queues_what_is_due_once(world: Any, built: dict[str, Any]) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    outside(world)
+    outputs = []
+    with time_machine.travel(NEXT_MONDAY, tick=False):
+        for _ in range(2):
+            out = StringIO()
+            call_command("send_reports", stdout=out)
+            outputs.append(out.getvalue().strip())
+    assert outputs == ["Queued 1 reports of 1 active subscriptions.", "Queued 0 reports of 1 active subscriptions."]
+    assert OutgoingMail.objects.filter(kind="analytics.report").count() == 1

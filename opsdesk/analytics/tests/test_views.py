@@ -12,6 +12,7 @@ from django.test import Client
 
 from opsdesk.analytics import rollups
 from opsdesk.analytics.models import Goal
+from opsdesk.analytics.periods import Period
 from opsdesk.analytics.tests.test_rollups import MONDAY, build_desk
 
 WEEK = "start=2027-03-01&end=2027-03-07"
@@ -243,3 +244,21 @@ def test_saved_views_keep_the_filters(client: Client, world: Any) -> None:
     assert page.context["saved_views"] == [{"name": "Email, this month", "query": "period=this_month&channel=email"}]
     bad = client.post("/analytics/views/", {"name": "Broken", "period": "forever"})
     assert bad.status_code == 400
+
+
+def test_the_exact_figure_is_kept_until_facts_change(desk: Any, world: Any) -> None:
+    from opsdesk.analytics import kpis, query
+
+    cut = query.Cut(Period(date(2027, 3, 1), date(2027, 3, 7)))
+    frt = kpis.BY_KEY["frt"]
+    first = query.exact_figure(cut, frt)
+    assert first is not None and first.n == 2
+    assert query.exact_figure(cut, frt) == first  # from the cache
+    with time_machine.travel(MONDAY.replace(day=2, hour=8), tick=False):
+        ticket = world.ticket(subject="E")
+        from opsdesk.tickets import actions
+
+        actions.reply_to_ticket(ticket, body="Hello", actor=world.agent)
+    rollups.refresh([ticket.pk])
+    again = query.exact_figure(cut, frt)
+    assert again is not None and again.n == 3

@@ -9,10 +9,9 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from opsdesk.accounts.models import User
 from opsdesk.analytics import cuts, dashboard, explain, goals, kpis, periods, query, rollups
 from opsdesk.analytics.actions import sharing
 from opsdesk.analytics.models import DashboardView
-from opsdesk.core.errors import ActionError
+from opsdesk.analytics.views.access import refuse_unless_reader, scoped
 from opsdesk.core.http import AuthedRequest
 from opsdesk.core.params import parse_choice, parse_int
 from opsdesk.customers.models import CustomerOrganization
@@ -49,21 +48,9 @@ FILTER_KEYS = (
 )
 
 
-def _signed_in(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not (can(request.user, Capability.VIEW_REPORTS) or can(request.user, Capability.VIEW_OWN_STATS)):
-        raise PermissionDenied
-    return None
-
-
 def _scoped(request: AuthedRequest, params: Any, **defaults: Any) -> tuple[cuts.Request, query.Cut]:
-    parsed = cuts.parse(params, **defaults)
-    try:
-        cut = cuts.scope(request.user, parsed.cut)
-    except ActionError as error:
-        raise PermissionDenied(error.message) from error
-    return parsed, cut
+    parsed = scoped(request, params, **defaults)
+    return parsed, parsed.cut
 
 
 def filter_query(params: Any, **changes: Any) -> str:
@@ -103,7 +90,7 @@ def context_for(
     request: AuthedRequest, parsed: cuts.Request, cut: query.Cut, *, keys: tuple[str, ...], here: str
 ) -> dict[str, Any]:
     team_goals = goals.for_dashboard(cut.where.team, min(periods.today(), cut.period.end))
-    compare = cuts.scope(request.user, parsed.compare) if parsed.compare is not None else None
+    compare = parsed.compare
     charts = dashboard.charts(cut)
     user_zone = str(timezone.get_current_timezone())
     return {
@@ -143,7 +130,7 @@ def context_for(
 
 @require_GET
 def manager_dashboard(request: AuthedRequest) -> HttpResponse:
-    denied = _signed_in(request)
+    denied = refuse_unless_reader(request)
     if denied:
         return denied
     if not can(request.user, Capability.VIEW_REPORTS):
@@ -155,7 +142,7 @@ def manager_dashboard(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 def my_dashboard(request: AuthedRequest) -> HttpResponse:
-    denied = _signed_in(request)
+    denied = refuse_unless_reader(request)
     if denied:
         return denied
     params = request.GET.copy()
@@ -168,7 +155,7 @@ def my_dashboard(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def overview(request: AuthedRequest) -> HttpResponse:
     """The director's page: the desk and each team side by side over the period, with the previous period."""
-    denied = _signed_in(request)
+    denied = refuse_unless_reader(request)
     if denied:
         return denied
     if not can(request.user, Capability.SEE_ALL_TICKETS):
@@ -210,7 +197,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 def drill(request: AuthedRequest, kpi: str) -> HttpResponse:
-    denied = _signed_in(request)
+    denied = refuse_unless_reader(request)
     if denied:
         return denied
     found = kpis.get(kpi)
@@ -279,7 +266,7 @@ def drill(request: AuthedRequest, kpi: str) -> HttpResponse:
 
 @require_GET
 def explain_ticket(request: AuthedRequest, kpi: str, ticket_id: int) -> HttpResponse:
-    denied = _signed_in(request)
+    denied = refuse_unless_reader(request)
     if denied:
         return denied
     found = kpis.get(kpi)

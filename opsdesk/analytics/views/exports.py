@@ -9,44 +9,19 @@ language and `Ticket.objects.visible_to`, as the inbox reads them. Bad values gi
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 from typing import IO, Any
 
 from asgiref.sync import sync_to_async
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from opsdesk.accounts.access import staff_required
-from opsdesk.accounts.capabilities import Capability, can
-from opsdesk.analytics import cuts, exports, kpis, query, report, spreadsheets
+from opsdesk.analytics import exports, kpis, query, report, spreadsheets
 from opsdesk.analytics.actions.exports import record_export
-from opsdesk.core.errors import ActionError
+from opsdesk.analytics.views.access import refuse_unless_reader, scoped
 from opsdesk.core.http import AuthedRequest
 from opsdesk.core.params import parse_choice
-
-
-def _reader(request: HttpRequest) -> HttpResponse | None:
-    """Figures are for those who see reports or their own statistics."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not (can(request.user, Capability.VIEW_REPORTS) or can(request.user, Capability.VIEW_OWN_STATS)):
-        raise PermissionDenied
-    return None
-
-
-def scoped(request: AuthedRequest) -> cuts.Request:
-    """The request's cut and comparison as the user may see them (cuts.parse, then cuts.scope)."""
-    parsed = cuts.parse(request.GET)
-    try:
-        cut = cuts.scope(request.user, parsed.cut)
-        compare = cuts.scope(request.user, parsed.compare) if parsed.compare is not None else None
-    except ActionError as error:
-        raise PermissionDenied(error.message) from error
-    return replace(parsed, cut=cut, compare=compare)
-
 
 BLOCK = 256 * 1024  # bytes of a file sent at a time
 
@@ -108,7 +83,7 @@ def _report_name(built: report.Report, extension: str) -> str:
 
 @require_GET
 def report_csv(request: AuthedRequest) -> HttpResponse:
-    denied = _reader(request)
+    denied = refuse_unless_reader(request)
     if denied:
         return denied
     built = _report(request)
@@ -119,7 +94,7 @@ def report_csv(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 def report_xlsx(request: AuthedRequest) -> HttpResponse:
-    denied = _reader(request)
+    denied = refuse_unless_reader(request)
     if denied:
         return denied
     built = _report(request)
@@ -142,7 +117,7 @@ def _drill(request: AuthedRequest, kpi: str) -> exports.Export:
 
 @require_GET
 def drill_csv(request: AuthedRequest, kpi: str) -> HttpResponse | StreamingHttpResponse:
-    denied = _reader(request)
+    denied = refuse_unless_reader(request)
     if denied:
         return denied
     export = _drill(request, kpi)
@@ -153,7 +128,7 @@ def drill_csv(request: AuthedRequest, kpi: str) -> HttpResponse | StreamingHttpR
 
 @require_GET
 def drill_xlsx(request: AuthedRequest, kpi: str) -> HttpResponse | StreamingHttpResponse:
-    denied = _reader(request)
+    denied = refuse_unless_reader(request)
     if denied:
         return denied
     export = _drill(request, kpi)

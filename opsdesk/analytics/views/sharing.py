@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opsdesk.accounts.access import capability_required
-from opsdesk.accounts.capabilities import Capability, can
+from opsdesk.accounts.capabilities import Capability
 from opsdesk.analytics import cuts, dashboard, periods
 from opsdesk.analytics.actions import sharing
 from opsdesk.analytics.models import DashboardShare, DashboardView
+from opsdesk.analytics.views.access import reads_figures
 from opsdesk.core import ratelimit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest, redirect_after_post
@@ -27,7 +28,7 @@ signed_in = capability_required(Capability.USE_WORKSPACE)
 
 
 def _may_save(request: AuthedRequest) -> None:
-    if not (can(request.user, Capability.VIEW_REPORTS) or can(request.user, Capability.VIEW_OWN_STATS)):
+    if not reads_figures(request.user):
         raise PermissionDenied
 
 
