@@ -40,11 +40,11 @@ class TicketFacts(models.Model):
     ticket = models.OneToOneField("tickets.Ticket", primary_key=True, on_delete=models.CASCADE, related_name="+")
     counted = models.BooleanField(default=True)  # false for merge sources, which every KPI leaves out
     # The ticket's current attributes (cuts use them); ids are plain integers, no constraints to slow the rebuild.
-    team_id = models.IntegerField(null=True)
+    team_id = models.BigIntegerField(null=True)
     channel = models.CharField(max_length=10)
     language = models.CharField(max_length=8)
     priority = models.CharField(max_length=10)
-    organization_id = models.IntegerField(null=True)
+    organization_id = models.BigIntegerField(null=True)
     created_by = models.CharField(max_length=10)
     calendar = models.CharField(max_length=24, blank=True, default="")  # business-hours calendar, id@version
     created_at = models.DateTimeField()
@@ -52,17 +52,17 @@ class TicketFacts(models.Model):
     created_hour = models.PositiveSmallIntegerField()  # 0–23 in the reporting zone
     first_reply_at = models.DateTimeField(null=True)
     first_reply_day = models.DateField(null=True)
-    first_reply_agent_id = models.IntegerField(null=True)
+    first_reply_agent_id = models.BigIntegerField(null=True)
     frt = models.IntegerField(null=True)
     frt_bh = models.IntegerField(null=True)
     first_solved_at = models.DateTimeField(null=True)
     first_solved_day = models.DateField(null=True)
-    first_solved_agent_id = models.IntegerField(null=True)
+    first_solved_agent_id = models.BigIntegerField(null=True)
     first_resolution = models.IntegerField(null=True)
     first_resolution_bh = models.IntegerField(null=True)
     solved_at = models.DateTimeField(null=True)
     solved_day = models.DateField(null=True)
-    solved_agent_id = models.IntegerField(null=True)
+    solved_agent_id = models.BigIntegerField(null=True)
     resolution = models.IntegerField(null=True)
     resolution_bh = models.IntegerField(null=True)
     requester_wait = models.IntegerField(null=True)
@@ -97,7 +97,7 @@ class TicketActivity(models.Model):
     at = models.DateTimeField()
     day = models.DateField()
     hour = models.PositiveSmallIntegerField()
-    agent_id = models.IntegerField(null=True)
+    agent_id = models.BigIntegerField(null=True)
 
     class Meta:
         indexes: ClassVar = [
