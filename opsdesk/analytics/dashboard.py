@@ -130,32 +130,13 @@ def cards(cut: Cut, compare: Cut | None, keys: tuple[str, ...], team_goals: list
     return found
 
 
-def _ticket_filter(cut: Cut) -> Q:
-    w = cut.where
-    q = Q(merged_into__isnull=True)
-    for name, column in (
-        ("team", "team_id"),
-        ("channel", "channel"),
-        ("language", "language"),
-        ("priority", "priority"),
-        ("organization", "organization_id"),
-        ("agent", "assignee_id"),
-    ):
-        value = getattr(w, name)
-        if value is not None:
-            q &= Q(**{column: value})
-    if w.tag is not None:
-        q &= Q(tags__name=w.tag)
-    return q
-
-
 def live(cut: Cut) -> dict[str, Any]:
     """Today so far, and the SLA state of the backlog right now."""
     today = periods.today()
     now = timezone.now()
     today_cut = cut.with_period(Period(today, today))
     figures = query.figures(today_cut, [kpis.BY_KEY["created"], kpis.BY_KEY["solved"], kpis.BY_KEY["frt"]])
-    unsolved = Ticket.objects.filter(_ticket_filter(cut), status_category__in=categories.UNSOLVED)
+    unsolved = Ticket.objects.live().filter(status_category__in=categories.UNSOLVED, **cut.where.ticket_filter())
     counts = unsolved.aggregate(
         backlog=Count("id"),
         breached=Count("id", filter=Q(sla_deadline_at__lt=now)),

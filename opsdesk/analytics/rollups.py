@@ -477,20 +477,32 @@ class Where:
     organization: int | None = None
     tag: str | None = None
 
+    # The cut's attributes and their columns, which the facts share with the ticket they come from.
+    COLUMNS = (
+        ("team", "team_id"),
+        ("channel", "channel"),
+        ("language", "language"),
+        ("priority", "priority"),
+        ("organization", "organization_id"),
+    )
+
     def facts_filter(self) -> dict[str, Any]:
         found: dict[str, Any] = {}
-        for name, column in (
-            ("team", "team_id"),
-            ("channel", "channel"),
-            ("language", "language"),
-            ("priority", "priority"),
-            ("organization", "organization_id"),
-        ):
+        for name, column in self.COLUMNS:
             value = getattr(self, name)
             if value is not None:
                 found[column] = value
         if self.tag is not None:
             found["ticket__tags__name"] = self.tag
+        return found
+
+    def ticket_filter(self) -> dict[str, Any]:
+        """The same cut on the tickets as they are now (the live backlog), an agent's being the ones they hold."""
+        found = {column: value for column, value in self.facts_filter().items() if column != "ticket__tags__name"}
+        if self.tag is not None:
+            found["tags__name"] = self.tag
+        if self.agent is not None:
+            found["assignee_id"] = self.agent
         return found
 
     def activity_sql(self) -> tuple[str, list[Any]]:

@@ -3,16 +3,20 @@ download uses (the API has its own answer shape, with the same cuts.parse and cu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from opsdesk.accounts.capabilities import Capability, can
 from opsdesk.analytics import cuts
 from opsdesk.core.errors import ActionError
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def reads_figures(user: Any) -> bool:
@@ -20,13 +24,19 @@ def reads_figures(user: Any) -> bool:
     return can(user, Capability.VIEW_REPORTS) or can(user, Capability.VIEW_OWN_STATS)
 
 
-def refuse_unless_reader(request: HttpRequest) -> HttpResponse | None:
-    """Sign-in for visitors, 403 for roles without figures, None for readers."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not reads_figures(request.user):
-        raise PermissionDenied
-    return None
+def figures_required(view: View) -> View:
+    """A page of figures: sign-in for visitors, 403 for roles without figures (like accounts.capability_required,
+    for either of two capabilities)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not reads_figures(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return cast(View, wrapped)
 
 
 def scoped(request: HttpRequest, params: Any = None, **defaults: Any) -> cuts.Request:

@@ -22,7 +22,7 @@ from opsdesk.accounts.models import User
 from opsdesk.analytics import cuts, dashboard, explain, goals, kpis, periods, query, rollups
 from opsdesk.analytics.actions import sharing
 from opsdesk.analytics.models import DashboardView
-from opsdesk.analytics.views.access import refuse_unless_reader, scoped
+from opsdesk.analytics.views.access import figures_required, scoped
 from opsdesk.core.http import AuthedRequest
 from opsdesk.core.params import parse_choice, parse_int
 from opsdesk.customers.models import CustomerOrganization
@@ -128,11 +128,9 @@ def context_for(
     }
 
 
+@figures_required
 @require_GET
 def manager_dashboard(request: AuthedRequest) -> HttpResponse:
-    denied = refuse_unless_reader(request)
-    if denied:
-        return denied
     if not can(request.user, Capability.VIEW_REPORTS):
         return redirect("analytics:my_dashboard")
     parsed, cut = _scoped(request, request.GET)
@@ -140,11 +138,9 @@ def manager_dashboard(request: AuthedRequest) -> HttpResponse:
     return render(request, "analytics/dashboard.html", context)
 
 
+@figures_required
 @require_GET
 def my_dashboard(request: AuthedRequest) -> HttpResponse:
-    denied = refuse_unless_reader(request)
-    if denied:
-        return denied
     params = request.GET.copy()
     params["agent"] = str(request.user.pk)  # one's own figures, whatever else the link says
     parsed, cut = _scoped(request, params, default_preset="7d")
@@ -152,12 +148,10 @@ def my_dashboard(request: AuthedRequest) -> HttpResponse:
     return render(request, "analytics/dashboard.html", context)
 
 
+@figures_required
 @require_GET
 def overview(request: AuthedRequest) -> HttpResponse:
     """The director's page: the desk and each team side by side over the period, with the previous period."""
-    denied = refuse_unless_reader(request)
-    if denied:
-        return denied
     if not can(request.user, Capability.SEE_ALL_TICKETS):
         raise PermissionDenied
     parsed, cut = _scoped(request, request.GET, default_preset="last_month")
@@ -195,11 +189,9 @@ def overview(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@figures_required
 @require_GET
 def drill(request: AuthedRequest, kpi: str) -> HttpResponse:
-    denied = refuse_unless_reader(request)
-    if denied:
-        return denied
     found = kpis.get(kpi)
     if found is None:
         raise Http404
@@ -264,11 +256,9 @@ def drill(request: AuthedRequest, kpi: str) -> HttpResponse:
     )
 
 
+@figures_required
 @require_GET
 def explain_ticket(request: AuthedRequest, kpi: str, ticket_id: int) -> HttpResponse:
-    denied = refuse_unless_reader(request)
-    if denied:
-        return denied
     found = kpis.get(kpi)
     if found is None:
         raise Http404

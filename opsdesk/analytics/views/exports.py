@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from opsdesk.accounts.access import staff_required
 from opsdesk.analytics import exports, kpis, query, report, spreadsheets
 from opsdesk.analytics.actions.exports import record_export
-from opsdesk.analytics.views.access import refuse_unless_reader, scoped
+from opsdesk.analytics.views.access import figures_required, scoped
 from opsdesk.core.http import AuthedRequest
 from opsdesk.core.params import parse_choice
 
@@ -81,22 +81,18 @@ def _report_name(built: report.Report, extension: str) -> str:
     return f"opsdesk-report-{built.period.start.isoformat()}-{built.period.end.isoformat()}.{extension}"
 
 
+@figures_required
 @require_GET
 def report_csv(request: AuthedRequest) -> HttpResponse:
-    denied = refuse_unless_reader(request)
-    if denied:
-        return denied
     built = _report(request)
     record_export(what="report", file_format="csv", params=request.GET, actor=request.user)
     response = HttpResponse(spreadsheets.to_csv(built), content_type=spreadsheets.CSV_TYPE)
     return _download(response, _report_name(built, "csv"))
 
 
+@figures_required
 @require_GET
 def report_xlsx(request: AuthedRequest) -> HttpResponse:
-    denied = refuse_unless_reader(request)
-    if denied:
-        return denied
     built = _report(request)
     record_export(what="report", file_format="xlsx", params=request.GET, actor=request.user)
     response = HttpResponse(spreadsheets.to_xlsx(built), content_type=spreadsheets.XLSX_TYPE)
@@ -115,22 +111,18 @@ def _drill(request: AuthedRequest, kpi: str) -> exports.Export:
     return exports.drill(request.user, cut, found, part)
 
 
+@figures_required
 @require_GET
 def drill_csv(request: AuthedRequest, kpi: str) -> HttpResponse | StreamingHttpResponse:
-    denied = refuse_unless_reader(request)
-    if denied:
-        return denied
     export = _drill(request, kpi)
     record_export(what=f"drill:{kpi}", file_format="csv", params=request.GET, actor=request.user)
     response = _streamed(request, exports.stream_csv(export), spreadsheets.CSV_TYPE)
     return _download(response, f"{export.name}.csv")
 
 
+@figures_required
 @require_GET
 def drill_xlsx(request: AuthedRequest, kpi: str) -> HttpResponse | StreamingHttpResponse:
-    denied = refuse_unless_reader(request)
-    if denied:
-        return denied
     export = _drill(request, kpi)
     record_export(what=f"drill:{kpi}", file_format="xlsx", params=request.GET, actor=request.user)
     handle = exports.xlsx_file(export, exports.xlsx_name(str(kpis.BY_KEY[kpi].label)))
