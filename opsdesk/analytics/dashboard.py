@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from opsdesk.analytics import goals, kpis, periods, query, sketch
 from opsdesk.analytics.kpis import Kpi
@@ -37,13 +37,13 @@ CARDS = (
 AGENT_CARDS = ("solved", "replies", "frt", "resolution", "one_touch", "reopen_rate", "sla_attainment")
 # First-response distribution: upper bounds in seconds and their labels.
 RANGES = (
-    (900, _lazy("under 15 min")),
-    (3600, _lazy("15–60 min")),
-    (4 * 3600, _lazy("1–4 h")),
-    (8 * 3600, _lazy("4–8 h")),
-    (86400, _lazy("8–24 h")),
-    (3 * 86400, _lazy("1–3 days")),
-    (None, _lazy("over 3 days")),
+    (900, gettext_lazy("under 15 min")),
+    (3600, gettext_lazy("15–60 min")),
+    (4 * 3600, gettext_lazy("1–4 h")),
+    (8 * 3600, gettext_lazy("4–8 h")),
+    (86400, gettext_lazy("8–24 h")),
+    (3 * 86400, gettext_lazy("1–3 days")),
+    (None, gettext_lazy("over 3 days")),
 )
 
 
