@@ -8,8 +8,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import gettext as gettext_now
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.accounts.capabilities import Capability, roles_with
@@ -111,10 +110,10 @@ class GoalForm(ActionForm):
             try:
                 data["target"] = float(parse_duration(raw))
             except InvalidDuration:
-                self.add_error("target", gettext_now("Enter a time such as 1h, 30m or 1d 4h."))
+                self.add_error("target", gettext("Enter a time such as 1h, 30m or 1d 4h."))
         else:
             try:
                 data["target"] = float(raw)
             except ValueError:
-                self.add_error("target", gettext_now("Enter a number such as 90 or 250."))
+                self.add_error("target", gettext("Enter a number such as 90 or 250."))
         return data
