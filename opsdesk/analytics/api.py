@@ -51,7 +51,6 @@ from opsdesk.core.params import (
     parse_text,
 )
 from opsdesk.core.schemas import ERRORS
-from opsdesk.tickets.models import Ticket
 
 router = Router(tags=["reports"])
 
@@ -245,17 +244,20 @@ def drill_list(request: HttpRequest, kpi: str) -> dict[str, Any]:
     size = _limit(request)
     raw_cursor = request.GET.get("cursor")
     position = decode_cursor(raw_cursor) if raw_cursor else None
-    rows, at_col, value_col, agent_col = query.drill_query(cut, chosen, part)
-    rows = rows.filter(ticket__in=Ticket.objects.visible_to(user).values("pk"))
+    drill = query.drill_query(cut, chosen, part).for_user(user)
+    at_col, value_col, agent_col = drill.at, drill.value, drill.agent
+    rows = drill.ordered(newest_first=False)
     if position is not None:
         moment, pk = position
+        # the day bound lets the (day, at) index seek to the cursor instead of walking the period from its start
         rows = rows.filter(Q(**{f"{at_col}__gt": moment}) | Q(**{at_col: moment, "pk__gt": pk}))
+        rows = rows.filter(**{f"{drill.day}__gte": periods.day_of(moment)})
     is_activity = at_col == "at"
     columns = ["pk", "ticket_id", at_col, *(c for c in (value_col, agent_col) if c)]
     columns += {"one_touch": ["one_touch"], "reopen_rate": ["reopens"]}.get(chosen.key, [])
     if is_activity:
         columns += ["kind", "detail"]
-    found = list(rows.order_by(at_col, "pk").values(*columns)[: size + 1])
+    found = list(rows.values(*columns)[: size + 1])
     page = found[:size]
     items = [
         {

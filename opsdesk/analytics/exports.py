@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from opsdesk.accounts.capabilities import Capability, can
 from opsdesk.accounts.models import Role, User
 from opsdesk.analytics import periods, query
 from opsdesk.analytics.kpis import Kpi
@@ -128,9 +127,8 @@ def _local(moment: datetime | None, zone: Any) -> datetime | None:
 def drill(user: User, cut: query.Cut, kpi: Kpi, part: str = "") -> Export:
     """Every ticket (or event, for counts of solves, replies and SLA outcomes) the figure of `kpi` over the scoped
     `cut` counted, oldest first, with its value; only tickets the user may see."""
-    rows, at_col, value_col, agent_col = query.drill_query(cut, kpi, part)
-    if not can(user, Capability.SEE_ALL_TICKETS):
-        rows = rows.filter(ticket_id__in=Ticket.objects.visible_to(user).values("pk"))
+    drill = query.drill_query(cut, kpi, part).for_user(user)
+    at_col, value_col, agent_col = drill.at, drill.value, drill.agent
     # (header, kind, the row's field, how its value is shown)
     spec: list[tuple[str, str, str, str]] = [
         (_("Ticket"), NUMBER, "ticket_id", ""),
@@ -153,7 +151,7 @@ def drill(user: User, cut: query.Cut, kpi: Kpi, part: str = "") -> Export:
         (_("Priority"), TEXT, "ticket__priority", "priority"),
         (_("Channel"), TEXT, "ticket__channel", "channel"),
     ]
-    ordered = rows.order_by(at_col, "ticket_id").values_list(*(field for _h, _k, field, _s in spec))
+    ordered = drill.ordered(newest_first=False).values_list(*(field for _h, _k, field, _s in spec))
     name = f"{kpi.key}-{cut.period.start.isoformat()}-{cut.period.end.isoformat()}"
     columns = [(header, kind) for header, kind, _f, _s in spec]
     return Export(name, columns, _drill_rows(ordered, [shown for _h, _k, _f, shown in spec]))

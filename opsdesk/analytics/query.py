@@ -8,16 +8,17 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from opsdesk.analytics import kpis, rollups, sketch
 from opsdesk.analytics.kpis import Kpi
 from opsdesk.analytics.models import Rollup, TicketActivity, TicketFacts
 from opsdesk.analytics.periods import Period
 from opsdesk.tickets import categories
+from opsdesk.tickets.querysets import about_visible_tickets
 
 Cell = tuple[int, int, dict[Any, int] | None]  # n, total seconds, sketch
 
@@ -216,40 +217,48 @@ PARTS = {
 }
 
 
-@dataclass
-class DrillRow:
-    ticket_id: int
-    at: datetime | None
-    value: int | None
-    agent_id: int | None
-    detail: str = ""
-
-
-@dataclass
+@dataclass(frozen=True)
 class Drill:
-    kpi: Kpi
+    """The rows counted in a figure: facts rows (one per ticket) or activity rows (one per event), with the
+    columns that hold each row's time, value and agent."""
+
     rows: QuerySet[Any]
-    value_column: str | None
-    exact: Figure | None
+    at: str
+    value: str | None = None
+    agent: str | None = None
+
+    @property
+    def day(self) -> str:
+        """The reporting day of `at` (created_at → created_day, at → day): ordering by (day, at, pk) gives the
+        order of `at` and is read from the (day, at) indexes in order, without sorting the period's rows."""
+        return self.at[: -len("at")] + "day"
+
+    def ordered(self, *, newest_first: bool) -> QuerySet[Any]:
+        columns = [self.day, self.at, "pk"]
+        return self.rows.order_by(*(("-" + c) for c in columns) if newest_first else columns)
+
+    def for_user(self, user: Any) -> Drill:
+        """Only the rows about tickets `user` may see."""
+        return replace(self, rows=about_visible_tickets(self.rows, user))
 
 
 def _facts(cut: Cut) -> QuerySet[TicketFacts]:
     return TicketFacts.objects.filter(counted=True, **cut.where.facts_filter())
 
 
-def drill_query(cut: Cut, kpi: Kpi, part: str = "") -> tuple[QuerySet[Any], str, str | None, str | None]:
-    """The rows counted in a figure: (queryset, its time column, its value column, its agent column)."""
+def drill_query(cut: Cut, kpi: Kpi, part: str = "") -> Drill:
+    """The rows counted in a figure (every one, whoever asks: `Drill.for_user` cuts them to a reader's tickets)."""
     start, end = cut.period.start, cut.period.end
     agent = cut.where.agent
     if agent is not None and kpi.key in ("created", "backlog"):  # attributed to no agent: none in their figures
-        return _facts(cut).none(), "created_at", None, None
+        return Drill(_facts(cut).none(), "created_at")
     if kpi.kind == kpis.DURATION:
         measure = kpi.measure_for(cut.business_hours)
         value_col, day_col, agent_col = rollups.DURATIONS[measure]
         query = _facts(cut).filter(**{f"{day_col}__range": (start, end), f"{value_col}__isnull": False})
         if agent is not None:
             query = query.filter(**{agent_col: agent})
-        return query, day_col.replace("_day", "_at"), value_col, agent_col
+        return Drill(query, day_col.replace("_day", "_at"), value_col, agent_col)
     if kpi.key in ("solved", "replies", "sla_attainment"):
         kind = {"solved": ["solved"], "replies": ["reply"]}.get(kpi.key)
         if kpi.key == "sla_attainment":
@@ -263,20 +272,21 @@ def drill_query(cut: Cut, kpi: Kpi, part: str = "") -> tuple[QuerySet[Any], str,
                     "sla_achieved",
                 ]
             )
-        ids = _facts(cut).values("ticket_id")
-        activity = TicketActivity.objects.filter(day__range=(start, end), kind__in=kind, ticket_id__in=ids)
+        # a lookup of each row's facts (not `IN (every counted ticket)`, a set of a million ids built per page)
+        counted = Exists(_facts(cut).filter(ticket_id=OuterRef("ticket_id")))
+        activity = TicketActivity.objects.filter(counted, day__range=(start, end), kind__in=kind)
         if agent is not None:
             activity = activity.filter(agent_id=agent)
-        return activity, "at", None, "agent_id"
+        return Drill(activity, "at", None, "agent_id")
     if kpi.key == "created":
-        return _facts(cut).filter(created_day__range=(start, end)), "created_at", None, None
+        return Drill(_facts(cut).filter(created_day__range=(start, end)), "created_at")
     if kpi.key == "one_touch":
         query = _facts(cut).filter(solved_day__range=(start, end))
         if part:
             query = query.filter(one_touch=(part == "yes"))
         if agent is not None:
             query = query.filter(solved_agent_id=agent)
-        return query, "solved_at", None, "solved_agent_id"
+        return Drill(query, "solved_at", None, "solved_agent_id")
     if kpi.key == "reopen_rate":
         query = _facts(cut).filter(first_solved_day__range=(start, end))
         if part == "yes":
@@ -285,13 +295,10 @@ def drill_query(cut: Cut, kpi: Kpi, part: str = "") -> tuple[QuerySet[Any], str,
             query = query.filter(reopens=0)
         if agent is not None:
             query = query.filter(first_solved_agent_id=agent)
-        return query, "first_solved_at", None, "first_solved_agent_id"
+        return Drill(query, "first_solved_at", None, "first_solved_agent_id")
     # backlog: the tickets unsolved now (the live backlog), in the cut's filters
-    return (
-        _facts(cut).filter(solved_at__isnull=True, ticket__status_category__in=categories.UNSOLVED),
-        "created_at",
-        None,
-        None,
+    return Drill(
+        _facts(cut).filter(solved_at__isnull=True, ticket__status_category__in=categories.UNSOLVED), "created_at"
     )
 
 
@@ -316,9 +323,9 @@ def exact_figure(cut: Cut, kpi: Kpi) -> Figure | None:
 
 
 def _exact_figure(cut: Cut, kpi: Kpi) -> Figure:
-    query, _at, value_col, _agent = drill_query(cut, kpi)
-    assert value_col is not None
-    values = list(query.values_list(value_col, flat=True))
+    drill = drill_query(cut, kpi)
+    assert drill.value is not None
+    values = list(drill.rows.values_list(drill.value, flat=True))
     return Figure(
         kpi,
         sketch.exact_quantile(values, 0.5),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 from functools import reduce
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 from django.db.models import Q
@@ -42,6 +42,20 @@ def customer_branches(customer: Customer) -> list[Q]:
     if customer.organization_id and customer.organization and customer.organization.shared_tickets:
         branches.append(Q(organization_id=customer.organization_id))
     return branches
+
+
+def about_visible_tickets(rows: models.QuerySet[Any], user: User, field: str = "ticket_id") -> models.QuerySet[Any]:
+    """Rows about tickets (`field` holds a ticket's id) cut to the tickets `user` may see; unchanged for those who
+    see every ticket, so that the planner has no subquery to weigh (a drill-down's first page is then read from an
+    index in order, 50 rows, instead of matching every row of the period against the ticket table)."""
+    branches = visibility_branches(user)
+    if branches is None:
+        return rows
+    if not branches:
+        return rows.none()
+    from opsdesk.tickets.models import Ticket
+
+    return rows.filter(**{f"{field}__in": Ticket.objects.visible_to(user).values("pk")})
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):

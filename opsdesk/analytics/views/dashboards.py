@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +30,7 @@ from opsdesk.sla.models import METRICS
 from opsdesk.tickets.models import Ticket
 
 SLA_METRICS = dict(METRICS)
+PAGE_SIZE = 50
 
 FILTER_KEYS = (
     "period",
@@ -199,20 +199,23 @@ def drill(request: AuthedRequest, kpi: str) -> HttpResponse:
     part = request.GET.get("part") or ""
     if part:
         part = parse_choice(part, {p: p for p in query.PARTS.get(kpi, ())}, field="part", label=_("Which tickets"))
-    rows, at_col, value_col, agent_col = query.drill_query(cut, found, part)
-    visible = Ticket.objects.visible_to(request.user).values("pk")
-    rows = rows.filter(ticket_id__in=visible)
-    order = ["-" + at_col, "-ticket_id"]
-    columns = ["ticket_id", at_col] + ([value_col] if value_col else []) + ([agent_col] if agent_col else [])
+    drill = query.drill_query(cut, found, part).for_user(request.user)
+    columns = ["ticket_id", drill.at] + ([drill.value] if drill.value else []) + ([drill.agent] if drill.agent else [])
     if found.key == "sla_attainment":
         columns += ["kind", "detail"]
     page_number = parse_int(request.GET.get("page") or 1, field="page", label=_("Page"), maximum=1_000_000)
-    paginator = Paginator(rows.order_by(*order).values_list(*columns), 50)
-    page = paginator.get_page(page_number)
-    items = list(page.object_list)
+    # Newest first, 50 a page, read in index order; no count of the whole period (the figure above says how many)
+    offset = (page_number - 1) * PAGE_SIZE
+    found_rows = list(drill.ordered(newest_first=True).values_list(*columns)[offset : offset + PAGE_SIZE + 1])
+    items = found_rows[:PAGE_SIZE]
+    page = {
+        "number": page_number,
+        "previous": page_number - 1 if page_number > 1 else None,
+        "next": page_number + 1 if len(found_rows) > PAGE_SIZE else None,
+    }
     tickets = Ticket.objects.in_bulk([r[0] for r in items])
-    agent_at = columns.index(agent_col) if agent_col else None
-    value_at = columns.index(value_col) if value_col else None
+    agent_at = columns.index(drill.agent) if drill.agent else None
+    value_at = columns.index(drill.value) if drill.value else None
     people: dict[int, str] = {}
     if agent_at is not None:
         people = dict(User.objects.filter(pk__in={r[agent_at] for r in items if r[agent_at]}).values_list("pk", "name"))
@@ -250,8 +253,8 @@ def drill(request: AuthedRequest, kpi: str) -> HttpResponse:
             "period_text": dashboard.period_text(cut.period),
             "filters": filter_query(request.GET),
             "zone": periods.zone_name(),
-            "has_value": bool(value_col),
-            "has_agent": agent_col is not None,
+            "has_value": bool(drill.value),
+            "has_agent": drill.agent is not None,
         },
     )
 
