@@ -5,8 +5,10 @@ ticket, the events that produced its value. Views, reports, exports and the API 
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -82,18 +84,70 @@ class Cells:
         return sum(cell[0] for cell in self.over(measure, days))
 
 
-def cells(cut: Cut) -> Cells:
+FLOWS = frozenset({"created", "reopened", "solved"})  # what the backlog is summed from
+
+
+def measures_of(wanted: Iterable[Kpi], business_hours: bool) -> frozenset[str]:
+    """The rollup measures the figures of `wanted` read (a level reads the flows it is summed from)."""
+    found: set[str] = set()
+    for kpi in wanted:
+        if kpi.kind == kpis.LEVEL:
+            found |= FLOWS
+        elif kpi.kind == kpis.DURATION:
+            found.add(kpi.measure_for(business_hours))
+        else:
+            found.add(kpi.measure)
+            if kpi.denominator == "sla_settled":
+                found |= {"sla_achieved", "sla_breached"}
+            elif kpi.denominator:
+                found.add(kpi.denominator)
+    return frozenset(found)
+
+
+# per cut: the measures read so far (None: every one) and their cells
+_READING: ContextVar[dict[Cut, tuple[frozenset[str] | None, Cells]] | None] = ContextVar(
+    "analytics_reading", default=None
+)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Within it, each measure of a cut is read once: a dashboard asks for the same period's cells for its cards,
+    its trend lines and its distribution (one page, one moment, so nothing can change in between)."""
+    token = _READING.set({})
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
+def cells(cut: Cut, measures: frozenset[str] | None = None) -> Cells:
+    """The rollup cells of `cut` over its period: of every measure, or of `measures` only (a duration's sketch is
+    decoded only when its measure is asked for)."""
+    memo = _READING.get()
+    if memo is None:
+        return _cells(cut, measures)
+    read, found = memo.get(cut, (frozenset(), Cells({})))
+    if read is None or (measures is not None and measures <= read):
+        return found
+    missing = None if measures is None else measures - read
+    found.cells.update(_cells(cut, missing).cells)
+    memo[cut] = (None if missing is None else read | missing, found)
+    return found
+
+
+def _cells(cut: Cut, measures: frozenset[str] | None) -> Cells:
     start, end = cut.period.start, cut.period.end
     key = cut.rollup_key()
     found: dict[tuple[date, str], Cell] = {}
     if key is not None:
-        rows = Rollup.objects.filter(dim=key[0], key=key[1], day__range=(start, end)).values_list(
-            "day", "measure", "n", "total", "sketch"
-        )
-        for day, measure, n, total, sk in rows:
+        rows = Rollup.objects.filter(dim=key[0], key=key[1], day__range=(start, end))
+        if measures is not None:
+            rows = rows.filter(measure__in=sorted(measures))
+        for day, measure, n, total, sk in rows.values_list("day", "measure", "n", "total", "sketch"):
             found[(day, measure)] = (n, total, sk)
         return Cells(found)
-    summed = rollups.collect(start, end, cut.where)
+    summed = rollups.collect(start, end, cut.where, measures=measures)
     for (day, measure, dim, _key), cell in summed.cells.items():
         if dim == "all":
             found[(day, measure)] = (cell[0], cell[1], cell[2])
@@ -139,14 +193,14 @@ def backlog_at(cut: Cut, day: date) -> int:
     start = first.first()
     if start is None:
         return 0
-    found = cells(cut.with_period(Period(start, day)))
+    found = cells(cut.with_period(Period(start, day)), FLOWS)
     return found.count("created") + found.count("reopened") - found.count("solved")
 
 
 def backlog_series(cut: Cut) -> list[tuple[date, int]]:
     """The backlog at the end of each day of the period."""
     start_level = backlog_at(cut, cut.period.start - timedelta(days=1))
-    found = cells(cut)
+    found = cells(cut, FLOWS)
     level = start_level
     series = []
     for day in cut.period.each_day():
@@ -161,14 +215,14 @@ def _has_backlog(cut: Cut, wanted: Sequence[Kpi]) -> bool:
 
 
 def figures(cut: Cut, wanted: Sequence[Kpi] = kpis.CATALOGUE) -> dict[str, Figure]:
-    found = cells(cut)
+    found = cells(cut, measures_of(wanted, cut.business_hours))
     backlog = backlog_at(cut, cut.period.end) if _has_backlog(cut, wanted) else None
     return {k.key: figure(k, found, None, business_hours=cut.business_hours, backlog=backlog) for k in wanted}
 
 
 def daily(cut: Cut, wanted: Sequence[Kpi]) -> dict[str, list[tuple[date, Figure]]]:
     """Each KPI per day of the period (trend lines)."""
-    found = cells(cut)
+    found = cells(cut, measures_of(wanted, cut.business_hours))
     levels = dict(backlog_series(cut)) if _has_backlog(cut, wanted) else {}
     return {
         k.key: [
@@ -375,5 +429,5 @@ def created_by_channel(cut: Cut) -> dict[tuple[date, str], int]:
 
 def merged_sketch(cut: Cut, measure: str) -> dict[int, int]:
     """The sketch of a duration measure over the whole period."""
-    found = cells(cut)
+    found = cells(cut, frozenset([measure]))
     return sketch.merge(c[2] for c in found.over(measure) if c[2])

@@ -92,7 +92,7 @@ def test_the_report_reads_a_fixed_number_of_queries(
 ) -> None:
     client.force_login(world.manager)
     end = f"2027-03-{days:02d}"
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         response = client.get(f"/analytics/export/report.csv?start=2027-03-01&end={end}")
     assert len(csv_lines(response)) == 35 + days - 7
 

@@ -155,3 +155,26 @@ def test_the_command_refuses_bad_dates() -> None:
         call_command("analytics_rebuild", "--from", "yesterday")
     with pytest.raises(CommandError, match="must not be before"):
         call_command("analytics_rebuild", "--from", "2027-03-02", "--to", "2027-03-01")
+
+
+@pytest.mark.django_db
+def test_a_page_reads_each_measure_of_a_cut_once(world: Any, django_assert_num_queries: Any) -> None:
+    """Within query.reading() the cells of a cut are read once per measure: a second ask reads nothing, a wider
+    one only the measures not read yet, and the figures are those read without it."""
+    build_desk(world)
+    rollups.rebuild()
+    cut = query.Cut(Period(date(2027, 3, 1), date(2027, 3, 7)))
+    wanted = [kpis.BY_KEY[k] for k in ("created", "frt", "one_touch")]
+    alone = query.figures(cut, wanted)
+    with query.reading():
+        with django_assert_num_queries(1):
+            first = query.cells(cut, frozenset({"created", "frt"}))
+        with django_assert_num_queries(0):
+            assert query.cells(cut, frozenset({"frt"})) is first
+        with django_assert_num_queries(1) as wider:
+            both = query.figures(cut, wanted)
+        assert "'one_touch'" in wider.captured_queries[0]["sql"] and "'frt'" not in wider.captured_queries[0]["sql"]
+        with django_assert_num_queries(0):
+            query.merged_sketch(cut, "frt")
+    assert {k: (f.value, f.n) for k, f in both.items()} == {k: (f.value, f.n) for k, f in alone.items()}
+    assert both["created"].value == 3

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from opsdesk.accounts.capabilities import Capability, can
-from opsdesk.analytics import cuts
+from opsdesk.analytics import cuts, query
 from opsdesk.core.errors import ActionError
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -26,7 +26,7 @@ def reads_figures(user: Any) -> bool:
 
 def figures_required(view: View) -> View:
     """A page of figures: sign-in for visitors, 403 for roles without figures (like accounts.capability_required,
-    for either of two capabilities)."""
+    for either of two capabilities); the page reads its cuts' cells once (query.reading)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -34,7 +34,8 @@ def figures_required(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         if not reads_figures(request.user):
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        with query.reading():  # each measure of a cut read once per page
+            return view(request, *args, **kwargs)
 
     return cast(View, wrapped)
 
