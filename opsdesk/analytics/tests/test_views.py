@@ -307,3 +307,34 @@ def test_the_first_response_ranges_are_in_the_readers_language() -> None:
     with translation.override("fi"):
         labels = [row["label"] for row in distribution_counts({})]
     assert labels == ["alle 15 min", "15–60 minuuttia", "1–4 t", "4–8 t", "8–24 t", "1–3 päivää", "yli 3 päivää"]
+
+
+def test_the_live_strip_counts_the_unsolved_tickets_and_their_clocks_now(client: Client, world: Any) -> None:
+    """Backlog, breached and due within the hour, per team; solved tickets and merge sources (closed by the
+    merge) are not in the backlog."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opsdesk.analytics import dashboard, periods
+    from opsdesk.analytics.query import Cut
+    from opsdesk.tickets import actions
+    from opsdesk.tickets.actions.common import default_status
+    from opsdesk.tickets.categories import Category
+    from opsdesk.tickets.models import Ticket
+
+    now = timezone.now()
+    late, soon, later, merged, solved = (world.ticket(subject=s) for s in ("late", "soon", "later", "merged", "done"))
+    billing = world.ticket(subject="billing", team=world.billing)
+    for ticket, due in ((late, now - timedelta(minutes=5)), (soon, now + timedelta(minutes=30))):
+        Ticket.objects.filter(pk=ticket.pk).update(sla_deadline_at=due)  # what the SLA engine stores
+    Ticket.objects.filter(pk__in=[later.pk, billing.pk]).update(sla_deadline_at=now + timedelta(hours=3))
+    actions.merge_tickets(merged, target=later, actor=world.agent)
+    actions.change_status(solved, status=default_status(Category.SOLVED), actor=world.agent)
+    rollups.rebuild()
+    today = Period(periods.today(), periods.today())
+    desk = dashboard.live(Cut(today))
+    # created today: six, less the merge source, which no KPI counts
+    assert (desk["backlog"], desk["breached"], desk["at_risk"], desk["created"]) == (4, 1, 1, 5)
+    team = dashboard.live(Cut(today, rollups.Where(team=world.billing.pk)))
+    assert (team["backlog"], team["breached"], team["at_risk"]) == (1, 0, 0)
