@@ -78,9 +78,27 @@ class TicketFacts(models.Model):
     class Meta:
         indexes: ClassVar = [
             models.Index(fields=["created_day"], name="facts_created_day"),
-            models.Index(fields=["first_reply_day"], name="facts_first_reply_day"),
-            models.Index(fields=["first_solved_day"], name="facts_first_solved_day"),
-            models.Index(fields=["solved_day"], name="facts_solved_day"),
+            # Each day column with the values counted on it: the exact figures of a drill-down read every value of
+            # a period from the index alone (215,000 first reply times over 90 days of a million tickets: 660 ms
+            # through the table rows on SQLite, 72 ms from the index).
+            models.Index(fields=["first_reply_day", "counted", "frt", "frt_bh"], name="facts_first_reply"),
+            models.Index(
+                fields=["first_solved_day", "counted", "first_resolution", "first_resolution_bh"],
+                name="facts_first_solved",
+            ),
+            models.Index(
+                fields=[
+                    "solved_day",
+                    "counted",
+                    "resolution",
+                    "resolution_bh",
+                    "requester_wait",
+                    "requester_wait_bh",
+                    "agent_work",
+                    "agent_work_bh",
+                ],
+                name="facts_solved",
+            ),
             models.Index(fields=["organization_id", "created_day"], name="facts_organization"),
         ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/", dashboards.my_dashboard, name="my_dashboard"),
     path("overview/", dashboards.overview, name="overview"),
     path("drill/<str:kpi>/", dashboards.drill, name="drill"),
+    path("drill/<str:kpi>/exact/", dashboards.drill_exact, name="drill_exact"),
     path("drill/<str:kpi>/<int:ticket_id>/", dashboards.explain_ticket, name="explain"),
 ]
 

@@ -253,6 +253,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "analytics:my_dashboard": ("GET", holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)),
     "analytics:overview": ("GET", holders(Capability.VIEW_REPORTS) & holders(Capability.SEE_ALL_TICKETS)),
     "analytics:drill": ("GET", holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)),
+    "analytics:drill_exact": ("GET", holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)),
     "analytics:explain": ("GET", (holders(Capability.VIEW_REPORTS) | holders(Capability.VIEW_OWN_STATS)) & SEES_TICKET),
     "analytics:goal_list": ("GET", holders(Capability.MANAGE_REPORTS)),
     "analytics:goal_create": ("GET", holders(Capability.MANAGE_REPORTS)),

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -233,7 +234,6 @@ def drill(request: AuthedRequest, kpi: str) -> HttpResponse:
             }
         )
     figure = query.figures(cut, [found])[found.key]
-    exact = query.exact_figure(cut, found)
     return render(
         request,
         "analytics/drill.html",
@@ -244,10 +244,9 @@ def drill(request: AuthedRequest, kpi: str) -> HttpResponse:
             "cut": cut,
             "figure": figure,
             "figure_text": dashboard.display(found, figure.value),
-            "exact": exact,
-            "exact_text": dashboard.display(found, exact.value) if exact else "",
-            "exact_p90": dashboard.display(found, exact.p90) if exact else "",
-            "exact_mean": dashboard.display(found, exact.mean) if exact else "",
+            "exact_url": reverse("analytics:drill_exact", args=[found.key]) + "?" + filter_query(request.GET)
+            if found.kind == kpis.DURATION
+            else "",
             "lines": lines,
             "page": page,
             "period_text": dashboard.period_text(cut.period),
@@ -255,6 +254,30 @@ def drill(request: AuthedRequest, kpi: str) -> HttpResponse:
             "zone": periods.zone_name(),
             "has_value": bool(drill.value),
             "has_agent": drill.agent is not None,
+        },
+    )
+
+
+@figures_required
+@require_GET
+def drill_exact(request: AuthedRequest, kpi: str) -> HttpResponse:
+    """A duration's exact median, p90 and mean over every value of the cut: loaded by the drill-down page after it
+    shows (reading every value of 90 days at a million tickets takes ~0.1 s; the list needs 50 rows), kept for a
+    minute per cut (query.exact_figure)."""
+    found = kpis.get(kpi)
+    if found is None or found.kind != kpis.DURATION:
+        raise Http404
+    _parsed, cut = _scoped(request, request.GET)
+    exact = query.exact_figure(cut, found)
+    assert exact is not None
+    return render(
+        request,
+        "analytics/_drill_exact.html",
+        {
+            "exact": exact,
+            "exact_text": dashboard.display(found, exact.value),
+            "exact_p90": dashboard.display(found, exact.p90),
+            "exact_mean": dashboard.display(found, exact.mean),
         },
     )
 
