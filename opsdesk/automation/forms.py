@@ -479,7 +479,9 @@ class MacroForm(forms.Form):
         label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     shared = forms.BooleanField(label=_("Shared with every agent"), required=False)
-    team = TranslatedModelChoiceField(label=_("Only for this team"), queryset=Team.objects.all(), required=False)
+    team = TranslatedModelChoiceField(
+        label=_("Only for this team"), queryset=Team.objects.all(), required=False, empty_label=_("Every team")
+    )
 
     def __init__(self, *args: Any, may_share: bool, macro: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.fields.models import CustomField
 
@@ -21,7 +22,8 @@ def custom_field_formfield(field: CustomField, *, portal: bool) -> forms.Field:
     if field.type == CustomField.Type.CHECKBOX:
         return forms.BooleanField(label=label, required=required)
     if field.type == CustomField.Type.SELECT:
-        return forms.ChoiceField(label=label, required=required, choices=[("", "---------"), *field.choice_options()])
+        unset = ("", pgettext_lazy("custom field", "Not set"))
+        return forms.ChoiceField(label=label, required=required, choices=[unset, *field.choice_options()])
     return forms.CharField(label=label, required=required, max_length=1000)
 
 

@@ -27,7 +27,9 @@ class TeamForm(TranslatedForm):
 
 class MembershipForm(forms.Form):
     user = forms.ModelChoiceField(
-        label=_("Person"), queryset=User.objects.filter(is_active=True).exclude(role=Role.CUSTOMER).order_by("name")
+        label=_("Person"),
+        queryset=User.objects.filter(is_active=True).exclude(role=Role.CUSTOMER).order_by("name"),
+        empty_label=_("Choose a person"),
     )
     is_lead = forms.BooleanField(label=_("Team lead"), required=False)
     access = forms.ChoiceField(label=_("Access"), choices=TeamMembership.Access.choices)

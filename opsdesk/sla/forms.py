@@ -289,7 +289,10 @@ class PolicyForm(forms.Form):
         help_text=_("Separated by commas; a ticket with any of them matches."),
     )
     calendar = forms.ModelChoiceField(
-        label=_("Business calendar"), queryset=BusinessCalendar.objects.all(), required=False
+        label=_("Business calendar"),
+        queryset=BusinessCalendar.objects.all(),
+        required=False,
+        empty_label=_("Open 24/7"),  # no calendar: every hour counts (sla.policies)
     )
     pause_categories = forms.MultipleChoiceField(
         label=_("Paused in"),

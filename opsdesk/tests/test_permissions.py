@@ -743,6 +743,9 @@ def test_route_access_by_role(name: str, world: Any) -> None:
         )
         assert response.status_code != 500
         assert response.status_code != 405, f"{name} does not accept {method}"
+        if method == "GET" and response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+            # an empty choice says what it means ("No team", "Not set"), never Django's dashes
+            assert "---------" not in response.content.decode(), f"{name} as {role} offers a '---------' choice"
         if method == "POST" and name in BODIES and not denied and (name, role) not in PARTLY_REFUSED:
             assert response.status_code in (200, 302), f"{name} as {role}: the write failed ({response.status_code})"
             errors = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "error"]

@@ -64,7 +64,7 @@ def status_choice(label: Any = None, *, required: bool = True) -> forms.ModelCho
         label=label or _("Status"),
         queryset=TicketStatus.objects.filter(is_active=True).exclude(category=TicketStatus.Category.NEW),
         required=required,
-        empty_label=_("Keep the status") if not required else "---------",
+        empty_label=_("Keep the status") if not required else None,  # required: one of the statuses, no blank
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django import forms
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -94,6 +95,12 @@ def test_missing_languages_counts_a_drop_downs_choices(db: None) -> None:
         assert field.choice_options() == [("Web", "Ιστός"), ("App", "Εφαρμογή")]
         assert field.display_value("App") == "Εφαρμογή"
         assert field.display_value("Gone") == "Gone"  # a value no longer offered shows as stored
+    from opsdesk.fields.forms import custom_field_formfield
+
+    with translation.override("fi"):  # the empty choice says so in the reader's language
+        formfield = custom_field_formfield(field, portal=False)
+        assert isinstance(formfield, forms.ChoiceField)
+        assert formfield.widget.choices[0] == ("", "Ei asetettu")
     field.type = CustomField.Type.TEXT  # a text field's leftover choices are not asked for
     assert field.missing_languages() == []
 
