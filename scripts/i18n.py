@@ -11,6 +11,7 @@ extract  run makemessages for every language (needs GNU gettext; a developer's s
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -149,7 +150,10 @@ def check() -> int:
             problems.append(f"{lang}: no catalogue at {po}")
             continue
         problems += other_ticket_words(lang, po)
-        for entry in polib.pofile(str(po)):
+        catalogue = polib.pofile(str(po))
+        plurals = re.search(r"nplurals=(\d+)", catalogue.metadata.get("Plural-Forms", ""))
+        nplurals = int(plurals.group(1)) if plurals else 2
+        for entry in catalogue:
             if entry.obsolete:
                 continue
             where = f"{lang}: {entry.msgid[:70]!r}"
@@ -157,8 +161,8 @@ def check() -> int:
                 problems.append(f"{where} is fuzzy")
             if entry.msgid_plural:
                 forms = [v for _k, v in sorted(entry.msgstr_plural.items())]
-                if not forms or any(not f.strip() for f in forms):
-                    problems.append(f"{where} has an untranslated plural form")
+                if len(forms) < nplurals or any(not f.strip() for f in forms):
+                    problems.append(f"{where} has an untranslated plural form (it needs {nplurals})")
             elif not entry.msgstr.strip():
                 problems.append(f"{where} is untranslated")
             elif entry.msgstr == entry.msgid and entry.msgid not in SAME_ALLOWED:

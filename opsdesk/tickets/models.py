@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsdesk.core import languages
 from opsdesk.core.translations import Translatable, Translated, translations_field
@@ -87,13 +88,14 @@ class Ticket(models.Model):
         TASK = "task", _("Task")
 
     class Channel(models.TextChoices):
-        EMAIL = "email", _("Email")
-        WEB = "web", _("Web form")
-        PORTAL = "portal", _("Portal")
-        CHAT = "chat", _("Chat")
-        PHONE = "phone", _("Phone")
-        API = "api", _("API")
-        AGENT = "agent", _("Agent")
+        # the channel's name, also after "via" and "through" ("Email" as a form label is another word in Greek)
+        EMAIL = "email", pgettext_lazy("channel", "Email")
+        WEB = "web", pgettext_lazy("channel", "Web form")
+        PORTAL = "portal", pgettext_lazy("channel", "Portal")
+        CHAT = "chat", pgettext_lazy("channel", "Chat")
+        PHONE = "phone", pgettext_lazy("channel", "Phone")
+        API = "api", pgettext_lazy("channel", "API")
+        AGENT = "agent", pgettext_lazy("channel", "Agent")
 
     subject = models.CharField(_("subject"), max_length=250)
     requester = models.ForeignKey(

@@ -195,11 +195,11 @@ def test_a_full_rebuild_loads_without_indexes_and_leaves_every_one_in_place(worl
         seen.append({n for model in rollups.LOADED for n in rollups._index_names(model._meta.db_table)} & wanted)
         original(*args, **kwargs)
 
-    rollups._store = spying  # type: ignore[assignment]
+    rollups._store = spying
     try:
         rollups.rebuild()
     finally:
-        rollups._store = original  # type: ignore[assignment]
+        rollups._store = original
     assert seen and all(found == set() for found in seen)  # loaded with none of them
     present = {n for model in rollups.LOADED for n in rollups._index_names(model._meta.db_table)}
     assert wanted <= present
