@@ -135,7 +135,7 @@ def test_htmx_post_gets_a_redirect_header(client: Client, world: Any) -> None:
     response = client.post(
         reverse("tickets:ticket_set_priority", args=[ticket.pk]), {"priority": "high"}, headers={"HX-Request": "true"}
     )
-    assert (response.status_code, response["HX-Redirect"]) == (204, ticket.get_absolute_url())
+    assert (response.status_code, response["HX-Redirect"]) == (204, ticket.get_absolute_url() + "#properties")
 
 
 def test_agent_creates_a_ticket_for_a_new_caller(client: Client, world: Any) -> None:

@@ -29,7 +29,7 @@ from opsdesk.core.translations import sort_translated
 from opsdesk.fields.forms import CustomFieldsForm
 from opsdesk.fields.models import custom_field_rows
 from opsdesk.people.models import Team
-from opsdesk.tickets import actions, filters, inbox, placeholders, search, timeline
+from opsdesk.tickets import actions, conversation, filters, inbox, placeholders, search, timeline
 from opsdesk.tickets.access import can_add_note, can_edit, file_response, get_attachment_for_user, get_ticket_for_user
 from opsdesk.tickets.categories import Category
 from opsdesk.tickets.forms import (
@@ -50,6 +50,7 @@ from opsdesk.tickets.forms import (
 from opsdesk.tickets.models import CannedResponse, Message, SavedView, Ticket, TicketStatus
 
 BULK_LIMIT = 200  # tickets changed by one bulk request
+PROPERTIES = "properties"  # the ticket page's properties panel
 
 
 @staff_required
@@ -286,9 +287,7 @@ def ticket_create(request: AuthedRequest) -> HttpResponse:
 
 def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
     user = request.user
-    message_list = list(
-        ticket.messages.select_related("author_user", "author_customer").prefetch_related("attachments")
-    )
+    shown = conversation.fold(ticket)
     events = list(ticket.events.select_related("actor").order_by("at", "id"))
     editable = can_edit(user, ticket)
     statuses = list(TicketStatus.objects.all())
@@ -311,8 +310,10 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
         "ticket": ticket,
         "names": names,
         "field_rows": custom_field_rows(ticket.custom_fields, fields_form.definitions),
-        "messages_list": message_list,
-        "events": events,
+        "conversation": shown,
+        "events": events,  # every one: the SLA panel replays its clocks from them
+        # the history shows what changed; the messages are in the conversation beside it
+        "history": [event for event in events if event.kind != "comment.added"],
         "can_edit": editable,
         "can_reply": editable and can(user, C.REPLY) and not ticket.is_closed,
         "can_note": can_add_note(user, ticket),
@@ -360,14 +361,26 @@ def ticket_detail(request: AuthedRequest, ticket_id: int) -> HttpResponse:
 @staff_required
 @require_GET
 def ticket_conversation(request: AuthedRequest, ticket_id: int) -> HttpResponse:
-    """The conversation alone, polled by the ticket page for live updates."""
+    """Messages of the conversation as list items: with `before`, the folded ones between two shown messages
+    (unfolding); without, those after `after` (the page's poll: nothing new is a 204, which htmx leaves alone)."""
     ticket = get_ticket_for_user(request.user, ticket_id)
-    message_list = list(
-        ticket.messages.select_related("author_user", "author_customer").prefetch_related("attachments")
-    )
-    return render(
-        request, "tickets/partials/ticket_conversation.html", {"ticket": ticket, "messages_list": message_list}
-    )
+    after = parse_int(request.GET.get("after"), field="after", label=_("Message"))
+    raw_before = request.GET.get("before")
+    if raw_before is not None:
+        before = parse_int(raw_before, field="before", label=_("Message"))
+        found = conversation.between(ticket, after, before)
+        context = {"ticket": ticket, "messages_list": found, "can_edit": can_edit(request.user, ticket)}
+        return render(request, "tickets/partials/ticket_messages.html", context)
+    found = conversation.newer(ticket, after)
+    if not found:
+        return HttpResponse(status=204)
+    context = {
+        "ticket": ticket,
+        "messages_list": found,
+        "can_edit": can_edit(request.user, ticket),
+        "poll_after": found[-1].pk,
+    }
+    return render(request, "tickets/partials/ticket_messages.html", context)
 
 
 def _detail_with_error(request: AuthedRequest, ticket: Ticket, **forms: Any) -> HttpResponse:
@@ -375,10 +388,11 @@ def _detail_with_error(request: AuthedRequest, ticket: Ticket, **forms: Any) -> 
     return render(request, "tickets/ticket_detail.html", _detail_context(request, ticket, **forms), status=400)
 
 
-def _done(request: AuthedRequest, ticket: Ticket, message: str | None = None) -> HttpResponse:
+def _done(request: AuthedRequest, ticket: Ticket, message: str | None = None, *, anchor: str = "") -> HttpResponse:
+    """Back to the ticket, landing on what changed (`anchor`: the new message, the properties)."""
     if message:
         messages.success(request, message)
-    return redirect_after_post(request, ticket.get_absolute_url())
+    return redirect_after_post(request, ticket.get_absolute_url() + (f"#{anchor}" if anchor else ""))
 
 
 @staff_required
@@ -388,8 +402,8 @@ def ticket_reply(request: AuthedRequest, ticket_id: int) -> HttpResponse:
     if not can(request.user, C.REPLY):
         raise PermissionDenied
     form = ReplyForm(request.POST, request.FILES, auto_id="reply_%s")
-    if form.is_valid() and form.apply(actions.reply_to_ticket, ticket, actor=request.user):
-        return _done(request, ticket, _("Reply sent."))
+    if form.is_valid() and (sent := form.apply(actions.reply_to_ticket, ticket, actor=request.user)):
+        return _done(request, ticket, _("Reply sent."), anchor=f"message-{sent.pk}")
     return _detail_with_error(request, ticket, reply_form=form)
 
 
@@ -400,8 +414,8 @@ def ticket_note(request: AuthedRequest, ticket_id: int) -> HttpResponse:
     if not can_add_note(request.user, ticket):
         raise PermissionDenied
     form = NoteForm(request.POST, request.FILES, auto_id="note_%s")
-    if form.is_valid() and form.apply(actions.add_note, ticket, actor=request.user):
-        return _done(request, ticket, _("Note added."))
+    if form.is_valid() and (note := form.apply(actions.add_note, ticket, actor=request.user)):
+        return _done(request, ticket, _("Note added."), anchor=f"message-{note.pk}")
     return _detail_with_error(request, ticket, note_form=form)
 
 
@@ -409,7 +423,7 @@ def _apply_field(request: AuthedRequest, ticket_id: int, form_class: type[Action
     ticket = get_ticket_for_user(request.user, ticket_id, write=True)
     form = form_class(request.POST)
     if form.is_valid() and form.apply(action, ticket, actor=request.user):
-        return _done(request, ticket, _("Ticket updated."))
+        return _done(request, ticket, _("Ticket updated."), anchor=PROPERTIES)
     errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
     return _detail_with_error(request, ticket, action_error=errors)
 
@@ -425,7 +439,7 @@ def ticket_update(request: AuthedRequest, ticket_id: int) -> HttpResponse:
         and fields_form.is_valid()
         and form.apply(actions.update_properties, ticket, actor=request.user, custom_fields=fields_form.values())
     ):
-        return _done(request, ticket, _("Ticket updated."))
+        return _done(request, ticket, _("Ticket updated."), anchor=PROPERTIES)
     errors = "; ".join(str(e) for errs in [*form.errors.values(), *fields_form.errors.values()] for e in errs)
     return _detail_with_error(request, ticket, action_error=errors, fields_form=fields_form)
 
@@ -476,7 +490,7 @@ def ticket_set_fields(request: AuthedRequest, ticket_id: int) -> HttpResponse:
             actions.set_custom_fields(ticket, values=form.values(), actor=request.user)
         except ActionError as error:
             return _detail_with_error(request, ticket, action_error=error.message, fields_form=form)
-        return _done(request, ticket, _("Ticket updated."))
+        return _done(request, ticket, _("Ticket updated."), anchor=PROPERTIES)
     return _detail_with_error(request, ticket, fields_form=form, action_error=_("Check the highlighted fields."))
 
 
