@@ -76,7 +76,8 @@ def test_an_admins_top_bar_stays_on_one_row_in_every_language(
     server: str, page: Any, outside_requests: list[str], width: int
 ) -> None:
     """Every link, the user's name and Sign out share one row at laptop widths (the name may be shortened with
-    "…", never to nothing), and at phone width the bar wraps without sideways scrolling."""
+    "…", never to nothing); at phone width the bar is one row whose menu button opens the links and Sign out,
+    without sideways scrolling."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     sign_in(page, server, "admin@opsdesk.example")
     for language in ("en", "el", "fi", "sv", "ru"):
@@ -84,7 +85,7 @@ def test_an_admins_top_bar_stays_on_one_row_in_every_language(
         page.set_viewport_size({"width": width, "height": 800})
         page.goto(server + "/settings/channels/")
         bar = page.evaluate(
-            "[...document.querySelectorAll('header .brand, header nav li, header .me a, header .me button')]"
+            "[...document.querySelectorAll('header .brand, header nav li, header .me a, header .me .sign-out')]"
             ".map(e => { const r = e.getBoundingClientRect();"
             " return {text: e.textContent.trim(), middle: Math.round(r.top + r.height / 2), width: r.width}; })"
         )
@@ -92,7 +93,7 @@ def test_an_admins_top_bar_stays_on_one_row_in_every_language(
         edges = page.evaluate(
             "({links: Math.max(...[...document.querySelectorAll('header nav li')]"
             ".map(e => e.getBoundingClientRect().right)),"
-            " menu: Math.min(...[...document.querySelectorAll('header .me > *')]"
+            " menu: Math.min(...[...document.querySelectorAll('header .me > *:not([data-nav-toggle])')]"
             ".map(e => e.getBoundingClientRect().left))})"
         )
         # the links never run under the user's menu
@@ -106,6 +107,15 @@ def test_an_admins_top_bar_stays_on_one_row_in_every_language(
         no_sideways_scroll(page)
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(server + "/settings/channels/")
-        expect(page.locator("header .me button")).to_be_visible()
+        # a phone: one row (the brand, the bell and the menu button); the links and Sign out open from the menu
+        expect(page.locator("header nav")).to_be_hidden()
+        expect(page.locator("header .sign-out")).to_be_hidden()
+        assert page.evaluate("document.querySelector('header').getBoundingClientRect().height") < 60
+        toggle = page.locator("[data-nav-toggle]")
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        expect(page.locator("header nav a[aria-current=page]")).to_be_visible()
+        expect(page.locator("header .sign-out")).to_be_visible()
         no_sideways_scroll(page)
     set_language(page, server, "en")

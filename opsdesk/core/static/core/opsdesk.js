@@ -1,6 +1,15 @@
 // OpsDesk keyboard shortcuts and small helpers; works without it, faster with it.
 (function () {
   "use strict";
+  // The phone's menu button opens the top bar's links (CSS hides them below 700 px while it is closed).
+  document.addEventListener("click", function (e) {
+    var toggle = e.target.closest && e.target.closest("[data-nav-toggle]");
+    if (!toggle) return;
+    var bar = toggle.closest(".topbar");
+    var open = !bar.classList.contains("nav-open");
+    bar.classList.toggle("nav-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
   function typing(e) {
     var t = e.target;
     return t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
@@ -16,6 +25,11 @@
   function openTab(name) {
     var tab = document.querySelector('[data-composer-tab="' + name + '"]');
     if (tab) { tab.click(); var area = document.querySelector("#composer-" + name + " textarea"); if (area) area.focus(); }
+  }
+  // A long conversation opens at its latest message, with the composer under it (unless a link names a place).
+  if (!window.location.hash && document.getElementById("folded")) {
+    var latest = document.querySelectorAll("#conversation > li.message");
+    if (latest.length) latest[latest.length - 1].scrollIntoView({block: "start"});
   }
   // Filters stay folded on a phone and open on a wide screen.
   function openWide() {
