@@ -21,6 +21,7 @@ from opsdesk.customers.models import Customer, CustomerOrganization
 from opsdesk.fields.forms import CustomFieldsForm
 from opsdesk.fields.models import CustomField, custom_field_rows
 from opsdesk.tickets import actions as ticket_actions
+from opsdesk.tickets.access import hidden_from
 from opsdesk.tickets.models import Ticket
 
 PAGE = 50
@@ -55,12 +56,14 @@ def customer_detail(request: AuthedRequest, customer_id: int) -> HttpResponse:
         .select_related("status", "assignee")
         .order_by("-updated_at")[:100]
     )
+    hidden = hidden_from(request.user, Ticket.objects.filter(requester=customer))
     return render(
         request,
         "customers/customer_detail.html",
         {
             "customer": customer,
             "tickets": tickets,
+            "hidden_tickets": hidden,
             "events": customer.events.select_related("actor")[:50],
             "note_form": CustomerNoteForm(),
             "merge_form": CustomerMergeForm(),

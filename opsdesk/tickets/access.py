@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from opsdesk.accounts.capabilities import Capability, can
 from opsdesk.accounts.models import Role
 from opsdesk.tickets.models import Attachment, Ticket
+from opsdesk.tickets.querysets import TicketQuerySet, visibility_branches
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
@@ -46,6 +47,14 @@ def get_ticket_for_user(user: User, pk: int, *, write: bool = False) -> Ticket:
     if write and not can_edit(user, ticket):
         raise PermissionDenied
     return ticket
+
+
+def hidden_from(user: User, tickets: TicketQuerySet) -> int:
+    """How many of `tickets` exist but are outside what `user` may see (other teams' tickets): staff are told that
+    much, never what they are; for customers it is always 0 (a ticket they cannot see does not exist for them)."""
+    if user.role == Role.CUSTOMER or visibility_branches(user) is None:
+        return 0
+    return tickets.count() - tickets.visible_to(user).count()
 
 
 def get_attachment_for_user(user: User, pk: int) -> Attachment:

@@ -135,3 +135,20 @@ def test_split_is_in_a_messages_menu_and_never_for_the_opening(client: Client, w
     assert f"/tickets/{ticket.pk}/split/{customer.pk}/" in html
     assert f"/tickets/{ticket.pk}/split/{opening.pk}/" not in html
     assert html.count('class="message-menu"') == 1
+
+
+def test_another_teams_ticket_says_it_is_hidden_without_showing_it(client: Client, world: Any) -> None:
+    billing = world.ticket(subject="Refund for Dora", team=world.billing, requester=world.other_customer)
+    client.force_login(world.agent)  # in Support only
+    response = client.get(billing.get_absolute_url())
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "This ticket is in a team you are not in" in body and "Refund for Dora" not in body
+    assert client.get("/tickets/999999/").status_code == 404  # no such ticket: still not found
+    world.ticket(subject="Printer again", requester=world.other_customer)  # in Support: listed
+    page = client.get(f"/customers/{world.other_customer.pk}/")
+    text = page.content.decode()
+    assert "Printer again" in text and "Refund for Dora" not in text
+    assert "1 more ticket of this customer is in a team you are not in, so it is not listed." in text
+    client.force_login(world.manager)  # sees every ticket: nothing is hidden
+    assert "not listed" not in client.get(f"/customers/{world.other_customer.pk}/").content.decode()

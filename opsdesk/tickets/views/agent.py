@@ -30,7 +30,14 @@ from opsdesk.fields.forms import CustomFieldsForm
 from opsdesk.fields.models import custom_field_rows
 from opsdesk.people.models import Team
 from opsdesk.tickets import actions, conversation, filters, inbox, placeholders, search, timeline
-from opsdesk.tickets.access import can_add_note, can_edit, file_response, get_attachment_for_user, get_ticket_for_user
+from opsdesk.tickets.access import (
+    can_add_note,
+    can_edit,
+    file_response,
+    get_attachment_for_user,
+    get_ticket_for_user,
+    hidden_from,
+)
 from opsdesk.tickets.categories import Category
 from opsdesk.tickets.forms import (
     AssignForm,
@@ -354,7 +361,13 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
 @staff_required
 @require_GET
 def ticket_detail(request: AuthedRequest, ticket_id: int) -> HttpResponse:
-    ticket = get_ticket_for_user(request.user, ticket_id)
+    try:
+        ticket = get_ticket_for_user(request.user, ticket_id)
+    except Http404:
+        if not hidden_from(request.user, Ticket.objects.filter(pk=ticket_id)):
+            raise
+        # another team's ticket: say so (a 403), rather than a page for a ticket that does not exist
+        return render(request, "tickets/ticket_hidden.html", {"number": ticket_id}, status=403)
     return render(request, "tickets/ticket_detail.html", _detail_context(request, ticket))
 
 
