@@ -20,6 +20,7 @@ from opsdesk.tickets.actions.fields import (
     set_tags,
     set_team,
     set_type,
+    solve_as_customer,
     update_properties,
 )
 from opsdesk.tickets.actions.intake import add_customer_reply, create_ticket
@@ -28,6 +29,7 @@ from opsdesk.tickets.actions.merging import link_tickets, merge_customers, merge
 from opsdesk.tickets.actions.saved_views import delete_view, save_view
 
 __all__ = [
+    "solve_as_customer",
     "MAX_BODY_CHARS",
     "MAX_TAGS",
     "UNSET",

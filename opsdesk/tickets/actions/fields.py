@@ -57,6 +57,30 @@ def change_status(ticket: Ticket, *, status: TicketStatus, actor: User | None) -
 
 
 @transaction.atomic
+def solve_as_customer(ticket: Ticket, *, actor: User) -> Ticket:
+    """A customer marks a request they see as solved (the portal's "Mark as solved"): the default solved status,
+    recorded with the customer as actor. Already solved: nothing changes (a double click, a resent form); closed or
+    merged: refused."""
+    from opsdesk.accounts.models import Role
+    from opsdesk.tickets.actions.common import default_status
+    from opsdesk.tickets.categories import UNSOLVED
+
+    if actor.role != Role.CUSTOMER or not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
+        raise ActionError("forbidden", _("You cannot change this ticket."), status=403)
+    ticket = _lock(ticket)
+    if ticket.merged_into_id:
+        raise ActionError("ticket_merged", _("This ticket was merged into another ticket."))
+    _check_not_closed(ticket)
+    if ticket.status_category not in UNSOLVED:
+        return ticket
+    now = timezone.now()
+    _set_status(ticket, default_status(Category.SOLVED), actor=actor, at=now)
+    ticket.updated_at = now
+    ticket.save(update_fields=["status", "status_category", "solved_at", "closed_at", "updated_at"])
+    return ticket
+
+
+@transaction.atomic
 def assign_ticket(ticket: Ticket, *, assignee: User | None, actor: User | None) -> Ticket:
     ticket = _lock_for_edit(ticket, actor)
     if ticket.assignee_id == (assignee.pk if assignee else None):

@@ -49,7 +49,18 @@ def ticket_list(request: AuthedRequest) -> HttpResponse:
     qs = Ticket.objects.live().select_related("status", "requester")  # scoped by `branches`, as visible_to is
     branches = visibility_branches(request.user)
     result = inbox.page(qs, sort="-updated", cursor=request.GET.get("cursor"), size=PORTAL_PAGE, branches=branches)
-    return render(request, "portal/ticket_list.html", {"tickets": result.tickets, "next_cursor": result.next_cursor})
+    customer = _customer(request)
+    organization = customer.organization if customer.organization_id else None
+    return render(
+        request,
+        "portal/ticket_list.html",
+        {
+            "tickets": result.tickets,
+            "next_cursor": result.next_cursor,
+            # why colleagues' requests are listed (tickets.querysets.customer_branches)
+            "shared_organization": organization if organization and organization.shared_tickets else None,
+        },
+    )
 
 
 @customer_required
@@ -105,6 +116,19 @@ def _portal_detail(request: AuthedRequest, ticket: Ticket, form: CustomerReplyFo
         },
         status=status,
     )
+
+
+@customer_required
+@require_POST
+def ticket_solve(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    ticket = get_ticket_for_user(request.user, ticket_id)
+    try:
+        actions.solve_as_customer(ticket, actor=request.user)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Marked as solved. If you need anything more, write here and we reopen it."))
+    return redirect(ticket.get_portal_url())
 
 
 @customer_required
