@@ -154,3 +154,22 @@ def rule(payload: Mapping[str, Any], calendars: Calendars) -> clocks.Rule:
         calendar_ref=calendar_ref,
         counting=counting(payload.get("pause") or ()),
     )
+
+
+def promise_for_new(channel: str, language: str) -> clocks.Target | None:
+    """The first-reply target a new ticket from `channel` in `language` would get (normal priority, no team, no
+    tags, no requester yet): what the contact form tells a visitor to expect. None when no policy would apply or a
+    policy's conditions need what a ticket not yet written lacks."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from opsdesk.tickets.models import Ticket
+
+    ticket = Ticket(channel=channel, language=language, priority="normal", status_category="new")
+    ticket.__dict__["_filter_tag_names"] = (
+        frozenset()
+    )  # filters.matches reads tags this way; an unsaved ticket has none
+    try:
+        policy = match(ticket, load())
+    except (ObjectDoesNotExist, ValueError):
+        return None
+    return policy.targets.get("normal", {}).get("first_reply") if policy else None

@@ -58,3 +58,25 @@ def test_the_portal_says_why_colleagues_requests_are_listed(client: Client, worl
     )
     page = client.get("/portal/").content.decode()
     assert "your organization, Acme, shares its requests with everyone in it." in page
+
+
+def test_the_contact_form_says_what_to_expect_and_where_to_go_next(client: Client, world: Any) -> None:
+    from opsdesk.sla.actions import policies as policy_actions
+    from opsdesk.sla.actions.policies import TargetInput
+    from opsdesk.sla.models import SlaPolicy
+
+    page = client.get("/contact/").content.decode()
+    assert "We aim to answer" not in page  # no policy gives a first-reply target yet: no promise
+    assert 'for="id_email">Your email</label>' in page  # labels without colons
+    policy_actions.save_policy(
+        SlaPolicy.objects.get(is_default=True),
+        name="Default",
+        conditions={},
+        calendar=None,
+        pause_categories=[],
+        targets=[TargetInput("normal", "first_reply", 4 * 3600, business_hours=False)],
+        actor=world.manager,
+    )
+    assert "We aim to answer within 4 h 0 min." in client.get("/contact/").content.decode()
+    thanks = client.get("/contact/thanks/").content.decode()
+    assert 'href="/contact/"' in thanks and "on its way to your email address" in thanks

@@ -185,7 +185,7 @@ def _refuse_contact(request: HttpRequest) -> HttpResponse:
     form = ContactForm()
     form.cleaned_data = {}
     form.add_error(None, _("Too many messages from your address. Please try again in a few minutes."))
-    return render(request, "portal/contact.html", {"form": form})
+    return render(request, "portal/contact.html", {"form": form, "promise": _promise()})
 
 
 @ratelimit.guard(
@@ -226,7 +226,22 @@ def contact(request: HttpRequest) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, error.message)
             else:
                 return redirect("contact_thanks")
-    return render(request, "portal/contact.html", {"form": form}, status=status)
+    return render(request, "portal/contact.html", {"form": form, "promise": _promise()}, status=status)
+
+
+def _promise() -> str:
+    """When we aim to answer a message from the form, from the SLA policy a new web-form ticket would get."""
+    from opsdesk.sla import policies
+    from opsdesk.sla.durations import spoken_duration
+
+    target = policies.promise_for_new(Ticket.Channel.WEB, get_language() or "en")
+    if target is None:
+        return ""
+    if target.business_hours:
+        return _("We aim to answer within %(time)s, counted in business hours.") % {
+            "time": spoken_duration(target.seconds)
+        }
+    return _("We aim to answer within %(time)s.") % {"time": spoken_duration(target.seconds)}
 
 
 @require_GET
