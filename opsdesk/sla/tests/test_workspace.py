@@ -263,7 +263,7 @@ def test_a_greek_reader_gets_greek_words(client: Client, world: Any, reply_hour:
     world.agent.save(update_fields=["language"])
     html = page(client, reply_hour, START + timedelta(minutes=20), world.agent)
     assert clock_lines(html) == [
-        "[sla-running] Πρώτη απάντηση Σε εξέλιξη Προθεσμία 03/03/2027 μεσημέρι απομένουν 40 λεπ. Στο ιστορικό"
+        "[sla-running] Πρώτη απάντηση Σε εξέλιξη Προθεσμία 3/3/2027 12:00 απομένουν 40 λεπ. Στο ιστορικό"
     ]
 
 

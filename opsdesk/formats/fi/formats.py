@@ -1,0 +1,5 @@
+# Finnish dates: Django's, with one format for dates with times everywhere (the long "j. E Y kello G.i" wrapped).
+from django.conf.locale.fi.formats import *  # noqa: F403
+
+DATETIME_FORMAT = "j.n.Y G.i"
+SHORT_DATETIME_FORMAT = "j.n.Y G.i"
