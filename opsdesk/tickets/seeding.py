@@ -577,7 +577,12 @@ def seed_tickets(
         # before autovacuum got to the new rows, a ticket's 20 messages took 90 ms to read instead of 1.
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit=2000")
-        cursor.execute("ANALYZE")
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # and the visibility map: without it an index-only count of the unsolved tickets (the dashboard's live
+            # strip) visits every row's page, 153 ms instead of 6 at a million tickets
+            cursor.execute("VACUUM (ANALYZE)")
+        else:
+            cursor.execute("ANALYZE")
     result.tickets = count
     result.messages = writer.count_messages
     result.events = writer.count_events
