@@ -129,6 +129,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "people:team_edit": ("GET", ADMIN),
     "people:team_member_set": ("POST", ADMIN),
     "audit:event_list": ("GET", MANAGERS),
+    "audit:event_export": ("GET", MANAGERS),
     "messaging:mail_list": ("GET", holders(Capability.MANAGE_SETTINGS)),
     "messaging:mail_resend": ("POST", EDITS_TICKET),  # a failed mail about the ticket
     "chat:chat_list": ("GET", holders(Capability.ANSWER_CHATS)),

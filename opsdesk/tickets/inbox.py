@@ -200,9 +200,23 @@ def page(
     return Page(tickets=rows[:size], next_cursor=next_cursor)
 
 
+def _counts_generation(user_id: int) -> int:
+    return int(cache.get(f"inbox-counts-generation:{user_id}") or 0)
+
+
+def forget_counts(user_id: int) -> None:
+    """The user's cached counters start again (after they moved many tickets at once: a minute of stale numbers
+    right after a bulk change reads as if it had failed)."""
+    key = f"inbox-counts-generation:{user_id}"
+    try:
+        cache.incr(key)
+    except ValueError:  # not there yet (or evicted)
+        cache.set(key, _counts_generation(user_id) + 1, None)
+
+
 def cached_counts(user: User, views: list[str]) -> dict[str, int]:
     """Open-ticket counters per view, cached for a minute per user: never an exact COUNT on every render."""
-    key = f"inbox-counts:{user.pk}:{','.join(views)}"
+    key = f"inbox-counts:{user.pk}:{_counts_generation(user.pk)}:{','.join(views)}"
     counts: dict[str, int] | None = cache.get(key)
     if counts is None:
         counts = {}

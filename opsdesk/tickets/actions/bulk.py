@@ -16,9 +16,10 @@ from opsdesk.tickets.models import (
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
+    from opsdesk.people.models import Team
 
 from opsdesk.tickets.actions.common import clean_tags
-from opsdesk.tickets.actions.fields import assign_ticket, change_status, set_tags
+from opsdesk.tickets.actions.fields import assign_ticket, change_status, set_priority, set_tags, set_team
 
 Category = TicketStatus.Category
 
@@ -34,6 +35,8 @@ def bulk_update(
     assignee: User | None = UNSET,
     status: TicketStatus | None = None,
     add_tags: Iterable[str] = (),
+    priority: str = "",
+    team: Team | None = UNSET,
 ) -> tuple[int, list[tuple[int, str]]]:
     """Apply the same change to many tickets, one transaction each, through the single-ticket actions.
 
@@ -51,7 +54,15 @@ def bulk_update(
                     change_status(ticket, status=status, actor=actor)
                 if tags:
                     set_tags(ticket, tags=tags, actor=actor, add=True)
+                if priority:
+                    set_priority(ticket, priority=priority, actor=actor)
+                if team is not UNSET:
+                    set_team(ticket, team=team, actor=actor)
             changed += 1
         except ActionError as error:
             refused.append((ticket.pk, error.message))
+    if changed:
+        from opsdesk.tickets.inbox import forget_counts
+
+        forget_counts(actor.pk)
     return changed, refused

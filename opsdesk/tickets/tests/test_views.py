@@ -181,6 +181,27 @@ def test_bulk_assign_and_status(client: Client, world: Any) -> None:
     ]
 
 
+def test_bulk_priority_and_team_and_the_counters_follow_at_once(client: Client, world: Any) -> None:
+    a, b = make_tickets(world, 2)
+    client.force_login(world.lead)  # in Support, where both tickets are
+    before = client.get(reverse("tickets:ticket_counts")).context["counts"]
+    assert before["my_teams"] == 2
+    response = client.post(
+        reverse("tickets:ticket_bulk"), {"ticket": [a.pk, b.pk], "priority": "urgent", "team": world.billing.pk}
+    )
+    assert response.status_code == 302
+    assert list(Ticket.objects.filter(pk__in=[a.pk, b.pk]).values_list("priority", "team_id")) == [
+        ("urgent", world.billing.pk),
+        ("urgent", world.billing.pk),
+    ]
+    after = client.get(reverse("tickets:ticket_counts")).context["counts"]
+    assert after["my_teams"] == 0  # moved out of the lead's team: counted at once, not a minute later
+    client.raise_request_exception = False
+    bad = client.post(reverse("tickets:ticket_bulk"), {"ticket": [a.pk], "priority": "whenever"})
+    assert bad.status_code == 400
+    assert client.post(reverse("tickets:ticket_bulk"), {"ticket": [a.pk], "team": "none"}).status_code == 302
+
+
 def test_portal_customer_opens_a_ticket_with_an_attachment(client: Client, world: Any) -> None:
     client.force_login(world.customer_user)
     response = client.post(

@@ -207,6 +207,15 @@ def ticket_bulk(request: AuthedRequest) -> HttpResponse:
         kwargs["status"] = get_object_or_404(TicketStatus, pk=parse_int(status, field="status", label=_("Status")))
     if tags := request.POST.get("tags", "").strip():
         kwargs["add_tags"] = tags.split(",")
+    if priority := request.POST.get("priority", ""):
+        kwargs["priority"] = parse_choice(
+            priority, dict(Ticket.Priority.choices), field="priority", label=_("Priority")
+        )
+    team = request.POST.get("team", "")
+    if team == "none":
+        kwargs["team"] = None
+    elif team:
+        kwargs["team"] = get_object_or_404(Team, pk=parse_int(team, field="team", label=_("Team")))
     if not tickets or not kwargs:
         messages.error(request, _("Select tickets and a change to apply."))
     else:
