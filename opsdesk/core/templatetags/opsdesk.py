@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from opsdesk.core import languages
 
@@ -97,48 +97,35 @@ def mail_error(text: str) -> str:
 
 
 RELATIVE_DAYS = 7  # within a week a time reads "3 hours ago"; older ones read as the date
+# (seconds in the unit, up to how many seconds it is used, "… ago", "in …")
+RELATIVE_UNITS = (
+    (60, 3600, ngettext_lazy("%(counter)s min ago", "%(counter)s min ago", "counter"),
+     ngettext_lazy("in %(counter)s min", "in %(counter)s min", "counter")),
+    (3600, 86400, ngettext_lazy("%(counter)s hour ago", "%(counter)s hours ago", "counter"),
+     ngettext_lazy("in %(counter)s hour", "in %(counter)s hours", "counter")),
+    (86400, RELATIVE_DAYS * 86400, ngettext_lazy("%(counter)s day ago", "%(counter)s days ago", "counter"),
+     ngettext_lazy("in %(counter)s day", "in %(counter)s days", "counter")),
+)  # fmt: skip
 
 
 @register.simple_tag
 def moment(value: Any) -> SafeString:
     """A time as people read it on every page: "3 hours ago" within a week, else the date and time in the
     language's one format (formats/), always with the exact time on hover and for machines; never wraps."""
-
     from django.utils import timezone
     from django.utils.formats import date_format
-    from django.utils.translation import gettext, ngettext
+    from django.utils.translation import gettext
 
     if value is None:
         return mark_safe("—")
     exact = date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    now = timezone.now()
-    seconds = abs((now - value).total_seconds())
-    past = value <= now
-    if seconds < 60:
-        shown = gettext("just now")
-    elif seconds >= RELATIVE_DAYS * 86400:
-        shown = exact
-    elif seconds < 3600:
-        n = int(seconds // 60)
-        shown = (
-            ngettext("%(counter)s min ago", "%(counter)s min ago", n)
-            if past
-            else ngettext("in %(counter)s min", "in %(counter)s min", n)
-        ) % {"counter": n}
-    elif seconds < 86400:
-        n = int(seconds // 3600)
-        shown = (
-            ngettext("%(counter)s hour ago", "%(counter)s hours ago", n)
-            if past
-            else ngettext("in %(counter)s hour", "in %(counter)s hours", n)
-        ) % {"counter": n}
-    else:
-        n = int(seconds // 86400)
-        shown = (
-            ngettext("%(counter)s day ago", "%(counter)s days ago", n)
-            if past
-            else ngettext("in %(counter)s day", "in %(counter)s days", n)
-        ) % {"counter": n}
+    seconds = abs((timezone.now() - value).total_seconds())
+    shown = gettext("just now") if seconds < 60 else exact
+    for unit, below, ago, ahead in RELATIVE_UNITS:
+        if 60 <= seconds < below:
+            phrase = ago if value <= timezone.now() else ahead
+            shown = phrase % {"counter": int(seconds // unit)}
+            break
     return mark_safe(
         f'<time class="moment" datetime="{escape(value.isoformat())}" title="{escape(exact)}">{escape(shown)}</time>'
     )
