@@ -68,6 +68,7 @@ def test_the_contact_form_says_what_to_expect_and_where_to_go_next(client: Clien
     page = client.get("/contact/").content.decode()
     assert "We aim to answer" not in page  # no policy gives a first-reply target yet: no promise
     assert 'for="id_email">Your email</label>' in page  # labels without colons
+    assert ">Submission<" not in page  # the hidden one-time token has no label
     policy_actions.save_policy(
         SlaPolicy.objects.get(is_default=True),
         name="Default",
