@@ -143,7 +143,10 @@ class NewTicketForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=250)
     body = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}), max_length=200_000)
     public = forms.BooleanField(
-        label=_("Send the description to the customer as a reply"), required=False, initial=True
+        label=_("Send the description to the customer as a reply"),
+        required=False,
+        initial=False,  # a phone ticket's description is the agent's notes of the call
+        help_text=_("Leave it off when the description is your own notes, as for a phone call."),
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=Ticket.Channel.choices, initial=Ticket.Channel.PHONE)
     priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices, initial="normal")
@@ -158,6 +161,16 @@ class NewTicketForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"] = active_agents()
+
+    ROUTING = ("channel", "priority", "type", "team", "assignee", "language")
+
+    def conversation_fields(self) -> list[forms.BoundField]:
+        """Who and what: the left column of the page."""
+        return [field for field in self if field.name not in self.ROUTING]
+
+    def routing_fields(self) -> list[forms.BoundField]:
+        """How it is handled: the right column."""
+        return [self[name] for name in self.ROUTING]
 
 
 class PortalTicketForm(forms.Form):

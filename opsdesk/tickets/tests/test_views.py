@@ -138,6 +138,16 @@ def test_htmx_post_gets_a_redirect_header(client: Client, world: Any) -> None:
     assert (response.status_code, response["HX-Redirect"]) == (204, ticket.get_absolute_url() + "#properties")
 
 
+def test_the_new_ticket_form_keeps_notes_internal_and_groups_its_fields(client: Client, world: Any) -> None:
+    CustomField.objects.create(key="order", label="Order number", type=CustomField.Type.TEXT)
+    client.force_login(world.agent)
+    html = client.get(reverse("tickets:ticket_create")).content.decode()
+    public = html[html.index('name="public"') - 80 : html.index('name="public"') + 80]
+    assert "checked" not in public  # a phone call's description is the agent's notes, not a reply
+    assert html.index('name="subject"') < html.index('name="channel"') < html.index("More details")
+    assert html.index("More details") < html.index('name="cf_order"')
+
+
 def test_agent_creates_a_ticket_for_a_new_caller(client: Client, world: Any) -> None:
     client.force_login(world.agent)
     response = client.post(
