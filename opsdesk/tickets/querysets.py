@@ -53,9 +53,10 @@ def about_visible_tickets(rows: models.QuerySet[Any], user: User, field: str = "
         return rows
     if not branches:
         return rows.none()
-    from opsdesk.tickets.models import Ticket
+    from django.apps import apps  # the model by name: querysets sit below models
 
-    return rows.filter(**{f"{field}__in": Ticket.objects.visible_to(user).values("pk")})
+    tickets = apps.get_model("tickets", "Ticket")._default_manager.visible_to(user)
+    return rows.filter(**{f"{field}__in": tickets.values("pk")})
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):
