@@ -37,3 +37,17 @@ def redirect_after_post(request: HttpRequest, url: str) -> HttpResponse:
 
 def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def safe_url(request: HttpRequest, target: str, fallback: str) -> str:
+    """`target` when it is a page of this site, else `fallback`: where to go back to, never another site."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    secure = request.is_secure()
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=secure)
+    return target if target and allowed else fallback
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The `next` the request carries (form or query string), if it is safe (`safe_url`), else `fallback`."""
+    return safe_url(request, request.POST.get("next") or request.GET.get("next") or "", fallback)

@@ -94,3 +94,22 @@ def test_preferences_change_language_and_time_zone(client: Client, world: Any) -
     world.agent.refresh_from_db()
     assert (world.agent.language, world.agent.time_zone) == ("fi", "Europe/Athens")
     assert '<html lang="fi">' in client.get(reverse("tickets:ticket_list")).content.decode()
+
+
+def test_changing_language_from_the_top_bar_comes_back_to_the_same_page(world: Any) -> None:
+    client = Client()
+    client.force_login(world.agent)
+    page = client.get("/tickets/?view=mine").content.decode()
+    assert 'href="/accounts/preferences/?next=/tickets/%3Fview%3Dmine"' in page  # the name · language link
+    form = client.get("/accounts/preferences/?next=/tickets/%3Fview%3Dmine").content.decode()
+    assert '<input type="hidden" name="next" value="/tickets/?view=mine">' in form
+    back = client.post(
+        "/accounts/preferences/", {"language": "sv", "time_zone": "Europe/Helsinki", "next": "/tickets/?view=mine"}
+    )
+    assert back["Location"] == "/tickets/?view=mine"
+    world.agent.refresh_from_db()
+    assert world.agent.language == "sv"
+    elsewhere = client.post(
+        "/accounts/preferences/", {"language": "fi", "time_zone": "Europe/Helsinki", "next": "https://evil.example/"}
+    )
+    assert elsewhere["Location"] == "/accounts/preferences/"  # never to another site

@@ -11,7 +11,6 @@ from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,7 +20,7 @@ from opsdesk.accounts.forms import CodeForm, NewPasswordForm, PasswordResetForm,
 from opsdesk.accounts.models import PasswordReset, Role, SignInPolicy, TotpDevice, User, hash_token
 from opsdesk.core import ratelimit
 from opsdesk.core.errors import ActionError
-from opsdesk.core.http import client_ip
+from opsdesk.core.http import client_ip, safe_next, safe_url
 from opsdesk.customers import actions as customer_actions
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -29,12 +28,8 @@ PENDING = "opsdesk_pending_sign_in"  # the session key of a sign-in between its 
 PENDING_SECONDS = 600
 
 
-def _safe(request: HttpRequest, target: str) -> str:
-    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/"
-
-
 def _next_url(request: HttpRequest) -> str:
-    return _safe(request, request.POST.get("next") or request.GET.get("next") or "/")
+    return safe_next(request, "/")
 
 
 def _too_many(form: Any) -> None:
@@ -76,7 +71,7 @@ def finish_sign_in(request: HttpRequest, user: User) -> str:
     data = request.session.get(PENDING) or {}
     login(request, user, backend=BACKEND)  # a new session key; the pending state does not survive
     request.session.pop(PENDING, None)
-    return _safe(request, str(data.get("next") or "/"))
+    return safe_url(request, str(data.get("next") or "/"), "/")
 
 
 def _refuse_sign_in(request: HttpRequest) -> HttpResponse:
@@ -84,7 +79,7 @@ def _refuse_sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm()
     _too_many(form)
     return render(
-        request, "accounts/sign_in.html", {"form": form, "next": _safe(request, request.GET.get("next", "/"))}
+        request, "accounts/sign_in.html", {"form": form, "next": safe_url(request, request.GET.get("next", "/"), "/")}
     )
 
 

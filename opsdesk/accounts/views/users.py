@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +15,7 @@ from opsdesk.accounts.access import capability_required, signed_in_required
 from opsdesk.accounts.capabilities import Capability
 from opsdesk.accounts.forms import ApiTokenForm, NewUserForm, PreferencesForm, UserForm
 from opsdesk.accounts.models import ApiToken, Role, TotpDevice, User
-from opsdesk.core.http import AuthedRequest
+from opsdesk.core.http import AuthedRequest, safe_next
 
 
 @signed_in_required
@@ -26,8 +27,8 @@ def preferences_edit(request: AuthedRequest) -> HttpResponse:
         user.refresh_from_db()
         translation.activate(user.language)  # the confirmation below is shown in the new language
         messages.success(request, _("Your preferences were saved."))
-        return redirect("accounts:preferences_edit")
-    return render(request, "accounts/preferences_edit.html", {"form": form})
+        return redirect(safe_next(request, reverse("accounts:preferences_edit")))  # back where they were
+    return render(request, "accounts/preferences_edit.html", {"form": form, "next": safe_next(request, "")})
 
 
 @signed_in_required

@@ -6,14 +6,13 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opsdesk.accounts.access import staff_required
 from opsdesk.accounts.capabilities import Capability, check
 from opsdesk.core.errors import ActionError
-from opsdesk.core.http import AuthedRequest, redirect_after_post
+from opsdesk.core.http import AuthedRequest, redirect_after_post, safe_next
 from opsdesk.core.models import OutgoingMail
 from opsdesk.core.params import int_param, parse_choice
 from opsdesk.messaging import actions
@@ -56,11 +55,8 @@ def mail_resend(request: AuthedRequest, mail_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The mail to %(to)s will be sent again.") % {"to": ", ".join(mail.recipients)})
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = (
-            reverse("tickets:ticket_detail", args=[mail.ticket_id])
-            if mail.ticket_id
-            else reverse("messaging:mail_list")
-        )
+    back = safe_next(
+        request,
+        reverse("tickets:ticket_detail", args=[mail.ticket_id]) if mail.ticket_id else reverse("messaging:mail_list"),
+    )
     return redirect_after_post(request, back)
