@@ -767,27 +767,47 @@ def _index_names(table: str) -> set[str]:
         return set(connection.introspection.get_constraints(cursor, table))
 
 
+def _ddl(statements: list[str]) -> None:
+    """Index statements inside whatever transaction is open. PostgreSQL refuses them on a table with deferred
+    foreign-key checks still pending (rows written earlier in the same transaction, as in a test): those checks
+    run first, and the constraints are deferred again after."""
+    if not statements:
+        return
+    with connection.cursor() as cursor:
+        postgres = connection.vendor == "postgresql" and connection.in_atomic_block
+        if postgres:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for statement in statements:
+            cursor.execute(statement)
+        if postgres:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def _drop_indexes() -> None:
     """Before a full rebuild fills the facts tables from empty: building each index once over the loaded rows is
     quicker than keeping it up to date through a million inserts in the tickets' order."""
-    with connection.cursor() as cursor:
-        for model in LOADED:
-            existing = _index_names(model._meta.db_table)
-            for index in model._meta.indexes:
-                if index.name in existing:
-                    cursor.execute(f"DROP INDEX {connection.ops.quote_name(index.name)}")
+    statements = []
+    for model in LOADED:
+        existing = _index_names(model._meta.db_table)
+        statements += [
+            f"DROP INDEX {connection.ops.quote_name(index.name)}"
+            for index in model._meta.indexes
+            if index.name in existing
+        ]
+    _ddl(statements)
 
 
 def ensure_indexes() -> None:
     """Every index of the facts tables there: after a full rebuild's load, and before any rebuild (one stopped
     half-way leaves them out)."""
     editor = connection.schema_editor()  # only to write the statements, not entered: no schema transaction here
-    with connection.cursor() as cursor:
-        for model in LOADED:
-            existing = _index_names(model._meta.db_table)
-            for index in model._meta.indexes:
-                if index.name not in existing:
-                    cursor.execute(str(index.create_sql(model, editor)))
+    statements = []
+    for model in LOADED:
+        existing = _index_names(model._meta.db_table)
+        statements += [
+            str(index.create_sql(model, editor)) for index in model._meta.indexes if index.name not in existing
+        ]
+    _ddl(statements)
 
 
 def rebuild(start: date | None = None, end: date | None = None, *, progress: Any = None) -> dict[str, int]:

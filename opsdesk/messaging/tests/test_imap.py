@@ -62,6 +62,8 @@ def folder_contents(dovecot: Dovecot, mailbox: Mailbox, folder: str) -> list[tup
         found = []
         for uid in (data[0] or b"").split():
             _typ, fetched = conn.uid("FETCH", uid.decode(), "(FLAGS BODY.PEEK[])")
+            if not fetched or not isinstance(fetched[0], tuple):
+                continue  # moved away by the poller between SEARCH and FETCH (the IDLE test's race): not there
             head, raw = fetched[0]
             found.append((raw, b"\\Seen" in head))
         return found
