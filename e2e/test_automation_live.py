@@ -91,7 +91,7 @@ def test_a_vip_rule_escalates_and_posts_to_slack_within_a_minute(
         page.fill("#prop_tags", f"vip-{suffix}")
         page.click("text=Update ticket")
         expect(page.locator("#prop_tags")).to_have_value(f"vip-{suffix}")
-        ticket_url = page.url
+        ticket_url = page.url.split("#", 1)[0]  # the update lands on #properties; a goto to it must reload
         number = ticket_url.rstrip("/").rsplit("/", 1)[-1]
 
         fired_after = None

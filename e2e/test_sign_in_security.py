@@ -99,7 +99,8 @@ def test_two_factor_set_up_and_sign_in_in_russian_on_a_phone(server: str, browse
     page.goto(server + "/accounts/password/")
     page.screenshot(path=str(SHOTS / "password-change-ru-phone.png"), full_page=True)
     _fits(page)
-    page.click("header button[type=submit]")  # sign out
+    page.click("[data-nav-toggle]")  # a phone: Sign out is in the top bar's menu
+    page.click("header .sign-out")
     page.fill("input[name=email]", "agent.ru@opsdesk.example")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit].primary")
