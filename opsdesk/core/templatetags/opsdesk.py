@@ -119,11 +119,12 @@ def moment(value: Any) -> SafeString:
     if value is None:
         return mark_safe("—")
     exact = date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    seconds = abs((timezone.now() - value).total_seconds())
+    now = timezone.now()
+    seconds = abs((now - value).total_seconds())
     shown = gettext("just now") if seconds < 60 else exact
     for unit, below, ago, ahead in RELATIVE_UNITS:
         if 60 <= seconds < below:
-            phrase = ago if value <= timezone.now() else ahead
+            phrase = ago if value <= now else ahead
             shown = phrase % {"counter": int(seconds // unit)}
             break
     return mark_safe(
