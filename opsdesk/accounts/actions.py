@@ -138,23 +138,23 @@ def _expire_emailed_links(user: User, now: Any) -> None:
 
 
 @transaction.atomic
-def set_preferences(user: User, *, language: str, time_zone: str, actor: User) -> User:
-    """A user's own language and time zone."""
+def set_preferences(
+    user: User, *, language: str, time_zone: str, actor: User, newest_first: bool | None = None
+) -> User:
+    """A user's own language and time zone, and (staff) whether conversations read newest message first."""
     _check_profile(user.email, user.role, language, time_zone)
     user = User.objects.select_for_update().get(pk=user.pk)
-    before = {"language": user.language, "time_zone": user.time_zone}
+    before = {"language": user.language, "time_zone": user.time_zone, "newest_first": user.newest_first}
     user.language, user.time_zone = language, time_zone
-    user.save(update_fields=["language", "time_zone", "updated_at"])
+    if newest_first is not None:
+        user.newest_first = bool(newest_first)
+    user.save(update_fields=["language", "time_zone", "newest_first", "updated_at"])
     if hasattr(user, "customer"):
         user.customer.language, user.customer.time_zone = language, time_zone
         user.customer.language_confirmed = True  # chosen by the customer: language detection leaves it alone
         user.customer.save(update_fields=["language", "language_confirmed", "time_zone", "updated_at"])
-    audit.record(
-        actor=actor,
-        verb="user.preferences_changed",
-        target=user,
-        data={"before": before, "after": {"language": language, "time_zone": time_zone}},
-    )
+    after = {"language": language, "time_zone": time_zone, "newest_first": user.newest_first}
+    audit.record(actor=actor, verb="user.preferences_changed", target=user, data={"before": before, "after": after})
     return user
 
 

@@ -102,6 +102,16 @@ class SignInPolicyForm(forms.Form):
 class PreferencesForm(ActionForm):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(z, z) for z in COMMON_ZONES])
+    newest_first = forms.BooleanField(
+        label=_("Show the newest message first"),
+        required=False,
+        help_text=_("On a ticket, the latest messages and the reply box come first."),
+    )
+
+    def __init__(self, *args: Any, staff: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not staff:  # customers read their requests in the portal, oldest first
+            del self.fields["newest_first"]
 
 
 class UserForm(ActionForm):

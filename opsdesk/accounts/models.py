@@ -68,6 +68,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Helsinki")
     is_active = models.BooleanField(_("active"), default=True)
+    # How a ticket's conversation reads: oldest first (the composer under the latest message) or newest first.
+    newest_first = models.BooleanField(_("newest message first"), default=False, db_default=False)
     # Part of every session's check value: a new stamp ends all of the user's sessions for good (deactivation,
     # a password change or reset), whatever happens to the account afterwards.
     session_stamp = models.CharField(max_length=32, default=new_session_stamp)

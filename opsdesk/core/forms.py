@@ -53,6 +53,22 @@ def submission_field() -> forms.CharField:
     )
 
 
+class FilePicker(forms.ClearableFileInput):
+    """A file input that speaks the user's language: the browser's own button and "No file chosen" follow the
+    browser's language, so the input is hidden behind a label styled as a button and the chosen names are shown
+    beside it (opsdesk.js). Without scripts, the native input shows (noscript.css)."""
+
+    template_name = "core/widgets/file_picker.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        multiple = self.allow_multiple_selected
+        context["widget"]["choose_label"] = _("Choose files…") if multiple else _("Choose a file…")
+        context["widget"]["none_label"] = _("No file chosen")
+        context["widget"]["attrs"]["class"] = (context["widget"]["attrs"].get("class", "") + " file-input").strip()
+        return context
+
+
 class TranslationsWidget(forms.MultiWidget):
     """One input per language, side by side (stacked on a phone), each with its language as its label and `lang`
     attribute. The default language's input keeps the plain name (`name`), the others add the code (`name_fi`)."""

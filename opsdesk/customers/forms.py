@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.accounts.forms import COMMON_ZONES
-from opsdesk.core.forms import ActionForm
+from opsdesk.core.forms import ActionForm, FilePicker
 from opsdesk.customers.models import CustomerOrganization
 
 
@@ -63,7 +63,7 @@ class CustomerMergeForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"))
+    file = forms.FileField(label=_("CSV file"), widget=FilePicker())
 
 
 class OrganizationForm(ActionForm):

@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from opsdesk.core.forms import ActionForm, TranslatedModelChoiceField, TranslatedModelMultipleChoiceField
+from opsdesk.core.forms import ActionForm, FilePicker, TranslatedModelChoiceField, TranslatedModelMultipleChoiceField
 from opsdesk.core.params import InvalidParameter
 from opsdesk.customers.models import CustomerOrganization
 from opsdesk.people.models import Team
@@ -113,7 +113,7 @@ class HolidayForm(ActionForm):
 
 
 class HolidayImportForm(forms.Form):
-    file = forms.FileField(label=_("iCalendar file (.ics)"))
+    file = forms.FileField(label=_("iCalendar file (.ics)"), widget=FilePicker())
 
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]

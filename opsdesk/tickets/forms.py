@@ -15,6 +15,7 @@ from opsdesk.accounts.models import User
 from opsdesk.core.forms import (
     ActionForm,
     ChoiceTranslationsField,
+    FilePicker,
     TranslatedForm,
     TranslatedModelChoiceField,
     TranslatedTextField,
@@ -26,7 +27,7 @@ from opsdesk.people.models import Team
 from opsdesk.tickets.models import Ticket, TicketStatus
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(FilePicker):
     allow_multiple_selected = True
 
 

@@ -22,7 +22,11 @@ from opsdesk.core.http import AuthedRequest, safe_next
 @require_http_methods(["GET", "POST"])
 def preferences_edit(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    form = PreferencesForm(request.POST or None, initial={"language": user.language, "time_zone": user.time_zone})
+    form = PreferencesForm(
+        request.POST or None,
+        initial={"language": user.language, "time_zone": user.time_zone, "newest_first": user.newest_first},
+        staff=user.is_agent_side,
+    )
     if request.method == "POST" and form.is_valid() and form.apply(actions.set_preferences, user, actor=user):
         user.refresh_from_db()
         translation.activate(user.language)  # the confirmation below is shown in the new language

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 
 from opsdesk.core import languages
 
@@ -80,6 +81,29 @@ def cleaned(value: str) -> SafeString:
     from opsdesk.core.html import clean_html
 
     return mark_safe(clean_html(value or ""))  # noqa: S308 - nh3 output
+
+
+_STORED_FOLD = "<details><summary>…</summary>"  # how the e-mail intake stores a reply's quoted text and signature
+_TRAILING_QUOTE = re.compile(r"(<blockquote>.*</blockquote>)\s*$", re.DOTALL)
+
+
+@register.filter
+def message_body(value: str) -> SafeString:
+    """A message as the conversation shows it: cleaned (as `cleaned`), with quoted text and signatures folded under
+    a "•••" button that names what it opens: the part the e-mail intake folded, or a quote closing the message."""
+    from opsdesk.core.html import clean_html
+
+    html = clean_html(value or "")
+    label = escape(gettext("Show quoted text and signature"))
+    summary = (
+        f'<details class="quoted"><summary title="{label}">'
+        f'<span aria-hidden="true">•••</span><span class="sr-only">{label}</span></summary>'
+    )
+    if _STORED_FOLD in html:
+        html = html.replace(_STORED_FOLD, summary)
+    elif "<details" not in html:
+        html = _TRAILING_QUOTE.sub(lambda found: summary + found.group(1) + "</details>", html, count=1)
+    return mark_safe(html)  # noqa: S308 - nh3 output, and a summary of escaped text
 
 
 @register.filter

@@ -152,3 +152,38 @@ def test_another_teams_ticket_says_it_is_hidden_without_showing_it(client: Clien
     assert "1 more ticket of this customer is in a team you are not in, so it is not listed." in text
     client.force_login(world.manager)  # sees every ticket: nothing is hidden
     assert "not listed" not in client.get(f"/customers/{world.other_customer.pk}/").content.decode()
+
+
+def test_newest_first_puts_the_reply_box_and_the_latest_message_on_top(client: Client, world: Any) -> None:
+    ticket = long_ticket(world, 12)
+    client.force_login(world.agent)
+    client.post(
+        "/accounts/preferences/",
+        {"language": "en", "time_zone": world.agent.time_zone, "newest_first": "on"},
+    )
+    world.agent.refresh_from_db()
+    assert world.agent.newest_first is True
+    page = client.get(ticket.get_absolute_url())
+    html = page.content.decode()
+    assert html.index('id="composer"') < html.index('id="conversation"')
+    conversation_html = html[html.index('id="conversation"') : html.index('id="conversation-poll"')]
+    assert shown_bodies(conversation_html) == ["Message 11", "Message 10", "Message 9", "Message 0"]
+    assert "Show 8 older messages" in conversation_html
+    assert 'hx-swap="afterbegin"' in html[html.index('id="conversation-poll"') :]
+    folded = page.context["conversation"]
+    unfold = client.get(f"/tickets/{ticket.pk}/conversation/?after={folded.fold_after}&before={folded.fold_before}")
+    assert shown_bodies(unfold.content.decode()) == [f"Message {n}" for n in range(8, 0, -1)]
+    actions.add_customer_reply(ticket, body="Message 12", customer=world.customer, actor=None)
+    actions.reply_to_ticket(ticket, body="Message 13", actor=world.agent)
+    polled = client.get(f"/tickets/{ticket.pk}/conversation/?after={folded.latest[-1].pk}").content.decode()
+    assert shown_bodies(polled) == ["Message 13", "Message 12"]  # put on top, newest first
+    newest = ticket.messages.latest("created_at", "id")
+    assert f"?after={newest.pk}" in polled and 'hx-swap="afterbegin"' in polled
+
+
+def test_oldest_first_is_the_default_and_customers_are_not_offered_the_choice(client: Client, world: Any) -> None:
+    assert world.agent.newest_first is False
+    client.force_login(world.agent)
+    assert 'name="newest_first"' in client.get("/accounts/preferences/").content.decode()
+    client.force_login(world.customer.user)
+    assert 'name="newest_first"' not in client.get("/accounts/preferences/").content.decode()

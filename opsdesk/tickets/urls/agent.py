@@ -1,6 +1,7 @@
 from django.urls import path
 
 from opsdesk.tickets.views import agent as views
+from opsdesk.tickets.views import presence
 
 app_name = "tickets"
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
     path("<int:ticket_id>/", views.ticket_detail, name="ticket_detail"),
     path("<int:ticket_id>/conversation/", views.ticket_conversation, name="ticket_conversation"),
+    path("<int:ticket_id>/presence/", presence.ticket_presence, name="ticket_presence"),
+    path("<int:ticket_id>/presence/events/", presence.ticket_presence_events, name="ticket_presence_events"),
     path("<int:ticket_id>/reply/", views.ticket_reply, name="ticket_reply"),
     path("<int:ticket_id>/note/", views.ticket_note, name="ticket_note"),
     path("<int:ticket_id>/properties/", views.ticket_update, name="ticket_update"),

@@ -327,6 +327,7 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
         "names": names,
         "field_rows": custom_field_rows(ticket.custom_fields, fields_form.definitions),
         "conversation": shown,
+        "newest_first": user.newest_first,
         "events": events,  # every one: the SLA panel replays its clocks from them
         # the history shows what changed; the messages are in the conversation beside it
         "history": [event for event in events if event.kind != "comment.added"],
@@ -386,19 +387,25 @@ def ticket_conversation(request: AuthedRequest, ticket_id: int) -> HttpResponse:
     """Messages of the conversation as list items: with `before`, the folded ones between two shown messages
     (unfolding); without, those after `after` (the page's poll: nothing new is a 204, which htmx leaves alone)."""
     ticket = get_ticket_for_user(request.user, ticket_id)
+    newest_first = request.user.newest_first
     after = parse_int(request.GET.get("after"), field="after", label=_("Message"))
     raw_before = request.GET.get("before")
     if raw_before is not None:
         before = parse_int(raw_before, field="before", label=_("Message"))
         found = conversation.between(ticket, after, before)
-        context = {"ticket": ticket, "messages_list": found, "can_edit": can_edit(request.user, ticket)}
+        context = {
+            "ticket": ticket,
+            "messages_list": found[::-1] if newest_first else found,
+            "can_edit": can_edit(request.user, ticket),
+        }
         return render(request, "tickets/partials/ticket_messages.html", context)
     found = conversation.newer(ticket, after)
     if not found:
         return HttpResponse(status=204)
     context = {
         "ticket": ticket,
-        "messages_list": found,
+        "messages_list": found[::-1] if newest_first else found,  # the poll puts them at the top: newest first
+        "newest_first": newest_first,
         "can_edit": can_edit(request.user, ticket),
         "poll_after": found[-1].pk,
     }

@@ -27,9 +27,92 @@
     if (tab) { tab.click(); var area = document.querySelector("#composer-" + name + " textarea"); if (area) area.focus(); }
   }
   // A long conversation opens at its latest message, with the composer under it (unless a link names a place).
-  if (!window.location.hash && document.getElementById("folded")) {
+  if (!window.location.hash && document.querySelector("#conversation:not(.newest-first) > #folded")) {
     var latest = document.querySelectorAll("#conversation > li.message");
     if (latest.length) latest[latest.length - 1].scrollIntoView({block: "start"});
+  }
+  function csrf() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (err) { return ""; }
+  }
+  // Drafts: what is typed in the composer is kept in this browser (per user, ticket and tab) until it is sent, so a
+  // reload, a crash or a click elsewhere loses nothing. Signing out forgets every draft.
+  var composer = document.getElementById("composer");
+  var store = null;
+  try { store = window.localStorage; } catch (err) { store = null; }
+  if (composer && store) {
+    var base = composer.getAttribute("data-draft-key");
+    var restored = [];
+    var note = composer.querySelector("[data-draft-note]");
+    composer.querySelectorAll("form textarea[name=body]").forEach(function (area) {
+      var key = base + ":" + area.form.getAttribute("data-composer-panel");
+      var saved = store.getItem(key);
+      if (saved && !area.value) { area.value = saved; restored.push(area); }
+      var timer = null;
+      area.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () { if (area.value.trim()) store.setItem(key, area.value); else store.removeItem(key); }, 300);
+      });
+      area.form.addEventListener("submit", function () { clearTimeout(timer); store.removeItem(key); });
+    });
+    if (restored.length && note) {
+      note.hidden = false;
+      var tab = document.querySelector('[data-composer-tab="' + restored[0].form.getAttribute("data-composer-panel") + '"]');
+      if (tab) tab.click();
+    }
+    document.addEventListener("click", function (e) {
+      if (!e.target.closest("[data-draft-discard]")) return;
+      restored.forEach(function (area) { area.value = ""; store.removeItem(base + ":" + area.form.getAttribute("data-composer-panel")); });
+      note.hidden = true;
+    });
+  }
+  if (store) {
+    document.addEventListener("submit", function (e) {
+      if (!e.target.classList.contains("sign-out-form")) return;
+      Object.keys(store).forEach(function (key) { if (key.indexOf("opsdesk:") === 0) store.removeItem(key); });
+    });
+  }
+  // Recently opened tickets (this browser, this user): a strip of links on the ticket page to switch between them.
+  var recent = document.querySelector("[data-recent]");
+  if (recent && store) {
+    var recentKey = recent.getAttribute("data-recent"), here = recent.getAttribute("data-ticket"), list = [];
+    try { list = JSON.parse(store.getItem(recentKey) || "[]"); } catch (err) { list = []; }
+    list = list.filter(function (t) { return t && t.id !== here; });
+    var ul = recent.querySelector("ul");
+    list.slice(0, 5).forEach(function (t) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.href = t.url; a.textContent = "#" + t.id + " " + t.subject; a.title = t.subject;
+      li.appendChild(a); ul.appendChild(li);
+    });
+    recent.hidden = !ul.children.length;
+    list.unshift({id: here, subject: recent.getAttribute("data-subject"), url: recent.getAttribute("data-url")});
+    store.setItem(recentKey, JSON.stringify(list.slice(0, 8)));
+  }
+  // Collision warning: the ticket page's stream says who else has the ticket open, and whether they are replying;
+  // typing in the composer tells them (at most every 10 s; "viewing" again once the text is sent or emptied).
+  var presence = document.querySelector("[data-presence]");
+  if (presence && window.EventSource) {
+    var conn = Math.random().toString(36).slice(2) + Date.now().toString(36), events = null;
+    // opened a second after the page: the page itself (and a test waiting for the network to be idle) comes first
+    setTimeout(function () {
+      events = new EventSource(presence.getAttribute("data-presence") + "?conn=" + conn);
+      events.addEventListener("presence", function (e) {
+        var told = JSON.parse(e.data);
+        presence.textContent = told.text;
+        presence.className = "collision" + (told.level ? " " + told.level : "");
+      });
+    }, 1000);
+    var reported = 0, replying = false;
+    function report(state) {
+      var body = new URLSearchParams({conn: conn, state: state});
+      fetch(presence.getAttribute("data-presence-post"), {method: "POST", body: body, credentials: "same-origin", headers: {"X-CSRFToken": csrf()}});
+    }
+    document.addEventListener("input", function (e) {
+      if (!e.target.closest || !e.target.closest("#composer-reply textarea")) return;
+      var now = Date.now();
+      if (e.target.value.trim() && (!replying || now - reported > 10000)) { replying = true; reported = now; report("replying"); }
+      else if (!e.target.value.trim() && replying) { replying = false; report("viewing"); }
+    });
+    window.addEventListener("pagehide", function () { if (events) events.close(); });
   }
   // Filters stay folded on a phone and open on a wide screen.
   function openWide() {
@@ -84,6 +167,12 @@
     if (rule && !pollAllowed(rule)) e.preventDefault();
   });
   document.addEventListener("change", function (e) {
+    var picked = e.target.closest(".file-pick");
+    if (picked) {
+      var names = picked.querySelector("[data-file-names]");
+      var files = Array.prototype.map.call(e.target.files || [], function (f) { return f.name; });
+      names.textContent = files.length ? files.join(", ") : names.getAttribute("data-none");
+    }
     var canned = e.target.closest("[data-canned]");
     if (canned && canned.value) {
       var area = document.querySelector("#composer-reply textarea");
