@@ -113,26 +113,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Shorthand for the `reply` capability (accounts.capabilities)."""
         return self.role in _roles_with("reply")
 
-    def team_ids(self) -> list[int]:
-        """Ids of the teams this user belongs to (memoised on the instance for one request)."""
-        cached: list[int] | None = getattr(self, "_team_ids", None)
+    def _memberships(self) -> list[tuple[int, str]]:
+        """(team id, access) of each team the user belongs to: one query, memoised on the instance for one request
+        (both the teams seen and the teams written come from it)."""
+        cached: list[tuple[int, str]] | None = getattr(self, "_membership_rows", None)
         if cached is None:
             from opsdesk.people.models import TeamMembership
 
-            cached = list(TeamMembership.objects.filter(user=self).values_list("team_id", flat=True))
-            self._team_ids = cached
+            cached = list(TeamMembership.objects.filter(user=self).values_list("team_id", "access"))
+            self._membership_rows = cached
         return cached
+
+    def team_ids(self) -> list[int]:
+        """Ids of the teams this user belongs to."""
+        return [team_id for team_id, _access in self._memberships()]
 
     def writable_team_ids(self) -> list[int]:
-        """Ids of the teams whose tickets this user may change (memoised on the instance for one request)."""
-        cached: list[int] | None = getattr(self, "_writable_team_ids", None)
-        if cached is None:
-            from opsdesk.people.models import TeamMembership
+        """Ids of the teams whose tickets this user may change (full access)."""
+        from opsdesk.people.models import TeamMembership
 
-            full = TeamMembership.objects.filter(user=self, access=TeamMembership.Access.FULL)
-            cached = list(full.values_list("team_id", flat=True))
-            self._writable_team_ids = cached
-        return cached
+        return [team_id for team_id, access in self._memberships() if access == TeamMembership.Access.FULL]
 
     def teams(self) -> models.QuerySet[Team]:
         from opsdesk.people.models import Team

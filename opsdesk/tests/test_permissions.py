@@ -89,6 +89,8 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "tickets:attachment_download": ("GET", SEES_TICKET),
     "tickets:ticket_detail": ("GET", SEES_TICKET),
     "tickets:ticket_conversation": ("GET", SEES_TICKET),
+    "tickets:ticket_presence": ("POST", SEES_TICKET),
+    "tickets:ticket_presence_events": ("GET", SEES_TICKET),  # without its connection id: a 400, never a stream
     "tickets:ticket_reply": ("POST", EDITS_TICKET),
     "tickets:ticket_note": ("POST", SEES_TICKET),
     "tickets:ticket_update": ("POST", EDITS_TICKET),
@@ -712,6 +714,7 @@ WITHOUT_BODY = {
     "chat_widget:chat_end",
     "chat_widget:chat_transcript",
     "mailboxes:mailbox_test",  # or a reachable IMAP server (the messaging tests run one)
+    "tickets:ticket_presence",  # answers 204; messaging/tests/test_presence.py covers its input
 }
 # Allowed, but the action then refuses part of the work on purpose (bulk skips tickets the user may not change).
 PARTLY_REFUSED = {("tickets:ticket_bulk", "other")}

@@ -48,12 +48,12 @@ def _messages(ticket: Ticket) -> QuerySet[Message]:
 def fold(ticket: Ticket) -> Conversation:
     """The messages the page shows: every one up to FOLD_OVER, else the opening and the LATEST latest."""
     messages = _messages(ticket)
-    total = ticket.messages.count()
+    total = ticket.message_count  # kept by every action that adds, moves or merges messages
     if total <= FOLD_OVER:
         return Conversation(opening=list(messages.order_by("created_at", "id")))
     opening = list(messages.order_by("created_at", "id")[:1])
     latest = list(messages.order_by("-created_at", "-id")[:LATEST])[::-1]
-    return Conversation(opening=opening, folded=total - len(opening) - len(latest), latest=latest)
+    return Conversation(opening=opening, folded=max(0, total - len(opening) - len(latest)), latest=latest)
 
 
 def _place(ticket: Ticket, message_id: int) -> Message | None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,7 +54,7 @@ from opsdesk.tickets.forms import (
     TeamForm,
     TypeForm,
 )
-from opsdesk.tickets.models import CannedResponse, Message, SavedView, Ticket, TicketStatus
+from opsdesk.tickets.models import CannedResponse, Message, SavedView, Ticket, TicketLink, TicketStatus
 
 BULK_LIMIT = 200  # tickets changed by one bulk request
 PROPERTIES = "properties"  # the ticket page's properties panel
@@ -303,6 +303,7 @@ def ticket_create(request: AuthedRequest) -> HttpResponse:
 
 def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
     user = request.user
+    prefetch_related_objects([ticket], "tags")  # the properties form and the automation panel both read them
     shown = conversation.fold(ticket)
     events = list(ticket.events.select_related("actor").order_by("at", "id"))
     editable = can_edit(user, ticket)
@@ -354,7 +355,11 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
         "statuses": [s for s in statuses if s.category != Category.NEW and s.is_active],
         "canned_responses": canned,
         "is_following": ticket.followers.filter(pk=user.pk).exists(),
-        "links": list(ticket.links_out.select_related("target")) + list(ticket.links_in.select_related("source")),
+        "links": list(
+            TicketLink.objects.filter(Q(source_id=ticket.pk) | Q(target_id=ticket.pk))
+            .select_related("source", "target")
+            .order_by("pk")
+        ),
         "followups": list(ticket.followups.all()),
         "requester_tickets": list(
             Ticket.objects.visible_to(user)
