@@ -32,11 +32,30 @@ class Kpi:
     lower_is_better: bool = False
 
     @property
+    def counts_on_text(self) -> str:
+        """`counts_on` in the reader's language (the English stays as it is in the API and docs/metrics.md)."""
+        found = COUNTS_ON_WORDS.get(self.counts_on)
+        return str(found) if found is not None else self.counts_on
+
+    @property
     def has_business_hours(self) -> bool:
         return bool(self.bh_measure)
 
     def measure_for(self, business_hours: bool) -> str:
         return self.bh_measure if business_hours and self.bh_measure else self.measure
+
+
+# What each KPI's `counts_on` says, as the drill-down page shows it.
+COUNTS_ON_WORDS: dict[str, Promise] = {
+    "ticket.created": _("the ticket's creation"),
+    "status.changed → solved": _("the change to solved or closed"),
+    "snapshot at 00:00 after the period's last day": _("a count at midnight after the period's last day"),
+    "the first reply": _("the first reply"),
+    "the first solve": _("the first solve"),
+    "the latest solve": _("the latest solve"),
+    "the reply": _("the reply"),
+    "the fulfilment, or the deadline of a breach": _("the target met, or the deadline of a breach"),
+}
 
 
 def _sla_numerators() -> str:

@@ -458,3 +458,15 @@ def test_the_openapi_document_describes_every_parameter(client: Client, db: None
     assert set(figures["responses"]) == {"200", "400", "401", "403", "404", "409", "413", "422", "429"}
     period = next(p for p in figures["parameters"] if p["name"] == "period")
     assert period["schema"]["enum"][:2] == ["today", "yesterday"]
+
+
+def test_every_kpis_counted_on_text_is_in_the_readers_language() -> None:
+    from django.utils import translation
+
+    from opsdesk.analytics.kpis import CATALOGUE, COUNTS_ON_WORDS
+
+    assert {kpi.counts_on for kpi in CATALOGUE} <= set(COUNTS_ON_WORDS)
+    first_reply = next(kpi for kpi in CATALOGUE if kpi.key == "frt")
+    with translation.override("fi"):
+        assert first_reply.counts_on_text == "ensimmäinen vastaus"
+    assert first_reply.counts_on == "the first reply"  # the API and docs/metrics.md keep the English
