@@ -56,7 +56,9 @@ SECRET_KEY = env_secret("OPSDESK_SECRET_KEY", DATA_DIR)
 SECRET_KEY_FALLBACKS = env_list("OPSDESK_SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("OPSDESK_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("OPSDESK_CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = env_str("OPSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address links in mail, webhooks and exports start with; unset, the address a request came to, else the
+# one `opsdesk serve`/`demo` listen on (core/site.py). Read it through core.site.absolute_url, never directly.
+SITE_URL = env_str("OPSDESK_SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "opsdesk.core.site.SiteAddressMiddleware",  # links made while serving a request name the address it came to
     # Who the client is (a lazy user, no body read), then every rate limit, before anything reads the body.
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "opsdesk.core.limits.ApiJsonErrorsMiddleware",  # the API's 404 and 405 answer JSON too
