@@ -290,6 +290,9 @@ OPSDESK_IMAP_CA_FILE = env_str("OPSDESK_IMAP_CA_FILE", "")
 OPSDESK_IMAP_POLL_SECONDS = env_int("OPSDESK_IMAP_POLL_SECONDS", 60)
 OPSDESK_CONTACT_RATE_LIMIT = env_int("OPSDESK_CONTACT_RATE_LIMIT", 5)  # per IP and 10 minutes
 OPSDESK_SIGN_IN_LINK_MINUTES = env_int("OPSDESK_SIGN_IN_LINK_MINUTES", 30)
+# How long the link in a request's acknowledgement lets a sender without a portal login read and answer it.
+OPSDESK_FOLLOW_LINK_DAYS = env_int("OPSDESK_FOLLOW_LINK_DAYS", 90)
+OPSDESK_FOLLOW_RATE_LIMIT = env_int("OPSDESK_FOLLOW_RATE_LIMIT", 60)  # follow-link visits and replies, per IP, 10 min
 # Live chat (docs/adr/0017-live-chat.md): chats a client IP may start in 10 minutes, and widget requests (messages,
 # typing, transcript, end) per IP a minute; each chat also has its own flood limits (messaging/chat/widget_views.py).
 OPSDESK_CHAT_START_RATE_LIMIT = env_int("OPSDESK_CHAT_START_RATE_LIMIT", 10)
