@@ -16,6 +16,10 @@ def _isolated(settings: Any, tmp_path: Any, monkeypatch: Any) -> Iterator[None]:
     from opsdesk.core import ratelimit
 
     monkeypatch.setattr(ratelimit, "EPOCH", None)  # rate-limit windows start at the test's first attempt
+    # links name http://127.0.0.1:8000 outside a request and the test client's host in one (core/site.py), whatever
+    # the shell running the tests has set
+    settings.SITE_URL = ""
+    monkeypatch.delenv("OPSDESK_SERVED_URL", raising=False)
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -56,7 +56,9 @@ SECRET_KEY = env_secret("OPSDESK_SECRET_KEY", DATA_DIR)
 SECRET_KEY_FALLBACKS = env_list("OPSDESK_SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("OPSDESK_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("OPSDESK_CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = env_str("OPSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address links in mail, webhooks and exports start with; unset, the address a request came to, else the
+# one `opsdesk serve`/`demo` listen on (core/site.py). Read it through core.site.absolute_url, never directly.
+SITE_URL = env_str("OPSDESK_SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "opsdesk.core.site.SiteAddressMiddleware",  # links made while serving a request name the address it came to
     # Who the client is (a lazy user, no body read), then every rate limit, before anything reads the body.
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "opsdesk.core.limits.ApiJsonErrorsMiddleware",  # the API's 404 and 405 answer JSON too
@@ -287,6 +290,9 @@ OPSDESK_IMAP_CA_FILE = env_str("OPSDESK_IMAP_CA_FILE", "")
 OPSDESK_IMAP_POLL_SECONDS = env_int("OPSDESK_IMAP_POLL_SECONDS", 60)
 OPSDESK_CONTACT_RATE_LIMIT = env_int("OPSDESK_CONTACT_RATE_LIMIT", 5)  # per IP and 10 minutes
 OPSDESK_SIGN_IN_LINK_MINUTES = env_int("OPSDESK_SIGN_IN_LINK_MINUTES", 30)
+# How long the link in a request's acknowledgement lets a sender without a portal login read and answer it.
+OPSDESK_FOLLOW_LINK_DAYS = env_int("OPSDESK_FOLLOW_LINK_DAYS", 90)
+OPSDESK_FOLLOW_RATE_LIMIT = env_int("OPSDESK_FOLLOW_RATE_LIMIT", 60)  # follow-link visits and replies, per IP, 10 min
 # Live chat (docs/adr/0017-live-chat.md): chats a client IP may start in 10 minutes, and widget requests (messages,
 # typing, transcript, end) per IP a minute; each chat also has its own flood limits (messaging/chat/widget_views.py).
 OPSDESK_CHAT_START_RATE_LIMIT = env_int("OPSDESK_CHAT_START_RATE_LIMIT", 10)

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from opsdesk.api import api
 from opsdesk.core import views as core_views
+from opsdesk.tickets.views import follow as follow_views
 from opsdesk.tickets.views import portal as portal_views
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("contact/", portal_views.contact, name="contact"),
     path("contact/thanks/", portal_views.contact_thanks, name="contact_thanks"),
+    path("follow/<str:token>/", follow_views.follow_request, name="follow_request"),  # a request, by its mailed link
     path("accounts/", include("opsdesk.accounts.urls")),
     path("", include("opsdesk.automation.urls")),  # settings/automation/, macros/, tickets/<id>/automation/ and macro/
     path("tickets/", include("opsdesk.tickets.urls.agent")),

@@ -30,6 +30,7 @@ from opsdesk.analytics.periods import Period
 from opsdesk.analytics.query import Cut
 from opsdesk.core.errors import ActionError
 from opsdesk.core.mail import RenderedMail, render_templated
+from opsdesk.core.site import absolute_url
 
 TEMPLATE = "analytics/emails/report"
 GRACE = timedelta(hours=1)  # after a period's end, before it is sent
@@ -132,7 +133,7 @@ def subscription_for_token(token: str) -> ReportSubscription:
 def unsubscribe_url(subscription: ReportSubscription) -> str:
     """The absolute link; a preview of a subscription not saved yet links to a token that is never valid."""
     token = unsubscribe_token(subscription) if subscription.pk else "preview"
-    return settings.SITE_URL + reverse("analytics_reports:unsubscribe", args=[token])
+    return absolute_url(reverse("analytics_reports:unsubscribe", args=[token]))
 
 
 # --- the e-mail ---------------------------------------------------------------------------------------------------

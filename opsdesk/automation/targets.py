@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from opsdesk.core.errors import ActionError
+from opsdesk.core.site import absolute_url
 from opsdesk.core.translations import default_language
 from opsdesk.integrations import actions as integration_actions
 from opsdesk.integrations.consumers import event_json, ticket_json
@@ -75,7 +75,7 @@ def post_to_channel(pk: int | str, *, ticket: Ticket, text: str, event: TicketEv
         post = Post(
             title=f"#{ticket.pk} {ticket.subject}",
             text=text or sentence,
-            url=settings.SITE_URL + ticket.get_absolute_url(),
+            url=absolute_url(ticket.get_absolute_url()),
             facts=facts,
             level="danger" if ticket.priority == "urgent" else "warning" if ticket.priority == "high" else "info",
         )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from opsdesk.core.site import site_url
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def render_templated(template_prefix: str, *, language: str, context: dict[str, 
     """`template_prefix` names `<prefix>_subject.txt`, `<prefix>_body.txt` and `<prefix>_body.html`; only the HTML
     part is escaped."""
     with translation.override(language):
-        ctx = {**context, "site_url": settings.SITE_URL}
+        ctx = {**context, "site_url": site_url()}
         return RenderedMail(
             subject=" ".join(_render_text(f"{template_prefix}_subject.txt", ctx).split()),
             body_text=_render_text(f"{template_prefix}_body.txt", ctx),

@@ -61,7 +61,7 @@ def origin(source: str | None = None, *, cause_event: int | None = None, cause: 
 def source_of_request(path: str) -> str:
     if path.startswith("/api/"):
         return "api"
-    if path.startswith(("/portal/", "/contact/")):
+    if path.startswith(("/portal/", "/contact/", "/follow/")):
         return "portal"
     return "ui"
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-
+from opsdesk.core.site import absolute_url
 from opsdesk.integrations.actions.deliveries import queue_delivery
 from opsdesk.integrations.models import Webhook
 from opsdesk.tickets.models import Ticket, TicketEvent
@@ -41,7 +40,7 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
         "assignee": ticket.assignee_id,
         "requester": ticket.requester_id,
         "tags": sorted(tag.name for tag in ticket.tags.all()),
-        "url": settings.SITE_URL + ticket.get_absolute_url(),
+        "url": absolute_url(ticket.get_absolute_url()),
     }
 
 

@@ -56,7 +56,9 @@ def running_demo(env: dict[str, str], *, tickets: int) -> Iterator[str]:
     opsdesk(env, "collectstatic")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**env, "OPSDESK_SITE_URL": base}
+    # No OPSDESK_SITE_URL: links name the address served, as in `opsdesk demo` (`serve` knows its own; the worker
+    # is told, as the demo command tells its worker).
+    env = {k: v for k, v in env.items() if k != "OPSDESK_SITE_URL"} | {"OPSDESK_SERVED_URL": base}
     processes = [
         subprocess.Popen([sys.executable, "-m", "opsdesk.cli", "serve", "--port", str(port)], env=env, cwd=ROOT),
         subprocess.Popen(

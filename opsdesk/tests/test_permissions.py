@@ -60,6 +60,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "health": ("GET", EVERYONE),
     "contact": ("GET", EVERYONE),
     "contact_thanks": ("GET", EVERYONE),
+    "follow_request": ("GET", set()),  # no role: the mailed token decides, a wrong one is a 404 (tickets/tests)
     "accounts:sign_in": ("GET", EVERYONE),
     "accounts:sign_out": ("POST", EVERYONE),
     "accounts:link_request": ("GET", EVERYONE),

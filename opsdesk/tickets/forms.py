@@ -91,6 +91,13 @@ class CustomerReplyForm(ActionForm):
     submission = submission_field()
 
 
+class FollowReplyForm(ActionForm):
+    """A reply through a follow link (tickets/views/follow.py): text only, with the one-time submission token."""
+
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}), max_length=200_000)
+    submission = submission_field()
+
+
 class StatusForm(ActionForm):
     def __init__(self, *args: Any, current: TicketStatus | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -470,3 +470,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} #{self.ticket_id} {self.kind}"
+
+
+class FollowLink(models.Model):
+    """A link in a request's acknowledgement that lets its requester, who has no portal login, read the request's
+    public conversation and reply to it without signing in (docs/adr/0029-follow-links-for-senders-without-account.md).
+
+    Only the SHA-256 of its token is stored: the token is the acknowledgement's own mail secret, filled in when the
+    mail is sent (core.outbox.mail_secret). It opens this one ticket, until `expires_at`, and never again once
+    revoked (the ticket was merged into another); deleting the ticket deletes its links."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="follow_links")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="follow_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"follow link for #{self.ticket_id}"

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from email.utils import formataddr, parseaddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.urls import reverse
 
 from opsdesk.core import outbox, replytokens
 from opsdesk.tickets.models import Attachment, Message, Ticket
+
+if TYPE_CHECKING:
+    from opsdesk.core.models import OutgoingMail
 
 
 def _customer_mail(ticket: Ticket) -> dict[str, Any]:
@@ -44,22 +48,34 @@ def _answering(ticket: Ticket) -> list[tuple[str, Any]]:
     return emails[:1] + emails[1:][-1:]
 
 
-def ticket_received(ticket: Ticket) -> None:
-    """Tell the requester their request arrived (an automatic answer to their message, RFC 3834)."""
+def ticket_received(ticket: Ticket, *, follow_link: bool = False) -> OutgoingMail | None:
+    """Tell the requester their request arrived (an automatic answer to their message, RFC 3834).
+
+    With `follow_link` (a requester without a portal login) the mail carries the link to follow and answer the
+    request without signing in instead of the portal's address; its token is the mail's secret, filled in when it
+    is sent, and the caller stores its hash (actions/follow.py)."""
     to = ticket.requester.primary_email
-    if to:
-        mail = _customer_mail(ticket)
-        outbox.queue_templated(
-            "tickets/emails/ticket_received",
-            kind="tickets.ticket_received",
-            to=[to],
-            language=ticket.requester.language,
-            context={"ticket": ticket, **mail["context"]},
-            ticket_id=ticket.pk,
-            headers={**mail["headers"], "Auto-Submitted": "auto-replied"},
-            from_email=mail["from_email"],
-            answering=_answering(ticket),
-        )
+    if not to:
+        return None
+    mail = _customer_mail(ticket)
+    follow_path = reverse("follow_request", args=[outbox.SECRET_PLACEHOLDER]) if follow_link else ""
+    return outbox.queue_templated(
+        "tickets/emails/ticket_received",
+        kind="tickets.ticket_received",
+        to=[to],
+        language=ticket.requester.language,
+        context={
+            "ticket": ticket,
+            "follow_path": follow_path,
+            "follow_days": settings.OPSDESK_FOLLOW_LINK_DAYS,
+            **mail["context"],
+        },
+        ticket_id=ticket.pk,
+        headers={**mail["headers"], "Auto-Submitted": "auto-replied"},
+        from_email=mail["from_email"],
+        answering=_answering(ticket),
+        has_secret=follow_link,
+    )
 
 
 def agent_reply(message: Message) -> None:

@@ -8,11 +8,11 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.core.site import absolute_url
 from opsdesk.core.translations import default_language
 
 if TYPE_CHECKING:
@@ -32,10 +32,10 @@ VALUES: dict[str, tuple[str | Promise, Callable[[Ticket], str]]] = {
     "ticket.subject": (_("Its subject"), lambda t: t.subject),
     "ticket.status": (_("Its status"), lambda t: str(t.status.display_name)),
     "ticket.priority": (_("Its priority"), lambda t: str(t.get_priority_display())),
-    "ticket.url": (_("The ticket's address for staff"), lambda t: settings.SITE_URL + t.get_absolute_url()),
+    "ticket.url": (_("The ticket's address for staff"), lambda t: absolute_url(t.get_absolute_url())),
     "ticket.portal_url": (
         _("The request's address in the portal"),
-        lambda t: settings.SITE_URL + t.get_portal_url(),
+        lambda t: absolute_url(t.get_portal_url()),
     ),
     "requester.name": (_("The customer's name"), lambda t: t.requester.name),
     "requester.first_name": (_("The customer's first name"), _first_name),

@@ -251,5 +251,7 @@ def password_reset_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 messages.success(request, _("Your new password is saved. Sign in with it."))
                 return redirect("accounts:sign_in")
     response = render(request, "accounts/password_reset_confirm.html", {"form": form, "usable": usable}, status=status)
-    response["Referrer-Policy"] = "no-referrer"  # the token is in this page's address
+    # the token is in this page's address: sent to no other site. Not "no-referrer": browsers then post the page's
+    # form with `Origin: null`, and the CSRF check refuses it (403).
+    response["Referrer-Policy"] = "same-origin"
     return response

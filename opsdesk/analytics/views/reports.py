@@ -164,7 +164,9 @@ def _unsubscribe_page(request: HttpRequest, state: str, subscription: Any = None
         },
         status=status,
     )
-    response["Referrer-Policy"] = "no-referrer"  # the token is in this page's address
+    # the token is in this page's address: sent to no other site. Not "no-referrer": browsers then post the page's
+    # form with `Origin: null`, and the CSRF check refuses it (403).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

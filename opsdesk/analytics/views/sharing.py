@@ -22,6 +22,7 @@ from opsdesk.core import ratelimit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest, redirect_after_post
 from opsdesk.core.params import parse_int
+from opsdesk.core.site import absolute_url
 
 manage_reports = capability_required(Capability.MANAGE_REPORTS)
 signed_in = capability_required(Capability.USE_WORKSPACE)
@@ -80,7 +81,7 @@ def share_create(request: AuthedRequest) -> HttpResponse:
     except ActionError as error:
         messages.error(request, error.message)
         return redirect_after_post(request, _dashboard_url(sharing.kept_params(request.POST)))
-    link = request.build_absolute_uri(reverse("analytics_shared:shared_dashboard", args=[raw]))
+    link = absolute_url(reverse("analytics_shared:shared_dashboard", args=[raw]))
     return render(request, "analytics/share_created.html", {"share": share, "link": link, "here": "shares"})
 
 

@@ -12,13 +12,13 @@ import hashlib
 import json
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsdesk.core.errors import ActionError
 from opsdesk.core.origin import origin
+from opsdesk.core.site import absolute_url
 from opsdesk.integrations import inbound
 from opsdesk.integrations.models import InboundHook, InboundRequest
 from opsdesk.tickets import actions as ticket_actions
@@ -129,5 +129,5 @@ def ticket_json(ticket: Ticket, *, created: bool) -> dict[str, Any]:
         "created": created,
         "status_category": ticket.status_category,
         "priority": ticket.priority,
-        "url": settings.SITE_URL + ticket.get_absolute_url(),
+        "url": absolute_url(ticket.get_absolute_url()),
     }

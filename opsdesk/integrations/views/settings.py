@@ -18,6 +18,7 @@ from opsdesk.accounts.capabilities import Capability
 from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest
 from opsdesk.core.params import parse_int
+from opsdesk.core.site import absolute_url
 from opsdesk.integrations import actions
 from opsdesk.integrations.actions.config import mask
 from opsdesk.integrations.forms import ChannelForm, InboundHookForm, WebhookForm
@@ -162,7 +163,7 @@ def channel_detail(request: AuthedRequest, channel_id: int) -> HttpResponse:
 @require_POST
 def channel_test(request: AuthedRequest, channel_id: int) -> HttpResponse:
     channel = get_object_or_404(ChatChannel, pk=channel_id)
-    url = request.build_absolute_uri(reverse("integrations:channel_detail", args=[channel.pk]))
+    url = absolute_url(reverse("integrations:channel_detail", args=[channel.pk]))
     actions.test_channel(channel, url=url, actor=request.user)
     messages.success(request, _("A test message was queued; its result appears in the log below."))
     return redirect("integrations:channel_detail", channel_id)
@@ -226,7 +227,7 @@ def inbound_edit(request: AuthedRequest, hook_id: int | None = None) -> HttpResp
 @manage
 def inbound_detail(request: AuthedRequest, hook_id: int) -> HttpResponse:
     hook = get_object_or_404(InboundHook.objects.select_related("team"), pk=hook_id)
-    address = request.build_absolute_uri(reverse("integration_hooks:inbound_hook_receive", args=[hook.slug]))
+    address = absolute_url(reverse("integration_hooks:inbound_hook_receive", args=[hook.slug]))
     recent = InboundRequest.objects.filter(hook=hook).defer("body").order_by("-id")[:LOG_ROWS]
     context = {"hook": hook, "address": address, "recent": recent}
     response = render(request, "integrations/inbound_detail.html", context)

@@ -30,6 +30,7 @@ from opsdesk.core.forms import (
     translated_initial,
 )
 from opsdesk.core.http import AuthedRequest
+from opsdesk.core.site import site_url
 from opsdesk.core.translations import language_name
 from opsdesk.messaging.actions import chat as chat_actions
 from opsdesk.messaging.chat import streams
@@ -224,7 +225,7 @@ def widget_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "messaging/chat_widget_list.html",
-        {"widgets": ChatWidget.objects.select_related("team"), "site": request.build_absolute_uri("/")[:-1]},
+        {"widgets": ChatWidget.objects.select_related("team"), "site": site_url()},
     )
 
 

@@ -23,6 +23,7 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import add_action_error
 from opsdesk.core.http import AuthedRequest
 from opsdesk.core.params import InvalidParameter, parse_bool, parse_int, parse_moment
+from opsdesk.core.site import absolute_url
 from opsdesk.messaging import actions
 from opsdesk.messaging.actions.telephony import provider_secret
 from opsdesk.messaging.forms import TelephonyProviderForm
@@ -198,13 +199,13 @@ def telephony_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "providers": TelephonyProvider.objects.select_related("team"),
         "form": form,
-        "example_hook": request.build_absolute_uri("/hooks/telephony/KEY/calls/"),
+        "example_hook": absolute_url("/hooks/telephony/KEY/calls/"),
     }
     return render(request, "messaging/telephony_list.html", context, status=400 if request.method == "POST" else 200)
 
 
 def _show_secret(request: AuthedRequest, provider: TelephonyProvider, secret: str) -> HttpResponse:
-    hook = request.build_absolute_uri(reverse("hooks:telephony_calls", args=[provider.slug]))
+    hook = absolute_url(reverse("hooks:telephony_calls", args=[provider.slug]))
     response = render(
         request, "messaging/telephony_secret.html", {"provider": provider, "secret": secret, "hook": hook}
     )

@@ -34,6 +34,7 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import add_action_error
 from opsdesk.core.http import AuthedRequest
 from opsdesk.core.security import CONTENT_SECURITY_POLICY
+from opsdesk.core.site import absolute_url, site_url
 from opsdesk.messaging import actions
 from opsdesk.messaging.forms import PublicWebForm, WebFormConfigForm
 from opsdesk.messaging.models import WebForm
@@ -75,8 +76,8 @@ def webform_edit(request: AuthedRequest, form_id: int | None = None) -> HttpResp
         "field_rows": rows,
     }
     if webform is not None:
-        public = request.build_absolute_uri(webform.get_public_url())
-        script = request.build_absolute_uri(reverse("webforms:webform_embed", args=[webform.key]))
+        public = absolute_url(webform.get_public_url())
+        script = absolute_url(reverse("webforms:webform_embed", args=[webform.key]))
         context["public_url"] = public
         context["snippet"] = f'<script src="{script}" async></script>'
     return render(request, "messaging/webform_form.html", context, status=400 if request.method == "POST" else 200)
@@ -232,8 +233,8 @@ def webform_embed(request: HttpRequest, form_key: str) -> HttpResponse:
     """The script a website pastes: it inserts the form's iframe after itself and sets its height from the
     messages the form's page posts. `data-lang` on the script tag asks for a language."""
     webform = get_object_or_404(WebForm, key=form_key, active=True)
-    url = request.build_absolute_uri(webform.get_public_url())
-    origin = f"{request.scheme}://{request.get_host()}"
+    url = absolute_url(webform.get_public_url())
+    origin = site_url()
     body = render_to_string(
         "messaging/webform_embed.js", {"url": url, "origin": origin, "title": webform.title}, request=request
     )

@@ -28,6 +28,7 @@ from opsdesk.customers import actions as customer_actions
 from opsdesk.fields.actions import clean_custom_fields
 from opsdesk.fields.models import CustomField
 from opsdesk.tickets import notifications, timeline
+from opsdesk.tickets.actions import follow
 from opsdesk.tickets.actions.common import (
     _add_message,
     _body_html,
@@ -307,7 +308,10 @@ def _open(
     _add_cc(ticket, cc)
     if not by_agent:
         if notify:
-            notifications.ticket_received(ticket)
+            follow_link = follow.wants_follow_link(requester)
+            mail = notifications.ticket_received(ticket, follow_link=follow_link)
+            if mail is not None and follow_link:
+                follow.issue_follow_link(ticket, mail=mail)
     elif public:
         notifications.agent_reply(message)
     return ticket

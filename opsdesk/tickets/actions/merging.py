@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 from opsdesk.tickets.access import can_edit
 from opsdesk.tickets.actions.common import _add_message, _lock, _lock_for_edit, _set_status, default_status
+from opsdesk.tickets.actions.follow import revoke_follow_links
 
 Category = TicketStatus.Category
 
@@ -49,6 +50,7 @@ def merge_tickets(source: Ticket, *, target: Ticket, actor: User) -> Ticket:
         raise ActionError("merge_target_closed", _("Choose an open ticket to merge into."), field="target")
     now = timezone.now()
     source.merged_into = target
+    revoke_follow_links(source)  # a follow link opens its one request only, never the one it was merged into
     _set_status(source, default_status(Category.CLOSED), actor=actor, at=now)
     timeline.record(source, "ticket.merged", actor=actor, at=now, data={"source": source.pk, "target": target.pk})
     timeline.record(target, "ticket.merged", actor=actor, at=now, data={"source": source.pk, "target": target.pk})

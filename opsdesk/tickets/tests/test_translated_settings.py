@@ -21,7 +21,7 @@ from opsdesk.fields.models import CustomField
 from opsdesk.messaging.models import WebForm
 from opsdesk.people import actions as people_actions
 from opsdesk.people.models import Team
-from opsdesk.tickets import actions, configuration
+from opsdesk.tickets import actions, configuration, placeholders
 from opsdesk.tickets.models import CannedResponse, Ticket, TicketStatus
 from opsdesk.tickets.tests.test_api import token
 
@@ -516,3 +516,11 @@ def test_a_bad_filter_on_a_custom_field_names_it_in_the_readers_language(client:
     assert response.json()["message"].startswith("Τομέας προϊόντος: ")
     found = client.get("/api/v1/tickets/?custom_fields.product_area=Payments", headers=headers)  # the stable value
     assert found.status_code == 200
+
+
+def test_placeholders_use_the_site_address(world: Any, settings: Any) -> None:
+    settings.SITE_URL = "https://support.example.com"
+    ticket = world.ticket()
+    assert placeholders.render("{{ticket.url}} {{ticket.portal_url}}", ticket) == (
+        f"https://support.example.com/tickets/{ticket.pk}/ https://support.example.com/portal/tickets/{ticket.pk}/"
+    )

@@ -18,6 +18,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         import uvicorn
 
+        from opsdesk.core import site
+
+        # Links made outside a request (and by uvicorn's worker processes) name the address served here; a
+        # configured OPSDESK_SITE_URL still comes first (core/site.py).
+        site.serve_at(site.served_url(options["host"], options["port"]))
+
         uvicorn.run(
             "opsdesk.asgi:application",
             host=options["host"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -53,7 +52,9 @@ def _serve_example_site(host: str, port: int, desk_url: str) -> str | None:
     except OSError:
         return None
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://{host}:{port}/"
+    from opsdesk.core.site import served_url
+
+    return served_url(host, port) + "/"
 
 
 class Command(BaseCommand):
@@ -64,23 +65,29 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from opsdesk.core import site as core_site
         from opsdesk.messaging import demo as channels_demo
         from opsdesk.tickets.demo_data import DEMO_PASSWORD
 
-        # links in mail (the portal, sign-in links) name the port the demo serves on, unless the site URL is set
-        os.environ.setdefault("OPSDESK_SITE_URL", f"http://{options['host']}:{options['port']}")
+        # Links in mail, webhooks and exports name the address served here, whichever process makes them: this one,
+        # the server (`serve` sets it too) and the worker, which gets it in its environment (core/site.py). A
+        # configured OPSDESK_SITE_URL still comes first.
+        served = core_site.served_url(options["host"], options["port"])
+        core_site.serve_at(served)
         site_port = options["port"] + 1
         channels_demo.seed_channels(site_port=site_port)
-        site = _serve_example_site(options["host"], site_port, f"http://{options['host']}:{options['port']}/")
+        example = _serve_example_site(options["host"], site_port, served + "/")
         worker = subprocess.Popen([sys.executable, "-m", "opsdesk.cli", "worker", "--workers", "2", "--quiet"])
-        url = f"http://{options['host']}:{options['port']}/"
+        url = served + "/"
         self.stdout.write(self.style.SUCCESS(f"\nOpsDesk is running at {url}\n"))
+        if core_site.configured() and core_site.configured() != served:
+            self.stdout.write(f"Links in e-mail use OPSDESK_SITE_URL, which is set to {core_site.configured()}.")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for _kind, email, label in DEMO_LOGINS:
             self.stdout.write(f"  {label:28} {email}")
         self.stdout.write(f"Public contact form: {url}contact/")
-        if site is not None:
-            self.stdout.write(f"Example customer website with the chat widget and a web form: {site}")
+        if example is not None:
+            self.stdout.write(f"Example customer website with the chat widget and a web form: {example}")
         self.stdout.write("Stop with Ctrl+C.\n")
         try:
             subprocess.run(
