@@ -1,12 +1,15 @@
 """Bulk demo-data generation: the one sanctioned exception to writing through actions.py.
 
 Small reference data (teams, users, organizations, custom fields) is created through the actions. Customers,
-tickets, messages and timeline events are written with `executemany` in the exact shape the actions write them:
-`tests/test_seeding.py` holds a seeded ticket's rows and events to those of a ticket driven through the actions.
+tickets, messages, attachments and timeline events are written with `executemany` in the exact shape the actions
+write them: `tests/test_seeding.py` holds a seeded ticket's rows and events to those of a ticket driven through the
+actions (a reply, an internal note, an attachment, a merge).
 """
 
 from __future__ import annotations
 
+import hashlib
+import mimetypes
 import multiprocessing
 import os
 import random
@@ -17,9 +20,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
@@ -37,7 +43,15 @@ from opsdesk.tickets.seeding_rows import (
     DAYS,
     HOUR_WEIGHTS,
     LANG_POOL,
+    LONG_EVERY,
+    MAX_ATTACHMENTS,
+    MAX_EVENTS,
+    MAX_LONG_ATTACHMENTS,
+    MAX_LONG_EVENTS,
+    MAX_LONG_MESSAGES,
+    MAX_MESSAGES,
     WEEKDAY_WEIGHTS,
+    DemoFile,
     TicketWriter,
     _executemany,
     _next_id,
@@ -54,11 +68,12 @@ class SeedResult:
     tickets: int = 0
     messages: int = 0
     events: int = 0
+    attachments: int = 0
     customers: int = 0
     seconds: float = 0.0
 
 
-BULK_TABLES = ("tickets_ticket", "tickets_message", "tickets_ticketevent", "tickets_ticket_tags")
+BULK_TABLES = ("tickets_ticket", "tickets_message", "tickets_ticketevent", "tickets_ticket_tags", "tickets_attachment")
 CUSTOMER_TABLES = ("customers_customer", "customers_customeremail", "customers_customerevent")
 
 
@@ -331,8 +346,6 @@ def seed_customers(
     return out
 
 
-# Upper bounds per ticket, so each shard gets its own id ranges: at most 4 messages and 12 events per ticket.
-MAX_MESSAGES, MAX_EVENTS = 4, 12
 PARALLEL_FROM = 20_000  # below this, forking costs more than it saves
 
 
@@ -350,6 +363,7 @@ def _write_shard(
     writer.rng = rng
     sample = _day_sampler(rng, now_dt)
     now = now_dt.timestamp()
+    limits = (writer.ticket_id + count, *_id_limits(writer, count))
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
@@ -357,11 +371,36 @@ def _write_shard(
         db.execute(statement)
     db.execute("BEGIN")
     for size in chunks(count, CHUNK):
-        for _ in range(size):
-            writer.add(customers[rng.randrange(len(customers))], sample(), now)
+        _add_tickets(writer, size, customers, sample, now)
         insert(writer.take(), db)
     db.execute("COMMIT")
     db.close()
+    used = (writer.ticket_id, writer.message_id, writer.event_id, writer.attachment_id)
+    if any(next_id > limit for next_id, limit in zip(used, limits, strict=True)):
+        raise RuntimeError(f"A shard went past its id ranges: {used} > {limits}")
+
+
+def _add_tickets(
+    writer: TicketWriter, count: int, customers: list[CustomerRow], sample: Callable[[], float], now: float
+) -> None:
+    """Exactly `count` tickets: one `add` may write two (a ticket and the duplicate merged into it)."""
+    rng = writer.rng
+    done = 0
+    while done < count:
+        done += writer.add(customers[rng.randrange(len(customers))], sample(), now, room=count - done)
+
+
+def _id_limits(writer: TicketWriter, count: int) -> tuple[int, int, int]:
+    """The message, event and attachment ids that the next `count` tickets stay below: every LONG_EVERY-th ticket id
+    is a long conversation, the others stay under the per-ticket bounds."""
+    first = writer.ticket_id
+    long = (first + count - 1) // LONG_EVERY - (first - 1) // LONG_EVERY
+    short = count - long
+    return (
+        writer.message_id + short * MAX_MESSAGES + long * MAX_LONG_MESSAGES,
+        writer.event_id + short * MAX_EVENTS + long * MAX_LONG_EVENTS,
+        writer.attachment_id + short * MAX_ATTACHMENTS + long * MAX_LONG_ATTACHMENTS,
+    )
 
 
 def _seed_in_parallel(
@@ -383,23 +422,21 @@ def _seed_in_parallel(
         )
         schema = [row[0] for row in cursor.fetchall()]
     sizes = [count // workers + (1 if i < count % workers else 0) for i in range(workers)]
-    base = (writer.ticket_id, writer.message_id, writer.event_id, writer.tag_link_id)
     context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix="opsdesk-seed-") as folder:
-        paths, processes, offset = [], [], 0
+        paths, processes = [], []
         connections.close_all()  # the children never touch Django's connection
         for i, size in enumerate(sizes):
-            writer.ticket_id = base[0] + offset
-            writer.message_id = base[1] + MAX_MESSAGES * offset
-            writer.event_id = base[2] + MAX_EVENTS * offset
-            writer.tag_link_id = base[3] + offset
+            if i:  # the next shard's ranges start where this one's bounds end
+                writer.message_id, writer.event_id, writer.attachment_id = _id_limits(writer, sizes[i - 1])
+                writer.ticket_id += sizes[i - 1]
+                writer.tag_link_id += sizes[i - 1]
             path = f"{folder}/shard{i}.sqlite3"
             seed = rng.randrange(2**32)
             process = context.Process(target=_write_shard, args=(writer, path, schema, size, seed, customers, now_dt))
             process.start()
             paths.append(path)
             processes.append(process)
-            offset += size
         _join(processes, "A seeding process failed; nothing was written.")
         with (
             _attached(paths, "shard"),
@@ -415,6 +452,8 @@ def _seed_in_parallel(
                         writer.count_messages += cursor.rowcount
                     elif table == "tickets_ticketevent":
                         writer.count_events += cursor.rowcount
+                    elif table == "tickets_attachment":
+                        writer.count_attachments += cursor.rowcount
 
 
 def _join(processes: list[Any], failure: str) -> None:
@@ -537,18 +576,23 @@ def seed_tickets(
     writer = TicketWriter(rng, agents, teams)
     first_ticket = writer.ticket_id
     Tag.objects.bulk_create([Tag(name=n) for n in D.TAGS], ignore_conflicts=True)
-    tags = dict(Tag.objects.filter(name__in=D.TAGS).values_list("pk", "name"))
-    writer.tag_ids = list(tags)
-    TicketWriter.tag_names = tags
+    writer.tag_ids = dict(Tag.objects.filter(name__in=D.TAGS).values_list("name", "pk"))
+    writer.files = store_demo_files()
     now_dt = timezone.now()
     now = now_dt.timestamp()
     sample = _day_sampler(rng, now_dt)
     pinned = list(first_customers or [])
     remaining = count
     with transaction.atomic():
-        # The pinned customers (the demo portal login) get recent tickets in every state first.
-        for customer in pinned:
-            writer.add(customer, now - rng.uniform(86400, 86400 * 12), now)
+        # The pinned customers (the demo portal login) get recent tickets in every state first, the first of them a
+        # long conversation still in progress.
+        for i, customer in enumerate(pinned):
+            writer.add(
+                customer,
+                now - rng.uniform(86400 * (3 if i == 0 else 1), 86400 * (8 if i == 0 else 12)),
+                now,
+                long=i == 0,
+            )
             remaining -= 1
         writer.flush()
     workers = min(os.cpu_count() or 1, 4)
@@ -558,8 +602,7 @@ def seed_tickets(
     else:
         with bulk_pragmas(), transaction.atomic(), deferred_indexes():
             for size in chunks(max(remaining, 0), CHUNK):
-                for _ in range(size):
-                    writer.add(customers[rng.randrange(len(customers))], sample(), now)
+                _add_tickets(writer, size, customers, sample, now)
                 insert(writer.take())
     if connection.vendor == "sqlite":
         # Foreign keys were not checked row by row during the load; check every one now (raises IntegrityError).
@@ -586,7 +629,34 @@ def seed_tickets(
     result.tickets = count
     result.messages = writer.count_messages
     result.events = writer.count_events
+    result.attachments = writer.count_attachments
     return result
+
+
+DEMO_FILES = Path(__file__).resolve().parent / "demo_files"
+# kind -> the file in demo_files/ (its name in each language: demo_scripts)
+DEMO_FILE_NAMES = {
+    "photo": "damaged-parcel.png",
+    "statement": "card-statement.png",
+    "invoice": "invoice.pdf",
+    "screenshot": "app-error.png",
+    "log": "app-log.txt",
+}
+
+
+def store_demo_files() -> dict[str, DemoFile]:
+    """Put the few demo files in the attachment storage once (by content, as the attachment action names files) and
+    return them by kind: every seeded attachment row points at one of them, so 100,000 tickets add no files."""
+    stored = {}
+    for kind, filename in DEMO_FILE_NAMES.items():
+        data = (DEMO_FILES / filename).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        name = f"tickets/demo/{digest[:2]}/{digest}"
+        if not default_storage.exists(name):
+            name = default_storage.save(name, ContentFile(data))
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        stored[kind] = DemoFile(name=name, content_type=content_type, size=len(data), sha256=digest)
+    return stored
 
 
 def load_reference_data() -> dict[str, Any]:
