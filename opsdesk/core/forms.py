@@ -249,6 +249,23 @@ class _SortedByLabel(forms.models.ModelChoiceIterator):
             yield self.choice(obj)
 
 
+class _Listed(forms.models.ModelChoiceIterator):
+    """Choices read with one plain query. Django's ModelChoiceIterator uses `QuerySet.iterator()`, which on
+    PostgreSQL opens a server-side cursor (DECLARE, FETCH, CLOSE: three round trips) for a list of a few rows."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in list(self.queryset):
+            yield self.choice(obj)
+
+
+class RowChoiceField(forms.ModelChoiceField):
+    """A choice of a few rows (statuses, agents), read in one query."""
+
+    iterator = _Listed
+
+
 class TranslatedModelChoiceField(forms.ModelChoiceField):
     """A choice of translatable rows (teams), labelled and sorted in the reader's language: the database can only
     sort the default language's column."""

@@ -16,6 +16,7 @@ from opsdesk.core.forms import (
     ActionForm,
     ChoiceTranslationsField,
     FilePicker,
+    RowChoiceField,
     TranslatedForm,
     TranslatedModelChoiceField,
     TranslatedTextField,
@@ -45,7 +46,7 @@ class MultipleFileField(forms.FileField):
 
 
 def active_agents() -> forms.ModelChoiceField[User]:
-    return forms.ModelChoiceField(
+    return RowChoiceField(
         label=_("Assignee"),
         queryset=User.objects.filter(is_active=True, role__in=roles_with(Capability.BE_ASSIGNED)).order_by("name"),
         required=False,
@@ -53,7 +54,7 @@ def active_agents() -> forms.ModelChoiceField[User]:
     )
 
 
-class StatusChoiceField(forms.ModelChoiceField):
+class StatusChoiceField(RowChoiceField):
     def label_from_instance(self, obj: TicketStatus) -> str:
         from opsdesk.core.templatetags.opsdesk import status_label
 
