@@ -44,7 +44,7 @@
     var restored = [];
     var note = composer.querySelector("[data-draft-note]");
     composer.querySelectorAll("form textarea[name=body]").forEach(function (area) {
-      var key = base + ":" + area.form.getAttribute("data-composer-panel");
+      var key = base + ":" + area.closest("[data-composer-panel]").getAttribute("data-composer-panel");
       var saved = store.getItem(key);
       if (saved && !area.value) { area.value = saved; restored.push(area); }
       var timer = null;
@@ -56,12 +56,12 @@
     });
     if (restored.length && note) {
       note.hidden = false;
-      var tab = document.querySelector('[data-composer-tab="' + restored[0].form.getAttribute("data-composer-panel") + '"]');
+      var tab = document.querySelector('[data-composer-tab="' + restored[0].closest("[data-composer-panel]").getAttribute("data-composer-panel") + '"]');
       if (tab) tab.click();
     }
     document.addEventListener("click", function (e) {
       if (!e.target.closest("[data-draft-discard]")) return;
-      restored.forEach(function (area) { area.value = ""; store.removeItem(base + ":" + area.form.getAttribute("data-composer-panel")); });
+      restored.forEach(function (area) { area.value = ""; store.removeItem(base + ":" + area.closest("[data-composer-panel]").getAttribute("data-composer-panel")); });
       note.hidden = true;
     });
   }
