@@ -15,7 +15,7 @@ from opsdesk.accounts.capabilities import Capability, roles_with
 from opsdesk.accounts.models import User
 from opsdesk.analytics import goals, kpis, periods
 from opsdesk.analytics.models import Goal, ReportSubscription
-from opsdesk.core.forms import ActionForm, TranslatedModelChoiceField
+from opsdesk.core.forms import ActionForm, DayInput, TranslatedModelChoiceField
 from opsdesk.people.models import Team
 from opsdesk.sla.durations import InvalidDuration, format_duration, parse_duration
 
@@ -68,8 +68,8 @@ class GoalForm(ActionForm):
     team = TranslatedModelChoiceField(
         queryset=Team.objects.all(), required=False, label=gettext_lazy("Team"), empty_label=gettext_lazy("Whole desk")
     )
-    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=gettext_lazy("From"), widget=DayInput())
+    end = forms.DateField(label=gettext_lazy("Until"), widget=DayInput())
     statistic = forms.ChoiceField(
         label=gettext_lazy("For times, compare the"), choices=list(goals.STATISTICS.items()), initial="median"
     )

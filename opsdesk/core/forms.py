@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -51,6 +52,33 @@ def submission_field() -> forms.CharField:
     return forms.CharField(
         widget=forms.HiddenInput, required=False, max_length=64, initial=lambda: secrets.token_urlsafe(18)
     )
+
+
+def day_formats() -> list[str]:
+    """How dates are typed in the active language (formats/<lang>/formats.py): its own way first, ISO understood."""
+    from django.utils.formats import get_format
+
+    return list(get_format("DATE_INPUT_FORMATS"))
+
+
+def day_example() -> str:
+    """The last day of 2026 as the active language types dates: the placeholder of every date field."""
+    return date(2026, 12, 31).strftime(day_formats()[0])
+
+
+class DayInput(forms.DateInput):
+    """A date typed as the user's language writes it (31.12.2026, 31/12/2026, 2026-12-31). The browser's own date
+    picker speaks the browser's language and shows its own order of day and month, whatever the page's language."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"autocomplete": "off", "size": 10, **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("placeholder", day_example())
+        return context
 
 
 class FilePicker(forms.ClearableFileInput):

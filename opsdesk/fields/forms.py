@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import pgettext_lazy
 
+from opsdesk.core.forms import DayInput
 from opsdesk.fields.models import CustomField
 
 
@@ -18,7 +19,7 @@ def custom_field_formfield(field: CustomField, *, portal: bool) -> forms.Field:
     if field.type == CustomField.Type.NUMBER:
         return forms.DecimalField(label=label, required=required)
     if field.type == CustomField.Type.DATE:
-        return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+        return forms.DateField(label=label, required=required, widget=DayInput())
     if field.type == CustomField.Type.CHECKBOX:
         return forms.BooleanField(label=label, required=required)
     if field.type == CustomField.Type.SELECT:

@@ -14,7 +14,13 @@ from django import forms
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from opsdesk.core.forms import ActionForm, FilePicker, TranslatedModelChoiceField, TranslatedModelMultipleChoiceField
+from opsdesk.core.forms import (
+    ActionForm,
+    DayInput,
+    FilePicker,
+    TranslatedModelChoiceField,
+    TranslatedModelMultipleChoiceField,
+)
 from opsdesk.core.params import InvalidParameter
 from opsdesk.customers.models import CustomerOrganization
 from opsdesk.people.models import Team
@@ -100,15 +106,8 @@ class CalendarForm(forms.Form):
         }
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
-
 class HolidayForm(ActionForm):
-    day = forms.DateField(label=_("Date"), widget=DateInput())
+    day = forms.DateField(label=_("Date"), widget=DayInput())
     name = forms.CharField(label=_("Name"), max_length=200)
 
 
@@ -145,7 +144,7 @@ class HolidayGenerateForm(ActionForm):
 
 
 class ExceptionForm(ActionForm):
-    day = forms.DateField(label=_("Date"), widget=DateInput())
+    day = forms.DateField(label=_("Date"), widget=DayInput())
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     windows = HoursField(label=_("Open hours that day"), required=True)
 

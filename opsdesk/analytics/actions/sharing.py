@@ -4,6 +4,7 @@ stored only as its SHA-256 hash, like API tokens."""
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from opsdesk.accounts.models import User, hash_token
 from opsdesk.analytics.models import DashboardShare, DashboardView
 from opsdesk.audit import actions as audit
 from opsdesk.core.errors import ActionError
+from opsdesk.core.params import InvalidParameter, parse_day
 
 MAX_LABEL = 100
 MAX_SHARE_DAYS = 90
@@ -34,7 +36,14 @@ def _label(text: str, field: str) -> str:
 
 
 def kept_params(params: Any) -> dict[str, str]:
-    return {key: str(params[key]) for key in KEPT if params.get(key) not in (None, "")}
+    """The filters a saved view or a share keeps; custom dates as ISO, whatever language they were typed in, so
+    the link reads the same for everyone (a Finnish 31.12.2026 would not read in Swedish)."""
+    kept = {key: str(params[key]) for key in KEPT if params.get(key) not in (None, "")}
+    for key in ("start", "end"):
+        if key in kept:
+            with contextlib.suppress(InvalidParameter):
+                kept[key] = parse_day(kept[key], field=key, label=key).isoformat()
+    return kept
 
 
 @transaction.atomic

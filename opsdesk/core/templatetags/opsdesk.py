@@ -154,3 +154,19 @@ def moment(value: Any) -> SafeString:
     return mark_safe(
         f'<time class="moment" datetime="{escape(value.isoformat())}" title="{escape(exact)}">{escape(shown)}</time>'
     )
+
+
+@register.filter
+def day_input(value: Any) -> str:
+    """A date as a date field shows it: the way the active language types dates (core.forms.day_formats)."""
+    from opsdesk.core.forms import day_formats
+
+    return value.strftime(day_formats()[0]) if hasattr(value, "strftime") else (value or "")
+
+
+@register.simple_tag
+def day_placeholder() -> str:
+    """The example date a date field shows while empty (core.forms.day_example)."""
+    from opsdesk.core.forms import day_example
+
+    return day_example()

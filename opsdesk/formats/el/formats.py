@@ -5,3 +5,6 @@ from django.conf.locale.el.formats import *  # noqa: F403
 DATETIME_FORMAT = "j/n/Y H:i"
 SHORT_DATETIME_FORMAT = "j/n/Y H:i"
 TIME_FORMAT = "H:i"
+
+# Dates are typed as the language writes them; ISO (2026-12-31) is always understood too.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y"]

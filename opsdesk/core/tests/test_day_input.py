@@ -1,0 +1,53 @@
+"""Dates are typed as the user's language writes them, with ISO understood everywhere: the browser's own date picker
+would show the browser's order of day and month, whatever the page's language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django import forms
+from django.utils import translation
+
+from opsdesk.core.forms import DayInput
+from opsdesk.core.params import InvalidParameter, parse_day
+
+
+class When(forms.Form):
+    day = forms.DateField(widget=DayInput())
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "shown", "placeholder"),
+    [
+        ("fi", "31.12.2026", "31.12.2026", "31.12.2026"),
+        ("ru", "31.12.2026", "31.12.2026", "31.12.2026"),
+        ("el", "31/12/2026", "31/12/2026", "31/12/2026"),
+        ("sv", "2026-12-31", "2026-12-31", "2026-12-31"),
+        ("en", "31 Dec 2026", "2026-12-31", "2026-12-31"),
+    ],
+)
+def test_a_date_field_reads_and_shows_the_languages_way(
+    language: str, typed: str, shown: str, placeholder: str
+) -> None:
+    with translation.override(language):
+        form = When({"day": typed})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["day"] == date(2026, 12, 31)
+        assert When({"day": "2026-12-31"}).is_valid()  # ISO in every language
+        html = str(When(initial={"day": date(2026, 12, 31)}, auto_id="w_%s")["day"])
+    assert f'value="{shown}"' in html
+    assert f'placeholder="{placeholder}"' in html
+    assert 'type="text"' in html and 'autocomplete="off"' in html
+
+
+def test_a_query_parameter_day_reads_both_ways_and_says_how_to_write_it() -> None:
+    with translation.override("fi"):
+        assert parse_day("31.1.2025", field="start", label="Alku") == date(2025, 1, 31)
+        assert parse_day("2025-01-31", field="start", label="Alku") == date(2025, 1, 31)
+        with pytest.raises(InvalidParameter) as refused:
+            parse_day("1/31/2025", field="start", label="Alku")
+    assert str(refused.value) == "Alku: anna päivämäärä, esimerkiksi 31.01.2025."
+    with translation.override("en"), pytest.raises(InvalidParameter) as refused:
+        parse_day("03/04/2025", field="start", label="From")  # month first or day first: refused, not guessed
+    assert str(refused.value) == "From: enter a date such as 2025-01-31."
