@@ -6,24 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from asgiref.sync import sync_to_async
 from django.core.cache import cache
-from django.db import connections
 from django.test import Client
 
 from opsdesk.messaging import presence
-
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def _close_stream_connections() -> Iterator[None]:
-    yield
-    asyncio.run(sync_to_async(connections.close_all)())
 
 
 async def told(stream: Any) -> dict[str, Any]:
@@ -36,9 +25,6 @@ async def told(stream: Any) -> dict[str, Any]:
 
 def test_each_reader_hears_who_else_is_there_and_who_is_replying(world: Any) -> None:
     ticket = world.ticket()
-    world.lead.language = "fi"
-    lead_client = Client()
-    lead_client.force_login(world.lead)
 
     async def main() -> list[dict[str, Any]]:
         alice = presence.ticket_stream(
@@ -50,9 +36,9 @@ def test_each_reader_hears_who_else_is_there_and_who_is_replying(world: Any) -> 
         )
         heard.append(await told(leo))  # Leo is told, in Finnish, that Alice is there
         heard.append(await told(alice))  # and Alice that Leo came
-        post = sync_to_async(lead_client.post, thread_sensitive=False)
-        answer = await post(f"/tickets/{ticket.pk}/presence/", {"conn": "leo-tab-01", "state": "replying"})
-        assert answer.status_code == 204
+        # what the reply box's report does (the view is tested below): the streams read no database
+        assert presence.mark(ticket.pk, conn="leo-tab-01", user_id=world.lead.pk, name="Leo Lead", state="replying")
+        presence.announce(ticket.pk)
         heard.append(await told(alice))
         await leo.aclose()  # Leo closes the page
         heard.append(await told(alice))
