@@ -159,8 +159,15 @@ def moment(value: Any) -> SafeString:
 @register.filter
 def day_input(value: Any) -> str:
     """A date as a date field shows it: the way the active language types dates (core.forms.day_formats)."""
+    from datetime import date
+
     from opsdesk.core.forms import day_formats
 
+    if isinstance(value, str):  # an ISO day kept for links (2026-12-31)
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
     return value.strftime(day_formats()[0]) if hasattr(value, "strftime") else (value or "")
 
 

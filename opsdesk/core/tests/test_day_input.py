@@ -51,3 +51,12 @@ def test_a_query_parameter_day_reads_both_ways_and_says_how_to_write_it() -> Non
     with translation.override("en"), pytest.raises(InvalidParameter) as refused:
         parse_day("03/04/2025", field="start", label="From")  # month first or day first: refused, not guessed
     assert str(refused.value) == "From: enter a date such as 2025-01-31."
+
+
+def test_a_day_kept_as_iso_for_links_shows_the_languages_way() -> None:
+    from opsdesk.core.templatetags.opsdesk import day_input
+
+    with translation.override("el"):
+        assert day_input("2026-12-31") == "31/12/2026"
+        assert day_input(date(2026, 1, 5)) == "05/01/2026"
+        assert day_input("") == ""
