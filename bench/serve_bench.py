@@ -41,38 +41,34 @@ from opsdesk.tickets.models import Ticket
 agent = User.objects.get(email="agent.en@opsdesk.example")
 admin = User.objects.get(email="admin@opsdesk.example")
 _t, token = account_actions.issue_api_token(agent, name="benchmark", scope="write", actor=agent)
-subject = "Benchmark: a conversation of twenty messages"
-ticket = Ticket.objects.filter(subject=subject).first()
-if ticket is None:
+
+
+def conversation(subject, body, replies, customer_says, agent_says):
+    # the benchmark's ticket of `subject`, made once through the actions: the customer and the agent in turns
+    found = Ticket.objects.filter(subject=subject).first()
+    if found is not None:
+        return found
     requester = Customer.objects.get(emails__address="customer@opsdesk.example")
-    ticket = actions.create_ticket(
-        subject=subject, body="The zanzibarite cable keeps failing.", requester=requester, actor=None,
-        team=agent.memberships.first().team,
+    found = actions.create_ticket(
+        subject=subject, body=body, requester=requester, actor=None, team=agent.memberships.first().team
     )
-    for i in range(19):
+    for i in range(replies):
         if i % 2:
-            actions.add_customer_reply(
-                ticket, body=f"Still failing, attempt {i}.", actor=requester.user, customer=requester
-            )
+            actions.add_customer_reply(found, body=customer_says(i), actor=requester.user, customer=requester)
         else:
-            actions.reply_to_ticket(ticket, body=f"Please try step {i} of the guide.", actor=agent)
-        ticket.refresh_from_db()
-long_subject = "Benchmark: a conversation of two hundred messages"
-long_ticket = Ticket.objects.filter(subject=long_subject).first()
-if long_ticket is None:
-    requester = Customer.objects.get(emails__address="customer@opsdesk.example")
-    long_ticket = actions.create_ticket(
-        subject=long_subject, body="The export to the warehouse stops half-way.", requester=requester, actor=None,
-        team=agent.memberships.first().team,
-    )
-    for i in range(199):
-        if i % 2:
-            actions.add_customer_reply(
-                long_ticket, body=f"It stopped again, at row {i * 1000}.", actor=requester.user, customer=requester
-            )
-        else:
-            actions.reply_to_ticket(long_ticket, body=f"Please run step {i} of the export guide.", actor=agent)
-        long_ticket.refresh_from_db()
+            actions.reply_to_ticket(found, body=agent_says(i), actor=agent)
+        found.refresh_from_db()
+    return found
+
+
+ticket = conversation(
+    "Benchmark: a conversation of twenty messages", "The zanzibarite cable keeps failing.", 19,
+    lambda i: f"Still failing, attempt {i}.", lambda i: f"Please try step {i} of the guide.",
+)
+long_ticket = conversation(
+    "Benchmark: a conversation of two hundred messages", "The export to the warehouse stops half-way.", 199,
+    lambda i: f"It stopped again, at row {i * 1000}.", lambda i: f"Please run step {i} of the export guide.",
+)
 qs, scope = inbox.view_queryset(agent, inbox.builtin_filter("my_teams"))
 # A page far down the view (the seeded data has a few thousand unsolved tickets per team): 20,000 rows deep when
 # there are that many, else half-way. The cursor must exist: a missing one used to fall back to the first page.

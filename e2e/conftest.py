@@ -54,21 +54,25 @@ def server(server_env: dict[str, str]) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture
-def outside_requests(page: Any) -> list[str]:
-    """Block and record every request that leaves 127.0.0.1: OpsDesk must run offline, with no CDN."""
-    blocked: list[str] = []
+def block_outside(target: Any, blocked: list[str] | None = None) -> list[str]:
+    """Block and record every request of a page or a browser context that leaves 127.0.0.1: OpsDesk must run
+    offline, with no CDN. Returns the list the blocked addresses are added to."""
+    found: list[str] = [] if blocked is None else blocked
 
     def handle(route: Any) -> None:
-        host = urlparse(route.request.url).hostname
-        if host in ("127.0.0.1", "localhost"):
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
             route.continue_()
         else:
-            blocked.append(route.request.url)
+            found.append(route.request.url)
             route.abort()
 
-    page.route("**/*", handle)
-    return blocked
+    target.route("**/*", handle)
+    return found
+
+
+@pytest.fixture
+def outside_requests(page: Any) -> list[str]:
+    return block_outside(page)
 
 
 def sign_in(page: Any, base: str, email: str) -> None:

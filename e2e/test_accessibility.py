@@ -12,14 +12,13 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
 
 from opsdesk.tests.demo_server import opsdesk
 
 from .axe import describe, install_axe, run_axe
-from .conftest import sign_in
+from .conftest import block_outside, sign_in
 
 LANGUAGES = ["en", "fi", "sv", "ru", "el"]
 DESKTOP = {"width": 1280, "height": 800}
@@ -80,17 +79,6 @@ class Desk:
     outside: list[str] = field(default_factory=list)
 
 
-def _block_outside(context: Any, blocked: list[str]) -> None:
-    def handle(route: Any) -> None:
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", handle)
-
-
 def _first_link(page: Any, url: str, pattern: str) -> str:
     """The first link on `url` whose address matches `pattern` (a path like /tickets/123/)."""
     page.goto(url)
@@ -139,7 +127,7 @@ def desk(browser: Any, server: str) -> Iterator[Desk]:
     for role in [*ROLES, "visitor"]:
         context = browser.new_context(viewport=DESKTOP)
         install_axe(context)
-        _block_outside(context, outside)
+        block_outside(context, outside)
         contexts.append(context)
         pages[role] = context.new_page()
         if role in ROLES:
@@ -212,7 +200,7 @@ def _chat_widget(check: Checker, browser: Any, site: Site, language: str, **cont
     """The chat widget on another website, in the visitor's browser language, opened on its first form."""
     visitor = browser.new_context(locale=language, **context)
     install_axe(visitor)
-    _block_outside(visitor, check.desk.outside)
+    block_outside(visitor, check.desk.outside)
     shop = visitor.new_page()
     shop.goto(site.origin + "/")
     shop.locator("[data-opsdesk-chat] .launcher").click()

@@ -12,14 +12,13 @@ from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
 
 from opsdesk.tests.demo_server import demo_env, opsdesk, running_demo
 
-from .conftest import sign_in
+from .conftest import block_outside, sign_in
 
 AGENT = "agent.en@opsdesk.example"
 SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
@@ -79,20 +78,6 @@ def desk(tmp_path_factory: pytest.TempPathFactory, website: tuple[str, Path]) ->
         yield base, key
 
 
-def _local_only(context: Any) -> list[str]:
-    blocked: list[str] = []
-
-    def handle(route: Any) -> None:
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", handle)
-    return blocked
-
-
 def test_a_visitor_on_another_website_chats_with_an_agent_live(
     browser: Any, desk: tuple[str, str], website: tuple[str, Path]
 ) -> None:
@@ -100,7 +85,7 @@ def test_a_visitor_on_another_website_chats_with_an_agent_live(
     site, _root = website
 
     agent_context = browser.new_context()
-    agent_blocked = _local_only(agent_context)
+    agent_blocked = block_outside(agent_context)
     agent = agent_context.new_page()
     sign_in(agent, base, AGENT)
     agent.goto(base + "/chats/")  # the open Chats page makes the agent online
@@ -108,7 +93,7 @@ def test_a_visitor_on_another_website_chats_with_an_agent_live(
     expect(agent.locator("[data-chat-queue][data-live]")).to_have_count(1)  # its stream is open: online
 
     visitor_context = browser.new_context(locale="sv-SE", viewport={"width": 390, "height": 800})
-    visitor_blocked = _local_only(visitor_context)
+    visitor_blocked = block_outside(visitor_context)
     visitor = visitor_context.new_page()
     visitor.goto(site + "/")
     widget = visitor.locator("[data-opsdesk-chat]")
@@ -155,7 +140,7 @@ def test_a_visitor_on_another_website_chats_with_an_agent_live(
 
     # Another visitor's chat that nobody takes: after a while, every tab of it says the answer will come by email.
     other_context = browser.new_context(locale="en-GB")
-    _local_only(other_context)
+    block_outside(other_context)
     other = other_context.new_page()
     other.goto(site + "/")
     other_widget = other.locator("[data-opsdesk-chat]")

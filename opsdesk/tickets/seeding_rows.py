@@ -554,10 +554,13 @@ class TicketWriter:
             return 2
         return 1
 
-    def _note(self, tid: int, piece: Gendered, lang: str, channel: str, values: Values, at: float) -> int:
-        """An internal note by the assignee or by a colleague of the team (as add_note writes it)."""
-        agents = self.agent_ids[lang]
-        author = agents[self.rng.randrange(len(agents))]
+    def _note(
+        self, tid: int, piece: Gendered, lang: str, channel: str, values: Values, at: float, author: int | None = None
+    ) -> int:
+        """An internal note by `author`, else by the assignee or a colleague of the team (as add_note writes it)."""
+        if author is None:
+            agents = self.agent_ids[lang]
+            author = agents[self.rng.randrange(len(agents))]
         text, html = self._note_text(piece, author, values)
         self._message(
             tid,
@@ -731,19 +734,7 @@ class TicketWriter:
                     self._status(tid, "pending", "open", None, "end_user", t)
                     category = "open"
             elif who in ("note", "expert_note"):
-                author = agent if who == "note" else expert
-                text, html = self._note_text(piece, author, values)
-                self._message(
-                    tid,
-                    agent=author,
-                    customer=None,
-                    role="agent",
-                    channel=channel,
-                    text=text,
-                    html=html,
-                    at=t,
-                    visibility="internal",
-                )
+                self._note(tid, piece, lang, channel, values, t, author=agent if who == "note" else expert)
             else:
                 author = expert if who in ("expert", "closing") else agent
                 if who == "agent_first":
