@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opsdesk.core import translations
+from opsdesk.core.dates import day_example
 from opsdesk.core.errors import ActionError
 
 
@@ -52,18 +52,6 @@ def submission_field() -> forms.CharField:
     return forms.CharField(
         widget=forms.HiddenInput, required=False, max_length=64, initial=lambda: secrets.token_urlsafe(18)
     )
-
-
-def day_formats() -> list[str]:
-    """How dates are typed in the active language (formats/<lang>/formats.py): its own way first, ISO understood."""
-    from django.utils.formats import get_format
-
-    return list(get_format("DATE_INPUT_FORMATS"))
-
-
-def day_example() -> str:
-    """The last day of 2026 as the active language types dates: the placeholder of every date field."""
-    return date(2026, 12, 31).strftime(day_formats()[0])
 
 
 class DayInput(forms.DateInput):

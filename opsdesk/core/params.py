@@ -164,16 +164,16 @@ def parse_moment(raw: object, *, field: str, label: str | Promise) -> datetime:
 
 def parse_day(raw: object, *, field: str, label: str | Promise) -> date:
     """A day as ISO (2025-01-31) or as the active language types dates (31.1.2025 in Finnish: formats/)."""
-    from django.utils.formats import get_format
+    from opsdesk.core.dates import day_formats
 
     text = raw.strip() if isinstance(raw, str) else ""
     if text:
-        for pattern in ("%Y-%m-%d", *get_format("DATE_INPUT_FORMATS")):
+        for pattern in ("%Y-%m-%d", *day_formats()):
             try:
                 return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a day, no time of day
             except ValueError:
                 continue
-    example = date(2025, 1, 31).strftime(get_format("DATE_INPUT_FORMATS")[0])
+    example = date(2025, 1, 31).strftime(day_formats()[0])
     raise InvalidParameter(
         field, _("%(label)s: enter a date such as %(example)s.") % {"label": label, "example": example}
     )

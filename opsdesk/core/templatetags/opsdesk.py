@@ -158,10 +158,10 @@ def moment(value: Any) -> SafeString:
 
 @register.filter
 def day_input(value: Any) -> str:
-    """A date as a date field shows it: the way the active language types dates (core.forms.day_formats)."""
+    """A date as a date field shows it: the way the active language types dates (core.dates.day_formats)."""
     from datetime import date
 
-    from opsdesk.core.forms import day_formats
+    from opsdesk.core.dates import day_formats
 
     if isinstance(value, str):  # an ISO day kept for links (2026-12-31)
         try:
@@ -173,7 +173,7 @@ def day_input(value: Any) -> str:
 
 @register.simple_tag
 def day_placeholder() -> str:
-    """The example date a date field shows while empty (core.forms.day_example)."""
-    from opsdesk.core.forms import day_example
+    """The example date a date field shows while empty (core.dates.day_example)."""
+    from opsdesk.core.dates import day_example
 
     return day_example()
