@@ -16,10 +16,12 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: demo test setup lint types contracts migrations-check i18n-check test-databases test-sqlite test-postgres test-e2e bench messages clean
 
+# The static files are collected while the demo data is seeded (after migrate, which makes the data folder's key).
 demo: setup
 	$(BIN)/opsdesk migrate
-	$(BIN)/opsdesk seed-demo --tickets $(DEMO_TICKETS) --if-empty
-	$(BIN)/opsdesk collectstatic
+	@$(BIN)/opsdesk collectstatic & collect=$$!; \
+		$(BIN)/opsdesk seed-demo --tickets $(DEMO_TICKETS) --if-empty; seeded=$$?; \
+		wait $$collect && exit $$seeded
 	$(BIN)/opsdesk demo --host $(HOST) --port $(PORT)
 
 setup: $(VENV)/.synced opsdesk/locale/.compiled
