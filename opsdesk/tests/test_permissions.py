@@ -90,6 +90,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "tickets:attachment_download": ("GET", SEES_TICKET),
     "tickets:ticket_detail": ("GET", SEES_TICKET),
     "tickets:ticket_conversation": ("GET", SEES_TICKET),
+    "tickets:ticket_history": ("GET", SEES_TICKET),
     "tickets:ticket_presence": ("POST", SEES_TICKET),
     "tickets:ticket_presence_events": ("GET", SEES_TICKET),  # without its connection id: a 400, never a stream
     "tickets:ticket_reply": ("POST", EDITS_TICKET),

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from opsdesk.tickets import actions, conversation
+from opsdesk.tickets import actions, conversation, history
 from opsdesk.tickets.models import Ticket
 
 
@@ -112,6 +112,39 @@ def test_the_history_shows_changes_not_messages(client: Client, world: Any) -> N
     kinds = [event.kind for event in page.context["history"]]
     assert "comment.added" not in kinds and "ticket.created" in kinds
     assert any(event.kind == "comment.added" for event in page.context["events"])  # the SLA panel still has them
+
+
+def test_the_history_shows_the_latest_changes_and_unfolds_the_earlier_ones(client: Client, world: Any) -> None:
+    ticket = long_ticket(world, 3)
+    for n in range(history.SHOWN + 5):  # every change of priority is one more change in the history
+        actions.set_priority(ticket, priority=("high" if n % 2 else "low"), actor=world.agent)
+    changes = list(ticket.events.exclude(kind="comment.added").order_by("at", "id"))
+    client.force_login(world.agent)
+    page = client.get(ticket.get_absolute_url())
+    html = page.content.decode()
+    assert [e.pk for e in page.context["history"]] == [e.pk for e in changes[-history.SHOWN :]]
+    earlier = len(changes) - history.SHOWN
+    assert page.context["history_earlier"] == earlier
+    first = changes[-history.SHOWN].pk
+    assert f"/tickets/{ticket.pk}/history/?before={first}" in html
+    assert f"Show {earlier} earlier changes" in html
+    assert f'id="event-{changes[0].pk}"' not in html  # not rendered until asked for
+    assert len(page.context["events"]) == ticket.events.count()  # the SLA panel still replays every event
+    unfold = client.get(f"/tickets/{ticket.pk}/history/?before={first}", HTTP_HX_REQUEST="true")
+    assert unfold.status_code == 200
+    assert re.findall(r'id="event-(\d+)"', unfold.content.decode()) == [str(e.pk) for e in changes[:earlier]]
+    assert "Ticket created" in unfold.content.decode()
+
+
+def test_the_history_refuses_a_bad_place_and_shows_nothing_of_another_ticket(client: Client, world: Any) -> None:
+    ticket, other = long_ticket(world, 2), world.ticket(subject="Other")
+    client.force_login(world.agent)
+    assert client.get(f"/tickets/{ticket.pk}/history/?before=abc").status_code == 400
+    assert client.get(f"/tickets/{ticket.pk}/history/").status_code == 400
+    elsewhere = other.events.order_by("-id").first()
+    assert elsewhere is not None
+    empty = client.get(f"/tickets/{ticket.pk}/history/?before={elsewhere.pk}")
+    assert empty.status_code == 200 and "event-" not in empty.content.decode()
 
 
 def test_after_a_reply_or_an_update_the_page_lands_on_what_changed(client: Client, world: Any) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
     path("<int:ticket_id>/", views.ticket_detail, name="ticket_detail"),
     path("<int:ticket_id>/conversation/", views.ticket_conversation, name="ticket_conversation"),
+    path("<int:ticket_id>/history/", views.ticket_history, name="ticket_history"),
     path("<int:ticket_id>/presence/", presence.ticket_presence, name="ticket_presence"),
     path("<int:ticket_id>/presence/events/", presence.ticket_presence_events, name="ticket_presence_events"),
     path("<int:ticket_id>/reply/", views.ticket_reply, name="ticket_reply"),

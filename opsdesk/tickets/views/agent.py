@@ -29,7 +29,7 @@ from opsdesk.core.translations import sort_translated
 from opsdesk.fields.forms import CustomFieldsForm
 from opsdesk.fields.models import custom_field_rows
 from opsdesk.people.models import Team
-from opsdesk.tickets import actions, conversation, filters, inbox, placeholders, search, timeline
+from opsdesk.tickets import actions, conversation, filters, history, inbox, placeholders, search, timeline
 from opsdesk.tickets.access import (
     can_add_note,
     can_edit,
@@ -305,7 +305,7 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
     user = request.user
     prefetch_related_objects([ticket], "tags")  # the properties form and the automation panel both read them
     shown = conversation.fold(ticket)
-    events = list(ticket.events.select_related("actor").order_by("at", "id"))
+    changes = history.of(ticket)
     editable = can_edit(user, ticket)
     statuses = list(TicketStatus.objects.all())
     # The agent reads each title in their own language; the text goes in in the ticket's (ADR 0012).
@@ -322,16 +322,17 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
     fields_form = forms.pop("fields_form", None) or CustomFieldsForm(
         initial={f"cf_{k}": v for k, v in ticket.custom_fields.items()}
     )
-    names = timeline.names_for(events, statuses=statuses)
+    names = timeline.names_for(changes.shown, statuses=statuses)
     return {
         "ticket": ticket,
         "names": names,
         "field_rows": custom_field_rows(ticket.custom_fields, fields_form.definitions),
         "conversation": shown,
         "newest_first": user.newest_first,
-        "events": events,  # every one: the SLA panel replays its clocks from them
-        # the history shows what changed; the messages are in the conversation beside it
-        "history": [event for event in events if event.kind != "comment.added"],
+        "events": changes.rows,  # every one: the SLA panel replays its clocks from them
+        # the history shows what changed (the latest of it); the messages are in the conversation beside it
+        "history": changes.shown,
+        "history_earlier": changes.earlier,
         "can_edit": editable,
         "can_reply": editable and can(user, C.REPLY) and not ticket.is_closed,
         "can_note": can_add_note(user, ticket),
@@ -415,6 +416,17 @@ def ticket_conversation(request: AuthedRequest, ticket_id: int) -> HttpResponse:
         "poll_after": found[-1].pk,
     }
     return render(request, "tickets/partials/ticket_messages.html", context)
+
+
+@staff_required
+@require_GET
+def ticket_history(request: AuthedRequest, ticket_id: int) -> HttpResponse:
+    """The folded changes of the history: those before the first one the page shows (`before`)."""
+    ticket = get_ticket_for_user(request.user, ticket_id)
+    before = parse_int(request.GET.get("before"), field="before", label=_("Change"))
+    changes = history.before(ticket, before)
+    context = {"history": changes, "names": timeline.names_for(changes)}
+    return render(request, "tickets/partials/ticket_history.html", context)
 
 
 def _detail_with_error(request: AuthedRequest, ticket: Ticket, **forms: Any) -> HttpResponse:

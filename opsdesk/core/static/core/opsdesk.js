@@ -31,6 +31,19 @@
     var latest = document.querySelectorAll("#conversation > li.message");
     if (latest.length) latest[latest.length - 1].scrollIntoView({block: "start"});
   }
+  // A link to a change the history folds (a notification, the SLA panel's "In the history") unfolds it, then lands.
+  var wanted = null;
+  function showEvent() {
+    if (!/^#event-\d+$/.test(window.location.hash) || document.querySelector(window.location.hash)) return;
+    var earlier = document.querySelector("[data-history-earlier]");
+    if (earlier) { wanted = window.location.hash; earlier.click(); }
+  }
+  document.addEventListener("htmx:afterSettle", function () {
+    var found = wanted && document.querySelector(wanted);
+    if (found) { wanted = null; found.scrollIntoView({block: "center"}); }
+  });
+  window.addEventListener("hashchange", showEvent);
+  document.addEventListener("DOMContentLoaded", showEvent);  // after htmx has read the page (its script runs first)
   function csrf() {
     try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (err) { return ""; }
   }
