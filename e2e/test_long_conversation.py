@@ -65,3 +65,35 @@ def test_a_long_ticket_on_a_phone_opens_at_the_latest_message_and_the_composer(
     expect(landed).to_contain_text("Message 30")
     assert in_view(page, landed)
     assert outside_requests == []
+
+
+LONG_HISTORY = """
+from opsdesk.accounts.models import User
+from opsdesk.customers.models import Customer
+from opsdesk.tickets import actions
+agent = User.objects.get(email="agent.en@opsdesk.example")
+customer = Customer.objects.get(emails__address="customer@opsdesk.example")
+ticket = actions.create_ticket(subject="A ticket of many changes", body="The label printer jams.",
+    requester=customer, actor=None, team=agent.memberships.first().team)
+for n in range(30):
+    actions.set_priority(ticket, priority="high" if n % 2 else "low", actor=agent)
+print(ticket.pk, ticket.events.get(kind="ticket.created").pk)
+"""
+
+
+def test_a_link_to_a_folded_change_of_the_history_unfolds_it_and_lands_on_it(
+    server: str, server_env: dict[str, str], page: Any, outside_requests: list[str]
+) -> None:
+    number, created = opsdesk(server_env, "manage", "shell", "-c", LONG_HISTORY).strip().splitlines()[-1].split()
+    sign_in(page, server, "agent.en@opsdesk.example")
+    page.goto(f"{server}/tickets/{number}/")
+    history = page.locator(".timeline > li:not(.folded)")
+    expect(history).to_have_count(20)  # the latest twenty changes; the rest are behind a button
+    expect(page.locator(".timeline button[data-history-earlier]")).to_contain_text("earlier changes")
+    # a notification or the SLA panel links to a change by its anchor: it unfolds and the page lands on it
+    page.goto(f"{server}/tickets/{number}/#event-{created}")
+    change = page.locator(f"#event-{created}")
+    expect(change).to_contain_text("Ticket created")
+    assert in_view(page, change)
+    expect(page.locator(".timeline button[data-history-earlier]")).to_have_count(0)
+    assert outside_requests == []
