@@ -81,7 +81,11 @@ def ticket_received(ticket: Ticket, *, follow_link: bool = False) -> OutgoingMai
 def agent_reply(message: Message) -> None:
     """Send a public agent reply to the requester and the customers copied on the ticket, with its files.
 
-    An automation rule's reply (no author) is automatic mail and says so; a person's is not."""
+    An automation rule's reply (no author) is automatic mail and says so; a person's is not. A requester without a
+    portal login gets a follow link in place of the portal's address (ADR 0029), in a mail of their own: the link
+    answers as the requester, so it never goes to the people copied, who get theirs without it."""
+    from opsdesk.tickets.actions import follow  # the actions import this module
+
     ticket = message.ticket
     to = ticket.requester.primary_email
     if not (message.is_public and to):
@@ -94,18 +98,36 @@ def agent_reply(message: Message) -> None:
         headers["Cc"] = ", ".join(copied)
     if message.is_automated or message.author_user_id is None:
         headers["Auto-Submitted"] = "auto-replied"
-    outbox.queue_templated(
-        "tickets/emails/agent_reply",
-        kind="tickets.agent_reply",
-        to=[to, *copied],
-        language=ticket.requester.language,
-        context={"ticket": ticket, "message": message, **mail["context"]},
-        ticket_id=ticket.pk,
-        headers=headers,
-        from_email=mail["from_email"],
-        attachment_ids=list(message.attachments.order_by("pk").values_list("pk", flat=True)),
-        answering=_answering(ticket),
-    )
+    attachment_ids = list(message.attachments.order_by("pk").values_list("pk", flat=True))
+    follow_link = follow.wants_follow_link(ticket.requester)
+
+    def send(recipients: list[str], *, with_link: bool) -> OutgoingMail:
+        return outbox.queue_templated(
+            "tickets/emails/agent_reply",
+            kind="tickets.agent_reply",
+            to=recipients,
+            language=ticket.requester.language,
+            context={
+                "ticket": ticket,
+                "message": message,
+                "follow_path": reverse("follow_request", args=[outbox.SECRET_PLACEHOLDER]) if with_link else "",
+                "follow_days": settings.OPSDESK_FOLLOW_LINK_DAYS,
+                **mail["context"],
+            },
+            ticket_id=ticket.pk,
+            headers=headers,
+            from_email=mail["from_email"],
+            attachment_ids=attachment_ids,
+            answering=_answering(ticket),
+            has_secret=with_link,
+        )
+
+    if not follow_link:
+        send([to, *copied], with_link=False)
+        return
+    follow.issue_follow_link(ticket, mail=send([to], with_link=True))
+    if copied:
+        send(copied, with_link=False)
 
 
 def customer_reply(message: Message) -> None:

@@ -63,6 +63,49 @@ def test_a_requester_with_a_portal_login_gets_the_portal_link_and_no_follow_link
     assert f"http://127.0.0.1:8000/portal/tickets/{ticket.pk}/" in ack.body_text
 
 
+def test_an_agent_reply_to_a_requester_without_a_login_carries_a_follow_link(
+    client: Client, world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    ticket, _ = contact(client)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.reply_to_ticket(ticket, body="Here is the copy.", actor=world.agent)
+    reply = OutgoingMail.objects.get(ticket_id=ticket.pk, kind="tickets.agent_reply")
+    assert reply.has_secret is True and reply.recipients == ["vera@visitor.example"]
+    assert f"http://127.0.0.1:8000/follow/{outbox.SECRET_PLACEHOLDER}/" in reply.body_text  # the served address
+    assert "/portal/" not in reply.body_text + reply.body_html
+    (sent,) = mail.outbox
+    token = re.search(r"/follow/([A-Za-z0-9_-]{43})/", sent.body)
+    assert token is not None
+    assert FollowLink.objects.filter(ticket=ticket).count() == 2  # the acknowledgement's and the reply's
+    page = client.get(follow_url(token[1]))
+    assert page.status_code == 200 and "Here is the copy." in page.content.decode()
+
+
+def test_people_copied_on_a_reply_never_get_the_requesters_follow_link(
+    client: Client, world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    ticket, _ = contact(client)
+    ticket.cc.add(world.customer)  # Carl, copied
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.reply_to_ticket(ticket, body="Copied too.", actor=world.agent)
+    own, copied = OutgoingMail.objects.filter(ticket_id=ticket.pk, kind="tickets.agent_reply").order_by("pk")
+    assert (own.recipients, own.has_secret) == (["vera@visitor.example"], True)
+    assert (copied.recipients, copied.has_secret) == ([world.customer.primary_email], False)
+    assert "/follow/" not in copied.body_text + copied.body_html
+    assert f"/portal/tickets/{ticket.pk}/" in copied.body_text
+    assert len(mail.outbox) == 2 and all("Copied too." in sent.body for sent in mail.outbox)
+
+
+def test_an_agent_reply_to_a_requester_with_a_login_links_to_the_portal(client: Client, world: Any) -> None:
+    ticket = world.ticket()  # Carl has a portal login
+    actions.reply_to_ticket(ticket, body="Portal it is.", actor=world.agent)
+    reply = OutgoingMail.objects.get(ticket_id=ticket.pk, kind="tickets.agent_reply")
+    assert (reply.has_secret, FollowLink.objects.count()) == (False, 0)
+    assert f"/portal/tickets/{ticket.pk}/" in reply.body_text
+
+
 def test_a_token_opens_its_own_ticket_until_it_expires(client: Client, world: Any) -> None:
     with time_machine.travel(NOW, tick=False):
         first, first_token = contact(client)
