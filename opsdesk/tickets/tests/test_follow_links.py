@@ -75,7 +75,7 @@ def test_an_agent_reply_to_a_requester_without_a_login_carries_a_follow_link(
     assert f"http://127.0.0.1:8000/follow/{outbox.SECRET_PLACEHOLDER}/" in reply.body_text  # the served address
     assert "/portal/" not in reply.body_text + reply.body_html
     (sent,) = mail.outbox
-    token = re.search(r"/follow/([A-Za-z0-9_-]{43})/", sent.body)
+    token = re.search(r"/follow/([A-Za-z0-9_-]{43})/", str(sent.body))
     assert token is not None
     assert FollowLink.objects.filter(ticket=ticket).count() == 2  # the acknowledgement's and the reply's
     page = client.get(follow_url(token[1]))
