@@ -144,11 +144,12 @@ if DATABASE_URL:
     # a thread of its own, so Django's persistent connections (CONN_MAX_AGE) are never reused: every request opened
     # a new connection (~4 ms here). The pool hands out only healthy connections.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": env_int("OPSDESK_DB_POOL_MIN", 2),
-        "max_size": env_int("OPSDESK_DB_POOL_MAX", 20),
-        "timeout": 20,  # seconds a request waits for a free connection before it fails
-    }
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("OPSDESK_DB_POOL_MIN", 2),
+            "max_size": env_int("OPSDESK_DB_POOL_MAX", 20),
+            "timeout": 20,  # seconds a request waits for a free connection before it fails
+        }
 else:
     DATABASES = {
         "default": {

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opsdesk.core import translations
-from opsdesk.core.dates import day_example
+from opsdesk.core.dates import day_example, moment_example, moment_format, moment_formats
 from opsdesk.core.errors import ActionError
 
 
@@ -67,6 +67,56 @@ class DayInput(forms.DateInput):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"].setdefault("placeholder", day_example())
         return context
+
+
+class MomentInput(forms.DateTimeInput):
+    """A date with a time typed as the user's language writes it (31.12.2026 16.30, 31/12/2026 16:30, 2026-12-31
+    16:30): the browser's datetime-local picker shows the browser's order of day and month, and a 12-hour clock
+    where the browser's language has one, whatever the page's language."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"autocomplete": "off", "size": 16, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if hasattr(value, "strftime"):
+            return str(value.strftime(moment_format()))
+        return super().format_value(value)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("placeholder", moment_example())
+        return context
+
+
+class _MomentFormats:
+    """The active language's date-time formats, read when a value is cleaned (the language is the request's)."""
+
+    def __iter__(self) -> Any:
+        return iter(moment_formats())
+
+
+class MomentField(forms.DateTimeField):
+    """A date and time in the user's time zone, typed the user's language's way (ISO understood too; a US
+    month-first date is refused rather than misread)."""
+
+    widget = MomentInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", _MomentFormats())
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            if error.code != "invalid":
+                raise
+            raise forms.ValidationError(MOMENT_INVALID, code="invalid", params={"example": moment_example()}) from None
+
+
+MOMENT_INVALID = gettext_lazy("Enter a date and time, such as %(example)s.")
 
 
 class FilePicker(forms.ClearableFileInput):

@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from opsdesk.core.forms import TranslatedForm, TranslatedModelChoiceField, TranslatedTextField, submission_field
+from opsdesk.core.forms import (
+    MomentField,
+    TranslatedForm,
+    TranslatedModelChoiceField,
+    TranslatedTextField,
+    submission_field,
+)
 from opsdesk.fields.forms import custom_field_formfield, custom_field_values
 from opsdesk.fields.models import CustomField
 from opsdesk.messaging.models import CallRecord, WebForm
@@ -21,10 +27,6 @@ from opsdesk.people.models import Team
 from opsdesk.tickets.forms import MultipleFileField
 
 DURATION = re.compile(r"(?:(\d{1,2}):)?(\d{1,3}):(\d{2})|(\d{1,4})")  # "4:12", "1:04:12", or minutes "12"
-
-
-def _local_input() -> forms.DateTimeInput:
-    return forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S")
 
 
 class CallLogForm(forms.Form):
@@ -42,15 +44,15 @@ class CallLogForm(forms.Form):
     )
     our_number = forms.CharField(label=_("Our number (line)"), max_length=40, required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CallRecord.Outcome.choices)
-    offered_at = forms.DateTimeField(label=_("Started"), widget=_local_input())
+    offered_at = MomentField(label=_("Started"))
     duration = forms.CharField(
         label=_("Length"),
         max_length=10,
         required=False,
         help_text=_("Minutes, or minutes:seconds such as 4:12. Or enter the times below."),
     )
-    answered_at = forms.DateTimeField(label=_("Answered at"), required=False, widget=_local_input())
-    ended_at = forms.DateTimeField(label=_("Ended at"), required=False, widget=_local_input())
+    answered_at = MomentField(label=_("Answered at"), required=False)
+    ended_at = MomentField(label=_("Ended at"), required=False)
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10_000
     )

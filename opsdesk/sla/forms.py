@@ -14,10 +14,13 @@ from django import forms
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from opsdesk.core.dates import moment_example, moment_formats
 from opsdesk.core.forms import (
+    MOMENT_INVALID,
     ActionForm,
     DayInput,
     FilePicker,
+    MomentInput,
     TranslatedModelChoiceField,
     TranslatedModelMultipleChoiceField,
 )
@@ -151,21 +154,20 @@ class ExceptionForm(ActionForm):
 
 class LocalDateTimeField(forms.CharField):
     """A wall-clock date and time, kept naive: the calendar's own zone gives it meaning (business_time.local_to_utc),
-    not the reader's, and a time in a DST gap is not an error there."""
+    not the reader's, and a time in a DST gap is not an error there. Typed the reader's language's way."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
-    FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
+    widget = MomentInput
 
     def clean(self, value: Any) -> datetime:
-        text = (super().clean(value) or "").strip()
-        for pattern in self.FORMATS:
+        text = " ".join((super().clean(value) or "").split())
+        for pattern in moment_formats():
             try:
                 parsed = datetime.strptime(text, pattern)  # noqa: DTZ007 (a local wall time)
             except ValueError:
                 continue
             if actions.FIRST_YEAR <= parsed.year <= actions.LAST_YEAR:
                 return parsed
-        raise forms.ValidationError(_("Enter a date and time, such as 2027-01-08 16:30."), code="invalid")
+        raise forms.ValidationError(MOMENT_INVALID, code="invalid", params={"example": moment_example()})
 
 
 class CheckForm(forms.Form):

@@ -3,13 +3,13 @@ would show the browser's order of day and month, whatever the page's language.""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django import forms
-from django.utils import translation
+from django.utils import timezone, translation
 
-from opsdesk.core.forms import DayInput
+from opsdesk.core.forms import DayInput, MomentField
 from opsdesk.core.params import InvalidParameter, parse_day
 
 
@@ -60,3 +60,48 @@ def test_a_day_kept_as_iso_for_links_shows_the_languages_way() -> None:
         assert day_input("2026-12-31") == "31/12/2026"
         assert day_input(date(2026, 1, 5)) == "05/01/2026"
         assert day_input("") == ""
+
+
+class At(forms.Form):
+    at = MomentField()
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "shown"),
+    [
+        ("fi", "31.12.2026 16.30", "31.12.2026 16.30"),
+        ("fi", "31.12.2026 16:30", "31.12.2026 16.30"),
+        ("ru", "31.12.2026 16:30", "31.12.2026 16:30"),
+        ("el", "31/12/2026 16:30", "31/12/2026 16:30"),
+        ("sv", "2026-12-31 16:30", "2026-12-31 16:30"),
+        ("en", "2026-12-31 16:30:00", "2026-12-31 16:30"),
+    ],
+)
+def test_a_date_and_time_field_reads_and_shows_the_languages_way(language: str, typed: str, shown: str) -> None:
+    with translation.override(language), timezone.override("Europe/Helsinki"):
+        form = At({"at": typed})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["at"] == datetime(2026, 12, 31, 14, 30, tzinfo=UTC)  # 16:30 in Helsinki
+        assert At({"at": "2026-12-31T16:30"}).is_valid()  # ISO in every language
+        html = str(At(initial={"at": datetime(2026, 12, 31, 16, 30)}, auto_id="w_%s")["at"])  # noqa: DTZ001
+    assert f'value="{shown}"' in html and f'placeholder="{shown[:10]} 16{shown[13]}30"' in html
+    assert 'type="text"' in html and "datetime-local" not in html
+
+
+def test_a_month_first_date_and_time_is_refused_with_the_languages_example() -> None:
+    with translation.override("fi"):
+        form = At({"at": "12/31/2026 4:30 PM"})
+        assert not form.is_valid()
+        assert form.errors["at"] == ["Anna päivämäärä ja kellonaika, esimerkiksi 31.12.2026 16.30."]
+    with translation.override("en"):
+        assert At({"at": "12/31/2026 16:30"}).errors["at"] == ["Enter a date and time, such as 2026-12-31 16:30."]
+
+
+def test_no_form_of_the_desk_uses_the_browsers_date_or_time_pickers() -> None:
+    from opsdesk.messaging.forms import CallLogForm
+    from opsdesk.sla.forms import CheckForm
+
+    with translation.override("fi"):
+        html = str(CallLogForm(on_ticket=True)) + str(CheckForm())
+    assert "datetime-local" not in html and 'type="date"' not in html and 'type="time"' not in html
+    assert html.count('placeholder="31.12.2026 16.30"') == 4  # started, answered, ended; the check tool's start
