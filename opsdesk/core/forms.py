@@ -322,14 +322,18 @@ class _Listed(forms.models.ModelChoiceIterator):
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in list(self.queryset):
+        rows = getattr(self.field, "rows", None)
+        for obj in rows if rows is not None else list(self.queryset):
             yield self.choice(obj)
 
 
 class RowChoiceField(forms.ModelChoiceField):
-    """A choice of a few rows (statuses, agents), read in one query."""
+    """A choice of a few rows (statuses, agents), read in one query. A page showing several fields of the same
+    rows reads them once and gives them to each (`rows`, for showing; a submitted value is still checked against
+    the queryset)."""
 
     iterator = _Listed
+    rows: list[Any] | None = None
 
 
 class TranslatedModelChoiceField(forms.ModelChoiceField):

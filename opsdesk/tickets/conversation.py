@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from opsdesk.tickets.models import Message, Ticket
 
@@ -51,8 +51,11 @@ def fold(ticket: Ticket) -> Conversation:
     total = ticket.message_count  # kept by every action that adds, moves or merges messages
     if total <= FOLD_OVER:
         return Conversation(opening=list(messages.order_by("created_at", "id")))
-    opening = list(messages.order_by("created_at", "id")[:1])
-    latest = list(messages.order_by("-created_at", "-id")[:LATEST])[::-1]
+    # the opening and the latest in one query (and one for their files)
+    first = ticket.messages.order_by("created_at", "id").values("pk")[:1]
+    last = ticket.messages.order_by("-created_at", "-id").values("pk")[:LATEST]
+    shown = list(messages.filter(Q(pk__in=Subquery(first)) | Q(pk__in=Subquery(last))).order_by("created_at", "id"))
+    opening, latest = shown[:1], shown[1:]
     return Conversation(opening=opening, folded=max(0, total - len(opening) - len(latest)), latest=latest)
 
 

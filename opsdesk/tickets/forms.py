@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -61,10 +62,15 @@ class StatusChoiceField(RowChoiceField):
         return status_label(obj)
 
 
+def choosable_statuses() -> QuerySet[TicketStatus]:
+    """The statuses a ticket can be set to: active ones, not "New"."""
+    return TicketStatus.objects.filter(is_active=True).exclude(category=TicketStatus.Category.NEW)
+
+
 def status_choice(label: Any = None, *, required: bool = True) -> forms.ModelChoiceField[TicketStatus]:
     return StatusChoiceField(
         label=label or _("Status"),
-        queryset=TicketStatus.objects.filter(is_active=True).exclude(category=TicketStatus.Category.NEW),
+        queryset=choosable_statuses(),
         required=required,
         empty_label=_("Keep the status") if not required else None,  # required: one of the statuses, no blank
     )

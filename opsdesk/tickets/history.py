@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from opsdesk.tickets.models import Ticket, TicketEvent
+from opsdesk.tickets.models import Ticket
 
 SHOWN = 20  # the latest changes shown; the rest load when asked
 MESSAGE_KINDS = ("comment.added",)  # in the conversation, not in the history
@@ -21,41 +21,46 @@ MESSAGE_KINDS = ("comment.added",)  # in the conversation, not in the history
 
 @dataclass(frozen=True)
 class Row:
-    """One event as the SLA replay reads it (opsdesk/sla/status.py)."""
+    """One event as the history and the SLA replay read it (opsdesk/sla/status.py): no model object."""
 
     pk: int
     kind: str
     at: datetime
     data: dict[str, Any]
+    source: str
+    actor_name: str | None
+
+
+COLUMNS = ("pk", "kind", "at", "data", "source", "actor__name")
 
 
 @dataclass
 class History:
     rows: list[Row]  # every event of the ticket, in timeline order
-    shown: list[TicketEvent]  # the latest SHOWN changes, oldest first
-    earlier: int  # the changes before them, not read
+    shown: list[Row]  # the latest SHOWN changes, oldest first
+    earlier: int  # the changes before them, not shown
 
     @property
     def first_shown(self) -> int | None:
         return self.shown[0].pk if self.shown else None
 
 
-def _changes(ticket: Ticket) -> Any:
-    return ticket.events.exclude(kind__in=MESSAGE_KINDS).select_related("actor").order_by("at", "id")
+def _rows(events: Any) -> list[Row]:
+    return [Row(*values) for values in events.order_by("at", "id").values_list(*COLUMNS)]
 
 
 def of(ticket: Ticket) -> History:
-    """Two queries: every event as a row, and the latest SHOWN changes with their actors."""
-    rows = [Row(*values) for values in ticket.events.order_by("at", "id").values_list("pk", "kind", "at", "data")]
-    changes = [row.pk for row in rows if row.kind not in MESSAGE_KINDS]
-    latest = changes[-SHOWN:]
-    shown = list(_changes(ticket).filter(pk__in=latest)) if latest else []
-    return History(rows=rows, shown=shown, earlier=len(changes) - len(latest))
+    """One query: every event, with its actor's name."""
+    rows = _rows(ticket.events.all())
+    changes = [row for row in rows if row.kind not in MESSAGE_KINDS]
+    shown = changes[-SHOWN:]
+    return History(rows=rows, shown=shown, earlier=len(changes) - len(shown))
 
 
-def before(ticket: Ticket, event_id: int) -> list[TicketEvent]:
+def before(ticket: Ticket, event_id: int) -> list[Row]:
     """The changes before one of the ticket's events, oldest first; none when the event is not this ticket's."""
     anchor = ticket.events.filter(pk=event_id).only("id", "at").first()
     if anchor is None:
         return []
-    return list(_changes(ticket).filter(Q(at__lt=anchor.at) | Q(at=anchor.at, id__lt=anchor.pk)))
+    earlier = ticket.events.exclude(kind__in=MESSAGE_KINDS)
+    return _rows(earlier.filter(Q(at__lt=anchor.at) | Q(at=anchor.at, id__lt=anchor.pk)))

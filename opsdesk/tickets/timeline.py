@@ -129,7 +129,7 @@ def record_many(
     ]
 
 
-def names_for(rows: Sequence[TicketEvent], *, statuses: Sequence[TicketStatus] | None = None) -> events.Names:
+def names_for(rows: Sequence[Any], *, statuses: Sequence[TicketStatus] | None = None) -> events.Names:
     """The names a timeline's sentences need (users, teams, customers, statuses, choices), read at once."""
     from opsdesk.accounts.models import User
     from opsdesk.core import languages

@@ -53,6 +53,7 @@ from opsdesk.tickets.forms import (
     TagsForm,
     TeamForm,
     TypeForm,
+    choosable_statuses,
 )
 from opsdesk.tickets.models import CannedResponse, Message, SavedView, Ticket, TicketLink, TicketStatus
 
@@ -319,6 +320,24 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
             lambda response: response.display_title,
         )
     ]
+    # the statuses a ticket can be set to, read once for the composer's and the sidebar's choices
+    choosable = list(choosable_statuses())
+    reply_form = forms.pop("reply_form", None) or ReplyForm(auto_id="reply_%s")
+    reply_form.fields["status"].rows = choosable  # type: ignore[union-attr]
+    properties_form = PropertiesForm(
+        current=ticket.status,
+        auto_id="prop_%s",
+        initial={
+            "status": ticket.status_id,
+            "assignee": ticket.assignee_id,
+            "team": ticket.team_id,
+            "priority": ticket.priority,
+            "type": ticket.type,
+            "tags": ", ".join(t.name for t in ticket.tags.all()),
+        },
+    )
+    if ticket.status.category != Category.NEW:  # a new ticket's own status is one more choice
+        properties_form.fields["status"].rows = choosable  # type: ignore[attr-defined]
     fields_form = forms.pop("fields_form", None) or CustomFieldsForm(
         initial={f"cf_{k}": v for k, v in ticket.custom_fields.items()}
     )
@@ -336,24 +355,13 @@ def _detail_context(request: AuthedRequest, ticket: Ticket, **forms: Any) -> dic
         "can_edit": editable,
         "can_reply": editable and can(user, C.REPLY) and not ticket.is_closed,
         "can_note": can_add_note(user, ticket),
-        "reply_form": forms.pop("reply_form", None) or ReplyForm(auto_id="reply_%s"),
+        "reply_form": reply_form,
         "note_form": forms.pop("note_form", None) or NoteForm(auto_id="note_%s"),
-        "properties_form": PropertiesForm(
-            current=ticket.status,
-            auto_id="prop_%s",
-            initial={
-                "status": ticket.status_id,
-                "assignee": ticket.assignee_id,
-                "team": ticket.team_id,
-                "priority": ticket.priority,
-                "type": ticket.type,
-                "tags": ", ".join(t.name for t in ticket.tags.all()),
-            },
-        ),
+        "properties_form": properties_form,
         "fields_form": fields_form,
         "merge_form": forms.pop("merge_form", None) or MergeForm(),
         "link_form": forms.pop("link_form", None) or LinkForm(),
-        "statuses": [s for s in statuses if s.category != Category.NEW and s.is_active],
+        "statuses": choosable,
         "canned_responses": canned,
         "is_following": ticket.followers.filter(pk=user.pk).exists(),
         "links": list(
