@@ -152,9 +152,13 @@ if DATABASE_URL:
         }
         # Parameters bound by the server, so a query's text is the same whatever its values, and psycopg prepares
         # it on a connection after its fifth run: later runs skip parsing and planning (0.3-0.6 ms a query here).
-        # Behind a transaction-mode pooler (PgBouncer), OPSDESK_DB_PREPARE=0.
+        # Each run is still planned for its own values (plan_cache_mode): a generic plan, which PostgreSQL may pick
+        # after five runs, made the search of a rare word 20 times slower. Behind a transaction-mode pooler
+        # (PgBouncer), OPSDESK_DB_PREPARE=0.
         if env_bool("OPSDESK_DB_PREPARE", True):
-            DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
+            options = DATABASES["default"]["OPTIONS"]
+            options.update({"server_side_binding": True, "prepare_threshold": 5})
+            options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
 else:
     DATABASES = {
         "default": {
