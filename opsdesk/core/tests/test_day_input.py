@@ -95,13 +95,3 @@ def test_a_month_first_date_and_time_is_refused_with_the_languages_example() -> 
         assert form.errors["at"] == ["Anna päivämäärä ja kellonaika, esimerkiksi 31.12.2026 16.30."]
     with translation.override("en"):
         assert At({"at": "12/31/2026 16:30"}).errors["at"] == ["Enter a date and time, such as 2026-12-31 16:30."]
-
-
-def test_no_form_of_the_desk_uses_the_browsers_date_or_time_pickers() -> None:
-    from opsdesk.messaging.forms import CallLogForm
-    from opsdesk.sla.forms import CheckForm
-
-    with translation.override("fi"):
-        html = str(CallLogForm(on_ticket=True)) + str(CheckForm())
-    assert "datetime-local" not in html and 'type="date"' not in html and 'type="time"' not in html
-    assert html.count('placeholder="31.12.2026 16.30"') == 4  # started, answered, ended; the check tool's start
