@@ -1,0 +1,1 @@
+"""Quality and the customer's voice (issue 14): QA scorecards and reviews, CSAT / NPS / CES surveys."""
