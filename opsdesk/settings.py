@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "opsdesk.integrations",
     "opsdesk.routing",
     "opsdesk.automation",
+    "opsdesk.quality",
 ]
 
 MIDDLEWARE = [
