@@ -109,6 +109,7 @@ def main() -> int:
                 "database": report["database"],
                 "tickets": report["tickets"],
                 "server_peak_rss_mb": report["server_peak_rss_mb"],
+                "load_average": report["load_average"],
             }
         )
         markdown = table(report)

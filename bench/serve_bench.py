@@ -192,6 +192,7 @@ def http_benchmark(tickets: int, *, requests_per: int) -> dict[str, Any]:
     database = "postgresql" if env.get("DATABASE_URL") else "sqlite"
     seeded = ensure_database(tickets, data, env)
     facts = json.loads(run(env, "-c", SETUP).strip().splitlines()[-1])
+    load_before = round(os.getloadavg()[0], 2)  # a busy machine shows in the figures: say how busy it was
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, "-m", "opsdesk.cli", "serve", "--port", str(port)], env=env, cwd=ROOT)
@@ -264,6 +265,7 @@ def http_benchmark(tickets: int, *, requests_per: int) -> dict[str, Any]:
     return {
         "database": database,
         "tickets": facts["tickets"],
+        "load_average": {"before": load_before, "after": round(os.getloadavg()[0], 2)},
         "server_peak_rss_mb": rss,
         "results": results,
         "seeded": seeded,
@@ -275,7 +277,8 @@ def http_benchmark(tickets: int, *, requests_per: int) -> dict[str, Any]:
 def table(report: dict[str, Any]) -> str:
     lines = [
         f"OpsDesk over HTTP: {report['database']}, {report['tickets']:,} tickets, uvicorn (1 process), "
-        f"server peak RSS {report['server_peak_rss_mb']} MB",
+        f"server peak RSS {report['server_peak_rss_mb']} MB, load average (1 min) "
+        f"{report['load_average']['before']} before and {report['load_average']['after']} after",
         "",
         "| measurement | p50 ms | p95 ms | p99 ms | queries |",
         "|---|---|---|---|---|",
