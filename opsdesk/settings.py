@@ -152,9 +152,9 @@ if DATABASE_URL:
             "timeout": 20,  # seconds a request waits for a free connection before it fails
         }
         # Parameters bound by the server, so a query's text is the same whatever its values, and psycopg prepares
-        # it on a connection after its fifth run: later runs skip parsing and planning (0.3-0.6 ms a query here).
-        # Each run is still planned for its own values (plan_cache_mode): a generic plan, which PostgreSQL may pick
-        # after five runs, made the search of a rare word 20 times slower. Behind a transaction-mode pooler
+        # it on a connection after its fifth run: later runs skip parsing and analysis. Each run is still planned
+        # for its own values (plan_cache_mode): a generic plan, which PostgreSQL may otherwise keep after five runs,
+        # made the search of a rare word 13 times slower (64 -> 832 ms p95). Behind a transaction-mode pooler
         # (PgBouncer), OPSDESK_DB_PREPARE=0.
         if env_bool("OPSDESK_DB_PREPARE", True):
             options = DATABASES["default"]["OPTIONS"]

@@ -40,10 +40,6 @@ class History:
     shown: list[Row]  # the latest SHOWN changes, oldest first
     earlier: int  # the changes before them, not shown
 
-    @property
-    def first_shown(self) -> int | None:
-        return self.shown[0].pk if self.shown else None
-
 
 def _rows(events: Any) -> list[Row]:
     return [Row(*values) for values in events.order_by("at", "id").values_list(*COLUMNS)]

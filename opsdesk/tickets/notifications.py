@@ -99,6 +99,7 @@ def agent_reply(message: Message) -> None:
     if message.is_automated or message.author_user_id is None:
         headers["Auto-Submitted"] = "auto-replied"
     attachment_ids = list(message.attachments.order_by("pk").values_list("pk", flat=True))
+    answering = _answering(ticket)  # read once: the requester's mail and the copied people's answer the same thread
     follow_link = follow.wants_follow_link(ticket.requester)
 
     def send(recipients: list[str], *, with_link: bool) -> OutgoingMail:
@@ -118,7 +119,7 @@ def agent_reply(message: Message) -> None:
             headers=headers,
             from_email=mail["from_email"],
             attachment_ids=attachment_ids,
-            answering=_answering(ticket),
+            answering=answering,
             has_secret=with_link,
         )
 
