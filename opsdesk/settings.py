@@ -374,6 +374,7 @@ OPSDESK_EVENT_CONSUMER_BATCH = {
     "sla.clocks": 200,
     "routing.assign": 100,
     "automation.rules": 200,
+    "analytics.kpis": 200,
 }
 # Routing (docs/adr/0024-routing.md): the default capacity per channel group for agents and teams without their own;
 # an agent idle this long goes away, then offline; activity is written at most once per this many seconds a user

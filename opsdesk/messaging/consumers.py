@@ -12,6 +12,7 @@ from __future__ import annotations
 from opsdesk.core.origin import origin
 from opsdesk.messaging import language
 from opsdesk.tickets import actions
+from opsdesk.tickets.consumers import Staged
 from opsdesk.tickets.models import Message, TicketEvent
 
 NAME = "messaging.language"
@@ -33,13 +34,14 @@ def is_customer_text(event: TicketEvent) -> bool:
     )
 
 
-def detect_languages(events: list[TicketEvent]) -> None:
-    """Detect and record the language of each customer message in `events`. A ticket opened by a customer in the
-    same batch has its subject read with its opening message (more text, a surer answer)."""
+def _detect(events: list[TicketEvent]) -> list[tuple[TicketEvent, Message, language.Detection]]:
+    """Each customer message in `events` not yet detected, with its language: reads and CPU time only, run before
+    the batch's transaction (tickets.consumers.Staged). A ticket opened by a customer in the same batch has its
+    subject read with its opening message (more text, a surer answer)."""
     opened = {e.ticket_id for e in events if e.kind == "ticket.created" and e.data.get("created_by") == "end_user"}
     wanted = [e for e in events if is_customer_text(e)]
     if not wanted:
-        return
+        return []
     # the worker detects an email's language as it processes it: those messages are done already
     done = set(
         TicketEvent.objects.filter(kind="language.detected", ticket_id__in={e.ticket_id for e in wanted}).values_list(
@@ -48,8 +50,9 @@ def detect_languages(events: list[TicketEvent]) -> None:
     )
     wanted = [e for e in wanted if e.data["comment"] not in done]
     if not wanted:
-        return
+        return []
     messages = Message.objects.select_related("ticket").in_bulk([e.data["comment"] for e in wanted])
+    found = []
     for event in wanted:
         message = messages.get(event.data["comment"])
         if message is None:  # deleted with its ticket since
@@ -58,8 +61,22 @@ def detect_languages(events: list[TicketEvent]) -> None:
         if event.ticket_id in opened:
             opened.discard(event.ticket_id)  # only the opening message
             text = f"{language.customer_text(message.ticket.subject)}. {text}"
-        found = language.detect(text)
+        found.append((event, message, language.detect(text)))
+    return found
+
+
+def _record(events: list[TicketEvent], found: list[tuple[TicketEvent, Message, language.Detection]]) -> None:
+    """Record what `_detect` found, inside the batch's transaction; a message deleted since is passed over (the
+    action records a message's detection once, so one recorded since is not recorded again)."""
+    present = set(Message.objects.filter(pk__in=[message.pk for _e, message, _d in found]).values_list("pk", flat=True))
+    for event, message, detection in found:
+        if message.pk not in present:
+            continue
         with origin("system", cause_event=event.pk, cause=f"consumer:{NAME}"):
             actions.record_detected_language(
-                message, language=found.language, confidence=found.confidence, reason=found.reason
+                message, language=detection.language, confidence=detection.confidence, reason=detection.reason
             )
+
+
+# Detect and record the language of each customer message in a batch of events.
+detect_languages = Staged(prepare=_detect, apply=_record)

@@ -294,6 +294,32 @@ def test_the_worker_detects_after_each_commit(world: Any) -> None:
     assert TicketEvent.objects.filter(ticket=ticket, kind="language.detected").count() == 1
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_languages_are_detected_outside_the_batchs_transaction(world: Any, monkeypatch: Any) -> None:
+    """Detection is CPU time; inside the transaction it held the write lock and other writers gave up."""
+    from django.db import connection
+
+    inside: list[bool] = []
+    real = language_consumer.language.detect
+
+    def watched(text: str, **kwargs: Any) -> Any:
+        inside.append(connection.in_atomic_block)
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(language_consumer.language, "detect", watched)
+    consumers.ensure(language_consumer.NAME)
+    # each commit runs the consumers (jobs run inline in tests), and the run below reads whatever was held back
+    tickets = [inbound(GREEK), inbound(RUSSIAN, email="ivan@example.ru", subject="Вход в аккаунт")]
+    newest = TicketEvent.objects.aggregate(newest=Max("xid"))["newest"]
+    deadline = time.monotonic() + 60
+    while (limit := consumers.horizon()) is not None and newest is not None and limit <= newest:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    consumers.run(language_consumer.NAME, language_consumer.detect_languages)
+    assert inside == [False, False]
+    assert [Ticket.objects.get(pk=t.pk).detected_language for t in tickets] == ["el", "ru"]
+
+
 def test_the_consumer_reads_from_the_upgrade_on(db: None) -> None:
     """Its position is taken by the migration, not on its first run (which would skip the message that woke it)."""
     from opsdesk.tickets.models import EventConsumer

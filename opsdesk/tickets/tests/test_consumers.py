@@ -101,6 +101,74 @@ def test_run_all_takes_each_consumers_batch_size_from_the_settings(world: Any, s
     assert SEEN == [2, 2, 2]  # the ticket's two events and four notes, two at a time
 
 
+def writer_waits() -> bool:
+    """Whether another connection would wait for the write lock now (SQLite), or this one is inside a transaction."""
+    if connection.vendor != "sqlite":
+        return connection.in_atomic_block
+    other = sqlite3.connect(connection.settings_dict["NAME"], timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        other.close()
+    return False
+
+
+def test_a_staged_handler_prepares_each_batch_before_its_transaction(world: Any) -> None:
+    """Language detection takes CPU time per message; inside the batch's transaction it held SQLite's write lock for
+    seconds and a sign-in on a fresh demo failed ("database is locked"). Its slow part runs before the lock."""
+    consumers.ensure("test.staged")
+    ticket = world.ticket()
+    for n in range(4):
+        actions.add_note(ticket, body=f"Note {n}", actor=world.agent)
+    settle()
+    prepared: list[tuple[list[int], bool]] = []
+    applied: list[tuple[list[int], list[int], bool]] = []
+
+    def prepare(rows: list[TicketEvent]) -> list[int]:
+        prepared.append(([e.pk for e in rows], writer_waits()))
+        return [e.pk * 10 for e in rows]
+
+    def apply(rows: list[TicketEvent], found: list[int]) -> None:
+        applied.append(([e.pk for e in rows], found, writer_waits()))
+
+    handled = consumers.run("test.staged", consumers.Staged(prepare=prepare, apply=apply), batch=4)
+    assert handled == 6
+    assert [len(pks) for pks, _waits in prepared] == [4, 2]
+    assert [waits for _pks, waits in prepared] == [False, False]  # no lock held while preparing
+    assert [waits for _pks, _found, waits in applied] == [True, True]  # the writes inside the batch's transaction
+    assert [found for _pks, found, _w in applied] == [[pk * 10 for pk in pks] for pks, _f, _w in applied]
+    assert [pks for pks, _f, _w in applied] == [pks for pks, _w in prepared]
+
+
+def test_a_staged_handler_prepares_again_when_the_batch_moved_meanwhile(world: Any) -> None:
+    """Another runner that handled the batch between the look ahead and the lock: what was prepared for it is thrown
+    away and the batch actually read is prepared inside the transaction."""
+    consumers.ensure("test.moved")
+    ticket = world.ticket()
+    for n in range(3):
+        actions.add_note(ticket, body=f"Note {n}", actor=world.agent)
+    settle()
+    events = list(TicketEvent.objects.order_by("id").values_list("pk", flat=True))
+    prepared: list[list[int]] = []
+    applied: list[tuple[list[int], list[int]]] = []
+
+    def prepare(rows: list[TicketEvent]) -> list[int]:
+        if not prepared:  # the first look ahead: meanwhile another runner takes the first two events
+            EventConsumer.objects.filter(name="test.moved").update(position_id=events[-4])
+        prepared.append([e.pk for e in rows])
+        return [e.pk for e in rows]
+
+    def apply(rows: list[TicketEvent], found: list[int]) -> None:
+        applied.append(([e.pk for e in rows], found))
+
+    consumers.run("test.moved", consumers.Staged(prepare=prepare, apply=apply), batch=10)
+    assert applied == [(events[-3:], events[-3:])]
+    assert prepared == [events[-5:], events[-3:]]
+
+
 def test_a_failing_handler_keeps_its_position_records_the_error_and_the_next_run_retries(world: Any) -> None:
     consumers.ensure("test.flaky")
     ticket = world.ticket()
