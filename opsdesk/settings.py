@@ -312,6 +312,7 @@ OPSDESK_SIGN_IN_LINK_MINUTES = env_int("OPSDESK_SIGN_IN_LINK_MINUTES", 30)
 # How long the link in a request's acknowledgement lets a sender without a portal login read and answer it.
 OPSDESK_FOLLOW_LINK_DAYS = env_int("OPSDESK_FOLLOW_LINK_DAYS", 90)
 OPSDESK_FOLLOW_RATE_LIMIT = env_int("OPSDESK_FOLLOW_RATE_LIMIT", 60)  # follow-link visits and replies, per IP, 10 min
+OPSDESK_SURVEY_RATE_LIMIT = env_int("OPSDESK_SURVEY_RATE_LIMIT", 60)  # survey link visits and answers, per IP, 10 min
 # Live chat (docs/adr/0017-live-chat.md): chats a client IP may start in 10 minutes, and widget requests (messages,
 # typing, transcript, end) per IP a minute; each chat also has its own flood limits (messaging/chat/widget_views.py).
 OPSDESK_CHAT_START_RATE_LIMIT = env_int("OPSDESK_CHAT_START_RATE_LIMIT", 10)
@@ -359,6 +360,7 @@ OPSDESK_EVENT_CONSUMERS = {
     "automation.rules": "opsdesk.automation.consumers.run_rules",
     "integrations.webhooks": "opsdesk.integrations.consumers.send_webhooks",
     "routing.assign": "opsdesk.routing.consumers.assign",
+    "quality.surveys": "opsdesk.quality.consumers.schedule_surveys",
 }
 # Language detection of customers' messages (messaging/language.py, docs/adr/0019-language-detection.md): the ISO
 # 639-1 codes lingua chooses from, at least two; empty turns detection off. Each adds memory to the worker (about

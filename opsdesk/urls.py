@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from opsdesk.api import api
 from opsdesk.core import views as core_views
+from opsdesk.quality import public_views as survey_views
 from opsdesk.tickets.views import follow as follow_views
 from opsdesk.tickets.views import portal as portal_views
 
@@ -13,6 +14,10 @@ urlpatterns = [
     path("contact/", portal_views.contact, name="contact"),
     path("contact/thanks/", portal_views.contact_thanks, name="contact_thanks"),
     path("follow/<str:token>/", follow_views.follow_request, name="follow_request"),  # a request, by its mailed link
+    path(
+        "survey/<str:token>/", survey_views.survey_answer, name="survey_answer"
+    ),  # one-click answer, by its mailed link
+    path("survey/<str:token>/stop/", survey_views.survey_opt_out, name="survey_opt_out"),
     path("accounts/", include("opsdesk.accounts.urls")),
     path("", include("opsdesk.automation.urls")),  # settings/automation/, macros/, tickets/<id>/automation/ and macro/
     path("tickets/", include("opsdesk.tickets.urls.agent")),
@@ -30,6 +35,7 @@ urlpatterns = [
     path("settings/", include("opsdesk.sla.urls")),  # calendars/ and sla/
     path("sla/risk/", include("opsdesk.sla.queue_urls")),
     path("", include("opsdesk.routing.urls")),  # settings/routing/ and routing/
+    path("settings/surveys/", include("opsdesk.quality.urls")),
     path("settings/", include("opsdesk.tickets.urls.settings")),
     path("outbox/", include("opsdesk.messaging.urls")),
     path("", include("opsdesk.messaging.chat.urls")),

@@ -59,6 +59,7 @@ class Capability(StrEnum):
     MANAGE_CHANNELS = "manage_channels"  # mailboxes, quarantined mail, chat widget, web forms, telephony webhook
     ANSWER_CHATS = "answer_chats"  # take and answer live chats
     LOG_CALLS = "log_calls"  # log phone calls on customers and tickets
+    MANAGE_QUALITY = "manage_quality"  # surveys (CSAT, NPS, CES): questions, timing, sampling and fatigue rules
 
 
 C = Capability
@@ -71,7 +72,7 @@ _MANAGER = (
     _LEAD
     | {C.SEE_ALL_TICKETS, C.MANAGE_SHARED_VIEWS, C.EDIT_CUSTOMER_ADDRESSES, C.INVITE_CUSTOMERS, C.MERGE_CUSTOMERS}
     | {C.IMPORT_CUSTOMERS, C.MANAGE_ORGANIZATIONS, C.VIEW_AUDIT, C.MANAGE_SCHEDULES, C.MANAGE_SLA}
-    | {C.MANAGE_ROUTING, C.MANAGE_AUTOMATION, C.MANAGE_INTEGRATIONS, C.MANAGE_REPORTS}
+    | {C.MANAGE_ROUTING, C.MANAGE_AUTOMATION, C.MANAGE_INTEGRATIONS, C.MANAGE_REPORTS, C.MANAGE_QUALITY}
 )
 
 # Changing a customer's addresses, inviting them to the portal and merging customers (which moves every ticket of

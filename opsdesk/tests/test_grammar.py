@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import polib  # type: ignore[import-untyped]
+import polib  # type: ignore[import-untyped,unused-ignore]
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext

@@ -61,6 +61,11 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "contact": ("GET", EVERYONE),
     "contact_thanks": ("GET", EVERYONE),
     "follow_request": ("GET", set()),  # no role: the mailed token decides, a wrong one is a 404 (tickets/tests)
+    "survey_answer": ("GET", set()),  # no role: the signed link decides, a wrong one is a 404 (quality/tests)
+    "survey_opt_out": ("POST", set()),
+    "quality:survey_list": ("GET", holders(Capability.MANAGE_QUALITY)),
+    "quality:survey_create": ("GET", holders(Capability.MANAGE_QUALITY)),
+    "quality:survey_edit": ("GET", holders(Capability.MANAGE_QUALITY)),
     "accounts:sign_in": ("GET", EVERYONE),
     "accounts:sign_out": ("POST", EVERYONE),
     "accounts:link_request": ("GET", EVERYONE),
@@ -433,6 +438,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
             (("kind", "rule_id", "macro_id"), lambda: _automation_fixtures(world, n)),
             (("kpi", "goal_id", "share_id", "dashboard_view_id"), lambda: _analytics_fixtures(world)),
             (("subscription_id",), lambda: {"subscription_id": _subscription(world, n).pk}),
+            (("survey_id",), lambda: {"survey_id": _survey(world, n).pk}),
             (
                 ("webhook_id", "channel_id", "delivery_id", "hook_id", "hook_key"),
                 lambda: _integration_fixtures(world, n),
@@ -563,6 +569,14 @@ def _subscription(world: Any, n: int) -> Any:
 
     return reports.subscribe(
         frequency="weekly", email=f"board{n}@partner.example", language="fi", team=None, actor=world.admin
+    )
+
+
+def _survey(world: Any, n: int) -> Any:
+    from opsdesk.quality import actions as quality_actions
+
+    return quality_actions.save_survey(
+        None, name=f"CSAT {n}", kind="csat", question="How did we do?", actor=world.admin
     )
 
 
@@ -716,6 +730,7 @@ WITHOUT_BODY = {
     "chat_widget:chat_end",
     "chat_widget:chat_transcript",
     "mailboxes:mailbox_test",  # or a reachable IMAP server (the messaging tests run one)
+    "survey_opt_out",  # a signed link of a sent survey (quality/tests cover it)
     "tickets:ticket_presence",  # answers 204; messaging/tests/test_presence.py covers its input
 }
 # Allowed, but the action then refuses part of the work on purpose (bulk skips tickets the user may not change).

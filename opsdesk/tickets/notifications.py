@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from opsdesk.core.models import OutgoingMail
 
 
-def _customer_mail(ticket: Ticket) -> dict[str, Any]:
+def customer_mail(ticket: Ticket) -> dict[str, Any]:
     """From, Reply-To and the template context that every mail to the ticket's customers shares."""
     mailbox = ticket.mailbox if ticket.mailbox_id and ticket.mailbox and ticket.mailbox.active else None
     if mailbox is not None:
@@ -57,7 +57,7 @@ def ticket_received(ticket: Ticket, *, follow_link: bool = False) -> OutgoingMai
     to = ticket.requester.primary_email
     if not to:
         return None
-    mail = _customer_mail(ticket)
+    mail = customer_mail(ticket)
     follow_path = reverse("follow_request", args=[outbox.SECRET_PLACEHOLDER]) if follow_link else ""
     return outbox.queue_templated(
         "tickets/emails/ticket_received",
@@ -92,7 +92,7 @@ def agent_reply(message: Message) -> None:
         return
     copied = [c.primary_email for c in ticket.cc.prefetch_related("emails").exclude(pk=ticket.requester_id)]
     copied = sorted({address.lower() for address in copied if address and address.lower() != to.lower()})
-    mail = _customer_mail(ticket)
+    mail = customer_mail(ticket)
     headers = dict(mail["headers"])
     if copied:
         headers["Cc"] = ", ".join(copied)

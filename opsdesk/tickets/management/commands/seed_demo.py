@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from opsdesk.analytics import demo as analytics_demo
 from opsdesk.automation import demo as automation_demo
+from opsdesk.quality import demo as quality_demo
 from opsdesk.customers.models import Customer
 from opsdesk.routing import demo as routing_demo
 from opsdesk.sla import demo as sla_demo
@@ -67,6 +68,7 @@ class Command(BaseCommand):
             automation_demo.seed_automation(actor=ref["admin"])  # rules and macros
             routing_demo.seed_routing(actor=ref["admin"])  # languages, skills, capacity; one team round robin
             analytics_demo.seed_goals(actor=ref["admin"])  # the quarter's goals on the dashboard
+            quality_demo.seed_surveys(actor=ref["admin"])  # CSAT after solving; NPS and CES ready to switch on
         n_customers = options["customers"] or max(50, count // 4)
         customers = seeding.seed_customers(n_customers, rng=rng, orgs=ref["orgs"])
         demo = ref["demo_customer"]
