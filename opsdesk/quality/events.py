@@ -56,7 +56,10 @@ def _request_fields() -> tuple[Field, ...]:
 
 
 def _sent(d: dict[str, Any], names: Names) -> str:
-    return _("%(survey)s survey sent to %(address)s") % {"survey": survey_name(d.get("kind")), "address": d["address"]}
+    return _("%(survey)s survey sent to %(address)s") % {
+        "survey": survey_name(d.get("kind")),
+        "address": d.get("address", ""),
+    }
 
 
 def _skipped(d: dict[str, Any], names: Names) -> str:

@@ -69,10 +69,8 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        labels = actions.faces(survey)
         rating, reason = self.fields["rating"], self.fields["reason"]
         assert isinstance(rating, forms.TypedChoiceField) and isinstance(reason, forms.ChoiceField)
-        rating.choices = [
-            (n, f"{labels[n]} {n}" if n in labels else str(n)) for n in actions.answer_choices(survey)
-        ]
+        # numbers on the page: a face needs an emoji font the customer's device may lack (the mail shows faces)
+        rating.choices = [(n, str(n)) for n in actions.answer_choices(survey)]
         reason.choices = [("", "—"), *((code, text) for code, text in actions.NEGATIVE_REASONS.items())]

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from opsdesk.analytics import demo as analytics_demo
 from opsdesk.automation import demo as automation_demo
-from opsdesk.quality import demo as quality_demo
 from opsdesk.customers.models import Customer
+from opsdesk.quality import demo as quality_demo
 from opsdesk.routing import demo as routing_demo
 from opsdesk.sla import demo as sla_demo
 from opsdesk.tickets import seeding
