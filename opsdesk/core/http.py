@@ -51,3 +51,12 @@ def safe_url(request: HttpRequest, target: str, fallback: str) -> str:
 def safe_next(request: HttpRequest, fallback: str) -> str:
     """The `next` the request carries (form or query string), if it is safe (`safe_url`), else `fallback`."""
     return safe_url(request, request.POST.get("next") or request.GET.get("next") or "", fallback)
+
+
+def token_in_address(response: HttpResponse) -> HttpResponse:
+    """A page whose address holds a secret token (a follow link, a survey link): never sent to another site, never
+    indexed. Not "no-referrer", with which browsers post the page's forms with `Origin: null`, and Django's CSRF
+    check refuses them."""
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

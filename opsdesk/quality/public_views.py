@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from opsdesk.core import ratelimit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import add_action_error
+from opsdesk.core.http import token_in_address
 from opsdesk.quality import actions, links
 from opsdesk.quality.forms import AnswerForm
 from opsdesk.quality.models import SurveyRequest
@@ -33,17 +34,11 @@ def _limit() -> int:
     return int(settings.OPSDESK_SURVEY_RATE_LIMIT)
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def _refused(request: HttpRequest, state: str) -> HttpResponse:
     response = render(request, "quality/survey_refused.html", {"state": state}, status=REFUSED[state])
     if state == "too_many":
         response["Retry-After"] = str(ratelimit.retry_after(WINDOW))
-    return _private(response)
+    return token_in_address(response)
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
@@ -78,7 +73,7 @@ def _language(request: HttpRequest, survey_request: SurveyRequest) -> str:
 
 def _page(request: HttpRequest, survey_request: SurveyRequest, form: AnswerForm, status: int = 200) -> HttpResponse:
     survey = survey_request.survey
-    return _private(
+    return token_in_address(
         render(
             request,
             "quality/survey_answer.html",

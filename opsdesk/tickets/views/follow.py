@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from opsdesk.core import ratelimit
 from opsdesk.core.errors import ActionError
+from opsdesk.core.http import token_in_address
 from opsdesk.tickets import actions
 from opsdesk.tickets.actions.follow import Followed, FollowLinkError, follow_link_for, wants_follow_link
 from opsdesk.tickets.forms import FollowReplyForm
@@ -33,19 +34,11 @@ def _limit() -> int:
     return int(settings.OPSDESK_FOLLOW_RATE_LIMIT)
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    # the token is in this page's address: never sent to another site. Not "no-referrer", with which browsers post
-    # the reply form with `Origin: null`, and Django's CSRF check refuses it.
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def _refused(request: HttpRequest, state: str) -> HttpResponse:
     response = render(request, "portal/follow_refused.html", {"state": state}, status=REFUSED[state])
     if state == "too_many":
         response["Retry-After"] = str(ratelimit.retry_after(FOLLOW_WINDOW))
-    return _private(response)
+    return token_in_address(response)
 
 
 def _refuse_follow(request: HttpRequest) -> HttpResponse:
@@ -72,7 +65,7 @@ def _page(request: HttpRequest, followed: Followed, form: FollowReplyForm, statu
         },
         status=status,
     )
-    return _private(response)
+    return token_in_address(response)
 
 
 @never_cache
