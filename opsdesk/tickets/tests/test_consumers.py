@@ -151,13 +151,16 @@ def test_a_staged_handler_prepares_again_when_the_batch_moved_meanwhile(world: A
     for n in range(3):
         actions.add_note(ticket, body=f"Note {n}", actor=world.agent)
     settle()
-    events = list(TicketEvent.objects.order_by("id").values_list("pk", flat=True))
+    ordered = list(TicketEvent.objects.order_by(*consumers._order()).values_list("pk", "xid"))
+    events = [pk for pk, _xid in ordered]
     prepared: list[list[int]] = []
     applied: list[tuple[list[int], list[int]]] = []
 
     def prepare(rows: list[TicketEvent]) -> list[int]:
         if not prepared:  # the first look ahead: meanwhile another runner takes the first two events
-            EventConsumer.objects.filter(name="test.moved").update(position_id=events[-4])
+            EventConsumer.objects.filter(name="test.moved").update(
+                position_id=ordered[-4][0], position_xid=ordered[-4][1]
+            )
         prepared.append([e.pk for e in rows])
         return [e.pk for e in rows]
 

@@ -63,6 +63,7 @@ def test_every_translatable_model_is_registered_with_its_columns_and_settings_pa
         "CannedResponse",
         "ChatWidget",
         "CustomField",
+        "Survey",
         "Team",
         "TicketStatus",
         "WebForm",
