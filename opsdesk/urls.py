@@ -36,6 +36,7 @@ urlpatterns = [
     path("sla/risk/", include("opsdesk.sla.queue_urls")),
     path("", include("opsdesk.routing.urls")),  # settings/routing/ and routing/
     path("settings/surveys/", include("opsdesk.quality.urls")),
+    path("quality/", include("opsdesk.quality.review_urls")),
     path("settings/", include("opsdesk.tickets.urls.settings")),
     path("outbox/", include("opsdesk.messaging.urls")),
     path("", include("opsdesk.messaging.chat.urls")),

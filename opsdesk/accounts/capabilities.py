@@ -60,6 +60,7 @@ class Capability(StrEnum):
     ANSWER_CHATS = "answer_chats"  # take and answer live chats
     LOG_CALLS = "log_calls"  # log phone calls on customers and tickets
     MANAGE_QUALITY = "manage_quality"  # surveys (CSAT, NPS, CES): questions, timing, sampling and fatigue rules
+    REVIEW_QUALITY = "review_quality"  # QA: scorecards, reviews of the teams' tickets, samples, resolving disputes
 
 
 C = Capability
@@ -67,7 +68,7 @@ _AGENT = frozenset(
     {C.USE_WORKSPACE, C.NOTE, C.REPLY, C.EDIT_TICKETS, C.BE_ASSIGNED, C.BULK_UPDATE, C.EDIT_CUSTOMERS}
     | {C.NOTE_CUSTOMERS, C.ANSWER_CHATS, C.LOG_CALLS, C.VIEW_OWN_STATS}
 )
-_LEAD = _AGENT | {C.SHARE_VIEWS, C.VIEW_REPORTS}
+_LEAD = _AGENT | {C.SHARE_VIEWS, C.VIEW_REPORTS, C.REVIEW_QUALITY}
 _MANAGER = (
     _LEAD
     | {C.SEE_ALL_TICKETS, C.MANAGE_SHARED_VIEWS, C.EDIT_CUSTOMER_ADDRESSES, C.INVITE_CUSTOMERS, C.MERGE_CUSTOMERS}

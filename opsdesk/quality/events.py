@@ -17,7 +17,10 @@ SKIPPED = "survey.skipped"
 CANCELLED = "survey.cancelled"
 ANSWERED = "survey.answered"
 OPTED_OUT = "survey.opted_out"
-ALL_KINDS = frozenset({SENT, SKIPPED, CANCELLED, ANSWERED, OPTED_OUT})
+REVIEWED = "qa.reviewed"
+DISPUTED = "qa.disputed"
+DISPUTE_RESOLVED = "qa.dispute_resolved"
+ALL_KINDS = frozenset({SENT, SKIPPED, CANCELLED, ANSWERED, OPTED_OUT, REVIEWED, DISPUTED, DISPUTE_RESOLVED})
 
 _NAMES = {"csat": "CSAT", "nps": "NPS", "ces": "CES"}  # the same in every language
 
@@ -96,6 +99,42 @@ def _opted_out(d: dict[str, Any], names: Names) -> str:
     return _("The customer asked not to be surveyed again")
 
 
+def _user(names: Names, pk: Any) -> str:
+    return str(names.get("user", {}).get(int(pk), f"#{pk}")) if isinstance(pk, int) else "—"
+
+
+def _reviewed(d: dict[str, Any], names: Names) -> str:
+    values = {"agent": _user(names, d.get("reviewee")), "score": d.get("score") or "—"}
+    if d.get("outcome") == "fail":
+        return _("QA review of %(agent)s: %(score)s, failed on a critical item") % values
+    return _("QA review of %(agent)s: %(score)s") % values
+
+
+def _disputed(d: dict[str, Any], names: Names) -> str:
+    return _("QA review disputed by %(person)s") % {"person": _user(names, d.get("by"))}
+
+
+def dispute_state_text(state: str) -> str:
+    texts = {
+        "accepted": _("accepted"),
+        "partially_accepted": _("partly accepted"),
+        "rejected": _("rejected"),
+        "withdrawn": _("withdrawn"),
+    }
+    return texts.get(state, state)
+
+
+def _dispute_resolved(d: dict[str, Any], names: Names) -> str:
+    values = {
+        "state": dispute_state_text(str(d.get("state", ""))),
+        "before": d.get("score_before") or "—",
+        "after": d.get("score_after") or "—",
+    }
+    if values["before"] != values["after"]:
+        return _("QA dispute %(state)s: score %(before)s → %(after)s") % values
+    return _("QA dispute %(state)s: the score stays %(before)s") % values
+
+
 def kinds() -> list[Kind]:
     return [
         Kind(
@@ -140,5 +179,42 @@ def kinds() -> list[Kind]:
                 Field("via", STR, "link (the survey page) or agent."),
             ),
             _opted_out,
+        ),
+        Kind(
+            REVIEWED,
+            "A QA review of the ticket's conversation was submitted (internal: agents see it in the history, "
+            "customers never).",
+            (
+                Field("review", INT, "The review (its id)."),
+                Field("scorecard", INT, "The scorecard (its id)."),
+                Field("version", INT, "The scorecard version it was scored on (its number)."),
+                Field("reviewee", INT, "The agent reviewed (user id).", ref="user"),
+                Field("score", STR, "The review score, 0-100 with two decimals; null when nothing was rated.", True),
+                Field("outcome", STR, "pass or fail (a failed critical item)."),
+            ),
+            _reviewed,
+        ),
+        Kind(
+            DISPUTED,
+            "The reviewee (or a lead) disputed a shared QA review.",
+            (
+                Field("review", INT, "The review (its id)."),
+                Field("dispute", INT, "The dispute (its id)."),
+                Field("by", INT, "Who opened it (user id).", ref="user"),
+            ),
+            _disputed,
+        ),
+        Kind(
+            DISPUTE_RESOLVED,
+            "A QA dispute was accepted, partly accepted, rejected or withdrawn; an accepted one rescored the review "
+            "(the score before stays here and on the dispute).",
+            (
+                Field("review", INT, "The review (its id)."),
+                Field("dispute", INT, "The dispute (its id)."),
+                Field("state", STR, "accepted, partially_accepted, rejected or withdrawn."),
+                Field("score_before", STR, "The score before.", True),
+                Field("score_after", STR, "The score after.", True),
+            ),
+            _dispute_resolved,
         ),
     ]

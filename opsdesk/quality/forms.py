@@ -8,9 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from opsdesk.core.forms import TranslatedForm, TranslatedTextField
-from opsdesk.quality import actions, fatigue
-from opsdesk.quality.models import Survey
+from opsdesk.accounts.models import User
+from opsdesk.core.forms import DayInput, TranslatedForm, TranslatedModelChoiceField, TranslatedTextField
+from opsdesk.people.models import Team
+from opsdesk.quality import actions, cards, fatigue
+from opsdesk.quality.models import Scorecard, Survey
 
 
 def _cooldown_choices() -> list[tuple[str, Any]]:
@@ -74,3 +76,160 @@ class AnswerForm(forms.Form):
         # numbers on the page: a face needs an emoji font the customer's device may lack (the mail shows faces)
         rating.choices = [(n, str(n)) for n in actions.answer_choices(survey)]
         reason.choices = [("", "—"), *((code, text) for code, text in actions.NEGATIVE_REASONS.items())]
+
+
+# --- QA ------------------------------------------------------------------------------------------------------------
+
+NA_CHOICE = "na"
+
+
+class ScorecardForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    team = TranslatedModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        required=False,
+        empty_label=_("Every team"),
+        help_text=_("The review page offers a team's own scorecard first."),
+    )
+    source = forms.CharField(
+        label=_("Sections and items"),
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false", "class": "mono"}),
+        max_length=20000,
+        help_text=_(
+            "One line per section, and one per item starting with “- ”. Options in square brackets: weight N, "
+            "binary, N points (3, 4 or 5), N/A, critical (fails the review), critical: section (zeroes its "
+            "section), bonus."
+        ),
+    )
+    na_as_pass = forms.BooleanField(label=_("N/A counts as a pass"), required=False)
+    flag_only = forms.BooleanField(
+        label=_("A failed critical item only flags the review"),
+        required=False,
+        help_text=_("Otherwise it sets the review's score to 0."),
+    )
+    bonus_cap = forms.IntegerField(label=_("Highest score with bonus"), min_value=100, max_value=200, initial=100)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+def _rating_choices(item: dict[str, Any]) -> list[tuple[str, Any]]:
+    choices: list[tuple[str, Any]]
+    if item["points"] == 2:
+        choices = [("2", _("Yes")), ("1", _("No"))]
+    else:
+        choices = [(str(n), str(n)) for n in range(item["points"], 0, -1)]
+    if item["na_allowed"]:
+        choices.append((NA_CHOICE, _("N/A")))
+    return choices
+
+
+class _RatingsMixin:
+    """A field per scorecard item (`item_<key>`), its answers the item's scale (binary: yes/no) and N/A where
+    allowed."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def add_items(self, version: Any, *, required: bool) -> None:
+        self.items = cards.items(version.definition)
+        for item in self.items:
+            self.fields[f"item_{item['key']}"] = forms.ChoiceField(
+                label=item["name"],
+                choices=_rating_choices(item) if required else [("", "—"), *_rating_choices(item)],
+                widget=forms.RadioSelect if required else forms.Select,
+                required=required,
+            )
+
+    def ratings(self) -> dict[str, int | None]:
+        found: dict[str, int | None] = {}
+        for item in self.items:
+            value = self.cleaned_data.get(f"item_{item['key']}")
+            if value:
+                found[item["key"]] = None if value == NA_CHOICE else int(value)
+        return found
+
+
+class ReviewForm(_RatingsMixin, forms.Form):
+    reviewee = forms.ModelChoiceField(label=_("Agent reviewed"), queryset=User.objects.none())
+    summary = forms.CharField(
+        label=_("Summary for the agent"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    share = forms.BooleanField(label=_("Share with the agent now"), required=False)
+
+    def __init__(self, *args: Any, version: Any, messages_list: list[Any], reviewees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        reviewee = self.fields["reviewee"]
+        assert isinstance(reviewee, forms.ModelChoiceField)
+        reviewee.queryset = reviewees
+        self.add_items(version, required=True)
+        self.message_ids = [message.pk for message in messages_list]
+        for message in messages_list:
+            self.fields[f"comment_{message.pk}"] = forms.CharField(
+                label=_("Comment on this message"),
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.definition = version.definition
+
+    def comments(self) -> dict[int, str]:
+        return {pk: self.cleaned_data.get(f"comment_{pk}", "") for pk in self.message_ids}
+
+    def sections(self) -> list[dict[str, Any]]:
+        """The scorecard's sections with their items' bound fields, for the page."""
+        return [
+            {
+                "name": section["name"],
+                "weight": section["weight"],
+                "items": [(item, self[f"item_{item['key']}"]) for item in section["items"]],
+            }
+            for section in cards.shares(self.definition)
+        ]
+
+
+class DisputeForm(_RatingsMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("Why do you dispute this review?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, version: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_items(version, required=False)
+
+
+class ResolveForm(_RatingsMixin, forms.Form):
+    state = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("accepted", _("Accept: the proposed ratings apply")),
+            ("partially_accepted", _("Accept in part: the ratings chosen below apply")),
+            ("rejected", _("Reject: the score stays")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    resolution = forms.CharField(
+        label=_("Your answer to the agent"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, version: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_items(version, required=False)
+
+
+class SampleForm(forms.Form):
+    scorecard = forms.ModelChoiceField(label=_("Scorecard"), queryset=Scorecard.objects.filter(is_active=True))
+    starts = forms.DateField(label=_("Week starting"), widget=DayInput())
+    quota = forms.IntegerField(label=_("Tickets per agent"), min_value=1, max_value=50, initial=4)
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("Reviewers"),
+        queryset=User.objects.none(),
+        help_text=_(
+            "The tickets are shared out so that each reviewer has about as many waiting; nobody reviews their own work."
+        ),
+    )
+
+    def __init__(self, *args: Any, reviewers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reviewers"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = reviewers

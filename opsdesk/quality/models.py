@@ -9,7 +9,7 @@ these is an event on the ticket's timeline.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -128,3 +128,194 @@ class SurveyOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} opted out"
+
+
+# --- QA (METRICS.md §5) ----------------------------------------------------------------------------------------------
+
+
+class Scorecard(models.Model):
+    """A QA scorecard: its current definition is its latest version; a review keeps the version it was scored on."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("team")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def latest_version(self) -> ScorecardVersion:
+        return self.versions.order_by("-number").first()  # type: ignore[return-value]
+
+
+class ScorecardVersion(models.Model):
+    """One version of a scorecard's sections and items, as written in the editor (`source`) and as the score engine
+    reads it (`definition`, quality/cards.py). Never changed once written."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    source = models.TextField()
+    definition = models.JSONField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["scorecard", "number"], name="scorecard_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scorecard_id} v{self.number}"
+
+
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def visible_to(self, user: Any) -> ReviewQuerySet:
+        """Leads and managers (review_quality) see the reviews of tickets they see; an agent sees the reviews of
+        their own work once shared with them (never a review still being written, nor a calibration's)."""
+        from opsdesk.accounts.capabilities import Capability, can
+        from opsdesk.tickets.models import Ticket
+
+        if can(user, Capability.REVIEW_QUALITY):
+            return self.filter(ticket__in=Ticket.objects.visible_to(user).values("pk"))
+        if not getattr(user, "is_authenticated", False) or user.role == "customer":
+            return self.none()
+        return self.filter(reviewee=user, shared_at__isnull=False)
+
+
+class Review(models.Model):
+    """A QA review of one ticket's conversation for one agent (the reviewee), on one scorecard version."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        SHARED = "shared", _("Shared with the agent")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="qa_reviews")
+    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="reviews")
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="reviews")
+    reviewee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ratings = models.JSONField(default=dict)  # item key -> rating, or null for N/A
+    score = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)  # after disputes
+    original_score = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    outcome = models.CharField(max_length=4, default="pass")
+    summary = models.TextField(blank=True, default="")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.SUBMITTED)
+    sample_reason = models.CharField(max_length=20, blank=True, default="")  # random, a targeted pool, or manual ""
+    shared_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["ticket", "scorecard", "reviewer"], name="review_once_per_reviewer"),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["reviewee", "-created_at"], name="review_reviewee"),
+            models.Index(fields=["scorecard", "-created_at"], name="review_scorecard"),
+        ]
+
+    def __str__(self) -> str:
+        return f"review #{self.pk} of ticket #{self.ticket_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("qa:review_detail", args=[self.pk])
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on one message of the reviewed conversation."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
+    message = models.ForeignKey("tickets.Message", on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["message_id", "id"]
+
+    def __str__(self) -> str:
+        return f"comment on message #{self.message_id}"
+
+
+class Dispute(models.Model):
+    """The reviewee (or a lead) disputes a shared review (METRICS.md §5): one open at a time, resolved with a
+    comment."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        PARTIALLY_ACCEPTED = "partially_accepted", _("Partly accepted")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="disputes")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField()
+    proposed = models.JSONField(default=dict, blank=True)  # item key -> the rating the disputer proposes
+    state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
+    resolver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.TextField(blank=True, default="")
+    score_before = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    score_after = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["review"], condition=models.Q(state="open"), name="dispute_one_open_per_review"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"dispute #{self.pk} ({self.state})"
+
+
+class SampleCycle(models.Model):
+    """A week's QA sample of one scorecard (METRICS.md §5 sampling): its seed is stored, so drawing the same week
+    again gives the same sample."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="cycles")
+    starts = models.DateField()
+    ends = models.DateField()  # exclusive
+    seed = models.BigIntegerField()
+    quota = models.PositiveSmallIntegerField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["scorecard", "starts"], name="sample_cycle_once")]
+
+    def __str__(self) -> str:
+        return f"{self.scorecard_id} from {self.starts}"
+
+
+class SampleItem(models.Model):
+    """One ticket drawn for review in a cycle: the agent it reviews, why it was drawn (random, or a targeted pool)
+    and the reviewer it was given to; its review once written."""
+
+    cycle = models.ForeignKey(SampleCycle, on_delete=models.CASCADE, related_name="items")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=20)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["cycle", "ticket"], name="sample_item_once")]
+        indexes: ClassVar = [models.Index(fields=["reviewer", "review"], name="sample_item_queue")]
+
+    def __str__(self) -> str:
+        return f"ticket #{self.ticket_id} ({self.reason})"

@@ -66,6 +66,19 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "quality:survey_list": ("GET", holders(Capability.MANAGE_QUALITY)),
     "quality:survey_create": ("GET", holders(Capability.MANAGE_QUALITY)),
     "quality:survey_edit": ("GET", holders(Capability.MANAGE_QUALITY)),
+    "qa:qa_home": ("GET", STAFF),
+    "qa:scorecard_list": ("GET", holders(Capability.REVIEW_QUALITY)),
+    "qa:sample_draw": ("POST", holders(Capability.REVIEW_QUALITY)),
+    "qa:sample_detail": ("GET", holders(Capability.REVIEW_QUALITY)),
+    "qa:scorecard_create": ("GET", holders(Capability.REVIEW_QUALITY)),
+    "qa:scorecard_edit": ("GET", holders(Capability.REVIEW_QUALITY)),
+    "qa:ticket_review": ("GET", holders(Capability.REVIEW_QUALITY) & SEES_TICKET),
+    # a shared review of the agent's work: the agent reviewed and the leads who see the ticket
+    "qa:review_detail": ("GET", {"agent"} | (holders(Capability.REVIEW_QUALITY) & SEES_TICKET)),
+    "qa:review_share": ("POST", holders(Capability.REVIEW_QUALITY) & SEES_TICKET),
+    "qa:review_acknowledge": ("POST", {"agent"}),
+    "qa:review_dispute": ("POST", {"agent"} | (holders(Capability.REVIEW_QUALITY) & SEES_TICKET)),
+    "qa:dispute_resolve": ("POST", holders(Capability.REVIEW_QUALITY) & SEES_TICKET),
     "accounts:sign_in": ("GET", EVERYONE),
     "accounts:sign_out": ("POST", EVERYONE),
     "accounts:link_request": ("GET", EVERYONE),
@@ -439,6 +452,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
             (("kpi", "goal_id", "share_id", "dashboard_view_id"), lambda: _analytics_fixtures(world)),
             (("subscription_id",), lambda: {"subscription_id": _subscription(world, n).pk}),
             (("survey_id",), lambda: {"survey_id": _survey(world, n).pk}),
+            (("scorecard_id", "review_id", "dispute_id", "cycle_id"), lambda: _qa_fixtures(world, n)),
             (
                 ("webhook_id", "channel_id", "delivery_id", "hook_id", "hook_key"),
                 lambda: _integration_fixtures(world, n),
@@ -452,6 +466,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
             "user_id": world.agent.pk,
             "token": "not-a-token",
             "kpi": "frt",
+            "manager_id": world.manager.pk,
         }
     )
     return fixtures
@@ -578,6 +593,26 @@ def _survey(world: Any, n: int) -> Any:
     return quality_actions.save_survey(
         None, name=f"CSAT {n}", kind="csat", question="How did we do?", actor=world.admin
     )
+
+
+def _qa_fixtures(world: Any, n: int) -> dict[str, Any]:
+    """A scorecard, a review of the agent's work shared with them, and another review's open dispute."""
+    from opsdesk.quality.actions import reviews
+
+    card = reviews.save_scorecard(None, name=f"Card {n}", source="Tone\n- Polite [binary]", actor=world.admin)
+    review = reviews.submit_review(
+        world.ticket(), scorecard=card, reviewee=world.agent, ratings={"polite": 2}, actor=world.admin, share=True
+    )
+    disputed = reviews.submit_review(
+        world.ticket(), scorecard=card, reviewee=world.agent, ratings={"polite": 1}, actor=world.admin, share=True
+    )
+    dispute = reviews.open_dispute(disputed, actor=world.agent, comment="Fair?")
+    from datetime import date
+
+    from opsdesk.quality.models import SampleCycle
+
+    cycle = SampleCycle.objects.create(scorecard=card, starts=date(2026, 1, 5), ends=date(2026, 1, 12), seed=7, quota=4)
+    return {"scorecard_id": card.pk, "review_id": review.pk, "dispute_id": dispute.pk, "cycle_id": cycle.pk}
 
 
 def _webform(world: Any) -> Any:
@@ -713,6 +748,16 @@ BODIES: dict[str, Any] = {
     "analytics:share_create": lambda f: {"label": "Product", "days": "7", "period": "30d"},
     "analytics:share_revoke": lambda f: {},
     "analytics_reports:subscription_stop": lambda f: {},
+    "qa:review_share": lambda f: {},
+    "qa:sample_draw": lambda f: {
+        "scorecard": f["scorecard_id"],
+        "starts": "2026-11-02",
+        "quota": "2",
+        "reviewers": [f["manager_id"]],
+    },
+    "qa:review_acknowledge": lambda f: {},
+    "qa:review_dispute": lambda f: {"comment": "Please look again."},
+    "qa:dispute_resolve": lambda f: {"state": "rejected", "resolution": "It stays."},
 }
 # POST routes whose success needs more than a body: an enrolled authenticator (tests in accounts cover them).
 # Live chat: answering, typing and ending need the user's own taken chat, and the widget's endpoints a visitor's

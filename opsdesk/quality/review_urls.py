@@ -1,0 +1,19 @@
+from django.urls import path
+
+from opsdesk.quality import review_views as views
+
+app_name = "qa"
+urlpatterns = [
+    path("", views.qa_home, name="qa_home"),
+    path("samples/draw/", views.sample_draw, name="sample_draw"),
+    path("samples/<int:cycle_id>/", views.sample_detail, name="sample_detail"),
+    path("scorecards/", views.scorecard_list, name="scorecard_list"),
+    path("scorecards/new/", views.scorecard_edit, name="scorecard_create"),
+    path("scorecards/<int:scorecard_id>/", views.scorecard_edit, name="scorecard_edit"),
+    path("tickets/<int:ticket_id>/review/", views.ticket_review, name="ticket_review"),
+    path("reviews/<int:review_id>/", views.review_detail, name="review_detail"),
+    path("reviews/<int:review_id>/share/", views.review_share, name="review_share"),
+    path("reviews/<int:review_id>/acknowledge/", views.review_acknowledge, name="review_acknowledge"),
+    path("reviews/<int:review_id>/dispute/", views.review_dispute, name="review_dispute"),
+    path("disputes/<int:dispute_id>/resolve/", views.dispute_resolve, name="dispute_resolve"),
+]
