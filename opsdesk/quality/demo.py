@@ -1,13 +1,14 @@
-"""The demo's surveys, written through the actions: a CSAT survey a day after solving (active), and an NPS survey
-(at most once per 90 days, to one in five customers) and a CES survey (at most once per 30 days), both switched off,
-each with its question in the five languages."""
+"""The demo's surveys and QA scorecard, written through the actions: a CSAT survey a day after solving (active),
+an NPS survey (at most once per 90 days, to one in five customers) and a CES survey (at most once per 30 days), both
+switched off, each with its question in the five languages; a scorecard for support conversations."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from opsdesk.quality import actions
-from opsdesk.quality.models import Survey
+from opsdesk.quality.actions import reviews
+from opsdesk.quality.models import Scorecard, Survey
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
@@ -62,3 +63,22 @@ SURVEYS = [
 
 def seed_surveys(*, actor: User) -> list[Survey]:
     return [actions.save_survey(None, actor=actor, **values) for values in SURVEYS]  # type: ignore[arg-type]
+
+
+SCORECARD = """\
+Greeting and tone [weight 1]
+- Greets the customer and uses their name [binary]
+- Tone fits the customer and the situation [5 points, weight 2]
+Solution [weight 3]
+- Understood the actual problem [5 points, weight 2]
+- Correct and complete answer [5 points, weight 3, critical]
+- Follows the refund and privacy policies [binary, critical: section, N/A]
+Process [weight 1]
+- Right status, tags and fields [4 points]
+- Internal note where the next person needs one [binary, N/A]
+"""
+
+
+def seed_scorecard(*, actor: User) -> Scorecard:
+    """The demo's QA scorecard, for every team."""
+    return reviews.save_scorecard(None, name="Support conversations", source=SCORECARD, actor=actor)

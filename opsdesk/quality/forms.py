@@ -150,7 +150,9 @@ class _RatingsMixin:
 
 
 class ReviewForm(_RatingsMixin, forms.Form):
-    reviewee = forms.ModelChoiceField(label=_("Agent reviewed"), queryset=User.objects.none())
+    reviewee = forms.ModelChoiceField(
+        label=_("Agent reviewed"), queryset=User.objects.none(), empty_label=_("Choose an agent")
+    )
     summary = forms.CharField(
         label=_("Summary for the agent"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -217,7 +219,9 @@ class ResolveForm(_RatingsMixin, forms.Form):
 
 
 class SampleForm(forms.Form):
-    scorecard = forms.ModelChoiceField(label=_("Scorecard"), queryset=Scorecard.objects.filter(is_active=True))
+    scorecard = forms.ModelChoiceField(
+        label=_("Scorecard"), queryset=Scorecard.objects.filter(is_active=True), empty_label=None
+    )
     starts = forms.DateField(label=_("Week starting"), widget=DayInput())
     quota = forms.IntegerField(label=_("Tickets per agent"), min_value=1, max_value=50, initial=4)
     reviewers = forms.ModelMultipleChoiceField(
@@ -233,3 +237,48 @@ class SampleForm(forms.Form):
         field = self.fields["reviewers"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = reviewers
+
+
+class CalibrationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    scorecard = forms.ModelChoiceField(
+        label=_("Scorecard"), queryset=Scorecard.objects.filter(is_active=True), empty_label=None
+    )
+    tickets = forms.CharField(
+        label=_("Tickets"), max_length=500, help_text=_("Ticket numbers separated by commas, e.g. 1024, 1031.")
+    )
+    participants = forms.ModelMultipleChoiceField(label=_("Reviewers"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, reviewers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["participants"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = reviewers
+
+    def clean_tickets(self) -> list[int]:
+        found = []
+        for part in self.cleaned_data["tickets"].replace(";", ",").split(","):
+            text = part.strip().lstrip("#")
+            if not text:
+                continue
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(_("“%(value)s” is not a ticket number.") % {"value": part.strip()})
+            found.append(int(text))
+        if not found:
+            raise forms.ValidationError(_("Enter at least one ticket number."))
+        return found
+
+
+class BlindScoreForm(_RatingsMixin, forms.Form):
+    """A calibration's score of one ticket: the scorecard's items only."""
+
+    def __init__(self, *args: Any, version: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_items(version, required=True)
+        self.definition = version.definition
+
+    def sections(self) -> list[dict[str, Any]]:
+        return [
+            {"name": section["name"], "items": [(item, self[f"item_{item['key']}"]) for item in section["items"]]}
+            for section in cards.shares(self.definition)
+        ]

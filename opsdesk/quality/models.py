@@ -181,10 +181,13 @@ class ReviewQuerySet(models.QuerySet["Review"]):
         from opsdesk.tickets.models import Ticket
 
         if can(user, Capability.REVIEW_QUALITY):
-            return self.filter(ticket__in=Ticket.objects.visible_to(user).values("pk"))
+            # a calibration's reviews are blind: each reviewer sees their own until the session is revealed
+            blind = models.Q(calibration__isnull=True) | models.Q(reviewer=user)
+            blind |= models.Q(calibration__revealed_at__isnull=False)
+            return self.filter(blind, ticket__in=Ticket.objects.visible_to(user).values("pk"))
         if not getattr(user, "is_authenticated", False) or user.role == "customer":
             return self.none()
-        return self.filter(reviewee=user, shared_at__isnull=False)
+        return self.filter(reviewee=user, shared_at__isnull=False, calibration__isnull=True)
 
 
 class Review(models.Model):
@@ -207,6 +210,10 @@ class Review(models.Model):
     summary = models.TextField(blank=True, default="")
     state = models.CharField(max_length=12, choices=State.choices, default=State.SUBMITTED)
     sample_reason = models.CharField(max_length=20, blank=True, default="")  # random, a targeted pool, or manual ""
+    # a calibration session's review: blind until the session is revealed, never shared, never in IQS
+    calibration = models.ForeignKey(
+        "CalibrationSession", null=True, blank=True, on_delete=models.CASCADE, related_name="reviews"
+    )
     shared_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -216,7 +223,16 @@ class Review(models.Model):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["ticket", "scorecard", "reviewer"], name="review_once_per_reviewer"),
+            models.UniqueConstraint(
+                fields=["ticket", "scorecard", "reviewer"],
+                condition=models.Q(calibration__isnull=True),
+                name="review_once_per_reviewer",
+            ),
+            models.UniqueConstraint(
+                fields=["ticket", "reviewer", "calibration"],
+                condition=models.Q(calibration__isnull=False),
+                name="calibration_review_once",
+            ),
         ]
         indexes: ClassVar = [
             models.Index(fields=["reviewee", "-created_at"], name="review_reviewee"),
@@ -319,3 +335,26 @@ class SampleItem(models.Model):
 
     def __str__(self) -> str:
         return f"ticket #{self.ticket_id} ({self.reason})"
+
+
+class CalibrationSession(models.Model):
+    """Several reviewers score the same tickets blind on one scorecard version, the calibrator scores the baseline;
+    revealed, each sees everyone's scores and the deviations (METRICS.md §5 calibration)."""
+
+    name = models.CharField(max_length=100)
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="calibrations")
+    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="+")
+    calibrator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    tickets = models.JSONField(default=list)  # ticket ids, in order
+    revealed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("qa:calibration_detail", args=[self.pk])

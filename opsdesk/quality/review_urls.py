@@ -5,8 +5,14 @@ from opsdesk.quality import review_views as views
 app_name = "qa"
 urlpatterns = [
     path("", views.qa_home, name="qa_home"),
+    path("dashboard/", views.quality_dashboard, name="dashboard"),
+    path("dashboard/<str:metric>/", views.quality_drill, name="drill"),
     path("samples/draw/", views.sample_draw, name="sample_draw"),
     path("samples/<int:cycle_id>/", views.sample_detail, name="sample_detail"),
+    path("calibrations/new/", views.calibration_create, name="calibration_create"),
+    path("calibrations/<int:session_id>/", views.calibration_detail, name="calibration_detail"),
+    path("calibrations/<int:session_id>/tickets/<int:ticket_id>/", views.calibration_score, name="calibration_score"),
+    path("calibrations/<int:session_id>/reveal/", views.calibration_reveal, name="calibration_reveal"),
     path("scorecards/", views.scorecard_list, name="scorecard_list"),
     path("scorecards/new/", views.scorecard_edit, name="scorecard_create"),
     path("scorecards/<int:scorecard_id>/", views.scorecard_edit, name="scorecard_edit"),

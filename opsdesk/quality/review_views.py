@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,10 +23,20 @@ from opsdesk.accounts.models import User
 from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import add_action_error
 from opsdesk.core.http import AuthedRequest, is_htmx, redirect_after_post
-from opsdesk.quality import cards, sampling
+from opsdesk.core.params import parse_int
+from opsdesk.quality import actions, cards, dashboard, sampling
+from opsdesk.quality.actions import calibration as calibrations
 from opsdesk.quality.actions import reviews, samples
-from opsdesk.quality.forms import DisputeForm, ResolveForm, ReviewForm, SampleForm, ScorecardForm
-from opsdesk.quality.models import Dispute, Review, SampleCycle, Scorecard
+from opsdesk.quality.forms import (
+    BlindScoreForm,
+    CalibrationForm,
+    DisputeForm,
+    ResolveForm,
+    ReviewForm,
+    SampleForm,
+    ScorecardForm,
+)
+from opsdesk.quality.models import CalibrationSession, Dispute, Review, SampleCycle, Scorecard
 from opsdesk.tickets.access import get_ticket_for_user
 from opsdesk.tickets.models import Message, Ticket
 
@@ -37,10 +47,15 @@ review_quality = capability_required(Capability.REVIEW_QUALITY)
 @require_GET
 def qa_home(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    visible = Review.objects.visible_to(user).select_related("ticket", "reviewee", "reviewer", "scorecard")
+    visible = (
+        Review.objects.visible_to(user)
+        .filter(calibration__isnull=True)
+        .select_related("ticket", "reviewee", "reviewer", "scorecard")
+    )
     lead = can(user, Capability.REVIEW_QUALITY)
     context: dict[str, Any] = {
         "lead": lead,
+        "can_see_figures": can(user, Capability.VIEW_REPORTS),
         "mine": list(visible.filter(reviewee=user).order_by("-created_at")[:50]),
         "written": list(visible.filter(reviewer=user).order_by("-created_at")[:50]) if lead else [],
         "open_disputes": list(
@@ -55,6 +70,11 @@ def qa_home(request: AuthedRequest) -> HttpResponse:
         "queue": samples.queue_of(user) if lead else [],
         "cycles": list(SampleCycle.objects.select_related("scorecard").order_by("-starts", "-pk")[:10]) if lead else [],
         "sample_form": _sample_form(None) if lead else None,
+        "calibrations": list(
+            CalibrationSession.objects.filter(Q(calibrator=user) | Q(participants=user)).distinct()[:20]
+        )
+        if lead
+        else [],
     }
     return render(request, "quality/qa_home.html", context)
 
@@ -382,3 +402,198 @@ def dispute_resolve(request: AuthedRequest, dispute_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose how the dispute ends."))
     return redirect_after_post(request, review.get_absolute_url())
+
+
+# --- calibration ---------------------------------------------------------------------------------------------------
+
+
+def _session_for(request: AuthedRequest, session_id: int) -> CalibrationSession:
+    session = get_object_or_404(
+        CalibrationSession.objects.select_related("scorecard", "version", "calibrator"), pk=session_id
+    )
+    if not calibrations.takes_part(session, request.user):
+        raise Http404
+    return session
+
+
+@review_quality
+@require_http_methods(["GET", "POST"])
+def calibration_create(request: AuthedRequest) -> HttpResponse:
+    form = CalibrationForm(request.POST or None, reviewers=_reviewers().exclude(pk=request.user.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = calibrations.start_session(
+                form.cleaned_data["scorecard"],
+                name=form.cleaned_data["name"],
+                tickets=form.cleaned_data["tickets"],
+                participants=list(form.cleaned_data["participants"]),
+                actor=request.user,
+            )
+        except ActionError as error:
+            add_action_error(form, error)
+        else:
+            return redirect(session.get_absolute_url())
+    return render(
+        request, "quality/calibration_form.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
+
+
+@review_quality
+@require_GET
+def calibration_detail(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = _session_for(request, session_id)
+    people = [session.calibrator, *session.participants.order_by("name")]
+    mine = set(session.reviews.filter(reviewer=request.user).values_list("ticket_id", flat=True))
+    done = dict(session.reviews.values_list("reviewer").annotate(n=Count("pk")).values_list("reviewer", "n"))
+    tickets = {t.pk: t for t in Ticket.objects.filter(pk__in=session.tickets)}
+    context: dict[str, Any] = {
+        "session": session,
+        "people": [(person, done.get(person.pk, 0)) for person in people],
+        "tickets": [(tickets[pk], pk in mine) for pk in session.tickets if pk in tickets],
+        "is_calibrator": request.user.pk == session.calibrator_id,
+    }
+    if session.revealed_at is not None:
+        found = calibrations.report(session)
+        names = {item["key"]: item["name"] for item in cards.items(session.version.definition)}
+        context.update(
+            {
+                "report": found,
+                "score_rows": [
+                    (tickets[pk], [found.scores.get(pk, {}).get(person.pk) for person in people])
+                    for pk in session.tickets
+                    if pk in tickets
+                ],
+                "deviations": [(person, found.reviewers.get(person.pk)) for person in people[1:]],
+                "spread": [(names.get(key, key), value) for key, value in found.spread],
+            }
+        )
+    return render(request, "quality/calibration_detail.html", context)
+
+
+@review_quality
+@require_http_methods(["GET", "POST"])
+def calibration_score(request: AuthedRequest, session_id: int, ticket_id: int) -> HttpResponse:
+    session = _session_for(request, session_id)
+    if ticket_id not in session.tickets:
+        raise Http404
+    ticket = get_object_or_404(Ticket, pk=ticket_id)
+    mine = session.reviews.filter(reviewer=request.user, ticket_id=ticket_id).first()
+    initial = {}
+    if mine is not None:
+        initial = {f"item_{key}": ("na" if value is None else str(value)) for key, value in mine.ratings.items()}
+    form = BlindScoreForm(request.POST or None, version=session.version, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            calibrations.score_blind(session, ticket_id, ratings=form.ratings(), actor=request.user)
+        except ActionError as error:
+            _refuse_forbidden(error)
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Your score is saved; the others see it when the calibration is revealed."))
+            return redirect(session.get_absolute_url())
+    conversation = list(
+        Message.objects.filter(ticket=ticket)
+        .select_related("author_user", "author_customer")
+        .order_by("created_at", "pk")
+    )
+    return render(
+        request,
+        "quality/ticket_review.html",
+        {
+            "ticket": ticket,
+            "form": form,
+            "scorecards": [],
+            "chosen": session.scorecard,
+            "version": session.version,
+            "conversation": [(message, None) for message in conversation],
+            "sections": form.sections(),
+            "head_fields": [],
+            "tail_fields": [],
+            "calibration": session,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@review_quality
+@require_POST
+def calibration_reveal(request: AuthedRequest, session_id: int) -> HttpResponse:
+    session = _session_for(request, session_id)
+    try:
+        calibrations.reveal(session, actor=request.user)
+    except ActionError as error:
+        _refuse_forbidden(error)
+        messages.error(request, error.message)
+    return redirect_after_post(request, session.get_absolute_url())
+
+
+# --- the quality dashboard -----------------------------------------------------------------------------------------
+
+DASHBOARD_DAYS = {"7": 7, "30": 30, "90": 90}
+DRILL_PAGE = 50
+
+
+def _days(request: AuthedRequest) -> int:
+    return DASHBOARD_DAYS.get(request.GET.get("days", "30"), 30)
+
+
+@capability_required(Capability.VIEW_REPORTS)
+@require_GET
+def quality_dashboard(request: AuthedRequest) -> HttpResponse:
+    days = _days(request)
+    today = timezone.localdate()
+    span = dashboard.period(days, zone=request.user.time_zone, today=today)
+    return render(
+        request,
+        "quality/dashboard.html",
+        {
+            "days": days,
+            "day_choices": DASHBOARD_DAYS,
+            "now": dashboard.figures(request.user, span),
+            "before": dashboard.figures(request.user, span.before()),
+            "weeks": dashboard.weekly(request.user, zone=request.user.time_zone, today=today),
+            "agents": dashboard.per_agent(request.user, span),
+        },
+    )
+
+
+@capability_required(Capability.VIEW_REPORTS)
+@require_GET
+def quality_drill(request: AuthedRequest, metric: str) -> HttpResponse:
+    """The answers or reviews behind a figure of the dashboard, newest first, each with its ticket."""
+    if metric not in dashboard.METRICS:
+        raise Http404
+    days = _days(request)
+    span = dashboard.period(days, zone=request.user.time_zone, today=timezone.localdate())
+    page = parse_int(request.GET["page"], field="page", label=_("Page")) if "page" in request.GET else 1
+    rows: list[Any]
+    if metric == "iqs":
+        rows = list(
+            dashboard.reviews(request.user)
+            .filter(created_at__gte=span.start, created_at__lt=span.end)
+            .select_related("ticket", "reviewee", "scorecard")
+            .order_by("-created_at", "-pk")[(page - 1) * DRILL_PAGE : page * DRILL_PAGE + 1]
+        )
+    else:
+        found = dashboard.answers(request.user).filter(answered_at__gte=span.start, answered_at__lt=span.end)
+        if metric != "response_rate":
+            found = found.filter(kind=metric)
+        if request.GET.get("negative") == "1":
+            found = found.filter(actions.negative_q())
+        rows = list(
+            found.select_related("ticket", "agent").order_by("-answered_at", "-pk")[
+                (page - 1) * DRILL_PAGE : page * DRILL_PAGE + 1
+            ]
+        )
+    return render(
+        request,
+        "quality/drill.html",
+        {
+            "metric": metric,
+            "days": days,
+            "rows": rows[:DRILL_PAGE],
+            "page": page,
+            "more": len(rows) > DRILL_PAGE,
+            "negative": request.GET.get("negative") == "1",
+        },
+    )

@@ -67,8 +67,15 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "quality:survey_create": ("GET", holders(Capability.MANAGE_QUALITY)),
     "quality:survey_edit": ("GET", holders(Capability.MANAGE_QUALITY)),
     "qa:qa_home": ("GET", STAFF),
+    "qa:dashboard": ("GET", holders(Capability.VIEW_REPORTS)),
+    "qa:drill": ("GET", holders(Capability.VIEW_REPORTS)),
     "qa:scorecard_list": ("GET", holders(Capability.REVIEW_QUALITY)),
     "qa:sample_draw": ("POST", holders(Capability.REVIEW_QUALITY)),
+    "qa:calibration_create": ("GET", holders(Capability.REVIEW_QUALITY)),
+    # a calibration's pages: its calibrator and participants only (the admin started it, with the manager)
+    "qa:calibration_detail": ("GET", {"admin", "manager"}),
+    "qa:calibration_score": ("GET", {"admin", "manager"}),
+    "qa:calibration_reveal": ("POST", {"admin"}),
     "qa:sample_detail": ("GET", holders(Capability.REVIEW_QUALITY)),
     "qa:scorecard_create": ("GET", holders(Capability.REVIEW_QUALITY)),
     "qa:scorecard_edit": ("GET", holders(Capability.REVIEW_QUALITY)),
@@ -452,7 +459,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
             (("kpi", "goal_id", "share_id", "dashboard_view_id"), lambda: _analytics_fixtures(world)),
             (("subscription_id",), lambda: {"subscription_id": _subscription(world, n).pk}),
             (("survey_id",), lambda: {"survey_id": _survey(world, n).pk}),
-            (("scorecard_id", "review_id", "dispute_id", "cycle_id"), lambda: _qa_fixtures(world, n)),
+            (("scorecard_id", "review_id", "dispute_id", "cycle_id", "session_id"), lambda: _qa_fixtures(world, n)),
             (
                 ("webhook_id", "channel_id", "delivery_id", "hook_id", "hook_key"),
                 lambda: _integration_fixtures(world, n),
@@ -467,6 +474,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
             "token": "not-a-token",
             "kpi": "frt",
             "manager_id": world.manager.pk,
+            "metric": "csat",
         }
     )
     return fixtures
@@ -609,10 +617,21 @@ def _qa_fixtures(world: Any, n: int) -> dict[str, Any]:
     dispute = reviews.open_dispute(disputed, actor=world.agent, comment="Fair?")
     from datetime import date
 
+    from opsdesk.quality.actions import calibration
     from opsdesk.quality.models import SampleCycle
 
     cycle = SampleCycle.objects.create(scorecard=card, starts=date(2026, 1, 5), ends=date(2026, 1, 12), seed=7, quota=4)
-    return {"scorecard_id": card.pk, "review_id": review.pk, "dispute_id": dispute.pk, "cycle_id": cycle.pk}
+    session = calibration.start_session(
+        card, name=f"Calibration {n}", tickets=[review.ticket_id], participants=[world.manager], actor=world.admin
+    )
+    return {
+        "scorecard_id": card.pk,
+        "review_id": review.pk,
+        "dispute_id": dispute.pk,
+        "cycle_id": cycle.pk,
+        "session_id": session.pk,
+        "ticket_id": review.ticket_id,
+    }
 
 
 def _webform(world: Any) -> Any:
@@ -749,6 +768,7 @@ BODIES: dict[str, Any] = {
     "analytics:share_revoke": lambda f: {},
     "analytics_reports:subscription_stop": lambda f: {},
     "qa:review_share": lambda f: {},
+    "qa:calibration_reveal": lambda f: {},
     "qa:sample_draw": lambda f: {
         "scorecard": f["scorecard_id"],
         "starts": "2026-11-02",

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -353,6 +353,18 @@ def is_negative(kind: str, scale: int, rating: int) -> bool:
     if kind == Survey.Kind.CES:
         return rating <= 3
     return rating <= (1 if scale <= 3 else scale // 2)
+
+
+def negative_q() -> Q:
+    """`is_negative` as a filter of SurveyRequest rows (a test holds the two to the same answers)."""
+    csat = Q(kind=Survey.Kind.CSAT)
+    return (
+        Q(kind=Survey.Kind.NPS, rating__lte=6)
+        | Q(kind=Survey.Kind.CES, rating__lte=3)
+        | (csat & Q(scale__lte=3, rating__lte=1))
+        | (csat & Q(scale__in=[4, 5], rating__lte=2))
+        | (csat & Q(scale=7, rating__lte=3))
+    )
 
 
 def answer_window_open(request: SurveyRequest, now: datetime) -> bool:

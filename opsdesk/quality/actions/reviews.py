@@ -169,7 +169,7 @@ def submit_review(
             raise ActionError(
                 "unknown_message", _("A comment names a message of another ticket."), field="comments", status=422
             )
-        if Review.objects.filter(ticket=ticket, scorecard=scorecard, reviewer=actor).exists():
+        if Review.objects.filter(ticket=ticket, scorecard=scorecard, reviewer=actor, calibration__isnull=True).exists():
             raise ActionError("already_reviewed", _("You have reviewed this ticket on this scorecard already."))
         score = shown(result.score)
         now = timezone.now()

@@ -69,6 +69,7 @@ class Command(BaseCommand):
             routing_demo.seed_routing(actor=ref["admin"])  # languages, skills, capacity; one team round robin
             analytics_demo.seed_goals(actor=ref["admin"])  # the quarter's goals on the dashboard
             quality_demo.seed_surveys(actor=ref["admin"])  # CSAT after solving; NPS and CES ready to switch on
+            quality_demo.seed_scorecard(actor=ref["admin"])  # the QA scorecard a lead reviews with
         n_customers = options["customers"] or max(50, count // 4)
         customers = seeding.seed_customers(n_customers, rng=rng, orgs=ref["orgs"])
         demo = ref["demo_customer"]
