@@ -4,14 +4,14 @@ switched off, each with its question in the five languages; a scorecard for supp
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import random
+from datetime import timedelta
 
+from opsdesk.accounts.models import User
 from opsdesk.quality import actions
 from opsdesk.quality.actions import reviews
-from opsdesk.quality.models import Scorecard, Survey
-
-if TYPE_CHECKING:
-    from opsdesk.accounts.models import User
+from opsdesk.quality.models import Scorecard, Survey, SurveyRequest
+from opsdesk.tickets.models import Ticket, TicketEvent
 
 SURVEYS = [
     {
@@ -82,3 +82,103 @@ Process [weight 1]
 def seed_scorecard(*, actor: User) -> Scorecard:
     """The demo's QA scorecard, for every team."""
     return reviews.save_scorecard(None, name="Support conversations", source=SCORECARD, actor=actor)
+
+
+# What customers write beside a rating in the demo, by language: praise, and the usual complaints.
+COMMENTS = {
+    "en": ["Quick and friendly, thank you!", "It took three days to get an answer.", "The refund is still missing."],
+    "fi": ["Nopeaa ja ystävällistä palvelua, kiitos!", "Vastausta sai odottaa kolme päivää.", "Hyvitys puuttuu yhä."],
+    "sv": ["Snabbt och vänligt, tack!", "Det tog tre dagar att få svar.", "Återbetalningen saknas fortfarande."],
+    "ru": ["Быстро и вежливо, спасибо!", "Ответа пришлось ждать три дня.", "Возврат так и не пришёл."],
+    "el": [
+        "Γρήγορη και φιλική εξυπηρέτηση, ευχαριστώ!",
+        "Περίμενα τρεις μέρες για απάντηση.",
+        "Η επιστροφή χρημάτων λείπει ακόμα.",
+    ],
+}
+
+
+# How the demo's customers answer (ratings and their weights): mostly satisfied, as in most support teams.
+RATINGS = {
+    "csat": ([1, 2, 3, 4, 5], [6, 5, 9, 30, 50]),
+    "nps": (list(range(11)), [2, 1, 1, 1, 2, 3, 5, 10, 15, 25, 35]),
+    "ces": ([1, 2, 3, 4, 5, 6, 7], [3, 3, 5, 9, 20, 30, 30]),
+}
+STEPS_DOWN = [0] * 8 + [1] * 3 + [2]  # a reviewer's rating below an item's best, and how often
+
+
+def seed_feedback(
+    *, reviewers: list[User], rng: random.Random, tickets: int = 240, reviews_count: int = 60
+) -> tuple[int, int]:
+    """Survey answers and QA reviews of the demo's solved tickets, through the actions, dated when they would have
+    happened: most solves get the CSAT survey, some NPS or CES (chosen here per ticket, as a relationship survey
+    would be); about half of the customers answer, some with a comment in their language. Returns (answers,
+    reviews)."""
+    surveys = {survey.kind: survey for survey in Survey.objects.all()}
+    solves = list(
+        TicketEvent.objects.filter(kind="status.changed", data__to_category="solved")
+        .order_by("-at", "-pk")
+        .values_list("pk", "ticket_id", "at")[: tickets * 2]
+    )
+    rng.shuffle(solves)
+    seen: set[int] = set()
+    answered = 0
+    for event_id, ticket_id, solved_at in solves:
+        if ticket_id in seen or len(seen) >= tickets:
+            continue
+        seen.add(ticket_id)
+        kind = rng.choices(["csat", "nps", "ces"], weights=[70, 15, 15])[0]
+        for request in actions.schedule_after_solve(
+            ticket_id, cause_event=event_id, solved_at=solved_at, surveys=[surveys[kind]]
+        ):
+            sent = actions.send(request.pk, now=request.due_at)
+            if sent is None or sent.state != SurveyRequest.State.SENT or rng.random() > 0.5:
+                continue
+            rating = rng.choices(*RATINGS[kind])[0]
+            negative = actions.is_negative(kind, sent.scale, rating)
+            texts = COMMENTS.get(sent.language, COMMENTS["en"])
+            comment = (rng.choice(texts[1:]) if negative else texts[0]) if rng.random() < 0.4 else ""
+            assert sent.sent_at is not None
+            actions.answer(
+                sent,
+                rating=rating,
+                comment=comment,
+                reason=rng.choice(["slow", "unresolved"]) if negative else "",
+                one_click=False,
+                now=sent.sent_at + timedelta(hours=rng.randint(1, 40)),
+            )
+            answered += 1
+    card = Scorecard.objects.get(name="Support conversations")
+    items = [item for section in card.latest_version().definition["sections"] for item in section["items"]]
+    reviewed = 0
+    candidates = list(
+        Ticket.objects.filter(status_category__in=("solved", "closed"), assignee__isnull=False)
+        .order_by("-solved_at", "-pk")
+        .values_list("pk", "assignee_id", "solved_at")[: reviews_count * 3]
+    )
+    rng.shuffle(candidates)
+    for ticket_id, agent_id, when in candidates[:reviews_count]:
+        reviewer = next(
+            (r for r in reviewers if r.pk != agent_id and Ticket.objects.visible_to(r).filter(pk=ticket_id).exists()),
+            None,
+        )
+        if reviewer is None or when is None:
+            continue
+        ratings: dict[str, int | None] = {}
+        for item in items:
+            if item["na_allowed"] and rng.random() < 0.3:
+                ratings[item["key"]] = None
+            else:
+                ratings[item["key"]] = max(1, item["points"] - rng.choice(STEPS_DOWN))
+        review = reviews.submit_review(
+            Ticket.objects.get(pk=ticket_id),
+            scorecard=card,
+            reviewee=User.objects.get(pk=agent_id),
+            ratings=ratings,
+            actor=reviewer,
+            share=rng.random() < 0.6,
+            sample_reason="random",
+            now=when + timedelta(days=rng.randint(1, 5)),
+        )
+        reviewed += review.pk > 0
+    return answered, reviewed

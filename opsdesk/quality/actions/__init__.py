@@ -167,14 +167,18 @@ def _snapshot(survey: Survey) -> dict[str, Any]:
 # --- scheduling (the quality.surveys consumer) --------------------------------------------------------------------
 
 
-def schedule_after_solve(ticket_id: int, *, cause_event: int, solved_at: datetime) -> list[SurveyRequest]:
-    """Schedule each active survey about the ticket's solve, due its delay after it; the agent and team at solve
-    time are stored for attribution. A repeated batch finds its requests there (one per survey and solve)."""
+def schedule_after_solve(
+    ticket_id: int, *, cause_event: int, solved_at: datetime, surveys: Iterable[Survey] | None = None
+) -> list[SurveyRequest]:
+    """Schedule each active survey (or those given) about the ticket's solve, due its delay after it; the agent and
+    team at solve time are stored for attribution. A repeated batch finds its requests there (one per survey and
+    solve)."""
     ticket = Ticket.objects.filter(pk=ticket_id).first()
     if ticket is None:
         return []
     made = []
-    for survey in Survey.objects.filter(is_active=True).order_by("pk"):
+    chosen = Survey.objects.filter(is_active=True).order_by("pk") if surveys is None else surveys
+    for survey in chosen:
         request, created = SurveyRequest.objects.get_or_create(
             survey=survey,
             cause_event=cause_event,
@@ -278,7 +282,11 @@ def send(request_id: int, *, now: datetime | None = None) -> SurveyRequest | Non
             request.state, request.skip_reason = SurveyRequest.State.SKIPPED, reason
             request.save(update_fields=["state", "skip_reason"])
             timeline.record(
-                request.ticket, survey_events.SKIPPED, actor=None, data={**_request_data(request), "reason": reason}
+                request.ticket,
+                survey_events.SKIPPED,
+                actor=None,
+                data={**_request_data(request), "reason": reason},
+                at=now,
             )
             return request
         request.language = request.customer.language
@@ -286,7 +294,7 @@ def send(request_id: int, *, now: datetime | None = None) -> SurveyRequest | Non
         request.state, request.sent_at, request.address = SurveyRequest.State.SENT, now, address
         request.save(update_fields=["state", "sent_at", "address", "language", "mail"])
         timeline.record(
-            request.ticket, survey_events.SENT, actor=None, data={**_request_data(request), "address": address}
+            request.ticket, survey_events.SENT, actor=None, data={**_request_data(request), "address": address}, at=now
         )
         return request
 
@@ -422,6 +430,7 @@ def answer(
             request.ticket,
             survey_events.ANSWERED,
             actor=None,
+            at=now,
             role="end_user",
             data={
                 **_request_data(request),

@@ -6,6 +6,7 @@ and its resolution are events on the ticket's timeline (internal: customers neve
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -140,6 +141,7 @@ def submit_review(
     comments: Mapping[int, str] | None = None,
     share: bool = False,
     sample_reason: str = "",
+    now: datetime | None = None,
 ) -> Review:
     """Score the ticket's conversation for `reviewee` on the scorecard's latest version. One review per reviewer,
     ticket and scorecard: submitting again is refused (a dispute changes a shared review)."""
@@ -172,8 +174,9 @@ def submit_review(
         if Review.objects.filter(ticket=ticket, scorecard=scorecard, reviewer=actor, calibration__isnull=True).exists():
             raise ActionError("already_reviewed", _("You have reviewed this ticket on this scorecard already."))
         score = shown(result.score)
-        now = timezone.now()
+        now = now or timezone.now()
         review = Review.objects.create(
+            created_at=now,
             ticket=ticket,
             version=version,
             scorecard=scorecard,
@@ -202,6 +205,7 @@ def submit_review(
             ticket,
             quality_events.REVIEWED,
             actor=actor,
+            at=now,
             data={
                 "review": review.pk,
                 "scorecard": scorecard.pk,

@@ -85,6 +85,11 @@ class Command(BaseCommand):
         )
         # written and routed through the actions: decisions on the timeline, one ticket waiting on the board
         routing_demo.seed_decisions(customer_id=customers[0][0], tickets=routed)
+        if not has_reference:  # survey answers and QA reviews of the solved tickets, through the actions
+            from opsdesk.accounts.models import User
+
+            leads = list(User.objects.filter(email__in=["lead.fi@opsdesk.example", "manager@opsdesk.example"]))
+            quality_demo.seed_feedback(reviewers=leads, rng=rng, tickets=min(240, count // 20))
         elapsed = time.perf_counter() - started
         rate = count / elapsed if elapsed else 0
         self.stdout.write(
