@@ -5,8 +5,10 @@ ticket events when the app is ready (as opsdesk/sla/events.py does). Automation 
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from opsdesk.quality import fatigue
@@ -103,8 +105,16 @@ def _user(names: Names, pk: Any) -> str:
     return str(names.get("user", {}).get(int(pk), f"#{pk}")) if isinstance(pk, int) else "—"
 
 
+def score_text(value: Any) -> str:
+    """A stored score ("81.25") in the reader's number format ("81,25" in Finnish)."""
+    try:
+        return formats.number_format(Decimal(str(value)), 2)
+    except (InvalidOperation, ValueError, TypeError):
+        return "—"
+
+
 def _reviewed(d: dict[str, Any], names: Names) -> str:
-    values = {"agent": _user(names, d.get("reviewee")), "score": d.get("score") or "—"}
+    values = {"agent": _user(names, d.get("reviewee")), "score": score_text(d.get("score"))}
     if d.get("outcome") == "fail":
         return _("QA review of %(agent)s: %(score)s, failed on a critical item") % values
     return _("QA review of %(agent)s: %(score)s") % values
@@ -127,8 +137,8 @@ def dispute_state_text(state: str) -> str:
 def _dispute_resolved(d: dict[str, Any], names: Names) -> str:
     values = {
         "state": dispute_state_text(str(d.get("state", ""))),
-        "before": d.get("score_before") or "—",
-        "after": d.get("score_after") or "—",
+        "before": score_text(d.get("score_before")),
+        "after": score_text(d.get("score_after")),
     }
     if values["before"] != values["after"]:
         return _("QA dispute %(state)s: score %(before)s → %(after)s") % values
