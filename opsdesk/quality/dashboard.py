@@ -20,7 +20,7 @@ from django.db.models.functions import TruncDate
 
 from opsdesk.accounts.capabilities import Capability, can
 from opsdesk.core.models import OutgoingMail
-from opsdesk.quality import survey_scores
+from opsdesk.quality import actions, survey_scores, topics
 from opsdesk.quality.models import Review, SurveyRequest
 from opsdesk.tickets.models import Ticket
 
@@ -168,3 +168,32 @@ def per_agent(user: Any, span: Period) -> list[dict[str, Any]]:
         ),
         key=lambda row: str(row["name"]).lower(),
     )
+
+
+def comments(user: Any, span: Period) -> list[tuple[int, topics.Comment]]:
+    """The period's answers with a comment: (answer id, the comment with its language and the rating's polarity)."""
+    rows = (
+        answers(user)
+        .filter(answered_at__gte=span.start, answered_at__lt=span.end)
+        .exclude(comment="")
+        .values_list("pk", "language", "comment", "kind", "scale", "rating")
+    )
+    return [
+        (pk, topics.Comment(language, text, actions.is_negative(kind, scale, rating or 0)))
+        for pk, language, text, kind, scale, rating in rows
+    ]
+
+
+def comment_topics(user: Any, span: Period) -> tuple[list[topics.Topic], list[topics.Topic]]:
+    now = [comment for _pk, comment in comments(user, span)]
+    before = [comment for _pk, comment in comments(user, span.before())]
+    return topics.topics(now, before)
+
+
+def mentioning(user: Any, span: Period, *, term: str, language: str) -> list[int]:
+    """The answers of the period whose comment is about `term` (a lemma in `language`)."""
+    return [
+        pk
+        for pk, comment in comments(user, span)
+        if comment.language == language and term in topics.terms(comment.text, language)
+    ]

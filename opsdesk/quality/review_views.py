@@ -553,6 +553,9 @@ def quality_dashboard(request: AuthedRequest) -> HttpResponse:
             "before": dashboard.figures(request.user, span.before()),
             "weeks": dashboard.weekly(request.user, zone=request.user.time_zone, today=today),
             "agents": dashboard.per_agent(request.user, span),
+            "topic_lists": list(
+                zip((_("Rising"), _("Falling")), dashboard.comment_topics(request.user, span), strict=True)
+            ),
         },
     )
 
@@ -580,6 +583,9 @@ def quality_drill(request: AuthedRequest, metric: str) -> HttpResponse:
             found = found.filter(kind=metric)
         if request.GET.get("negative") == "1":
             found = found.filter(actions.negative_q())
+        term, language = request.GET.get("term", "")[:100], request.GET.get("lang", "")
+        if term and language:
+            found = found.filter(pk__in=dashboard.mentioning(request.user, span, term=term, language=language))
         rows = list(
             found.select_related("ticket", "agent").order_by("-answered_at", "-pk")[
                 (page - 1) * DRILL_PAGE : page * DRILL_PAGE + 1
@@ -595,5 +601,7 @@ def quality_drill(request: AuthedRequest, metric: str) -> HttpResponse:
             "page": page,
             "more": len(rows) > DRILL_PAGE,
             "negative": request.GET.get("negative") == "1",
+            "term": request.GET.get("term", "")[:100],
+            "lang": request.GET.get("lang", "")[:8],
         },
     )
