@@ -187,17 +187,6 @@ def scorecard_edit(request: AuthedRequest, scorecard_id: int | None = None) -> H
     )
 
 
-def _public_replies(ticket_id: int) -> list[tuple[int, Any]]:
-    return list(
-        Message.objects.filter(
-            ticket_id=ticket_id,
-            visibility=Message.Visibility.PUBLIC,
-            author_role=Message.AuthorRole.AGENT,
-            author_user__isnull=False,
-        ).values_list("author_user_id", "created_at")
-    )
-
-
 @review_quality
 @require_http_methods(["GET", "POST"])
 def ticket_review(request: AuthedRequest, ticket_id: int) -> HttpResponse:
@@ -215,8 +204,8 @@ def ticket_review(request: AuthedRequest, ticket_id: int) -> HttpResponse:
         .select_related("author_user", "author_customer")
         .order_by("created_at", "pk")
     )
-    agents = sorted({pk for pk, _at in _public_replies(ticket.pk)})
-    suggested = sampling.reviewee(_public_replies(ticket.pk)) or ticket.assignee_id
+    agents = sorted({pk for pk, _at in reviews.public_replies(ticket.pk)})
+    suggested = sampling.reviewee(reviews.public_replies(ticket.pk)) or ticket.assignee_id
     form = ReviewForm(
         request.POST or None,
         version=version,

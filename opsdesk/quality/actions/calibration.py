@@ -17,9 +17,9 @@ from opsdesk.accounts.capabilities import Capability, can, require
 from opsdesk.audit import actions as audit
 from opsdesk.core.errors import ActionError
 from opsdesk.quality import calibration, cards, sampling
-from opsdesk.quality.actions.reviews import score_ratings, shown
+from opsdesk.quality.actions.reviews import public_replies, score_ratings, shown
 from opsdesk.quality.models import CalibrationSession, Review, Scorecard
-from opsdesk.tickets.models import Message, Ticket
+from opsdesk.tickets.models import Ticket
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
@@ -81,16 +81,8 @@ def score_blind(
         if ticket_id not in session.tickets:
             raise ActionError("unknown_ticket", _("This ticket is not part of the calibration."), status=404)
         result = score_ratings(session.version, ratings)
-        replies = list(
-            Message.objects.filter(
-                ticket_id=ticket_id,
-                visibility=Message.Visibility.PUBLIC,
-                author_role=Message.AuthorRole.AGENT,
-                author_user__isnull=False,
-            ).values_list("author_user_id", "created_at")
-        )
         ticket = Ticket.objects.get(pk=ticket_id)
-        reviewee = sampling.reviewee(replies) or ticket.assignee_id or actor.pk
+        reviewee = sampling.reviewee(public_replies(ticket_id)) or ticket.assignee_id or actor.pk
         review, _created = Review.objects.update_or_create(
             ticket=ticket,
             reviewer=actor,

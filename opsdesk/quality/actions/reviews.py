@@ -218,6 +218,18 @@ def submit_review(
         return review
 
 
+def public_replies(ticket_id: int) -> list[tuple[int, datetime]]:
+    """The agents' public replies on a ticket (author, time): what the reviewee is chosen from (METRICS.md §5)."""
+    return list(
+        Message.objects.filter(
+            ticket_id=ticket_id,
+            visibility=Message.Visibility.PUBLIC,
+            author_role=Message.AuthorRole.AGENT,
+            author_user__isnull=False,
+        ).values_list("author_user_id", "created_at")
+    )
+
+
 def result_of(review: Review) -> scoring.Result:
     """The review's result, scored again from its own version and ratings (sections and items for the page)."""
     return scoring.score(cards.card(review.version.definition), review.ratings)
