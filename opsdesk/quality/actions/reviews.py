@@ -23,7 +23,8 @@ from opsdesk.quality import cards, disputes, scoring
 from opsdesk.quality import events as quality_events
 from opsdesk.quality.models import Dispute, Review, ReviewComment, SampleItem, Scorecard, ScorecardVersion
 from opsdesk.tickets import timeline
-from opsdesk.tickets.models import Message, Ticket
+from opsdesk.tickets.actions import notify_staff
+from opsdesk.tickets.models import Message, Ticket, TicketEvent
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
@@ -201,7 +202,7 @@ def submit_review(
         ReviewComment.objects.bulk_create(
             ReviewComment(review=review, message_id=pk, body=body) for pk, body in sorted(notes.items())
         )
-        timeline.record(
+        event = timeline.record(
             ticket,
             quality_events.REVIEWED,
             actor=actor,
@@ -215,6 +216,8 @@ def submit_review(
                 "outcome": result.outcome,
             },
         )
+        if share:
+            notify_staff(ticket, [reviewee], event=event, data={"review": review.pk})
         return review
 
 
@@ -245,6 +248,11 @@ def share_review(review: Review, *, actor: User) -> Review:
         review.state, review.shared_at = Review.State.SHARED, timezone.now()
         review.save(update_fields=["state", "shared_at", "updated_at"])
         audit.record(actor=actor, verb="review.shared", target=review)
+        reviewed = TicketEvent.objects.filter(
+            ticket_id=review.ticket_id, kind=quality_events.REVIEWED, data__review=review.pk
+        ).first()
+        if reviewed is not None:  # the agent's bell: a review of their work to read
+            notify_staff(review.ticket, [review.reviewee], event=reviewed, data={"review": review.pk})
         return review
 
 
@@ -352,7 +360,7 @@ def resolve_dispute(
         dispute.resolution = (resolution or "").strip()[:MAX_COMMENT]
         dispute.score_before, dispute.score_after, dispute.resolved_at = before, after, timezone.now()
         dispute.save()
-        timeline.record(
+        resolved = timeline.record(
             review.ticket,
             quality_events.DISPUTE_RESOLVED,
             actor=actor,
@@ -364,4 +372,7 @@ def resolve_dispute(
                 "score_after": _text(after),
             },
         )
+        # the agent reviewed and who opened the dispute learn the outcome (not the one who decided it)
+        told = [person for person in (review.reviewee, dispute.opened_by) if person.pk != actor.pk]
+        notify_staff(review.ticket, told, event=resolved, data={"review": review.pk})
         return dispute

@@ -15,7 +15,7 @@ from opsdesk.core.errors import ActionError
 from opsdesk.quality import cards
 from opsdesk.quality.actions import reviews
 from opsdesk.quality.models import Dispute, Review
-from opsdesk.tickets.models import TicketEvent
+from opsdesk.tickets.models import Notification, TicketEvent
 
 SOURCE = """\
 Greeting [weight 1]
@@ -197,6 +197,9 @@ def test_a_dispute_accepted_rescored_the_review_and_keeps_the_original_score(wor
         reviews.resolve_dispute(dispute, actor=world.manager, state="accepted", resolution="")
     assert silent.value.field == "resolution"
     reviews.resolve_dispute(dispute, actor=world.manager, state="accepted", resolution="Agreed: it was complete.")
+    told = Notification.objects.filter(user=world.agent).order_by("id")
+    assert [n.kind for n in told] == ["qa.reviewed", "qa.dispute_resolved"]  # shared, then decided
+    assert not Notification.objects.filter(user=world.manager).exists()
     review.refresh_from_db()
     dispute.refresh_from_db()
     assert before is not None and review.score is not None
@@ -239,7 +242,10 @@ def test_an_unshared_review_cannot_be_disputed_and_only_the_reviewee_acknowledge
     with pytest.raises(ActionError) as unshared:
         reviews.open_dispute(review, actor=world.agent, comment="Why?")
     assert unshared.value.code == "not_shared"
+    assert not Notification.objects.filter(user=world.agent).exists()  # not shared yet
     reviews.share_review(review, actor=world.lead)
+    (told,) = Notification.objects.filter(user=world.agent)
+    assert (told.kind, told.ticket_id, told.event.data["review"]) == ("qa.reviewed", review.ticket_id, review.pk)
     with pytest.raises(ActionError):
         reviews.acknowledge_review(review, actor=world.other_agent)
     acknowledged = reviews.acknowledge_review(review, actor=world.agent)
