@@ -3,6 +3,7 @@ swap read out by screen readers), and sees the page in Finnish at phone width wi
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,7 +65,8 @@ def test_an_admin_adds_a_mailbox_and_tests_its_connection(
     expect(page.locator("h1")).to_have_text("Postilaatikot")
     page.click(f"text={address}")
     page.click("text=Testaa yhteys")
-    expect(page.locator("#mailbox-test-result")).to_have_text("Yhteys toimii. Kansiossa INBOX on 2 viestiä.")
+    # The server's minutely mail fetch may have emptied the folder since the first test: the count is 2 or 0.
+    expect(page.locator("#mailbox-test-result")).to_have_text(re.compile(r"^Yhteys toimii\. Kansiossa INBOX on [02] viestiä\.$"))
     no_sideways_scroll(page)
     page.screenshot(path=str(SHOTS / "mailbox-fi-phone.png"), full_page=True)
     set_language(page, server, "en")
