@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from opsdesk.sla.business_time import Schedule
 from opsdesk.tickets import categories
+from opsdesk.tickets import reopens as reopens_rule
 
 UNSOLVED = frozenset(categories.UNSOLVED)
 DONE = frozenset(categories.DONE)
@@ -206,8 +207,7 @@ def compute(ticket: TicketInfo, events: Iterable[EventLike], schedule: Schedule 
         elif kind == "ticket.merged" and data.get("source") == ticket.id:
             merged_away = True
         elif kind == "comment.added":
-            public = data.get("visibility") == "public"
-            is_reply = data.get("author_role") == "agent" and public and not data.get("is_automated")
+            is_reply = reopens_rule.is_public_agent_reply(data)
             if not opening_checked:
                 opening_checked = True
                 if event.at == created_at and is_reply:

@@ -12,6 +12,7 @@ from opsdesk.accounts.models import User
 from opsdesk.core.forms import DayInput, TranslatedForm, TranslatedModelChoiceField, TranslatedTextField
 from opsdesk.people.models import Team
 from opsdesk.quality import actions, cards, fatigue
+from opsdesk.quality.actions import samples
 from opsdesk.quality.models import Scorecard, Survey
 
 
@@ -231,12 +232,29 @@ class SampleForm(forms.Form):
             "The tickets are shared out so that each reviewer has about as many waiting; nobody reviews their own work."
         ),
     )
+    pools = forms.MultipleChoiceField(
+        label=_("Targeted pools"),
+        choices=[(code, label) for code, label in samples.POOLS.items() if code != samples.TAGGED],
+        initial=list(samples.DEFAULT_POOLS),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Beside the random tickets, every ticket of the week in these pools, tagged with the reason."),
+    )
+    tags = forms.CharField(
+        label=_("Tickets with these tags"),
+        required=False,
+        max_length=1000,
+        help_text=_("Tags separated by commas, e.g. refund, complaint. Leave empty for none."),
+    )
 
     def __init__(self, *args: Any, reviewers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["reviewers"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = reviewers
+
+    def clean_tags(self) -> list[str]:
+        return [tag for tag in self.cleaned_data.get("tags", "").split(",") if tag.strip()]
 
 
 class CalibrationForm(forms.Form):

@@ -307,6 +307,8 @@ class SampleCycle(models.Model):
     ends = models.DateField()  # exclusive
     seed = models.BigIntegerField()
     quota = models.PositiveSmallIntegerField()
+    pools = models.JSONField(default=list, blank=True)  # the targeted pools drawn (actions/samples.py POOLS)
+    tags = models.JSONField(default=list, blank=True)  # the tagged pool's tags
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -102,6 +102,8 @@ def sample_draw(request: AuthedRequest) -> HttpResponse:
                 reviewers=list(form.cleaned_data["reviewers"]),
                 actor=request.user,
                 zone=request.user.time_zone,
+                pools=form.cleaned_data["pools"],
+                tags=form.cleaned_data["tags"],
             )
         except ActionError as error:
             add_action_error(form, error)
@@ -120,7 +122,8 @@ def sample_detail(request: AuthedRequest, cycle_id: int) -> HttpResponse:
         .select_related("ticket", "agent", "reviewer", "review")
         .order_by("agent__name", "ticket_id")
     )
-    return render(request, "quality/sample_detail.html", {"cycle": cycle, "items": items})
+    pools = [str(samples.POOLS[pool]) for pool in cycle.pools if pool in samples.POOLS and pool != samples.TAGGED]
+    return render(request, "quality/sample_detail.html", {"cycle": cycle, "items": items, "pools": pools})
 
 
 @review_quality

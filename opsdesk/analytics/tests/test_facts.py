@@ -9,6 +9,7 @@ from typing import Any
 
 from opsdesk.analytics.facts import TicketInfo, compute
 from opsdesk.sla.business_time import Schedule
+from opsdesk.tickets import reopens
 
 T0 = datetime(2027, 3, 5, 16, 30, tzinfo=UTC)  # a Friday, 16:30 UTC
 # METRICS.md §2.4's example calendar: Mon–Fri 08:00–12:00 and 13:00–17:00 (UTC here), no holidays.
@@ -165,6 +166,7 @@ def test_a_reopen_solved_again_without_a_reply_is_trivial() -> None:
     ]
     facts = compute(info("solved"), events, CALENDAR)
     assert facts.reopens == 0
+    assert reopens.nontrivial([(e.kind, e.data) for e in events]) == 0  # the QA sample's reopen pool: the same rule
     assert facts.one_touch is True  # trivial reopens are left out of one-touch
     assert facts.first_resolution == 6 * 60 and facts.resolution == 2 * 3600
     kinds = [(a.kind, a.detail) for a in facts.activities]
@@ -183,6 +185,7 @@ def test_a_reopen_answered_before_the_next_solve_counts() -> None:
     ]
     facts = compute(info("solved"), events, CALENDAR)
     assert facts.reopens == 1
+    assert reopens.nontrivial([(e.kind, e.data) for e in events]) == 1
     assert facts.one_touch is False
     # requester wait is cumulative across the reopen: 6 min + 1 h
     assert facts.requester_wait == 6 * 60 + 3600
@@ -193,6 +196,7 @@ def test_a_reopened_ticket_not_yet_solved_again_has_no_resolution() -> None:
     facts = compute(info("open"), events, CALENDAR)
     assert facts.first_resolution == 360 and facts.resolution is None and facts.solved_at is None
     assert facts.reopens == 1
+    assert reopens.nontrivial([(e.kind, e.data) for e in events]) == 1
 
 
 def test_a_merge_source_is_left_out() -> None:

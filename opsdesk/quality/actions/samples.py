@@ -8,31 +8,50 @@ import secrets
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opsdesk.accounts.capabilities import Capability, can, require
 from opsdesk.audit import actions as audit
+from opsdesk.automation.actions.running import ESCALATED_TAG
 from opsdesk.core.errors import ActionError
 from opsdesk.quality import sampling
 from opsdesk.quality.actions import is_negative
 from opsdesk.quality.models import Review, SampleCycle, SampleItem, Scorecard, SurveyRequest
-from opsdesk.tickets import categories
-from opsdesk.tickets.models import Message, Ticket
+from opsdesk.tickets import categories, reopens
+from opsdesk.tickets.models import Message, Ticket, TicketEvent
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
 
 RANDOM = "random"
 BAD_CSAT = "bad_csat"
+REOPENED = "reopened"
+SLA_BREACH = "sla_breach"
+ESCALATED = "escalated"
 MANY_REPLIES = "many_replies"
-REASONS = (RANDOM, BAD_CSAT, MANY_REPLIES)
+TAGGED = "tagged"
+# The targeted pools of §5, in the order a ticket found in several is tagged with (its first). Handle time above
+# the queue's p90 joins when handle time is recorded (work.logged, the workforce issue): docs/adr/0035.
+POOLS = {
+    BAD_CSAT: gettext_lazy("Bad CSAT"),
+    REOPENED: gettext_lazy("Reopened after solving"),
+    SLA_BREACH: gettext_lazy("SLA breached"),
+    ESCALATED: gettext_lazy("Escalated"),
+    MANY_REPLIES: gettext_lazy("Many replies (4 or more)"),
+    TAGGED: gettext_lazy("Chosen tags"),
+}
+DEFAULT_POOLS = (BAD_CSAT, REOPENED, SLA_BREACH, ESCALATED, MANY_REPLIES)
+REASONS = (RANDOM, *POOLS)
 MANY = 4  # agent replies that make a conversation worth a look (§5: ≥ 4)
 MAX_QUOTA = 50
+MAX_TAGS = 20
+IN_CHUNK = 900  # ids per IN (…) list
 
 
 def window(starts: date, zone: str) -> tuple[datetime, datetime]:
@@ -75,11 +94,24 @@ def draw_sample(
     reviewers: Sequence[User],
     quota: int = sampling.DEFAULT_QUOTA,
     zone: str = "Europe/Helsinki",
+    pools: Sequence[str] = DEFAULT_POOLS,
+    tags: Sequence[str] = (),
 ) -> SampleCycle:
-    """The week's sample of `scorecard`: drawn once and stored; drawing the same week again returns it unchanged."""
+    """The week's sample of `scorecard`: drawn once and stored; drawing the same week again returns it unchanged.
+    Beside the random quota, the chosen targeted `pools` (the tagged pool: tickets with one of `tags`)."""
     require(actor, Capability.REVIEW_QUALITY)
     if not 0 < quota <= MAX_QUOTA:
         raise ActionError("invalid_quota", _("Draw 1 to 50 tickets per agent."), field="quota", status=422)
+    if any(pool not in POOLS for pool in pools):
+        raise ActionError("invalid_pool", _("Choose pools from the list."), field="pools", status=422)
+    tags = sorted({" ".join(str(tag).split()).lower() for tag in tags if str(tag).strip()})
+    if len(tags) > MAX_TAGS or any(len(tag) > 50 for tag in tags):
+        raise ActionError(
+            "invalid_tags", _("Choose at most 20 tags of at most 50 characters."), field="tags", status=422
+        )
+    if TAGGED in pools and not tags:
+        raise ActionError("no_tags", _("Name the tags of the tagged pool."), field="tags", status=422)
+    pools = [pool for pool in POOLS if pool in pools or (pool == TAGGED and tags)]
     if not reviewers or any(not can(r, Capability.REVIEW_QUALITY) for r in reviewers):
         raise ActionError("invalid_reviewers", _("Choose reviewers who may review."), field="reviewers", status=422)
     with transaction.atomic():
@@ -94,6 +126,8 @@ def draw_sample(
             ends=starts + timedelta(days=7),
             seed=secrets.randbits(48),
             quota=quota,
+            pools=pools,
+            tags=tags,
             created_by=actor,
         )
         by_agent: dict[int, list[int]] = defaultdict(list)
@@ -101,15 +135,9 @@ def draw_sample(
             by_agent[agent].append(ticket_id)
         drawn = sampling.draw(by_agent, quota=quota, seed=cycle.seed)
         picked: dict[int, str] = {ticket_id: RANDOM for tickets in drawn.values() for ticket_id in tickets}
-        bad = SurveyRequest.objects.filter(ticket_id__in=list(found), rating__isnull=False).values_list(
-            "ticket_id", "kind", "scale", "rating"
-        )
-        for ticket_id, kind, scale, rating in bad:
-            if kind == "csat" and rating is not None and is_negative(kind, scale, rating):
-                picked.setdefault(ticket_id, BAD_CSAT)
-        for ticket_id, (_agent, count) in found.items():
-            if count >= MANY:
-                picked.setdefault(ticket_id, MANY_REPLIES)
+        for pool in pools:
+            for ticket_id in sorted(in_pool(pool, found, tags)):
+                picked.setdefault(ticket_id, pool)
         load = dict(
             SampleItem.objects.filter(reviewer__in=reviewers, review__isnull=True)
             .values_list("reviewer")
@@ -136,9 +164,71 @@ def draw_sample(
             actor=actor,
             verb="sample.drawn",
             target=cycle,
-            data={"scorecard": scorecard.pk, "starts": starts.isoformat(), "tickets": len(items), "quota": quota},
+            data={
+                "scorecard": scorecard.pk,
+                "starts": starts.isoformat(),
+                "tickets": len(items),
+                "quota": quota,
+                "pools": pools,
+                "tags": tags,
+            },
         )
         return cycle
+
+
+def _chunks(ids: Sequence[int]) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[i : i + IN_CHUNK] for i in range(0, len(ordered), IN_CHUNK)]
+
+
+def in_pool(pool: str, found: dict[int, tuple[int, int]], tags: Sequence[str] = ()) -> set[int]:
+    """The eligible tickets (`found`, from `eligible`) in a targeted pool."""
+    if pool == MANY_REPLIES:
+        return {ticket_id for ticket_id, (_agent, count) in found.items() if count >= MANY}
+    finder = {
+        BAD_CSAT: _bad_csat,
+        SLA_BREACH: _breached,
+        ESCALATED: lambda ids: _tagged(ids, [ESCALATED_TAG]),
+        TAGGED: lambda ids: _tagged(ids, list(tags)),
+        REOPENED: _reopened,
+    }[pool]
+    hits: set[int] = set()
+    for ids in _chunks(list(found)):
+        hits.update(finder(ids))
+    return hits
+
+
+def _bad_csat(ids: list[int]) -> set[int]:
+    rows = SurveyRequest.objects.filter(ticket_id__in=ids, kind="csat", rating__isnull=False)
+    return {
+        ticket_id
+        for ticket_id, scale, rating in rows.values_list("ticket_id", "scale", "rating")
+        if rating is not None and is_negative("csat", scale, rating)
+    }
+
+
+def _breached(ids: list[int]) -> set[int]:
+    return set(TicketEvent.objects.filter(ticket_id__in=ids, kind="sla.breached").values_list("ticket_id", flat=True))
+
+
+def _tagged(ids: list[int], names: list[str]) -> set[int]:
+    through = Ticket.tags.through.objects.filter(ticket_id__in=ids, tag__name__in=names)
+    return set(through.values_list("ticket_id", flat=True))
+
+
+def _reopened(ids: list[int]) -> set[int]:
+    """Tickets with a non-trivial reopen (tickets/reopens.py); only those reopened at all are read in full."""
+    changes = TicketEvent.objects.filter(ticket_id__in=ids, kind="status.changed").values_list("ticket_id", "data")
+    reopened = {
+        ticket_id
+        for ticket_id, data in changes
+        if data.get("from_category") == "solved" and data.get("to_category") in reopens.UNSOLVED
+    }
+    events: dict[int, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    rows = TicketEvent.objects.filter(ticket_id__in=sorted(reopened), kind__in=("status.changed", "comment.added"))
+    for ticket_id, kind, data in rows.order_by("ticket_id", "at", "pk").values_list("ticket_id", "kind", "data"):
+        events[ticket_id].append((kind, data))
+    return {ticket_id for ticket_id, theirs in events.items() if reopens.nontrivial(theirs)}
 
 
 def queue_of(user: User) -> list[SampleItem]:

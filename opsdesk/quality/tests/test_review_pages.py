@@ -103,3 +103,35 @@ def test_a_review_beside_the_conversation_then_shared_acknowledged_disputed_and_
     history = lead.get(f"/tickets/{ticket.pk}/").content.decode()
     assert "QA review of Alice Agent: 100.00" in history
     assert "QA review disputed by Alice Agent" in history
+
+
+def test_a_lead_draws_a_sample_with_chosen_pools_and_tags_and_sees_them(world: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opsdesk.quality.actions import reviews
+    from opsdesk.quality.models import SampleCycle
+    from opsdesk.tickets.actions.common import default_status
+
+    card = reviews.save_scorecard(None, name="Email", source=SOURCE, actor=world.lead)
+    ticket = world.ticket()
+    ticket_actions.reply_to_ticket(ticket, body="Answer", actor=world.agent)
+    ticket_actions.set_tags(ticket, tags=["refund"], actor=world.agent, add=True)
+    ticket_actions.change_status(ticket, status=default_status("solved"), actor=world.agent)
+    lead = signed_in(world.lead)
+    form = lead.get("/quality/")
+    text = form.content.decode()
+    assert form.status_code == 200 and 'name="pools" value="sla_breach"' in text and "Tickets with these tags" in text
+    week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    body = {"scorecard": card.pk, "starts": week.isoformat(), "quota": "1", "reviewers": [world.lead.pk]}
+    refused = lead.post("/quality/samples/draw/", {**body, "pools": ["nonsense"]})
+    assert refused.status_code == 400 and "pools" in refused.context["form"].errors
+    drawn = lead.post("/quality/samples/draw/", {**body, "pools": ["reopened", "escalated"], "tags": "Refund, vip"})
+    cycle = SampleCycle.objects.get()
+    assert drawn.status_code == 302 and drawn["Location"] == f"/quality/samples/{cycle.pk}/"
+    assert (cycle.pools, cycle.tags) == (["reopened", "escalated", "tagged"], ["refund", "vip"])
+    page = lead.get(drawn["Location"]).content.decode()
+    assert "Targeted pools: Reopened after solving, Escalated." in page
+    assert "Tickets with these tags: refund, vip." in page
+    assert f"#{ticket.pk}" in page and "at random" in page

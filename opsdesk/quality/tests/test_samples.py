@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from opsdesk.core.errors import ActionError
@@ -97,3 +98,74 @@ def test_a_draw_with_bad_input_is_refused(world: Any) -> None:
     with pytest.raises(ActionError) as agent:
         samples.draw_sample(card, starts=this_week(), quota=2, reviewers=[world.lead], actor=world.agent)
     assert agent.value.status == 403
+
+
+def test_targeted_pools_find_reopened_breached_escalated_and_tagged_tickets(world: Any) -> None:
+    """Each pool of §5 on real timelines: a non-trivial reopen (answered before the next solve) and not a trivial one;
+    a first reply breached by the SLA job; the automation's escalation tag; a chosen tag. Every ticket of a pool is in
+    the sample, tagged with its reason unless the random draw took it first."""
+    from opsdesk.sla.actions import tracking
+    from opsdesk.sla.actions.policies import TargetInput
+    from opsdesk.sla.tests.test_tracking import START, consume, standard, start_consuming
+
+    card = reviews.save_scorecard(None, name="Email", source="Tone\n- Polite [binary]", actor=world.lead)
+    start_consuming()
+    standard(world.manager, TargetInput("normal", "first_reply", 3600, business_hours=False))
+    solved, opened = default_status("solved"), default_status("open")
+    with time_machine.travel(START, tick=False):
+        late = world.ticket(subject="Late")
+        reopened, trivial, escalated, refund, plain = (world.ticket(subject=s) for s in ("R", "T", "E", "Refund", "P"))
+    consume(START + timedelta(seconds=5))
+    assert tracking.check_due(START + timedelta(hours=1, minutes=1)).kinds["sla.breached"] == 6
+    with time_machine.travel(START + timedelta(hours=2), tick=False):
+        for ticket in (late, reopened, trivial, escalated, refund, plain):
+            ticket_actions.reply_to_ticket(ticket, body="Here is the answer", actor=world.agent)
+            ticket_actions.change_status(ticket, status=solved, actor=world.agent)
+        for ticket in (reopened, trivial):
+            ticket_actions.change_status(ticket, status=opened, actor=world.agent)
+        ticket_actions.reply_to_ticket(reopened, body="One more thing", actor=world.agent)
+        for ticket in (reopened, trivial):
+            ticket_actions.change_status(ticket, status=solved, actor=world.agent)
+        ticket_actions.set_tags(escalated, tags=["escalated"], actor=world.agent, add=True)
+        ticket_actions.set_tags(refund, tags=["Refund"], actor=world.agent, add=True)
+    week = START.date() - timedelta(days=START.weekday())
+    begin, end = samples.window(week, "UTC")
+    found = samples.eligible(card, begin, end)
+    assert set(found) == {t.pk for t in (late, reopened, trivial, escalated, refund, plain)}
+    assert samples.in_pool("reopened", found) == {reopened.pk}  # the other was solved again without a reply
+    assert samples.in_pool("sla_breach", found) == set(found)  # every first reply came after the hour
+    assert samples.in_pool("escalated", found) == {escalated.pk}
+    assert samples.in_pool("tagged", found, ["refund"]) == {refund.pk}
+    cycle = samples.draw_sample(
+        card,
+        starts=week,
+        quota=1,
+        reviewers=[world.lead],
+        actor=world.lead,
+        zone="UTC",
+        pools=["reopened", "escalated"],
+        tags=[" REFUND "],
+    )
+    assert (cycle.pools, cycle.tags) == (["reopened", "escalated", "tagged"], ["refund"])
+    reasons = dict(SampleItem.objects.filter(cycle=cycle).values_list("ticket_id", "reason"))
+    randomly = [pk for pk, reason in reasons.items() if reason == "random"]
+    assert len(randomly) == 1  # the quota of the one agent
+    expected = {reopened.pk: "reopened", escalated.pk: "escalated", refund.pk: "tagged"}
+    assert {pk: reason for pk, reason in reasons.items() if reason != "random"} == {
+        pk: reason for pk, reason in expected.items() if pk not in randomly
+    }
+
+
+def test_a_draw_names_the_pool_or_tags_it_cannot_use(world: Any) -> None:
+    card = reviews.save_scorecard(None, name="Email", source="Tone\n- Polite [binary]", actor=world.lead)
+    draw = {"starts": this_week(), "quota": 2, "reviewers": [world.lead], "actor": world.lead}
+    with pytest.raises(ActionError) as pool:
+        samples.draw_sample(card, pools=["long_handle_time"], **draw)
+    assert pool.value.field == "pools"
+    with pytest.raises(ActionError) as tagged:
+        samples.draw_sample(card, pools=["tagged"], **draw)
+    assert tagged.value.field == "tags"
+    with pytest.raises(ActionError) as long_tag:
+        samples.draw_sample(card, tags=["x" * 51], **draw)
+    assert long_tag.value.field == "tags"
+    assert not SampleItem.objects.exists()
