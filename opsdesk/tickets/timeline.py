@@ -79,7 +79,10 @@ class Recorded(NamedTuple):
 
 
 def record_many(
-    entries: Sequence[tuple[int, str, dict[str, Any], datetime]], *, cause_events: Sequence[int | None] | None = None
+    entries: Sequence[tuple[int, str, dict[str, Any], datetime]],
+    *,
+    cause_events: Sequence[int | None] | None = None,
+    actors: Sequence[tuple[int | None, str]] | None = None,
 ) -> list[Recorded]:
     """Append many system events at once (ticket id, kind, payload, at), checked as `record` checks one: the SLA
     clocks write thousands a minute. Actor: none; role: system; origin as `record`.
@@ -88,7 +91,8 @@ def record_many(
     whose query compilation was a third of a 10,000-ticket SLA due check (docs/performance.md); the transaction id
     is taken in the same statement on PostgreSQL. Ids come back with RETURNING, in insertion order once sorted (one
     statement takes increasing ids for its rows in order, on both databases). `cause_events`, one per entry, gives
-    each its own cause event (an automation rule's change names the rule's firing on that ticket)."""
+    each its own cause event (an automation rule's change names the rule's firing on that ticket); `actors`, one
+    (actor id, role) per entry, names who did each (the bulk demo seeder's survey answers and QA reviews)."""
     now = origin.current()
     consumers.wake_on_commit()
     if not entries:
@@ -99,6 +103,8 @@ def record_many(
         (
             ticket_id,
             kind,
+            None if actors is None else actors[n][0],
+            "system" if actors is None else actors[n][1],
             at_field.get_db_prep_value(at, connection),
             data_field.get_db_prep_value(payload, connection),
             now.source,
@@ -108,7 +114,7 @@ def record_many(
         for n, ((ticket_id, kind, _data, at), payload) in enumerate(zip(entries, payloads, strict=True))
     ]
     xid = "pg_current_xact_id()::text::bigint" if connection.vendor == "postgresql" else "NULL"
-    row = f"(%s, %s, NULL, 'system', %s, %s, %s, %s, %s, {xid})"
+    row = f"(%s, %s, %s, %s, %s, %s, %s, %s, %s, {xid})"
     columns = "ticket_id, kind, actor_id, actor_role, at, data, source, cause_event, cause, xid"
     per = MANY_BATCH
     if connection.vendor == "sqlite":  # a build may allow fewer than 3,500 parameters in a statement

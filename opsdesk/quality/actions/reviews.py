@@ -106,7 +106,7 @@ def shown(value: Fraction | None) -> Decimal | None:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
 
 
-def _text(value: Decimal | None) -> str | None:
+def score_for_event(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
 
 
@@ -212,7 +212,7 @@ def submit_review(
                 "scorecard": scorecard.pk,
                 "version": version.number,
                 "reviewee": reviewee.pk,
-                "score": _text(score),
+                "score": score_for_event(score),
                 "outcome": result.outcome,
             },
         )
@@ -368,8 +368,8 @@ def resolve_dispute(
                 "review": review.pk,
                 "dispute": dispute.pk,
                 "state": state,
-                "score_before": _text(before),
-                "score_after": _text(after),
+                "score_before": score_for_event(before),
+                "score_after": score_for_event(after),
             },
         )
         # the agent reviewed and who opened the dispute learn the outcome (not the one who decided it)
