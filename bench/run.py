@@ -19,6 +19,10 @@
   (`rollup_rebuild`, seconds), the KPI consumer on 1,000 events written through the ticket actions
   (`rollup_incremental_1000_events`), and over HTTP the manager's dashboard over 90 days (`dashboard_90_days`) and a
   drill-down (`drilldown`); PostgreSQL with DATABASE_URL.
+- quality: on the http benchmark's database with 300,000 survey answers and 50,000 QA reviews added by
+  `opsdesk seed-feedback` (bench/quality.py): the quality dashboard as a lead and as the manager (`qa_dashboard`,
+  `survey_dashboard`) and a week's QA sample for 200 agents (`qa_sample_week_200_agents`); PostgreSQL with
+  DATABASE_URL.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import analytics, automation_rules, business_time, chat_delivery, sla_scan  # noqa: E402
+from bench import analytics, automation_rules, business_time, chat_delivery, quality, sla_scan  # noqa: E402
 from bench.serve_bench import http_benchmark, table  # noqa: E402
 from opsdesk.tests.demo_server import demo_env, opsdesk  # noqa: E402
 
@@ -75,8 +79,9 @@ def seed_entry(previous: dict[str, Any] | None, small: int) -> dict[str, Any]:
 
 def main() -> int:
     mode = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if mode not in ("all", "seed", "http", "chat", "business_time", "sla", "automation", "analytics"):
-        print("usage: bench/run.py [all|seed|http|chat|business_time|sla|automation|analytics]", file=sys.stderr)
+    if mode not in ("all", "seed", "http", "chat", "business_time", "sla", "automation", "analytics", "quality"):
+        modes = "all|seed|http|chat|business_time|sla|automation|analytics|quality"
+        print(f"usage: bench/run.py [{modes}]", file=sys.stderr)
         return 2
     tickets = int(os.environ.get("BENCH_TICKETS", "1000000"))
     requests_per = int(os.environ.get("BENCH_REQUESTS", "200"))
@@ -133,6 +138,8 @@ def main() -> int:
     if mode in ("all", "analytics"):
         # each entry is written as soon as it is measured (a rebuild takes minutes), then kept here too
         entries.update(analytics.run(tickets, requests_per=requests_per))
+    if mode in ("all", "quality"):
+        entries.update(quality.run(tickets, requests_per=requests_per))
     results.setdefault("database", "postgresql" if postgres else "sqlite")
     results["results"] = list(entries.values())
     path.write_text(json.dumps(results, indent=2) + "\n")

@@ -13,6 +13,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "worker": ("worker", "Run the background worker (huey): notifications, periodic jobs."),
     "demo": ("demo", "Serve OpsDesk and run the worker together, printing the URL and demo logins."),
     "seed-demo": ("seed_demo", "Generate multilingual demo data (bulk inserts)."),
+    "seed-feedback": ("seed_feedback", "Add survey answers and QA reviews to demo data in bulk (benchmarks)."),
     "rebuild-search-index": ("rebuild_search_index", "Rebuild the full-text search index of every ticket."),
     "sla-backfill": ("sla_backfill", "Give unsolved tickets the SLA consumer never saw their clocks (demo, imports)."),
     "automation-schedule": ("automation_schedule", "Work out when every ticket's time rules are next due (imports)."),

@@ -233,9 +233,14 @@ class DashboardShare(models.Model):
     """A read-only link to a dashboard for someone without an OpsDesk account (another department); the token is
     stored hashed, and the link stops working at `expires_at` or when revoked."""
 
+    class Kind(models.TextChoices):
+        DASHBOARD = "dashboard", _("Dashboard")
+        FEEDBACK = "feedback", _("Customer feedback")
+
     label = models.CharField(_("shared with"), max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DASHBOARD)
     token_hash = models.CharField(max_length=64, unique=True)
-    params = models.JSONField(default=dict, blank=True)  # the dashboard's filters, fixed for the link
+    params = models.JSONField(default=dict, blank=True)  # the dashboard's filters (feedback: days, comments)
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(

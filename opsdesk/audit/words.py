@@ -42,6 +42,7 @@ VERBS: dict[str, Any] = {
     "customers.imported": _("Customers imported"),
     "dashboard.share_revoked": _("Dashboard link revoked"),
     "dashboard.shared": _("Dashboard shared"),
+    "feedback.shared": _("Customer feedback shared"),
     "dashboard.view_deleted": _("Dashboard view deleted"),
     "dashboard.view_saved": _("Dashboard view saved"),
     "delivery.resent": _("Delivery sent again"),

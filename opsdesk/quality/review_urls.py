@@ -1,5 +1,6 @@
 from django.urls import path
 
+from opsdesk.quality import feedback_views
 from opsdesk.quality import review_views as views
 
 app_name = "qa"
@@ -7,6 +8,9 @@ urlpatterns = [
     path("", views.qa_home, name="qa_home"),
     path("dashboard/", views.quality_dashboard, name="dashboard"),
     path("dashboard/<str:metric>/", views.quality_drill, name="drill"),
+    path("feedback/", feedback_views.feedback_report, name="feedback"),
+    path("feedback/export.xlsx", feedback_views.feedback_export, name="feedback_export"),
+    path("feedback/share/", feedback_views.feedback_share, name="feedback_share"),
     path("samples/draw/", views.sample_draw, name="sample_draw"),
     path("samples/<int:cycle_id>/", views.sample_detail, name="sample_detail"),
     path("calibrations/new/", views.calibration_create, name="calibration_create"),

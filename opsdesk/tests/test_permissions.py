@@ -69,6 +69,9 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "qa:qa_home": ("GET", STAFF),
     "qa:dashboard": ("GET", holders(Capability.VIEW_REPORTS)),
     "qa:drill": ("GET", holders(Capability.VIEW_REPORTS)),
+    "qa:feedback": ("GET", holders(Capability.VIEW_REPORTS)),
+    "qa:feedback_export": ("GET", holders(Capability.VIEW_REPORTS)),
+    "qa:feedback_share": ("POST", holders(Capability.MANAGE_REPORTS)),
     "qa:scorecard_list": ("GET", holders(Capability.REVIEW_QUALITY)),
     "qa:sample_draw": ("POST", holders(Capability.REVIEW_QUALITY)),
     "qa:calibration_create": ("GET", holders(Capability.REVIEW_QUALITY)),
@@ -296,6 +299,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "analytics:share_create": ("POST", holders(Capability.MANAGE_REPORTS)),
     "analytics:share_revoke": ("POST", holders(Capability.MANAGE_REPORTS)),
     "analytics_shared:shared_dashboard": ("GET", set()),  # no role: a wrong token is a 404 (analytics/tests)
+    "analytics_shared:shared_feedback_xlsx": ("GET", set()),  # likewise (quality/tests/test_feedback.py)
     # Figures: who sees reports, or their own statistics (cuts.scope narrows the cut); the inbox's tickets: staff.
     "analytics_exports:report_csv": ("GET", FIGURES),
     "analytics_exports:report_xlsx": ("GET", FIGURES),
@@ -768,6 +772,7 @@ BODIES: dict[str, Any] = {
     "analytics:share_revoke": lambda f: {},
     "analytics_reports:subscription_stop": lambda f: {},
     "qa:review_share": lambda f: {},
+    "qa:feedback_share": lambda f: {"label": "Product", "valid_days": "7", "days": "30", "comments": "on"},
     "qa:calibration_reveal": lambda f: {},
     "qa:sample_draw": lambda f: {
         "scorecard": f["scorecard_id"],

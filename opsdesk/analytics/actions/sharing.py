@@ -49,6 +49,25 @@ def kept_params(params: Any) -> dict[str, str]:
 @transaction.atomic
 def share_dashboard(*, label: str, days: int, params: dict[str, str], actor: User) -> tuple[DashboardShare, str]:
     """A new read-only link to the dashboard with these filters; returns it and its token (shown once)."""
+    return _share(DashboardShare.Kind.DASHBOARD, label=label, days=days, params=kept_params(params), actor=actor)
+
+
+FEEDBACK_PERIODS = (7, 30, 90)
+
+
+@transaction.atomic
+def share_feedback(
+    *, label: str, days: int, period_days: int, comments: bool, actor: User
+) -> tuple[DashboardShare, str]:
+    """A new read-only link to the customer feedback report (quality/feedback.py) of the last `period_days`, with
+    or without the comments; it reads the tickets `actor` sees. Returns it and its token (shown once)."""
+    if period_days not in FEEDBACK_PERIODS:
+        raise ActionError("invalid_period", _("Choose 7, 30 or 90 days."), field="period")
+    params = {"days": str(period_days), "comments": "1" if comments else "0"}
+    return _share(DashboardShare.Kind.FEEDBACK, label=label, days=days, params=params, actor=actor)
+
+
+def _share(kind: str, *, label: str, days: int, params: dict[str, str], actor: User) -> tuple[DashboardShare, str]:
     require(actor, Capability.MANAGE_REPORTS)
     label = _label(label, "label")
     if not 1 <= days <= MAX_SHARE_DAYS:
@@ -57,12 +76,14 @@ def share_dashboard(*, label: str, days: int, params: dict[str, str], actor: Use
     raw = secrets.token_urlsafe(32)
     share = DashboardShare.objects.create(
         label=label,
+        kind=kind,
         token_hash=hash_token(raw),
-        params=kept_params(params),
+        params=params,
         expires_at=timezone.now() + timedelta(days=days),
         created_by=actor,
     )
-    audit.record(actor=actor, verb="dashboard.shared", target=share, data={"label": label, "days": days})
+    verb = "dashboard.shared" if kind == DashboardShare.Kind.DASHBOARD else "feedback.shared"
+    audit.record(actor=actor, verb=verb, target=share, data={"label": label, "days": days, **params})
     return share, raw
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opsdesk.accounts.access import capability_required
-from opsdesk.accounts.capabilities import Capability
+from opsdesk.accounts.capabilities import Capability, can
 from opsdesk.analytics import cuts, dashboard, periods
 from opsdesk.analytics.actions import sharing
 from opsdesk.analytics.models import DashboardShare, DashboardView
@@ -23,6 +23,8 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.http import AuthedRequest, redirect_after_post
 from opsdesk.core.params import parse_int
 from opsdesk.core.site import absolute_url
+from opsdesk.quality import feedback
+from opsdesk.quality.feedback_views import xlsx_response
 
 manage_reports = capability_required(Capability.MANAGE_REPORTS)
 signed_in = capability_required(Capability.USE_WORKSPACE)
@@ -112,6 +114,8 @@ def shared_dashboard(request: HttpRequest, token: str) -> HttpResponse:
     share = sharing.find_share(token)
     if share is None:
         return render(request, "analytics/shared_gone.html", {"too_many": False}, status=404)
+    if share.kind == DashboardShare.Kind.FEEDBACK:
+        return _shared_feedback(request, share, token)
     parsed = cuts.parse(share.params)
     cut = parsed.cut
     charts = dashboard.charts(cut)
@@ -136,4 +140,51 @@ def shared_dashboard(request: HttpRequest, token: str) -> HttpResponse:
     )
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    return response
+
+
+def _feedback(share: DashboardShare) -> feedback.Report | None:
+    """The feedback report a link shows, read as the person who shared it (their tickets); none once they left."""
+    author = share.created_by
+    if author is None or not author.is_active or not can(author, Capability.MANAGE_REPORTS):
+        return None
+    days = int(share.params.get("days", 30))
+    limit = feedback.MAX_COMMENTS if share.params.get("comments") == "1" else 0
+    return feedback.build(author, days=days, limit=limit)
+
+
+def _shared_feedback(request: HttpRequest, share: DashboardShare, token: str) -> HttpResponse:
+    report = _feedback(share)
+    if report is None:
+        return render(request, "analytics/shared_gone.html", {"too_many": False}, status=404)
+    response = render(
+        request,
+        "quality/feedback_shared.html",
+        {
+            **feedback.page_context(report),
+            "share": share,
+            "show_comments": share.params.get("comments") == "1",
+            "xlsx_url": reverse("analytics_shared:shared_feedback_xlsx", args=[token]),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    return response
+
+
+@ratelimit.guard(
+    "shared_dashboard",
+    limit=lambda: int(settings.OPSDESK_SHARED_DASHBOARD_RATE_LIMIT),
+    window_seconds=60,
+    counts_every_request=True,
+    refuse=_refuse,
+)
+@require_GET
+def shared_feedback_xlsx(request: HttpRequest, token: str) -> HttpResponse:
+    share = sharing.find_share(token)
+    report = _feedback(share) if share is not None and share.kind == DashboardShare.Kind.FEEDBACK else None
+    if report is None:
+        return render(request, "analytics/shared_gone.html", {"too_many": False}, status=404)
+    response = xlsx_response(report)
+    response["X-Robots-Tag"] = "noindex"
     return response

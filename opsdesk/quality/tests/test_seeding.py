@@ -94,6 +94,7 @@ def test_a_bulk_review_has_the_rows_and_event_of_submit_review(world: Any) -> No
         "right-status-tags-and-fields": 4,
         "internal-note-where-the-next-person-needs-one": 1,
     }
+    assert by_actions.solved_at is not None
     at = by_actions.solved_at + timedelta(days=2)
     reviews.submit_review(
         by_actions,
