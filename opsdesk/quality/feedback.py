@@ -125,7 +125,7 @@ def to_xlsx(report: Report) -> bytes:
         [_("CSAT, % satisfied"), _number(now["csat"].satisfied), now["csat"].n]
         + [_number(before["csat"].satisfied), before["csat"].n]
     )
-    summary.append([_("NPS"), now["nps"].score, now["nps"].n, before["nps"].score, before["nps"].n])
+    summary.append(["NPS", now["nps"].score, now["nps"].n, before["nps"].score, before["nps"].n])
     summary.append(
         [_("CES, mean of 1–7"), _number(now["ces"].mean, 2), now["ces"].n, _number(before["ces"].mean, 2)]
         + [before["ces"].n]

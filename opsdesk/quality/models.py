@@ -9,7 +9,7 @@ these is an event on the ticket's timeline.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.conf import settings
 from django.db import models
@@ -101,6 +101,7 @@ class SurveyRequest(models.Model):
     rating = models.SmallIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=20, blank=True, default="")
     comment = models.TextField(blank=True, default="")
+    comment_words = models.JSONField(default=dict, blank=True)  # stem → the word written (quality/topics.py `words`)
     answered_at = models.DateTimeField(null=True, blank=True)  # the first answer
     changed_at = models.DateTimeField(null=True, blank=True)  # the latest answer or comment
     created_at = models.DateTimeField(auto_now_add=True)
@@ -114,6 +115,18 @@ class SurveyRequest(models.Model):
             models.Index(fields=["customer", "sent_at"], name="survey_request_customer"),
             models.Index(fields=["kind", "sent_at"], name="survey_request_kind_sent"),
             models.Index(fields=["ticket", "-id"], name="survey_request_ticket"),
+            # The quality dashboard's periods, read from the index alone (a million tickets' 300,000 answers: a
+            # period of 90 days was a scan of every row, 1.2 s a query on SQLite).
+            models.Index(
+                fields=["answered_at", "kind", "scale", "rating", "agent", "ticket"],
+                name="survey_request_answered",
+                condition=models.Q(answered_at__isnull=False),
+            ),
+            models.Index(
+                fields=["sent_at", "answered_at", "mail", "ticket"],
+                name="survey_request_sent",
+                condition=models.Q(sent_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,13 +192,13 @@ class ReviewQuerySet(models.QuerySet["Review"]):
         """Leads and managers (review_quality) see the reviews of tickets they see; an agent sees the reviews of
         their own work once shared with them (never a review still being written, nor a calibration's)."""
         from opsdesk.accounts.capabilities import Capability, can
-        from opsdesk.tickets.models import Ticket
+        from opsdesk.tickets.querysets import joined_to_visible_tickets
 
         if can(user, Capability.REVIEW_QUALITY):
             # a calibration's reviews are blind: each reviewer sees their own until the session is revealed
             blind = models.Q(calibration__isnull=True) | models.Q(reviewer=user)
             blind |= models.Q(calibration__revealed_at__isnull=False)
-            return self.filter(blind, ticket__in=Ticket.objects.visible_to(user).values("pk"))
+            return cast(ReviewQuerySet, joined_to_visible_tickets(self.filter(blind), user))
         if not getattr(user, "is_authenticated", False) or user.role == "customer":
             return self.none()
         return self.filter(reviewee=user, shared_at__isnull=False, calibration__isnull=True)
@@ -238,6 +251,7 @@ class Review(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["reviewee", "-created_at"], name="review_reviewee"),
             models.Index(fields=["scorecard", "-created_at"], name="review_scorecard"),
+            models.Index(fields=["created_at", "sample_reason", "score", "reviewee", "ticket"], name="review_created"),
         ]
 
     def __str__(self) -> str:

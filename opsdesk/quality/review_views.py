@@ -533,21 +533,19 @@ def _days(request: AuthedRequest) -> int:
 @require_GET
 def quality_dashboard(request: AuthedRequest) -> HttpResponse:
     days = _days(request)
-    today = timezone.localdate()
-    span = dashboard.period(days, zone=request.user.time_zone, today=today)
+    found = dashboard.page(request.user, days=days, zone=request.user.time_zone, today=timezone.localdate())
     return render(
         request,
         "quality/dashboard.html",
         {
             "days": days,
             "day_choices": DASHBOARD_DAYS,
-            "now": dashboard.figures(request.user, span),
-            "before": dashboard.figures(request.user, span.before()),
-            "weeks": dashboard.weekly(request.user, zone=request.user.time_zone, today=today),
-            "agents": dashboard.per_agent(request.user, span),
-            "topic_lists": list(
-                zip((_("Rising"), _("Falling")), dashboard.comment_topics(request.user, span), strict=True)
-            ),
+            "now": found["now"],
+            "before": found["before"],
+            "weeks": found["weeks"],
+            "agents": found["agents"],
+            "topic_lists": list(zip((_("Rising"), _("Falling")), found["topics"], strict=True)),
+            "computed_at": found["at"],
         },
     )
 

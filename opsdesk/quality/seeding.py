@@ -21,6 +21,7 @@ from django.db import transaction
 from opsdesk.accounts.models import User
 from opsdesk.customers.models import Customer, CustomerEmail
 from opsdesk.quality import events as quality_events
+from opsdesk.quality import topics
 from opsdesk.quality.actions import is_negative
 from opsdesk.quality.actions.reviews import score_for_event, score_ratings, shown
 from opsdesk.quality.demo import COMMENTS, RATINGS, STEPS_DOWN
@@ -115,6 +116,7 @@ def survey_rows(
         if not is_negative(survey.kind, survey.scale, rating):
             reason = ""
         request.rating, request.comment, request.reason = rating, comment, reason
+        request.comment_words = topics.words(comment, language)
         request.answered_at = request.changed_at = at
         data = {
             **common,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import snowballstemmer
@@ -67,6 +67,7 @@ class Comment:
     language: str
     text: str
     negative: bool
+    found: Mapping[str, str] | None = None  # its `words`, when stored with the answer (the text is then not read)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ def _count(comments: Iterable[Comment]) -> tuple[Counter[Key], Counter[Key], Cou
     for comment in comments:
         language = comment.language if comment.language in LANGUAGES else "en"
         per_language[language] += 1
-        for stem, word in words(comment.text, language).items():
+        found = comment.found if comment.found is not None else words(comment.text, language)
+        for stem, word in found.items():
             key = (language, stem)
             mentions[key] += 1
             negative[key] += comment.negative

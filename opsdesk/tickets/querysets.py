@@ -59,6 +59,33 @@ def about_visible_tickets(rows: models.QuerySet[Any], user: User, field: str = "
     return rows.filter(**{f"{field}__in": tickets.values("pk")})
 
 
+def _prefixed(q: Q, relation: str) -> Q:
+    """The same filter on a related ticket: Q(team_id=2) → Q(ticket__team_id=2)."""
+    copy = Q()
+    copy.connector, copy.negated = q.connector, q.negated
+    copy.children = [_prefixed_child(child, relation) for child in q.children]
+    return copy
+
+
+def _prefixed_child(child: Any, relation: str) -> Any:
+    if isinstance(child, Q):
+        return _prefixed(child, relation)
+    name, value = child
+    return (f"{relation}__{name}", value)
+
+
+def joined_to_visible_tickets(rows: models.QuerySet[Any], user: User, relation: str = "ticket") -> models.QuerySet[Any]:
+    """As `about_visible_tickets`, through a join to each row's ticket instead of a subquery of every visible
+    ticket: for a period's rows read from their own index (the quality dashboard), the ticket of each is looked up
+    by its id, where `ticket_id IN (every ticket of the team or nobody's)` read a million tickets first."""
+    branches = visibility_branches(user)
+    if branches is None:
+        return rows
+    if not branches:
+        return rows.none()
+    return rows.filter(reduce(operator.or_, [_prefixed(branch, relation) for branch in branches]))
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to_customer(self, customer: Customer) -> Self:
         return self.filter(reduce(operator.or_, customer_branches(customer)))

@@ -22,7 +22,7 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.jobs import enqueue_on_commit
 from opsdesk.customers.models import Customer, CustomerEmail
 from opsdesk.quality import events as survey_events
-from opsdesk.quality import fatigue, links
+from opsdesk.quality import fatigue, links, topics
 from opsdesk.quality.models import Survey, SurveyOptOut, SurveyRequest
 from opsdesk.tickets import notifications, timeline
 from opsdesk.tickets.models import Ticket, TicketLink
@@ -421,11 +421,13 @@ def answer(
         if (request.rating, request.comment, request.reason) == (rating, text, reason):
             return request, False
         first = request.rating is None
+        if text != request.comment:
+            request.comment_words = topics.words(text, request.language)  # what the feedback topics count
         request.rating, request.comment, request.reason = rating, text, reason
         request.changed_at = now
         if first:
             request.answered_at = now
-        request.save(update_fields=["rating", "comment", "reason", "changed_at", "answered_at"])
+        request.save(update_fields=["rating", "comment", "comment_words", "reason", "changed_at", "answered_at"])
         timeline.record(
             request.ticket,
             survey_events.ANSWERED,

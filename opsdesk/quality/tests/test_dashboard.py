@@ -17,7 +17,9 @@ from opsdesk.quality.actions import reviews
 from opsdesk.quality.models import Review, Survey, SurveyRequest
 
 
-def answered(world: Any, survey: Survey, rating: int, *, team: Any = None, comment: str = "") -> SurveyRequest:
+def answered(
+    world: Any, survey: Survey, rating: int, *, team: Any = None, comment: str = "", language: str = "en"
+) -> SurveyRequest:
     ticket = world.ticket(team=team or world.support)
     now = timezone.now()
     request = SurveyRequest.objects.create(
@@ -32,6 +34,7 @@ def answered(world: Any, survey: Survey, rating: int, *, team: Any = None, comme
         sent_at=now - timedelta(hours=1),
         agent=world.agent,
         address="carl@acme.example",
+        language=language,
     )
     actions.answer(request, rating=rating, comment=comment)
     return request
@@ -132,3 +135,20 @@ def test_the_negative_filter_is_the_same_rule_as_the_reason_prompt(world: Any, k
     filtered = set(SurveyRequest.objects.filter(actions.negative_q(), survey=survey).values_list("rating", flat=True))
     assert filtered == {r.rating for r in rows if actions.is_negative(kind, scale, r.rating or 0)}
     assert Decimal(len(filtered)) > 0
+
+
+def test_the_page_keeps_its_figures_a_minute_per_scope_and_says_so(world: Any, answers: dict[str, Any]) -> None:
+    from django.core.cache import cache
+
+    manager = Client()
+    manager.force_login(world.manager)
+    first = manager.get("/quality/dashboard/?days=30")
+    assert "Figures as of" in first.content.decode() and first.context["now"]["csat"].n == 5
+    csat = actions.save_survey(None, name="CSAT 2", kind="csat", question="How?", actor=world.manager)
+    answered(world, csat, 5)
+    assert manager.get("/quality/dashboard/?days=30").context["now"]["csat"].n == 5  # kept
+    lead = Client()
+    lead.force_login(world.lead)
+    assert lead.get("/quality/dashboard/?days=30").context["now"]["csat"].n == 5  # the lead's own scope, read now
+    cache.clear()  # as a minute later
+    assert manager.get("/quality/dashboard/?days=30").context["now"]["csat"].n == 6
