@@ -375,3 +375,38 @@ class CalibrationSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("qa:calibration_detail", args=[self.pk])
+
+
+class CoachingTask(models.Model):
+    """A lead's task to coach an agent on one criterion where their reviews are weak (METRICS.md §5 bands: below
+    70 needs improvement); done when the coaching has happened. A training assignment joins it once the people
+    module has training records."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coaching_tasks")
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="+")
+    item_key = models.CharField(max_length=80)
+    item_name = models.CharField(max_length=200)  # as the criterion was named when the task was made
+    score = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)  # the agent's, then
+    reviews = models.PositiveIntegerField(default=0)  # how many reviews that score is of
+    note = models.TextField(blank=True, default="")
+    due_on = models.DateField(null=True, blank=True)
+    state = models.CharField(max_length=4, choices=State.choices, default=State.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["agent", "scorecard", "item_key"],
+                condition=models.Q(state="open"),
+                name="coaching_task_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"coaching {self.agent_id} on {self.item_key}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opsdesk.quality import feedback_views
+from opsdesk.quality import coaching_views, feedback_views
 from opsdesk.quality import review_views as views
 
 app_name = "qa"
@@ -9,6 +9,9 @@ urlpatterns = [
     path("dashboard/", views.quality_dashboard, name="dashboard"),
     path("dashboard/<str:metric>/", views.quality_drill, name="drill"),
     path("feedback/", feedback_views.feedback_report, name="feedback"),
+    path("agents/<int:agent_id>/", coaching_views.agent_quality, name="agent_quality"),
+    path("agents/<int:agent_id>/coaching/", coaching_views.coaching_create, name="coaching_create"),
+    path("coaching/<int:task_id>/done/", coaching_views.coaching_done, name="coaching_done"),
     path("feedback/export.xlsx", feedback_views.feedback_export, name="feedback_export"),
     path("feedback/share/", feedback_views.feedback_share, name="feedback_share"),
     path("samples/draw/", views.sample_draw, name="sample_draw"),

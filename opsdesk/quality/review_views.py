@@ -36,7 +36,7 @@ from opsdesk.quality.forms import (
     SampleForm,
     ScorecardForm,
 )
-from opsdesk.quality.models import CalibrationSession, Dispute, Review, SampleCycle, Scorecard
+from opsdesk.quality.models import CalibrationSession, CoachingTask, Dispute, Review, SampleCycle, Scorecard
 from opsdesk.tickets.access import get_ticket_for_user
 from opsdesk.tickets.models import Message, Ticket
 
@@ -63,6 +63,18 @@ def qa_home(request: AuthedRequest) -> HttpResponse:
             .exclude(review__reviewee=user)
             .select_related("review__ticket", "review__reviewee", "opened_by")
             .order_by("created_at")[:50]
+        )
+        if lead
+        else [],
+        "my_coaching": list(
+            CoachingTask.objects.filter(agent=user, state=CoachingTask.State.OPEN)
+            .select_related("scorecard", "created_by")
+            .order_by("due_on", "pk")
+        ),
+        "asked_coaching": list(
+            CoachingTask.objects.filter(created_by=user, state=CoachingTask.State.OPEN)
+            .select_related("agent")
+            .order_by("due_on", "pk")[:50]
         )
         if lead
         else [],
@@ -546,6 +558,7 @@ def quality_dashboard(request: AuthedRequest) -> HttpResponse:
             "agents": found["agents"],
             "topic_lists": list(zip((_("Rising"), _("Falling")), found["topics"], strict=True)),
             "computed_at": found["at"],
+            "may_coach": can(request.user, Capability.REVIEW_QUALITY),
         },
     )
 

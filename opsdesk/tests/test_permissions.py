@@ -70,6 +70,9 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "qa:dashboard": ("GET", holders(Capability.VIEW_REPORTS)),
     "qa:drill": ("GET", holders(Capability.VIEW_REPORTS)),
     "qa:feedback": ("GET", holders(Capability.VIEW_REPORTS)),
+    "qa:agent_quality": ("GET", holders(Capability.REVIEW_QUALITY)),
+    "qa:coaching_create": ("POST", holders(Capability.REVIEW_QUALITY)),
+    "qa:coaching_done": ("POST", {"agent"} | holders(Capability.REVIEW_QUALITY)),
     "qa:feedback_export": ("GET", holders(Capability.VIEW_REPORTS)),
     "qa:feedback_share": ("POST", holders(Capability.MANAGE_REPORTS)),
     "qa:scorecard_list": ("GET", holders(Capability.REVIEW_QUALITY)),
@@ -463,7 +466,10 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
             (("kpi", "goal_id", "share_id", "dashboard_view_id"), lambda: _analytics_fixtures(world)),
             (("subscription_id",), lambda: {"subscription_id": _subscription(world, n).pk}),
             (("survey_id",), lambda: {"survey_id": _survey(world, n).pk}),
-            (("scorecard_id", "review_id", "dispute_id", "cycle_id", "session_id"), lambda: _qa_fixtures(world, n)),
+            (
+                ("scorecard_id", "review_id", "dispute_id", "cycle_id", "session_id", "agent_id", "task_id"),
+                lambda: _qa_fixtures(world, n),
+            ),
             (
                 ("webhook_id", "channel_id", "delivery_id", "hook_id", "hook_key"),
                 lambda: _integration_fixtures(world, n),
@@ -628,7 +634,14 @@ def _qa_fixtures(world: Any, n: int) -> dict[str, Any]:
     session = calibration.start_session(
         card, name=f"Calibration {n}", tickets=[review.ticket_id], participants=[world.manager], actor=world.admin
     )
+    from opsdesk.quality.actions import coaching
+
+    task = coaching.complete_task(  # done, so that a lead may ask for it again
+        coaching.create_task(world.agent, scorecard=card, item_key="polite", actor=world.admin), actor=world.admin
+    )
     return {
+        "agent_id": world.agent.pk,
+        "task_id": task.pk,
         "scorecard_id": card.pk,
         "review_id": review.pk,
         "dispute_id": dispute.pk,
@@ -772,6 +785,8 @@ BODIES: dict[str, Any] = {
     "analytics:share_revoke": lambda f: {},
     "analytics_reports:subscription_stop": lambda f: {},
     "qa:review_share": lambda f: {},
+    "qa:coaching_create": lambda f: {"scorecard": f["scorecard_id"], "item_key": "polite", "note": "Let's talk."},
+    "qa:coaching_done": lambda f: {},
     "qa:feedback_share": lambda f: {"label": "Product", "valid_days": "7", "days": "30", "comments": "on"},
     "qa:calibration_reveal": lambda f: {},
     "qa:sample_draw": lambda f: {
