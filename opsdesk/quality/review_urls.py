@@ -16,6 +16,7 @@ urlpatterns = [
     path("feedback/share/", feedback_views.feedback_share, name="feedback_share"),
     path("samples/draw/", views.sample_draw, name="sample_draw"),
     path("samples/<int:cycle_id>/", views.sample_detail, name="sample_detail"),
+    path("calibrations/", views.calibration_history, name="calibration_history"),
     path("calibrations/new/", views.calibration_create, name="calibration_create"),
     path("calibrations/<int:session_id>/", views.calibration_detail, name="calibration_detail"),
     path("calibrations/<int:session_id>/tickets/<int:ticket_id>/", views.calibration_score, name="calibration_score"),

@@ -421,6 +421,20 @@ def _session_for(request: AuthedRequest, session_id: int) -> CalibrationSession:
 
 
 @review_quality
+@require_GET
+def calibration_history(request: AuthedRequest) -> HttpResponse:
+    """Each reviewer's deviation from the baseline, session by session."""
+    past = calibrations.history(request.user)
+    people = {pk for entry in past for pk in entry.reviewers}
+    names = dict(User.objects.filter(pk__in=people).values_list("pk", "name"))
+    rows = [
+        (names.get(pk, f"#{pk}"), [entry.reviewers.get(pk) for entry in past])
+        for pk in sorted(people, key=lambda pk: names.get(pk, "").lower())
+    ]
+    return render(request, "quality/calibration_history.html", {"past": past, "rows": rows})
+
+
+@review_quality
 @require_http_methods(["GET", "POST"])
 def calibration_create(request: AuthedRequest) -> HttpResponse:
     form = CalibrationForm(request.POST or None, reviewers=_reviewers().exclude(pk=request.user.pk))

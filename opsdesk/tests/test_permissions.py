@@ -78,6 +78,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "qa:scorecard_list": ("GET", holders(Capability.REVIEW_QUALITY)),
     "qa:sample_draw": ("POST", holders(Capability.REVIEW_QUALITY)),
     "qa:calibration_create": ("GET", holders(Capability.REVIEW_QUALITY)),
+    "qa:calibration_history": ("GET", holders(Capability.REVIEW_QUALITY)),
     # a calibration's pages: its calibrator and participants only (the admin started it, with the manager)
     "qa:calibration_detail": ("GET", {"admin", "manager"}),
     "qa:calibration_score": ("GET", {"admin", "manager"}),

@@ -191,6 +191,8 @@ class Ticket(models.Model):
             models.Index(fields=["status_category", "-created_at", "-id"], name="ticket_category_created"),
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated"),
             models.Index(fields=["-created_at", "-id"], name="ticket_created"),
+            # A week's solved tickets (the QA sample's eligible conversations): 4 s a scan of a million without it.
+            models.Index(fields=["solved_at"], name="ticket_solved", condition=Q(solved_at__isnull=False)),
             # "Written in Greek", newest first: the inbox's keyset order within one detected language.
             models.Index(fields=["detected_language", "-updated_at", "-id"], name="ticket_detected_language"),
             models.Index(fields=["requester", "-updated_at", "-id"], name="ticket_requester"),

@@ -142,3 +142,32 @@ def report(session: CalibrationSession) -> Report:
         spread=calibration.item_spread(card, everyone),  # the calibrator's ratings count among the spread
         baseline=complete and bool(base),
     )
+
+
+@dataclass(frozen=True)
+class Past:
+    """A revealed session as its history shows it: each reviewer's deviation, and the item to discuss first."""
+
+    session: CalibrationSession
+    reviewers: dict[int, calibration.Reviewer]
+    top_item: str  # the name of the item rated most differently, "" when all agreed
+
+
+HISTORY = 20  # the latest revealed sessions shown
+
+
+def history(user: User) -> list[Past]:
+    """The revealed sessions `user` took part in (every one for those who manage quality), oldest first, each
+    reviewer's deviation from the baseline in each: how calibration moves over time (METRICS.md §5)."""
+    from django.db.models import Q
+
+    sessions = CalibrationSession.objects.filter(revealed_at__isnull=False).select_related("version")
+    if not can(user, Capability.MANAGE_QUALITY):
+        sessions = sessions.filter(Q(calibrator=user) | Q(participants=user)).distinct()
+    found = []
+    for session in reversed(list(sessions.order_by("-revealed_at", "-pk")[:HISTORY])):
+        made = report(session)
+        names = {item["key"]: item["name"] for item in cards.items(session.version.definition)}
+        top = next((names.get(key, key) for key, spread in made.spread if spread > 0), "")
+        found.append(Past(session, made.reviewers, top))
+    return found

@@ -109,3 +109,26 @@ def test_a_calibration_needs_tickets_one_can_see_and_another_reviewer(world: Any
             card, name="W", tickets=[world.ticket().pk], participants=[world.agent], actor=world.lead
         )
     assert alone.value.field == "participants"
+
+
+def test_calibration_over_time_shows_each_reviewers_deviation_session_by_session(world: Any) -> None:
+    card = reviews.save_scorecard(None, name="Email", source=SOURCE, actor=world.lead)
+    ticket = world.ticket()
+    for name, clear in (("Week 47", 3), ("Week 48", 5)):  # the colleague's clear: 3 then 5; the baseline's 5
+        session = calibration.start_session(
+            card, name=name, tickets=[ticket.pk], participants=[world.manager], actor=world.lead
+        )
+        calibration.score_blind(session, ticket.pk, ratings={"polite": 2, "clear": 5}, actor=world.lead)
+        calibration.score_blind(session, ticket.pk, ratings={"polite": 2, "clear": clear}, actor=world.manager)
+        calibration.reveal(session, actor=world.lead)
+    calibration.start_session(card, name="Week 49", tickets=[ticket.pk], participants=[world.manager], actor=world.lead)
+    past = calibration.history(world.lead)
+    assert [entry.session.name for entry in past] == ["Week 47", "Week 48"]  # revealed only, oldest first
+    first, second = (entry.reviewers[world.manager.pk] for entry in past)
+    assert (first.mad, first.bias, first.calibrated) == (37.5, -37.5, False)  # clear 50 × 3 + 100 = 250 / 4
+    assert (second.mad, second.bias, second.calibrated) == (0.0, 0.0, True)
+    assert [entry.top_item for entry in past] == ["Clear", ""]
+    page = signed_in(world.lead).get("/quality/calibrations/").content.decode()
+    assert "Week 47" in page and "Week 48" in page and "Week 49" not in page
+    assert "37.5 <span" in page and "(-37.5)" in page and "✓" in page
+    assert calibration.history(world.agent) == []
