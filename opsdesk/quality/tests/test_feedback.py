@@ -115,6 +115,17 @@ def test_a_read_only_link_shows_the_report_without_sign_in_and_stops_when_withdr
     _share, raw = sharing.share_feedback(label="Logistics", days=3, period_days=7, comments=True, actor=world.manager)
     with_comments = outsider.get(f"/shared/dashboard/{raw}/").content.decode()
     assert "refund late" in with_comments and "&lt;script&gt;" in with_comments
+    from opsdesk.accounts.actions import update_user
+
+    m = world.manager
+    update_user(
+        m, name=m.name, role="team_lead", language=m.language, time_zone=m.time_zone, is_active=True, actor=world.admin
+    )
+    assert outsider.get(f"/shared/dashboard/{raw}/").status_code == 404  # its author no longer shares reports
+    update_user(
+        m, name=m.name, role="manager", language=m.language, time_zone=m.time_zone, is_active=True, actor=world.admin
+    )
+    assert outsider.get(f"/shared/dashboard/{raw}/").status_code == 200
     sharing.revoke_share(share, actor=world.manager)
     gone = outsider.get(path)
     assert gone.status_code == 404 and "This link does not work" in gone.content.decode()
