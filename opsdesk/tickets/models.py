@@ -377,6 +377,10 @@ class TicketEvent(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["ticket", "at", "id"], name="event_ticket_time"),
             models.Index(fields=["kind", "at"], name="event_kind_time"),
+            # A ticket's events of some kinds (the QA sample's reopens and SLA breaches for a week's tickets): on
+            # `ticket_id IN (…) AND kind = ?` SQLite otherwise reads every event of the kind, or every event of each
+            # ticket (1.4 s for 18,500 tickets at a million).
+            models.Index(fields=["ticket", "kind"], name="event_ticket_kind"),
             # Consumers on PostgreSQL read in (transaction, id) order; empty (so free) on SQLite.
             models.Index(fields=["xid", "id"], name="event_xid_order", condition=models.Q(xid__isnull=False)),
         ]

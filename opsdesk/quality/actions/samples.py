@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -79,15 +78,22 @@ def eligible(scorecard: Scorecard, begin: datetime, end: datetime) -> dict[int, 
     ]
     replies: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
     for ids in _chunks(candidates):
-        reviewed = set(
-            Review.objects.filter(scorecard=scorecard, ticket_id__in=ids).values_list("ticket_id", flat=True)
+        # by the tickets' index; the scorecard is checked here (on `scorecard_id = ?` SQLite read every review of it)
+        reviewed = {
+            ticket_id
+            for ticket_id, card in Review.objects.filter(ticket_id__in=ids).values_list("ticket_id", "scorecard_id")
+            if card == scorecard.pk
+        }
+        rows = (
+            Message.objects.filter(
+                ticket_id__in=[pk for pk in ids if pk not in reviewed],
+                visibility=Message.Visibility.PUBLIC,
+                author_role=Message.AuthorRole.AGENT,
+                author_user__isnull=False,
+            )
+            .order_by()
+            .values_list("ticket_id", "author_user_id", "created_at")
         )
-        rows = Message.objects.filter(
-            ticket_id__in=[pk for pk in ids if pk not in reviewed],
-            visibility=Message.Visibility.PUBLIC,
-            author_role=Message.AuthorRole.AGENT,
-            author_user__isnull=False,
-        ).values_list("ticket_id", "author_user_id", "created_at")
         for ticket_id, agent, at in rows:
             replies[ticket_id].append((agent, at))
     found: dict[int, tuple[int, int]] = {}
@@ -147,8 +153,9 @@ def draw_sample(
             by_agent[agent].append(ticket_id)
         drawn = sampling.draw(by_agent, quota=quota, seed=cycle.seed)
         picked: dict[int, str] = {ticket_id: RANDOM for tickets in drawn.values() for ticket_id in tickets}
+        pooled = in_pools(pools, found, tags)
         for pool in pools:
-            for ticket_id in sorted(in_pool(pool, found, tags)):
+            for ticket_id in sorted(pooled[pool]):
                 picked.setdefault(ticket_id, pool)
         load = dict(
             SampleItem.objects.filter(reviewer__in=reviewers, review__isnull=True)
@@ -195,18 +202,28 @@ def _chunks(ids: Sequence[int]) -> list[list[int]]:
 
 def in_pool(pool: str, found: dict[int, tuple[int, int]], tags: Sequence[str] = ()) -> set[int]:
     """The eligible tickets (`found`, from `eligible`) in a targeted pool."""
-    if pool == MANY_REPLIES:
-        return {ticket_id for ticket_id, (_agent, count) in found.items() if count >= MANY}
-    finder = {
-        BAD_CSAT: _bad_csat,
-        SLA_BREACH: _breached,
-        ESCALATED: lambda ids: _tagged(ids, [ESCALATED_TAG]),
-        TAGGED: lambda ids: _tagged(ids, list(tags)),
-        REOPENED: _reopened,
-    }[pool]
-    hits: set[int] = set()
+    return in_pools([pool], found, tags)[pool]
+
+
+def in_pools(pools: Sequence[str], found: dict[int, tuple[int, int]], tags: Sequence[str] = ()) -> dict[str, set[int]]:
+    """The eligible tickets in each of `pools`, the ticket ids taken in chunks; reopens and SLA breaches from one
+    read of the tickets' events."""
+    hits: dict[str, set[int]] = {pool: set() for pool in pools}
+    if MANY_REPLIES in hits:
+        hits[MANY_REPLIES] = {ticket_id for ticket_id, (_agent, count) in found.items() if count >= MANY}
     for ids in _chunks(list(found)):
-        hits.update(finder(ids))
+        if BAD_CSAT in hits:
+            hits[BAD_CSAT] |= _bad_csat(ids)
+        if ESCALATED in hits:
+            hits[ESCALATED] |= _tagged(ids, [ESCALATED_TAG])
+        if TAGGED in hits:
+            hits[TAGGED] |= _tagged(ids, list(tags))
+        if SLA_BREACH in hits or REOPENED in hits:
+            breached, reopened = _from_events(ids)
+            if SLA_BREACH in hits:
+                hits[SLA_BREACH] |= breached
+            if REOPENED in hits:
+                hits[REOPENED] |= _nontrivial(reopened)
     return hits
 
 
@@ -221,37 +238,33 @@ def _bad_csat(ids: list[int]) -> set[int]:
     }
 
 
-def _breached(ids: list[int]) -> set[int]:
-    breaches = TicketEvent.objects.filter(ticket_id__in=ids).annotate(of_kind=Concat("kind", Value("")))
-    return set(breaches.filter(of_kind="sla.breached").values_list("ticket_id", flat=True))
-
-
 def _tagged(ids: list[int], names: list[str]) -> set[int]:
     through = Ticket.tags.through.objects.filter(ticket_id__in=ids, tag__name__in=names)
     return set(through.values_list("ticket_id", flat=True))
 
 
-def _reopened(ids: list[int]) -> set[int]:
-    """Tickets with a non-trivial reopen (tickets/reopens.py); only those reopened at all are read in full."""
-    # the kind compared as an expression, so that the tickets' index is read (on `kind = ?` SQLite took the index of
-    # every event of that kind: 170 s for a week's tickets at a million)
-    changes = (
-        TicketEvent.objects.filter(ticket_id__in=ids)
-        .annotate(of_kind=Concat("kind", Value("")))
-        .filter(of_kind="status.changed", data__from_category="solved")  # only reopens come back
-        .values_list("ticket_id", "data")
-    )
-    reopened = {
-        ticket_id
-        for ticket_id, data in changes
-        if data.get("from_category") == "solved" and data.get("to_category") in reopens.UNSOLVED
-    }
-    events: dict[int, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+def _from_events(ids: list[int]) -> tuple[set[int], set[int]]:
+    """(tickets with an SLA breach, tickets reopened after solving) in one read of the tickets' events of those
+    kinds (the index of a ticket's events by kind)."""
     rows = (
-        TicketEvent.objects.filter(ticket_id__in=sorted(reopened))
-        .annotate(of_kind=Concat("kind", Value("")))
-        .filter(of_kind__in=("status.changed", "comment.added"))
+        TicketEvent.objects.filter(ticket_id__in=ids, kind__in=("sla.breached", "status.changed"))
+        .filter(Q(kind="sla.breached") | Q(data__from_category="solved"))
+        .order_by()
+        .values_list("ticket_id", "kind", "data")
     )
+    breached, reopened = set(), set()
+    for ticket_id, kind, data in rows:
+        if kind == "sla.breached":
+            breached.add(ticket_id)
+        elif data.get("from_category") == "solved" and data.get("to_category") in reopens.UNSOLVED:
+            reopened.add(ticket_id)
+    return breached, reopened
+
+
+def _nontrivial(reopened: set[int]) -> set[int]:
+    """Of the reopened tickets, those with a non-trivial reopen (tickets/reopens.py), their timelines read in full."""
+    events: dict[int, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    rows = TicketEvent.objects.filter(ticket_id__in=sorted(reopened), kind__in=("status.changed", "comment.added"))
     for ticket_id, kind, data in rows.order_by("ticket_id", "at", "pk").values_list("ticket_id", "kind", "data"):
         events[ticket_id].append((kind, data))
     return {ticket_id for ticket_id, theirs in events.items() if reopens.nontrivial(theirs)}
