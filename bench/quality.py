@@ -9,7 +9,9 @@ BENCH_DATA; PostgreSQL with DATABASE_URL), with 300,000 survey answers and 50,00
   survey figures (CSAT, NPS, CES, response rate), their eight-week trends, per-agent figures and the rising and
   falling comment topics. `qa_dashboard` is the page a QA lead opens, signed in as the Finnish team's lead
   (lead.fi@: their team's tickets only) over the default 30 days; `survey_dashboard` is the manager's (every
-  ticket) over 90 days. GETs from the production server with the serve_bench pattern.
+  ticket) over 90 days. GETs from the production server with the serve_bench pattern; the page keeps its figures a
+  minute per scope (ADR 0036), so `first_view_*` are measured too: the figures computed afresh in a process of
+  their own, the cache cleared before each of 10 runs.
 - `qa_sample_week_200_agents` (target ≤ 2 s): `draw_sample` of a week (the random quota of 4 per agent, every
   targeted pool) with the week's public agent replies spread over 200 agents (180 added through the account
   actions), in one transaction rolled back at the end; each of the last 10 complete weeks drawn once inside a
