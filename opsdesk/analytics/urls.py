@@ -27,5 +27,6 @@ urlpatterns += [
     path("views/<int:dashboard_view_id>/delete/", sharing.view_delete, name="view_delete"),
     path("shares/", sharing.share_list, name="share_list"),
     path("shares/new/", sharing.share_create, name="share_create"),
+    path("shares/feedback/", sharing.feedback_share, name="feedback_share"),
     path("shares/<int:share_id>/revoke/", sharing.share_revoke, name="share_revoke"),
 ]

@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 from opsdesk.quality import actions, dashboard, topics
 from opsdesk.quality.dashboard import Period
 
+PERIODS = (7, 30, 90)  # days a report (and a shared link to it) covers
 MAX_COMMENTS = 10_000  # in a workbook; the page shows the newest PAGE_COMMENTS
 PAGE_COMMENTS = 200
 EXCEL_TEXT = 32_000  # a cell holds 32,767 characters

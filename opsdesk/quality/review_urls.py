@@ -13,7 +13,6 @@ urlpatterns = [
     path("agents/<int:agent_id>/coaching/", coaching_views.coaching_create, name="coaching_create"),
     path("coaching/<int:task_id>/done/", coaching_views.coaching_done, name="coaching_done"),
     path("feedback/export.xlsx", feedback_views.feedback_export, name="feedback_export"),
-    path("feedback/share/", feedback_views.feedback_share, name="feedback_share"),
     path("samples/draw/", views.sample_draw, name="sample_draw"),
     path("samples/<int:cycle_id>/", views.sample_detail, name="sample_detail"),
     path("calibrations/", views.calibration_history, name="calibration_history"),

@@ -74,7 +74,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "qa:coaching_create": ("POST", holders(Capability.REVIEW_QUALITY)),
     "qa:coaching_done": ("POST", {"agent"} | holders(Capability.REVIEW_QUALITY)),
     "qa:feedback_export": ("GET", holders(Capability.VIEW_REPORTS)),
-    "qa:feedback_share": ("POST", holders(Capability.MANAGE_REPORTS)),
+    "analytics:feedback_share": ("POST", holders(Capability.MANAGE_REPORTS)),
     "qa:scorecard_list": ("GET", holders(Capability.REVIEW_QUALITY)),
     "qa:sample_draw": ("POST", holders(Capability.REVIEW_QUALITY)),
     "qa:calibration_create": ("GET", holders(Capability.REVIEW_QUALITY)),
@@ -788,7 +788,7 @@ BODIES: dict[str, Any] = {
     "qa:review_share": lambda f: {},
     "qa:coaching_create": lambda f: {"scorecard": f["scorecard_id"], "item_key": "polite", "note": "Let's talk."},
     "qa:coaching_done": lambda f: {},
-    "qa:feedback_share": lambda f: {"label": "Product", "valid_days": "7", "days": "30", "comments": "on"},
+    "analytics:feedback_share": lambda f: {"label": "Product", "valid_days": "7", "days": "30", "comments": "on"},
     "qa:calibration_reveal": lambda f: {},
     "qa:sample_draw": lambda f: {
         "scorecard": f["scorecard_id"],

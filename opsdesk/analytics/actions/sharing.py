@@ -19,6 +19,7 @@ from opsdesk.analytics.models import DashboardShare, DashboardView
 from opsdesk.audit import actions as audit
 from opsdesk.core.errors import ActionError
 from opsdesk.core.params import InvalidParameter, parse_day
+from opsdesk.quality import feedback
 
 MAX_LABEL = 100
 MAX_SHARE_DAYS = 90
@@ -52,16 +53,13 @@ def share_dashboard(*, label: str, days: int, params: dict[str, str], actor: Use
     return _share(DashboardShare.Kind.DASHBOARD, label=label, days=days, params=kept_params(params), actor=actor)
 
 
-FEEDBACK_PERIODS = (7, 30, 90)
-
-
 @transaction.atomic
 def share_feedback(
     *, label: str, days: int, period_days: int, comments: bool, actor: User
 ) -> tuple[DashboardShare, str]:
     """A new read-only link to the customer feedback report (quality/feedback.py) of the last `period_days`, with
     or without the comments; it reads the tickets `actor` sees. Returns it and its token (shown once)."""
-    if period_days not in FEEDBACK_PERIODS:
+    if period_days not in feedback.PERIODS:
         raise ActionError("invalid_period", _("Choose 7, 30 or 90 days."), field="period")
     params = {"days": str(period_days), "comments": "1" if comments else "0"}
     return _share(DashboardShare.Kind.FEEDBACK, label=label, days=days, params=params, actor=actor)

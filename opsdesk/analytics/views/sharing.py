@@ -96,6 +96,27 @@ def share_revoke(request: AuthedRequest, share_id: int) -> HttpResponse:
     return redirect_after_post(request, reverse("analytics:share_list"))
 
 
+@manage_reports
+@require_POST
+def feedback_share(request: AuthedRequest) -> HttpResponse:
+    """A read-only link to the customer feedback report (quality/feedback.py), from that report's page."""
+    days = parse_int(request.POST.get("valid_days") or 30, field="valid_days", label=_("Days"), maximum=10_000)
+    period = parse_int(request.POST.get("days") or 30, field="days", label=_("Period"), maximum=10_000)
+    try:
+        share, raw = sharing.share_feedback(
+            label=request.POST.get("label", ""),
+            days=days,
+            period_days=period,
+            comments=request.POST.get("comments") == "on",
+            actor=request.user,
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect_after_post(request, reverse("qa:feedback") + f"?days={period}")
+    link = absolute_url(reverse("analytics_shared:shared_dashboard", args=[raw]))
+    return render(request, "quality/feedback_link.html", {"share": share, "link": link})
+
+
 def _refuse(request: HttpRequest) -> HttpResponse:
     page = render(request, "analytics/shared_gone.html", {"too_many": True}, status=429)
     page["Retry-After"] = "60"

@@ -94,7 +94,7 @@ def test_a_read_only_link_shows_the_report_without_sign_in_and_stops_when_withdr
     _survey, tickets = feedback_world(world)
     manager = Client()
     manager.force_login(world.manager)
-    made = manager.post("/quality/feedback/share/", {"label": "Product", "valid_days": "7", "days": "30"})
+    made = manager.post("/analytics/shares/feedback/", {"label": "Product", "valid_days": "7", "days": "30"})
     assert made.status_code == 200
     share = DashboardShare.objects.get()
     assert (share.kind, share.params, share.created_by_id) == (
@@ -136,16 +136,18 @@ def test_a_read_only_link_shows_the_report_without_sign_in_and_stops_when_withdr
 def test_bad_share_input_is_refused_with_a_message_and_nothing_saved(world: Any) -> None:
     manager = Client()
     manager.force_login(world.manager)
-    empty = manager.post("/quality/feedback/share/", {"label": " ", "valid_days": "7", "days": "30"}, follow=True)
+    empty = manager.post("/analytics/shares/feedback/", {"label": " ", "valid_days": "7", "days": "30"}, follow=True)
     assert "Enter a name." in empty.content.decode()
     period = manager.post(
-        "/quality/feedback/share/", {"label": "Product", "valid_days": "7", "days": "45"}, follow=True
+        "/analytics/shares/feedback/", {"label": "Product", "valid_days": "7", "days": "45"}, follow=True
     )
     assert "Choose 7, 30 or 90 days." in period.content.decode()
-    long = manager.post("/quality/feedback/share/", {"label": "Product", "valid_days": "91", "days": "30"}, follow=True)
+    long = manager.post(
+        "/analytics/shares/feedback/", {"label": "Product", "valid_days": "91", "days": "30"}, follow=True
+    )
     assert "A link works for 1 to 90 days." in long.content.decode()
-    assert manager.post("/quality/feedback/share/", {"label": "P", "valid_days": "x"}).status_code == 400
+    assert manager.post("/analytics/shares/feedback/", {"label": "P", "valid_days": "x"}).status_code == 400
     assert not DashboardShare.objects.exists()
     lead = Client()
     lead.force_login(world.lead)
-    assert lead.post("/quality/feedback/share/", {"label": "P", "valid_days": "7", "days": "30"}).status_code == 403
+    assert lead.post("/analytics/shares/feedback/", {"label": "P", "valid_days": "7", "days": "30"}).status_code == 403
