@@ -4,6 +4,8 @@ making it and the public page)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -25,7 +27,7 @@ def period_days(value: str | None) -> int:
 
 def xlsx_response(report: feedback.Report) -> HttpResponse:
     response = HttpResponse(feedback.to_xlsx(report), content_type=XLSX_TYPE)
-    start, end = report.span.start.date(), report.span.end.date()
+    start, end = report.span.start.date(), (report.span.end - timedelta(days=1)).date()  # the last day shown
     response["Content-Disposition"] = f'attachment; filename="opsdesk-feedback-{start}-{end}.xlsx"'
     return response
 
