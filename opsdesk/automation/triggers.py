@@ -106,6 +106,12 @@ TRIGGERS: dict[str, Trigger] = {
         Trigger("chat_ended", _("A chat ends"), frozenset({"chat.ended"})),
         Trigger("call_logged", _("A call is logged"), frozenset({"call.logged"})),
         Trigger("survey_answered", _("A survey is answered"), frozenset({"survey.answered"})),
+        Trigger(
+            "survey_answered_negative",
+            _("A survey is answered negatively (bad CSAT, NPS detractor, hard CES)"),
+            frozenset({"survey.answered"}),
+            lambda h: h.data.get("negative") is True,
+        ),
     )
 }
 

@@ -177,6 +177,11 @@ def kinds() -> list[Kind]:
                 Field("first", BOOL, "Whether this is the first answer to the request."),
                 Field("comment", STR, "The customer's comment, if any (plain text)."),
                 Field("reason", STR, "The reason chosen with a negative rating, if any."),
+                Field(
+                    "negative",
+                    BOOL,
+                    "Whether the rating is negative (bottom box: CSAT below neutral, NPS 0-6, CES 1-3).",
+                ),
                 Field("agent", INT, "The agent at solve time the answer is attributed to.", True, ref="user"),
             ),
             _answered,

@@ -125,6 +125,7 @@ def survey_rows(
             "first": True,
             "comment": comment,
             "reason": reason,
+            "negative": is_negative(survey.kind, survey.scale, rating),
             "agent": solve.assignee_id,
         }
         events.append((quality_events.ANSWERED, data, at, "end_user"))

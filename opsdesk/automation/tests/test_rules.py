@@ -367,3 +367,41 @@ def test_every_due_ticket_fires_in_one_run_chunk_after_chunk(world: Any) -> None
     assert timing.run_due(now=START + timedelta(hours=1)) == {"tickets": len(tickets), "fired": len(tickets)}
     assert RuleRun.objects.count() == len(tickets)
     assert not TimeCheck.objects.exists()
+
+
+def test_a_negative_survey_answer_fires_the_bad_csat_rule_and_a_good_one_does_not(world: Any) -> None:
+    """ "Bad CSAT → a task for the team lead": the survey's own bottom-box rule, carried on the answer's event."""
+    from opsdesk.quality import actions as survey_actions
+    from opsdesk.quality.models import SurveyRequest
+
+    trigger(
+        world,
+        "Bad CSAT",
+        events=["survey_answered_negative"],
+        actions=[{"type": "add_tags", "tags": ["bad-csat"]}, {"type": "escalate", "to": ["team_leads"]}],
+    )
+    survey = survey_actions.save_survey(None, name="CSAT", kind="csat", question="How?", actor=world.manager)
+    start_consuming()
+    answered = []
+    with time_machine.travel(START, tick=False):
+        for rating in (2, 4):
+            ticket = world.ticket(subject=f"Rated {rating}")
+            request = SurveyRequest.objects.create(
+                survey=survey,
+                ticket=ticket,
+                customer=ticket.requester,
+                cause_event=rating,
+                kind="csat",
+                scale=5,
+                due_at=START,
+                state="sent",
+                sent_at=START,
+            )
+            survey_actions.answer(request, rating=rating, now=START)
+            answered.append(ticket)
+    consume(START + timedelta(seconds=2))
+    bad, good = (Ticket.objects.get(pk=t.pk) for t in answered)
+    assert [t.name for t in bad.tags.all()] == ["bad-csat", "escalated"]
+    assert TicketEvent.objects.get(ticket=bad, kind="survey.answered").data["negative"] is True
+    assert not good.tags.exists() and not RuleRun.objects.filter(ticket=good).exists()
+    assert Notification.objects.filter(ticket=bad, user=world.lead).exists()

@@ -441,6 +441,7 @@ def answer(
                 "first": first,
                 "comment": text,
                 "reason": reason,
+                "negative": is_negative(request.kind, request.scale, rating),
                 "agent": request.agent_id,
             },
         )
