@@ -65,6 +65,9 @@ NOT_NAMES = frozenset(
         "email",
         "to",
         "field",
+        "start",  # dates
+        "end",
+        "expires",
     ]
 )
 

@@ -303,13 +303,35 @@ def answer_choices(survey: Survey) -> list[int]:
     return list(range(survey.lowest, survey.highest + 1))
 
 
+def answer_links(request: SurveyRequest) -> list[tuple[int, str]]:
+    """Each answer of the survey with its signed one-click address (the mail's buttons, the portal's)."""
+    return [
+        (rating, reverse("survey_answer", args=[links.answer_token(request.pk, rating)]))
+        for rating in answer_choices(request.survey)
+    ]
+
+
+def awaiting_answer(ticket: Ticket, customer: Customer | None, *, now: datetime | None = None) -> SurveyRequest | None:
+    """The survey about `ticket` sent to `customer` that they have not answered and still may (the portal asks it
+    too); none for anyone else, e.g. a colleague of their organization."""
+    if customer is None:
+        return None
+    now = now or timezone.now()
+    found = (
+        SurveyRequest.objects.filter(
+            ticket=ticket, customer=customer, state=SurveyRequest.State.SENT, rating__isnull=True
+        )
+        .select_related("survey")
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+    return found if found is not None and answer_window_open(found, now) else None
+
+
 def _queue_mail(request: SurveyRequest, address: str, now: datetime) -> Any:
     ticket, survey = request.ticket, request.survey
     mail = notifications.customer_mail(ticket)
-    answers = [
-        (rating, reverse("survey_answer", args=[links.answer_token(request.pk, rating)]))
-        for rating in answer_choices(survey)
-    ]
+    answers = answer_links(request)
     return outbox.queue_templated(
         "quality/emails/survey",
         kind="quality.survey",

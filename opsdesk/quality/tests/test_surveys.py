@@ -343,3 +343,24 @@ def test_a_sent_surveys_kind_and_scale_stay(world: Any) -> None:
         )
     assert refused.value.code == "survey_in_use"
     assert Survey.objects.get(pk=request.survey_id).scale == 5
+
+
+def test_the_portal_asks_the_waiting_survey_on_the_request_and_one_click_answers_it(world: Any) -> None:
+    request = sent(world)
+    portal = Client()
+    portal.force_login(world.customer_user)
+    page = portal.get(f"/portal/tickets/{request.ticket_id}/").content.decode()
+    assert "How did we do?" in page and "How satisfied are you" in page
+    found = re.findall(r'href="(/survey/[A-Za-z0-9_:.-]+/)"', page)
+    assert len(found) == 5  # one signed link per answer, as in the mail
+    assert portal.get(found[4]).status_code == 200
+    request.refresh_from_db()
+    assert request.rating == 5
+    assert "How did we do?" not in portal.get(f"/portal/tickets/{request.ticket_id}/").content.decode()
+    # another customer's waiting survey is theirs alone; past the answer window it is not asked at all
+    late = sent(world, request.survey, requester=world.other_customer)
+    assert late.state == "sent"
+    assert actions.awaiting_answer(late.ticket, world.other_customer) == late
+    assert actions.awaiting_answer(late.ticket, world.customer) is None
+    type(late).objects.filter(pk=late.pk).update(sent_at=timezone.now() - timedelta(days=29))
+    assert actions.awaiting_answer(late.ticket, world.other_customer) is None

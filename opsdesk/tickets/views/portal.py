@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -113,9 +115,25 @@ def _portal_detail(request: AuthedRequest, ticket: Ticket, form: CustomerReplyFo
             "field_rows": custom_field_rows(values, shown),
             "form": form,
             "can_reply": can_reply_as_customer(request.user, ticket),
+            **_survey_context(ticket, _customer(request)),
         },
         status=status,
     )
+
+
+def _survey_context(ticket: Ticket, customer: Any) -> dict[str, Any]:
+    """The survey about this request still waiting for the customer's answer, asked here as in its mail."""
+    from opsdesk.quality import actions as surveys
+
+    waiting = surveys.awaiting_answer(ticket, customer)
+    if waiting is None:
+        return {}
+    return {
+        "survey": waiting.survey,
+        "survey_answers": surveys.answer_links(waiting),
+        "survey_labels": surveys.scale_labels(waiting.survey),
+        "survey_faces": surveys.faces(waiting.survey),
+    }
 
 
 @customer_required
