@@ -34,6 +34,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.analytics import pct, summary  # noqa: E402
 
 QA_ENTRY = "qa_dashboard"
 SURVEY_ENTRY = "survey_dashboard"
@@ -43,11 +44,6 @@ SURVEY_URL = "/quality/dashboard/?days=90"
 ANSWERS, REVIEWS = 300_000, 50_000
 AGENTS = 200
 WEEKS = 10
-
-
-def pct(times: list[float], p: float) -> float:
-    ordered = sorted(times)
-    return round(ordered[min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1)], 1)
 
 
 def ensure_feedback(env: dict[str, str], data: Path) -> dict[str, Any] | None:
@@ -144,18 +140,14 @@ def measure_sample() -> dict[str, Any]:
                 )
             transaction.savepoint_rollback(sid)
         transaction.set_rollback(True)
-    return {
-        "name": SAMPLE_ENTRY,
-        "p50_ms": round(statistics.median(times), 1),
-        "p95_ms": pct(times, 95),
-        "p99_ms": pct(times, 99),
-        "runs": len(times),
-        "runs_ms": [round(t, 1) for t in times],
-        "weeks": drawn,
-        "agents": AGENTS,
-        "replies_spread": spread,
-        "target_ms": 2000,
-    }
+    return summary(
+        SAMPLE_ENTRY,
+        times,
+        weeks=drawn,
+        agents=AGENTS,
+        replies_spread=spread,
+        target_ms=2000,
+    )
 
 
 def measure_cold(runs: int = 10) -> dict[str, Any]:
