@@ -134,6 +134,37 @@ def weekly(user: Any, *, zone: str, today: date) -> list[dict[str, Any]]:
     return out
 
 
+def per_team(user: Any, span: Period) -> list[dict[str, Any]]:
+    """Per team: CSAT (5-point, the team at solve) and IQS (random-sample reviews of the team's tickets), with n."""
+    from opsdesk.people.models import Team
+
+    csat_rows: dict[int, list[int]] = defaultdict(list)
+    found = answers(user).filter(answered_at__gte=span.start, answered_at__lt=span.end)
+    for kind, scale, team, rating, n in (
+        found.values_list("kind", "scale", "team", "rating").annotate(n=Count("pk")).order_by()
+    ):
+        if kind == "csat" and scale == 5 and team is not None:
+            csat_rows[team].extend([rating] * n)
+    iqs_rows: dict[int, list[float]] = defaultdict(list)
+    scored = reviews(user).filter(created_at__gte=span.start, created_at__lt=span.end)
+    for team, score in scored.values_list("ticket__team", "score"):
+        if team is not None and score is not None:
+            iqs_rows[team].append(float(score))
+    teams = Team.objects.filter(pk__in=set(csat_rows) | set(iqs_rows))
+    return sorted(
+        (
+            {
+                "team": team.pk,
+                "name": team.display_name,
+                "csat": survey_scores.csat(csat_rows.get(team.pk, []), scale=5),
+                "iqs": survey_scores.iqs(iqs_rows.get(team.pk, [])),
+            }
+            for team in teams
+        ),
+        key=lambda row: str(row["name"]).lower(),
+    )
+
+
 def per_agent(user: Any, span: Period) -> list[dict[str, Any]]:
     """Per agent: CSAT (5-point, attributed at solve) and IQS, with n; sorted by name."""
     from opsdesk.accounts.models import User
@@ -204,6 +235,7 @@ def page(user: Any, *, days: int, zone: str, today: date) -> dict[str, Any]:
             "before": figures(user, span.before()),
             "weeks": weekly(user, zone=zone, today=today),
             "agents": per_agent(user, span),
+            "teams": per_team(user, span),
             "topics": comment_topics(user, span),
             "at": timezone.now(),
         }

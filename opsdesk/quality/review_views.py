@@ -570,6 +570,7 @@ def quality_dashboard(request: AuthedRequest) -> HttpResponse:
             "before": found["before"],
             "weeks": found["weeks"],
             "agents": found["agents"],
+            "teams": found["teams"],
             "topic_lists": list(zip((_("Rising"), _("Falling")), found["topics"], strict=True)),
             "computed_at": found["at"],
             "may_coach": can(request.user, Capability.REVIEW_QUALITY),

@@ -33,6 +33,7 @@ def answered(
         state="sent",
         sent_at=now - timedelta(hours=1),
         agent=world.agent,
+        team=ticket.team,
         address="carl@acme.example",
         language=language,
     )
@@ -152,3 +153,16 @@ def test_the_page_keeps_its_figures_a_minute_per_scope_and_says_so(world: Any, a
     assert lead.get("/quality/dashboard/?days=30").context["now"]["csat"].n == 5  # the lead's own scope, read now
     cache.clear()  # as a minute later
     assert manager.get("/quality/dashboard/?days=30").context["now"]["csat"].n == 6
+
+
+def test_per_team_csat_is_by_the_team_at_solve(world: Any, answers: dict[str, Any]) -> None:
+    span = dashboard.period(30, zone="UTC", today=timezone.localdate())
+    rows = {row["name"]: row for row in dashboard.per_team(world.manager, span)}
+    assert (rows["Support"]["csat"].n, rows["Support"]["csat"].satisfied) == (4, 50)
+    assert (rows["Billing"]["csat"].n, rows["Billing"]["csat"].satisfied) == (1, 0)
+    lead_rows = {row["name"] for row in dashboard.per_team(world.lead, span)}
+    assert lead_rows == {"Support"}  # the lead sees their team's tickets only
+    manager = Client()
+    manager.force_login(world.manager)
+    page = manager.get("/quality/dashboard/?days=30").content.decode()
+    assert "Per team" in page and "Billing" in page
