@@ -1,5 +1,6 @@
-"""The `quality.surveys` event consumer: a ticket solved schedules its surveys; a ticket reopened before they are due
-cancels them (METRICS.md §4). Sending happens when they are due (quality.tasks), with every rule checked then."""
+"""The `quality.surveys` event consumer: a ticket solved schedules its surveys, and a chat that ended those sent
+after a chat; a ticket reopened before they are due cancels them (METRICS.md §4). Sending happens when they are due
+(quality.tasks), with every rule checked then."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ NAME = "quality.surveys"
 
 def schedule_surveys(events: list[TicketEvent]) -> None:
     for event in events:
+        if event.kind == "chat.ended":
+            with origin("system", cause_event=event.pk, cause=f"consumer:{NAME}"):
+                actions.schedule_after_chat(event.ticket_id, cause_event=event.pk, ended_at=event.at)
+            continue
         if event.kind != "status.changed":
             continue
         before, after = event.data.get("from_category"), event.data.get("to_category")

@@ -32,8 +32,9 @@ class SurveyForm(TranslatedForm):
     )
     style = forms.ChoiceField(label=_("Answer buttons"), choices=Survey.Style.choices)
     question = TranslatedTextField(label=_("Question"), max_length=300)
+    moment = forms.ChoiceField(label=_("Send"), choices=Survey.Moment.choices, initial=Survey.Moment.SOLVED)
     delay_minutes = forms.IntegerField(
-        label=_("Send this many minutes after the ticket is solved"), min_value=0, max_value=actions.MAX_DELAY_MINUTES
+        label=_("Send this many minutes after that"), min_value=0, max_value=actions.MAX_DELAY_MINUTES
     )
     cooldown_days = forms.TypedChoiceField(
         label=_("Send to the same customer at most once per"),

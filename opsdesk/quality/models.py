@@ -39,6 +39,12 @@ class Survey(Translatable):
     style = models.CharField(_("answer buttons"), max_length=8, choices=Style.choices, default=Style.NUMBERS)
     question = models.CharField(_("question"), max_length=300)
     question_translations = translations_field(_("question in other languages"))
+
+    class Moment(models.TextChoices):
+        SOLVED = "solved", _("After the ticket is solved")
+        CHAT_ENDED = "chat_ended", _("After a chat ends")
+
+    moment = models.CharField(_("when it is sent"), max_length=12, choices=Moment.choices, default=Moment.SOLVED)
     delay_minutes = models.PositiveIntegerField(_("delay after solving (minutes)"), default=1440)
     cooldown_days = models.PositiveSmallIntegerField(_("at most once per (days)"), null=True, blank=True)
     sample_every = models.PositiveSmallIntegerField(_("send to one in"), default=1)

@@ -47,6 +47,7 @@ NEGATIVE_REASONS = {
 SURVEY_FIELDS = [
     "name",
     "kind",
+    "moment",
     "scale",
     "style",
     "question",
@@ -90,6 +91,7 @@ def save_survey(
     question_translations: Mapping[str, str] | None = None,
     scale: int = 5,
     style: str = Survey.Style.NUMBERS,
+    moment: str = Survey.Moment.SOLVED,
     delay_minutes: int = 1440,
     cooldown_days: int | None = None,
     sample_every: int = 1,
@@ -105,6 +107,8 @@ def save_survey(
     if kind not in Survey.Kind.values:
         raise ActionError("invalid_kind", _("Choose CSAT, NPS or CES."), field="kind", status=422)
     scale = scale_for(kind, scale)
+    if moment not in Survey.Moment.values:
+        raise ActionError("invalid_moment", _("Choose when the survey is sent."), field="moment", status=422)
     if style not in Survey.Style.values:
         raise ActionError("invalid_style", _("Choose numbers or faces."), field="style", status=422)
     if style == Survey.Style.FACES and (kind != Survey.Kind.CSAT or scale not in FACES_SCALES):
@@ -133,6 +137,7 @@ def save_survey(
         "kind": kind,
         "scale": scale,
         "style": style,
+        "moment": moment,
         "question": question,
         "question_translations": question_translations,
         "delay_minutes": delay_minutes,
@@ -170,14 +175,26 @@ def _snapshot(survey: Survey) -> dict[str, Any]:
 def schedule_after_solve(
     ticket_id: int, *, cause_event: int, solved_at: datetime, surveys: Iterable[Survey] | None = None
 ) -> list[SurveyRequest]:
-    """Schedule each active survey (or those given) about the ticket's solve, due its delay after it; the agent and
-    team at solve time are stored for attribution. A repeated batch finds its requests there (one per survey and
-    solve)."""
+    """Schedule each active survey sent after a solve (or those given) about the ticket's solve, due its delay after
+    it; the agent and team at solve time are stored for attribution. A repeated batch finds its requests there (one
+    per survey and solve)."""
+    return _schedule(ticket_id, cause_event=cause_event, at=solved_at, moment=Survey.Moment.SOLVED, surveys=surveys)
+
+
+def schedule_after_chat(ticket_id: int, *, cause_event: int, ended_at: datetime) -> list[SurveyRequest]:
+    """Schedule each active survey sent after a chat, about the chat that ended (`chat.ended`), due its delay after
+    the end; the agent and team then are those it is attributed to."""
+    return _schedule(ticket_id, cause_event=cause_event, at=ended_at, moment=Survey.Moment.CHAT_ENDED, surveys=None)
+
+
+def _schedule(
+    ticket_id: int, *, cause_event: int, at: datetime, moment: str, surveys: Iterable[Survey] | None
+) -> list[SurveyRequest]:
     ticket = Ticket.objects.filter(pk=ticket_id).first()
     if ticket is None:
         return []
     made = []
-    chosen = Survey.objects.filter(is_active=True).order_by("pk") if surveys is None else surveys
+    chosen = Survey.objects.filter(is_active=True, moment=moment).order_by("pk") if surveys is None else surveys
     for survey in chosen:
         request, created = SurveyRequest.objects.get_or_create(
             survey=survey,
@@ -187,7 +204,7 @@ def schedule_after_solve(
                 "customer_id": ticket.requester_id,
                 "kind": survey.kind,
                 "scale": survey.scale,
-                "due_at": solved_at + timedelta(minutes=survey.delay_minutes),
+                "due_at": at + timedelta(minutes=survey.delay_minutes),
                 "agent_id": ticket.assignee_id,
                 "team_id": ticket.team_id,
             },

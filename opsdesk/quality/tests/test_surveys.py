@@ -14,6 +14,7 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
+from opsdesk.core.errors import ActionError
 from opsdesk.core.models import OutgoingMail
 from opsdesk.customers.models import CustomerEmail
 from opsdesk.quality import actions, fatigue, links
@@ -302,6 +303,7 @@ def test_the_survey_settings_refuse_bad_input_with_field_errors(world: Any) -> N
         "kind": "csat",
         "scale": "6",
         "style": "numbers",
+        "moment": "solved",
         "question": "How likely are you to recommend us?",
         "delay_minutes": "-5",
         "cooldown_days": "45",
@@ -364,3 +366,42 @@ def test_the_portal_asks_the_waiting_survey_on_the_request_and_one_click_answers
     assert actions.awaiting_answer(late.ticket, world.customer) is None
     type(late).objects.filter(pk=late.pk).update(sent_at=timezone.now() - timedelta(days=29))
     assert actions.awaiting_answer(late.ticket, world.other_customer) is None
+
+
+def test_a_chat_survey_is_scheduled_when_the_chat_ends_and_a_solve_survey_when_the_ticket_is_solved(world: Any) -> None:
+    from opsdesk.messaging.actions import chat as chat_actions
+    from opsdesk.messaging.tests.chat_helpers import make_widget, online
+
+    after_solve = csat(world)
+    after_chat = actions.save_survey(
+        None,
+        name="After chat",
+        kind="csat",
+        scale=2,
+        question="Did the chat help?",
+        moment="chat_ended",
+        delay_minutes=5,
+        actor=world.manager,
+    )
+    widget = make_widget(world)
+    online(world.agent)
+    started = chat_actions.start_chat(widget, name="Vera", email="vera@visitor.example", language="en", message="Hi")
+    assert started.session is not None
+    session = chat_actions.accept_chat(started.session, actor=world.agent)
+    session = chat_actions.end_chat(session, ended_by="agent", actor=world.agent)
+    ticket = Ticket.objects.get(pk=session.ticket_id)
+    handle(ticket)
+    ended = TicketEvent.objects.get(ticket=ticket, kind="chat.ended")
+    request = SurveyRequest.objects.get(ticket=ticket)
+    assert (request.survey, request.cause_event, request.due_at) == (
+        after_chat,
+        ended.pk,
+        ended.at + timedelta(minutes=5),
+    )
+    assert (request.agent, request.kind, request.scale) == (world.agent, "csat", 2)
+    solved = solve(ticket, world)  # the ticket solved afterwards: the survey after solving, not the chat's again
+    assert solved.survey == after_solve
+    assert SurveyRequest.objects.filter(ticket=ticket).count() == 2
+    with pytest.raises(ActionError) as wrong:
+        actions.save_survey(None, name="X", kind="csat", question="Q?", moment="later", actor=world.manager)
+    assert wrong.value.field == "moment"
