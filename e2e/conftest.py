@@ -45,6 +45,10 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         tmp_path_factory.mktemp("opsdesk-e2e"),
         OPSDESK_CONTACT_RATE_LIMIT="100",
         OPSDESK_WEBHOOK_ALLOWED_HOSTS="127.0.0.1",
+        # The demo's agents seeded online stay online through the whole run: a loaded CI machine reached the routing
+        # test after the 10 idle minutes that make them away (idle expiry is tested in routing/tests).
+        OPSDESK_ROUTING_AWAY_SECONDS="86400",
+        OPSDESK_ROUTING_OFFLINE_SECONDS="172800",
     )
 
 
