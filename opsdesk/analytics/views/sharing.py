@@ -83,8 +83,7 @@ def share_create(request: AuthedRequest) -> HttpResponse:
     except ActionError as error:
         messages.error(request, error.message)
         return redirect_after_post(request, _dashboard_url(sharing.kept_params(request.POST)))
-    link = absolute_url(reverse("analytics_shared:shared_dashboard", args=[raw]))
-    return render(request, "analytics/share_created.html", {"share": share, "link": link, "here": "shares"})
+    return _created(request, share, raw, "analytics/share_created.html")
 
 
 @manage_reports
@@ -113,8 +112,13 @@ def feedback_share(request: AuthedRequest) -> HttpResponse:
     except ActionError as error:
         messages.error(request, error.message)
         return redirect_after_post(request, reverse("qa:feedback") + f"?days={period}")
+    return _created(request, share, raw, "quality/feedback_link.html")
+
+
+def _created(request: AuthedRequest, share: DashboardShare, raw: str, template: str) -> HttpResponse:
+    """The page that shows a new link once (its token is stored only hashed)."""
     link = absolute_url(reverse("analytics_shared:shared_dashboard", args=[raw]))
-    return render(request, "quality/feedback_link.html", {"share": share, "link": link})
+    return render(request, template, {"share": share, "link": link, "here": "shares"})
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
