@@ -23,6 +23,8 @@
   `opsdesk seed-feedback` (bench/quality.py): the quality dashboard as a lead and as the manager (`qa_dashboard`,
   `survey_dashboard`) and a week's QA sample for 200 agents (`qa_sample_week_200_agents`); PostgreSQL with
   DATABASE_URL.
+- workforce: no database (bench/workforce.py): Erlang C for a week of half hours in 20 queues
+  (`erlang_week_20_queues`) and a Holt-Winters fit on two years of hourly data (`holt_winters_fit_2y`).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench import analytics, automation_rules, business_time, chat_delivery, quality, sla_scan  # noqa: E402
+from bench import analytics, automation_rules, business_time, chat_delivery, quality, sla_scan, workforce  # noqa: E402
 from bench.serve_bench import http_benchmark, table  # noqa: E402
 from opsdesk.tests.demo_server import demo_env, opsdesk  # noqa: E402
 
@@ -79,8 +81,9 @@ def seed_entry(previous: dict[str, Any] | None, small: int) -> dict[str, Any]:
 
 def main() -> int:
     mode = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if mode not in ("all", "seed", "http", "chat", "business_time", "sla", "automation", "analytics", "quality"):
-        modes = "all|seed|http|chat|business_time|sla|automation|analytics|quality"
+    known = ("all", "seed", "http", "chat", "business_time", "sla", "automation", "analytics", "quality", "workforce")
+    if mode not in known:
+        modes = "|".join(known)
         print(f"usage: bench/run.py [{modes}]", file=sys.stderr)
         return 2
     tickets = int(os.environ.get("BENCH_TICKETS", "1000000"))
@@ -140,6 +143,8 @@ def main() -> int:
         entries.update(analytics.run(tickets, requests_per=requests_per))
     if mode in ("all", "quality"):
         entries.update(quality.run(tickets, requests_per=requests_per))
+    if mode in ("all", "workforce") and not postgres:  # no database: the arithmetic and the fit alone
+        entries.update(workforce.run(write=False))
     results.setdefault("database", "postgresql" if postgres else "sqlite")
     results["results"] = list(entries.values())
     path.write_text(json.dumps(results, indent=2) + "\n")

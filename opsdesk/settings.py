@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "opsdesk.analytics",
     "opsdesk.messaging",
     "opsdesk.integrations",
+    "opsdesk.workforce",
     "opsdesk.routing",
     "opsdesk.automation",
     "opsdesk.quality",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("opsdesk.routing.urls")),  # settings/routing/ and routing/
     path("settings/surveys/", include("opsdesk.quality.urls")),
     path("quality/", include("opsdesk.quality.review_urls")),
+    path("workforce/", include("opsdesk.workforce.urls")),
     path("settings/", include("opsdesk.tickets.urls.settings")),
     path("outbox/", include("opsdesk.messaging.urls")),
     path("", include("opsdesk.messaging.chat.urls")),

@@ -1,9 +1,6 @@
 """Routing: agents' presence, capacity and skills, and each team's way of handing out tickets (ADR 0024).
 
-Channel groups: capacity and load are counted per group of channels, not per channel, because an agent's attention
-is split that way: written tickets (email, web form, portal, API, agent-opened) are one queue, live chats and
-phone calls each another. `CHANNEL_GROUPS` maps each `Ticket.Channel` to its group.
-"""
+Capacity and load are counted per channel group (tickets/channels.py), not per channel."""
 
 from __future__ import annotations
 
@@ -16,28 +13,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from opsdesk.people.models import Skill, Team
+from opsdesk.tickets.channels import CHANNEL_GROUPS, ChannelGroup, channels_of
 from opsdesk.tickets.models import Ticket
 
-
-class ChannelGroup(models.TextChoices):
-    TICKETS = "tickets", _("Tickets")
-    CHAT = "chat", _("Chats")
-    PHONE = "phone", _("Calls")
-
-
-CHANNEL_GROUPS: dict[str, str] = {
-    Ticket.Channel.EMAIL: ChannelGroup.TICKETS,
-    Ticket.Channel.WEB: ChannelGroup.TICKETS,
-    Ticket.Channel.PORTAL: ChannelGroup.TICKETS,
-    Ticket.Channel.API: ChannelGroup.TICKETS,
-    Ticket.Channel.AGENT: ChannelGroup.TICKETS,
-    Ticket.Channel.CHAT: ChannelGroup.CHAT,
-    Ticket.Channel.PHONE: ChannelGroup.PHONE,
-}
-
-
-def channels_of(group: str) -> list[str]:
-    return [channel for channel, found in CHANNEL_GROUPS.items() if found == group]
+__all__ = ["CHANNEL_GROUPS", "ChannelGroup", "channels_of"]
 
 
 MAX_CAPACITY = 200

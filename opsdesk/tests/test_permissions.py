@@ -8,6 +8,7 @@ its access rules. "Allowed" means the view ran (200, a form error 400, or a redi
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from opsdesk.accounts.models import Role
 from opsdesk.core.models import OutgoingMail
 from opsdesk.fields.models import CustomField
 from opsdesk.messaging.models import Mailbox
+from opsdesk.people import actions as people_actions
 from opsdesk.tickets import actions as ticket_actions
 from opsdesk.tickets.models import CannedResponse, SavedView, TicketStatus
 
@@ -79,6 +81,15 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "qa:sample_draw": ("POST", holders(Capability.REVIEW_QUALITY)),
     "qa:calibration_create": ("GET", holders(Capability.REVIEW_QUALITY)),
     "qa:calibration_history": ("GET", holders(Capability.REVIEW_QUALITY)),
+    "workforce:home": ("GET", holders(Capability.PLAN_WORKFORCE)),
+    "workforce:what_if": ("GET", holders(Capability.PLAN_WORKFORCE)),
+    "workforce:queue_create": ("POST", holders(Capability.PLAN_WORKFORCE)),
+    "workforce:queue_detail": ("GET", holders(Capability.PLAN_WORKFORCE)),
+    "workforce:forecast_create": ("POST", holders(Capability.PLAN_WORKFORCE)),
+    "workforce:forecast_detail": ("GET", holders(Capability.PLAN_WORKFORCE)),
+    "workforce:forecast_adjust": ("POST", holders(Capability.PLAN_WORKFORCE)),
+    "workforce:plan_create": ("POST", holders(Capability.PLAN_WORKFORCE)),
+    "workforce:plan_detail": ("GET", holders(Capability.PLAN_WORKFORCE)),
     # a calibration's pages: its calibrator and participants only (the admin started it, with the manager)
     "qa:calibration_detail": ("GET", {"admin", "manager"}),
     "qa:calibration_score": ("GET", {"admin", "manager"}),
@@ -475,6 +486,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
                 ("webhook_id", "channel_id", "delivery_id", "hook_id", "hook_key"),
                 lambda: _integration_fixtures(world, n),
             ),
+            (("queue_id", "forecast_id", "plan_id", "forecast_day", "planning_team_id"), lambda: _workforce(world, n)),
         ]
     )
     fixtures.update(
@@ -652,6 +664,47 @@ def _qa_fixtures(world: Any, n: int) -> dict[str, Any]:
     }
 
 
+def _workforce(world: Any, n: int) -> dict[str, Any]:
+    """A planning queue of a fresh team with a day of history, a ready forecast and another one with a plan."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from opsdesk.workforce.actions import forecasts, plans
+
+    team = people_actions.save_team(None, name=f"Planned {n}", languages=["en"], actor=world.admin)
+    with time_machine.travel(timezone.now() - timedelta(days=2), tick=False):
+        world.ticket(team=team)
+    queue = forecasts.create_queue(
+        name=f"Queue {n}", team=team, channel_group="tickets", calendar=None, interval_minutes=60, actor=world.admin
+    )
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    ready = []
+    for _ in range(2):
+        forecast = forecasts.request_forecast(queue, first_day=tomorrow, days=3, history_weeks=1, actor=world.admin)
+        forecasts.compute(forecast.pk)
+        forecast.refresh_from_db()
+        ready.append(forecast)
+    plan = plans.create(
+        ready[1],
+        name="Plan",
+        method="erlang_c",
+        aht_seconds=300,
+        service_level=Decimal(80),
+        target_seconds=20,
+        shrinkage=Decimal(30),
+        actor=world.admin,
+    )
+    fresh = people_actions.save_team(None, name=f"Unplanned {n}", languages=["en"], actor=world.admin)
+    return {
+        "queue_id": queue.pk,
+        "forecast_id": ready[0].pk,
+        "plan_id": plan.pk,
+        "forecast_day": tomorrow.isoformat(),
+        "planning_team_id": fresh.pk,
+    }
+
+
 def _webform(world: Any) -> Any:
     from opsdesk.messaging import actions as messaging_actions
 
@@ -788,6 +841,28 @@ BODIES: dict[str, Any] = {
     "qa:review_share": lambda f: {},
     "qa:coaching_create": lambda f: {"scorecard": f["scorecard_id"], "item_key": "polite", "note": "Let's talk."},
     "qa:coaching_done": lambda f: {},
+    "workforce:queue_create": lambda f: {
+        "name": f"Queue of {f['planning_team_id']}",
+        "team": f["planning_team_id"],
+        "channel_group": "chat",
+        "interval_minutes": "30",
+    },
+    "workforce:forecast_create": lambda f: {"first_day": f["forecast_day"], "days": "7", "history_weeks": "4"},
+    "workforce:forecast_adjust": lambda f: {
+        "first_day": f["forecast_day"],
+        "last_day": f["forecast_day"],
+        "percent": "20",
+        "reason": "Campaign",
+    },
+    "workforce:plan_create": lambda f: {
+        "name": "Plan",
+        "method": "erlang_c",
+        "aht_seconds": "300",
+        "service_level": "80",
+        "target_seconds": "20",
+        "shrinkage": "30",
+        "concurrency": "1",
+    },
     "analytics:feedback_share": lambda f: {"label": "Product", "valid_days": "7", "days": "30", "comments": "on"},
     "qa:calibration_reveal": lambda f: {},
     "qa:sample_draw": lambda f: {

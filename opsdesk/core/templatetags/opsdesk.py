@@ -177,3 +177,16 @@ def day_placeholder() -> str:
     from opsdesk.core.dates import day_example
 
     return day_example()
+
+
+@register.filter
+def percent(share: float | None, digits: int = 1) -> str:
+    """A fraction as a percentage in the reader's number format (0.8725 → "87.3 %", "87,3 %"); "—" without one, "∞"
+    for an infinite one."""
+    from django.template.defaultfilters import floatformat
+
+    if share is None:
+        return "—"
+    if share in (float("inf"), float("-inf")):
+        return "∞"
+    return f"{floatformat(share * 100, digits)} %"

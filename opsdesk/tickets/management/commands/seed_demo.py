@@ -17,6 +17,7 @@ from opsdesk.routing import demo as routing_demo
 from opsdesk.sla import demo as sla_demo
 from opsdesk.tickets import seeding
 from opsdesk.tickets.models import Ticket
+from opsdesk.workforce import demo as workforce_demo
 
 
 class Command(BaseCommand):
@@ -90,6 +91,7 @@ class Command(BaseCommand):
 
             leads = list(User.objects.filter(email__in=["lead.fi@opsdesk.example", "manager@opsdesk.example"]))
             quality_demo.seed_feedback(reviewers=leads, rng=rng, tickets=min(240, count // 20))
+            workforce_demo.seed_workforce(actor=ref["admin"], rng=rng)  # phone lines, 12 weeks of calls, queues
         elapsed = time.perf_counter() - started
         rate = count / elapsed if elapsed else 0
         self.stdout.write(
