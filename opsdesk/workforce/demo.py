@@ -21,6 +21,7 @@ from opsdesk.messaging.actions import telephony
 from opsdesk.messaging.models import CallRecord, TelephonyProvider
 from opsdesk.people.models import Team, TeamMembership
 from opsdesk.sla import actions as calendar_actions
+from opsdesk.sla import demo as sla_demo
 from opsdesk.sla.models import BusinessCalendar
 from opsdesk.workforce.actions import forecasts
 
@@ -114,6 +115,26 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
+def _calendar(line: Line, *, actor: User, years: range) -> BusinessCalendar:
+    """The line's office calendar with its country's public holidays (the demo's Helsinki office; an Athens one)."""
+    if line.zone == "Europe/Helsinki":
+        calendar, _added = sla_demo.helsinki_calendar(actor=actor)
+        return calendar
+    calendar = BusinessCalendar.objects.filter(name=ATHENS_CALENDAR).first()
+    if calendar is None:
+        calendar = calendar_actions.save_calendar(
+            None,
+            name=ATHENS_CALENDAR,
+            time_zone=line.zone,
+            always_open=True,
+            weekly=[[] for _ in range(7)],
+            actor=actor,
+        )
+        for year in years:
+            calendar_actions.generate_holidays(calendar, country="GR", year=year, actor=actor)
+    return calendar
+
+
 def seed_workforce(*, actor: User, rng: random.Random, now: datetime | None = None) -> dict[str, Any]:
     """Phone lines, twelve weeks of calls up to yesterday, an Athens calendar and the two teams' phone queues."""
     now = now or timezone.now()
@@ -131,18 +152,7 @@ def seed_workforce(*, actor: User, rng: random.Random, now: datetime | None = No
         rows = list(calls(line, provider=provider, team=team, agents=agents, first=first, days=7 * WEEKS, rng=rng))
         CallRecord.objects.bulk_create(rows, batch_size=2000)
         made["calls"] += len(rows)
-        calendar = None
-        if line.zone != "Europe/Helsinki":
-            calendar = BusinessCalendar.objects.filter(name=ATHENS_CALENDAR).first()
-            if calendar is None:
-                calendar = calendar_actions.save_calendar(
-                    None,
-                    name=ATHENS_CALENDAR,
-                    time_zone=line.zone,
-                    always_open=True,
-                    weekly=[[] for _ in range(7)],
-                    actor=actor,
-                )
+        calendar = _calendar(line, actor=actor, years=range(first.year, today.year + 2))
         made["queues"].append(
             forecasts.create_queue(
                 name=str(line.name).replace("line", "phone"),

@@ -66,6 +66,8 @@ def test_the_demo_seeds_lines_calls_and_queues_in_their_zones(world: Any) -> Non
     queues = {q.team_id: q for q in made["queues"]}
     assert set(queues) == {finnish.pk, greek.pk}
     assert queues[greek.pk].calendar.time_zone == "Europe/Athens"
+    assert queues[greek.pk].calendar.holidays.filter(day=date(2026, 10, 28)).exists()  # Ohi Day: left out of history
+    assert queues[finnish.pk].calendar.holidays.filter(day=date(2026, 10, 31)).exists()  # All Saints' Day
     assert queues[finnish.pk].channel_group == "phone" and queues[finnish.pk].interval_minutes == 30
     assert made["calls"] == CallRecord.objects.count() > 5000
     first = CallRecord.objects.filter(team=finnish).order_by("offered_at").first()
