@@ -385,6 +385,10 @@ OPSDESK_EVENT_CONSUMER_BATCH = {
 OPSDESK_ROUTING_CAPACITY = {"tickets": 10, "chat": 2, "phone": 1}
 OPSDESK_ROUTING_AWAY_SECONDS = env_int("OPSDESK_ROUTING_AWAY_SECONDS", 600)
 OPSDESK_ROUTING_OFFLINE_SECONDS = env_int("OPSDESK_ROUTING_OFFLINE_SECONDS", 1800)
+# Workforce: after-contact work counted after each chat or call while the agent is otherwise available (METRICS §6.5)
+OPSDESK_ACW_SECONDS = env_int("OPSDESK_ACW_SECONDS", 60)
+# ...and the grace at each planned activity's start within which any state counts as adhering
+OPSDESK_ADHERENCE_GRACE_SECONDS = env_int("OPSDESK_ADHERENCE_GRACE_SECONDS", 60)
 OPSDESK_ROUTING_ACTIVITY_SECONDS = env_int("OPSDESK_ROUTING_ACTIVITY_SECONDS", 60)
 # Run by `opsdesk worker` before its threads start (core/management/commands/worker.py): work that holds Python's
 # lock for seconds must not stall a thread's open database transaction.

@@ -90,6 +90,18 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "workforce:forecast_adjust": ("POST", holders(Capability.PLAN_WORKFORCE)),
     "workforce:plan_create": ("POST", holders(Capability.PLAN_WORKFORCE)),
     "workforce:plan_detail": ("GET", holders(Capability.PLAN_WORKFORCE)),
+    "workforce:schedule_week": ("GET", holders(Capability.MANAGE_SCHEDULES)),
+    "workforce:shift_place": ("POST", holders(Capability.MANAGE_SCHEDULES)),
+    "workforce:shift_move": ("POST", holders(Capability.MANAGE_SCHEDULES)),
+    "workforce:shift_remove": ("POST", holders(Capability.MANAGE_SCHEDULES)),
+    "workforce:schedule_publish": ("POST", holders(Capability.MANAGE_SCHEDULES)),
+    "workforce:rotation_apply": ("POST", holders(Capability.MANAGE_SCHEDULES)),
+    "workforce:template_list": ("GET", holders(Capability.MANAGE_SCHEDULES)),
+    "workforce:time_off_list": ("GET", holders(Capability.MANAGE_SCHEDULES)),
+    "workforce:time_off_decide": ("POST", holders(Capability.MANAGE_SCHEDULES)),
+    "workforce:adherence": ("GET", holders(Capability.VIEW_REPORTS)),
+    "workforce:my_schedule": ("GET", holders(Capability.BE_ASSIGNED)),
+    "workforce:my_schedule_ics": ("GET", holders(Capability.BE_ASSIGNED)),
     # a calibration's pages: its calibrator and participants only (the admin started it, with the manager)
     "qa:calibration_detail": ("GET", {"admin", "manager"}),
     "qa:calibration_score": ("GET", {"admin", "manager"}),
@@ -487,6 +499,10 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
                 lambda: _integration_fixtures(world, n),
             ),
             (("queue_id", "forecast_id", "plan_id", "forecast_day", "planning_team_id"), lambda: _workforce(world, n)),
+            (
+                ("shift_id", "request_id", "free_day", "rotation_id", "rotation_team_id", "template_id"),
+                lambda: _schedules(world, n),
+            ),
         ]
     )
     fixtures.update(
@@ -705,6 +721,40 @@ def _workforce(world: Any, n: int) -> dict[str, Any]:
     }
 
 
+def _schedules(world: Any, n: int) -> dict[str, Any]:
+    """A template, a shift of the agent's, the agent's pending time off, and a rotation with a fresh team of one."""
+    from datetime import date, datetime, timedelta
+
+    from opsdesk.workforce.actions import schedules
+
+    template = schedules.save_template(
+        None, name=f"Shift {n}", start_minute=480, minutes=240, activities=[], actor=world.admin
+    )
+    day = date(2027, 1, 4) + timedelta(days=3 * n)
+    shift = schedules.place_shift(world.agent, day=day, template=template, actor=world.admin)
+    request = schedules.request_time_off(
+        world.agent,
+        start=datetime.combine(day, datetime.min.time()),
+        end=datetime.combine(day + timedelta(days=1), datetime.min.time()),
+        reason="",
+        actor=world.agent,
+    )
+    rotation = schedules.save_rotation(name=f"Rotation {n}", weeks=[[template.pk] + [None] * 6], actor=world.admin)
+    team = people_actions.save_team(None, name=f"Rota {n}", languages=["en"], actor=world.admin)
+    member = account_actions.create_user(
+        email=f"rota{n}@example.com", name=f"Rota {n}", role=Role.AGENT, password="x-long-pass-1", actor=world.admin
+    )
+    people_actions.set_membership(team, user=member, member=True, actor=world.admin)
+    return {
+        "shift_id": shift.pk,
+        "request_id": request.pk,
+        "free_day": (day + timedelta(days=1)).isoformat(),
+        "rotation_id": rotation.pk,
+        "rotation_team_id": team.pk,
+        "template_id": template.pk,
+    }
+
+
 def _webform(world: Any) -> Any:
     from opsdesk.messaging import actions as messaging_actions
 
@@ -841,6 +891,17 @@ BODIES: dict[str, Any] = {
     "qa:review_share": lambda f: {},
     "qa:coaching_create": lambda f: {"scorecard": f["scorecard_id"], "item_key": "polite", "note": "Let's talk."},
     "qa:coaching_done": lambda f: {},
+    "workforce:shift_place": lambda f: {"agent": f["user_id"], "template": f["template_id"], "day": f["free_day"]},
+    "workforce:shift_move": lambda f: {"day": f["free_day"]},
+    "workforce:shift_remove": lambda f: {},
+    "workforce:schedule_publish": lambda f: {"team": f["team_id"], "week": "2027-01-04"},
+    "workforce:rotation_apply": lambda f: {
+        "team": f["rotation_team_id"],
+        "rotation": f["rotation_id"],
+        "first_monday": "2027-03-01",
+        "weeks": "1",
+    },
+    "workforce:time_off_decide": lambda f: {"decision": "approve"},
     "workforce:queue_create": lambda f: {
         "name": f"Queue of {f['planning_team_id']}",
         "team": f["planning_team_id"],

@@ -13,20 +13,22 @@ import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 
+from opsdesk.accounts.capabilities import Capability, roles_with
+from opsdesk.accounts.models import User
 from opsdesk.messaging.actions import telephony
 from opsdesk.messaging.models import CallRecord, TelephonyProvider
 from opsdesk.people.models import Team, TeamMembership
 from opsdesk.sla import actions as calendar_actions
 from opsdesk.sla import demo as sla_demo
 from opsdesk.sla.models import BusinessCalendar
-from opsdesk.workforce.actions import forecasts
-
-if TYPE_CHECKING:
-    from opsdesk.accounts.models import User
+from opsdesk.workforce import series
+from opsdesk.workforce.actions import forecasts, schedules
+from opsdesk.workforce.actions import states as state_actions
+from opsdesk.workforce.models import Rotation, Shift
 
 WEEKS = 12
 # calls per local hour on a Monday; the other days scale it
@@ -120,18 +122,14 @@ def _calendar(line: Line, *, actor: User, years: range) -> BusinessCalendar:
     if line.zone == "Europe/Helsinki":
         calendar, _added = sla_demo.helsinki_calendar(actor=actor)
         return calendar
-    calendar = BusinessCalendar.objects.filter(name=ATHENS_CALENDAR).first()
-    if calendar is None:
-        calendar = calendar_actions.save_calendar(
-            None,
-            name=ATHENS_CALENDAR,
-            time_zone=line.zone,
-            always_open=True,
-            weekly=[[] for _ in range(7)],
-            actor=actor,
-        )
-        for year in years:
-            calendar_actions.generate_holidays(calendar, country="GR", year=year, actor=actor)
+    found = BusinessCalendar.objects.filter(name=ATHENS_CALENDAR).first()
+    if found is not None:
+        return found
+    calendar = calendar_actions.save_calendar(
+        None, name=ATHENS_CALENDAR, time_zone=line.zone, always_open=True, weekly=[[] for _ in range(7)], actor=actor
+    )
+    for year in years:
+        calendar_actions.generate_holidays(calendar, country="GR", year=year, actor=actor)
     return calendar
 
 
@@ -163,4 +161,87 @@ def seed_workforce(*, actor: User, rng: random.Random, now: datetime | None = No
                 actor=actor,
             )
         )
+    made["shifts"] = seed_schedules(actor=actor, rng=rng, now=now)
     return made
+
+
+TEMPLATES = [
+    ("Morning 08–16", 480, 480),
+    ("Day 10–18", 600, 480),
+    ("Late 12–20", 720, 480),
+]
+BREAKS = [
+    {"activity": "break", "offset": 120, "minutes": 15},
+    {"activity": "lunch", "offset": 240, "minutes": 30},
+    {"activity": "break", "offset": 360, "minutes": 15},
+]
+
+
+def seed_schedules(*, actor: User, rng: random.Random, now: datetime) -> int:
+    """Shift templates and a weekday rotation, placed and published for the Finnish and the Greek teams for this week
+    and the next three (each agent in their own zone), and today's states of those already on shift, through the
+    actions, so that coverage and live adherence have something to show."""
+    templates = {
+        name: schedules.save_template(
+            None, name=name, start_minute=start, minutes=length, activities=BREAKS, actor=actor
+        )
+        for name, start, length in TEMPLATES
+    }
+    morning, day, late = (templates[name].pk for name, _s, _l in TEMPLATES)
+    rotation = schedules.save_rotation(
+        name="Weekdays, two weeks",
+        weeks=[[morning, morning, day, day, late, None, None], [day, day, morning, morning, late, None, None]],
+        actor=actor,
+    )
+    placed = 0
+    for line in LINES:
+        team = Team.objects.filter(languages=[line.language]).order_by("pk").first()
+        if team is None:
+            continue
+        agents = list(
+            User.objects.filter(team_set=team, is_active=True, role__in=roles_with(Capability.BE_ASSIGNED)).order_by(
+                "pk"
+            )
+        )
+        if not agents:
+            continue
+        today = now.astimezone(zoneinfo.ZoneInfo(line.zone)).date()
+        monday = today - timedelta(days=today.weekday())
+        shifts = []
+        for offset, agent in enumerate(agents):  # staggered: the agents do not all start the same rotation week
+            shifts += schedules.apply_rotation(
+                rotation if offset % 2 == 0 else _shifted(rotation, actor),
+                agents=[agent],
+                first_monday=monday,
+                weeks=4,
+                actor=actor,
+            )
+        start = series.local_midnight(monday, line.zone)
+        placed += schedules.publish(agents, start=start, end=start + timedelta(days=28), actor=actor, notify=False)
+        for shift in shifts:
+            if shift.start <= now:
+                _day_states(shift, rng=rng, now=now)
+    return placed
+
+
+def _shifted(rotation: Rotation, actor: User) -> Rotation:
+    """The rotation starting at its second week (made once)."""
+    name = f"{rotation.name} (from week 2)"
+    found = Rotation.objects.filter(name=name).first()
+    if found is not None:
+        return found
+    return schedules.save_rotation(name=name, weeks=rotation.weeks[1:] + rotation.weeks[:1], actor=actor)
+
+
+def _day_states(shift: Shift, *, rng: random.Random, now: datetime) -> None:
+    """A day's states as an agent's workspace would record them: signed in a little before or after the shift
+    starts, breaks taken a few minutes early or late, signed out at the end."""
+    blocks = [(a.activity, a.start, a.end) for a in shift.activities.order_by("start")]
+    moments = [(shift.start + timedelta(minutes=rng.randint(-4, 3)), "available")]
+    for activity, start, end in blocks:
+        moments.append((start + timedelta(minutes=rng.randint(-2, 3)), activity))
+        moments.append((end + timedelta(minutes=rng.randint(-1, 6)), "available"))
+    moments.append((shift.end + timedelta(minutes=rng.randint(-5, 10)), "offline"))
+    for moment, state in moments:
+        if moment <= now:
+            state_actions.record(shift.agent_id, state, at=moment)

@@ -8,11 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from opsdesk.core.forms import ActionForm, DayInput
+from opsdesk.core.forms import ActionForm, DayInput, MomentField
 from opsdesk.people.models import Team
 from opsdesk.sla.models import BusinessCalendar
 from opsdesk.tickets.channels import ChannelGroup
-from opsdesk.workforce.models import INTERVALS, StaffingPlan
+from opsdesk.workforce.models import INTERVALS, Rotation, ShiftTemplate, StaffingPlan
 
 
 def _number(label: Any, *, required: bool = True, help_text: Any = "", decimals: int = 0) -> forms.Field:
@@ -85,3 +85,87 @@ class WhatIfForm(StaffingFields):
     volume = _number(_("Contacts in the interval"), decimals=2)
     interval_minutes = forms.TypedChoiceField(label=_("Interval"), choices=INTERVALS, coerce=int, initial=30)
     field_order = ["volume", "interval_minutes"]
+
+
+class TemplateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    start = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=0, max_value=10**4, initial=480)
+    activities = forms.CharField(
+        label=_("Activities"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One a line: the activity, its start from the shift's start and its minutes, e.g. “lunch 4:00 30”."
+        ),
+    )
+
+    def clean_activities(self) -> list[dict[str, Any]]:
+        found = []
+        for number, line in enumerate(self.cleaned_data.get("activities", "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.split()
+            try:
+                kind, offset, length = parts[0].lower(), parts[1], int(parts[2])
+                hours, minutes = offset.split(":") if ":" in offset else ("0", offset)
+                found.append({"activity": kind, "offset": int(hours) * 60 + int(minutes), "minutes": length})
+            except (IndexError, ValueError):
+                raise forms.ValidationError(
+                    _("Line %(n)d: write the activity, its start and its minutes, e.g. “break 2:00 15”.")
+                    % {"n": number}
+                ) from None
+        return found
+
+    def action_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "start_minute": data["start"].hour * 60 + data["start"].minute,
+            "minutes": data["minutes"],
+            "activities": data["activities"],
+        }
+
+
+class RotationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    weeks = forms.CharField(
+        label=_("Weeks"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One week a line, Monday first: seven template names separated by commas, “-” for a day off."),
+    )
+
+    def clean_weeks(self) -> list[list[int | None]]:
+        names = {t.name.casefold(): t.pk for t in ShiftTemplate.objects.all()}
+        weeks = []
+        for number, line in enumerate(self.cleaned_data["weeks"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            days = [part.strip() for part in line.split(",")]
+            week: list[int | None] = []
+            for day in days:
+                if day in ("", "-"):
+                    week.append(None)
+                elif day.casefold() in names:
+                    week.append(names[day.casefold()])
+                else:
+                    raise forms.ValidationError(
+                        _("Line %(n)d: no template is called “%(name)s”.") % {"n": number, "name": day[:100]}
+                    )
+            weeks.append(week)
+        return weeks
+
+    def action_data(self) -> dict[str, Any]:
+        return {"name": self.cleaned_data["name"], "weeks": self.cleaned_data["weeks"]}
+
+
+class RotationApplyForm(forms.Form):
+    rotation = forms.ModelChoiceField(label=_("Rotation"), queryset=Rotation.objects.all(), empty_label=None)
+    first_monday = forms.DateField(label=_("From the week of"), widget=DayInput())
+    weeks = forms.IntegerField(label=_("Weeks"), min_value=0, max_value=10**4, initial=4)
+
+
+class TimeOffForm(forms.Form):
+    start = MomentField(label=_("From"))
+    end = MomentField(label=_("Until"))
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

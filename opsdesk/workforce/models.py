@@ -175,3 +175,155 @@ class StaffingPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workforce:plan_detail", args=[self.pk])
+
+
+# --- Schedules (METRICS §6.5) --------------------------------------------------------------------------------------
+
+
+class Activity(models.TextChoices):
+    WORK = "work", _("Work")
+    BREAK = "break", _("Break")
+    LUNCH = "lunch", _("Lunch")
+    MEETING = "meeting", _("Meeting")
+    TRAINING = "training", _("Training")
+    OFF = "off", pgettext_lazy("activity", "Off")
+
+
+class ShiftTemplate(models.Model):
+    """A shift's shape: when it starts in the agent's local time, how long it lasts, and the activities inside it
+    (breaks, lunch, meetings, training) as offsets from its start. The rest of the shift is work."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    start_minute = models.PositiveSmallIntegerField(_("starts"))  # minutes after local midnight
+    minutes = models.PositiveSmallIntegerField(_("length (minutes)"))
+    activities = models.JSONField(default=list, blank=True)  # [{"activity": "break", "offset": 120, "minutes": 15}]
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["start_minute", "name"]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(start_minute__lt=1440), name="shift_template_start"),
+            models.CheckConstraint(condition=Q(minutes__gte=15, minutes__lte=960), name="shift_template_length"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def start_label(self) -> str:
+        end = (self.start_minute + self.minutes) % 1440
+        return f"{self.start_minute // 60:02d}:{self.start_minute % 60:02d}–{end // 60:02d}:{end % 60:02d}"
+
+
+class Rotation(models.Model):
+    """Templates per weekday over one or more weeks, repeated: week k of a schedule uses `weeks[k % len(weeks)]`,
+    seven template ids (Monday first) or null for a day off."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    weeks = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Shift(models.Model):
+    """One agent's shift (UTC instants), draft until published. Its activities lie inside it without overlapping;
+    the rest of it is work. An agent's shifts never overlap."""
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shifts")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    template = models.ForeignKey(ShiftTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["start", "agent_id"]
+        indexes: ClassVar = [
+            models.Index(fields=["agent", "start"], name="shift_agent_start"),
+            models.Index(fields=["start", "end"], name="shift_period"),
+        ]
+        constraints: ClassVar = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="shift_order")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+
+
+class ShiftActivity(models.Model):
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="activities")
+    activity = models.CharField(max_length=10, choices=Activity.choices)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+
+    class Meta:
+        ordering: ClassVar = ["start"]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="shift_activity_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class TimeOff(models.Model):
+    """An agent's request to be off from one instant to another (entered in their local time), approved or declined
+    by a planner. Approved time off removes the shifts' work in it from coverage."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_off")
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["start", "id"]
+        indexes: ClassVar = [models.Index(fields=["agent", "start"], name="time_off_agent_start")]
+        constraints: ClassVar = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="time_off_order")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} off {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
+
+
+class AgentState(models.Model):
+    """A span of an agent's state as recorded from the workspace: presence (online → available, away → break,
+    offline) and the state an agent chooses (break, lunch, meeting, training). Contacts (on_contact) and after-contact
+    work are read from the channels' records when the timeline is composed (workforce/states.py). The open span has
+    no end."""
+
+    class State(models.TextChoices):
+        AVAILABLE = "available", _("Available")
+        ON_CONTACT = "on_contact", _("On a contact")
+        ACW = "acw", _("After-contact work")
+        BREAK = "break", _("Break")
+        LUNCH = "lunch", _("Lunch")
+        MEETING = "meeting", _("Meeting")
+        TRAINING = "training", _("Training")
+        OFFLINE = "offline", _("Offline")
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="states")
+    state = models.CharField(max_length=12, choices=State.choices)
+    start = models.DateTimeField()
+    end = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["start", "id"]
+        indexes: ClassVar = [models.Index(fields=["agent", "start"], name="agent_state_agent_start")]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["agent"], condition=Q(end__isnull=True), name="agent_state_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.state} from {self.start:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opsdesk.workforce import views
+from opsdesk.workforce import schedule_views, views
 
 app_name = "workforce"
 urlpatterns = [
@@ -13,4 +13,16 @@ urlpatterns = [
     path("forecasts/<int:forecast_id>/adjust/", views.forecast_adjust, name="forecast_adjust"),
     path("forecasts/<int:forecast_id>/plan/", views.plan_create, name="plan_create"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("schedule/", schedule_views.schedule_week, name="schedule_week"),
+    path("schedule/shifts/", schedule_views.shift_place, name="shift_place"),
+    path("schedule/shifts/<int:shift_id>/move/", schedule_views.shift_move, name="shift_move"),
+    path("schedule/shifts/<int:shift_id>/remove/", schedule_views.shift_remove, name="shift_remove"),
+    path("schedule/publish/", schedule_views.schedule_publish, name="schedule_publish"),
+    path("schedule/rotation/", schedule_views.rotation_apply, name="rotation_apply"),
+    path("templates/", schedule_views.template_list, name="template_list"),
+    path("time-off/", schedule_views.time_off_list, name="time_off_list"),
+    path("time-off/<int:request_id>/", schedule_views.time_off_decide, name="time_off_decide"),
+    path("adherence/", schedule_views.adherence_page, name="adherence"),
+    path("my-schedule/", schedule_views.my_schedule, name="my_schedule"),
+    path("my-schedule.ics", schedule_views.my_schedule_ics, name="my_schedule_ics"),
 ]

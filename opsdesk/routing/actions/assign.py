@@ -41,6 +41,7 @@ from opsdesk.tickets import events as ticket_events
 from opsdesk.tickets import timeline
 from opsdesk.tickets.categories import UNSOLVED
 from opsdesk.tickets.models import Ticket
+from opsdesk.workforce import availability
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
@@ -110,10 +111,17 @@ def capacities(user_ids: Iterable[int], group: str, config: TeamRouting | None) 
 
 
 def _candidates(
-    members: list[int], profiles: list[AgentProfile], group: str, config: TeamRouting, skill_ids: list[int]
+    members: list[int],
+    profiles: list[AgentProfile],
+    group: str,
+    config: TeamRouting,
+    skill_ids: list[int],
+    now: datetime,
 ) -> list[strategies.Candidate]:
-    """Every assignable member; one without a profile has never been online."""
+    """Every assignable member; one without a profile has never been online, one off shift by their published
+    schedule (workforce.availability) counts as offline."""
     ids = [p.user_id for p in profiles]
+    off = availability.off_shift([p.user_id for p in profiles if p.presence == AgentProfile.Presence.ONLINE], now)
     load = loads(ids, group)
     capacity = capacities(ids, group, config)
     levels: dict[int, dict[int, int]] = {}
@@ -125,7 +133,7 @@ def _candidates(
     return [
         strategies.Candidate(
             user_id=p.user_id,
-            presence=p.presence,
+            presence=AgentProfile.Presence.OFFLINE if p.user_id in off else p.presence,
             languages=tuple(p.languages or ()),
             skills=levels.get(p.user_id, {}),
             load=load.get(p.user_id, 0),
@@ -185,7 +193,7 @@ def route_ticket(ticket: Ticket, *, now: datetime | None = None) -> Decision:
         .filter(user_id__in=members)
         .order_by("user_id")
     )
-    candidates = _candidates(members, profiles, group, config, skill_ids)
+    candidates = _candidates(members, profiles, group, config, skill_ids, now)
     wait = RoutingWait.objects.filter(ticket_id=ticket.pk).first()
     if wait is not None and wait.team_id != ticket.team_id:  # moved to another team: it waits there from now
         wait.delete()

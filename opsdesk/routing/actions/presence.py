@@ -16,6 +16,7 @@ from opsdesk.accounts.capabilities import Capability, can, require
 from opsdesk.core.errors import ActionError
 from opsdesk.core.jobs import enqueue_on_commit
 from opsdesk.routing.models import AgentProfile
+from opsdesk.workforce.actions import states as agent_states
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
@@ -54,6 +55,7 @@ def set_presence(user: User, *, presence: str, actor: User) -> AgentProfile:
         fields += ["presence", "presence_changed_at"]
         if presence == Presence.ONLINE:
             enqueue_on_commit(ROUTE_FOR_AGENT, user.pk)
+        agent_states.presence_changed([user.pk], presence, at=now)
     profile.save(update_fields=fields)
     return profile
 
@@ -74,6 +76,7 @@ def record_activity(user: User, *, now: datetime | None = None) -> None:
             profile.presence, profile.presence_changed_at = Presence.ONLINE, now
             fields += ["presence", "presence_changed_at"]
             enqueue_on_commit(ROUTE_FOR_AGENT, user.pk)
+            agent_states.presence_changed([user.pk], Presence.ONLINE, at=now)
         profile.save(update_fields=fields)
 
 
@@ -84,12 +87,22 @@ def expire_idle(*, now: datetime | None = None) -> tuple[int, int]:
     now = now or timezone.now()
     offline_before = now - timedelta(seconds=settings.OPSDESK_ROUTING_OFFLINE_SECONDS)
     away_before = now - timedelta(seconds=settings.OPSDESK_ROUTING_AWAY_SECONDS)
-    offline = (
+    going = list(
         AgentProfile.objects.exclude(presence=Presence.OFFLINE)
         .filter(last_active_at__lt=offline_before)
-        .update(presence=Presence.OFFLINE, presence_by_hand=False, presence_changed_at=now)
+        .values_list("user_id", flat=True)
     )
-    away = AgentProfile.objects.filter(presence=Presence.ONLINE, last_active_at__lt=away_before).update(
+    offline = AgentProfile.objects.filter(user_id__in=going).update(
+        presence=Presence.OFFLINE, presence_by_hand=False, presence_changed_at=now
+    )
+    idle = list(
+        AgentProfile.objects.filter(presence=Presence.ONLINE, last_active_at__lt=away_before).values_list(
+            "user_id", flat=True
+        )
+    )
+    away = AgentProfile.objects.filter(user_id__in=idle).update(
         presence=Presence.AWAY, presence_by_hand=False, presence_changed_at=now
     )
+    agent_states.presence_changed(going, Presence.OFFLINE, at=now)  # the agents' state spans (workforce)
+    agent_states.presence_changed(idle, Presence.AWAY, at=now)
     return away, offline

@@ -13,6 +13,7 @@ from opsdesk.messaging.actions import calls as call_actions
 from opsdesk.messaging.actions import telephony
 from opsdesk.messaging.models import CallRecord
 from opsdesk.workforce import demo
+from opsdesk.workforce.models import AgentState, Shift
 
 SKIPPED = {"id", "external_id", "created_at", "updated_at"}
 
@@ -70,5 +71,9 @@ def test_the_demo_seeds_lines_calls_and_queues_in_their_zones(world: Any) -> Non
     assert queues[finnish.pk].calendar.holidays.filter(day=date(2026, 10, 31)).exists()  # All Saints' Day
     assert queues[finnish.pk].channel_group == "phone" and queues[finnish.pk].interval_minutes == 30
     assert made["calls"] == CallRecord.objects.count() > 5000
+    # the Finnish team's one agent: four weeks of a 5-day rotation, published; today's states up to noon
+    assert made["shifts"] == 20 == Shift.objects.filter(agent=world.other_agent, published_at__isnull=False).count()
+    today = AgentState.objects.filter(agent=world.other_agent, start__date=date(2026, 11, 25))
+    assert today.exists() and today.filter(state="available").exists()
     first = CallRecord.objects.filter(team=finnish).order_by("offered_at").first()
     assert first is not None and first.offered_at >= datetime(2026, 9, 1, 21, tzinfo=UTC)  # 2 Sep local, 12 weeks
