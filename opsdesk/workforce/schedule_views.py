@@ -112,6 +112,10 @@ def schedule_week(request: AuthedRequest) -> HttpResponse:
                 "apply_form": RotationApplyForm(initial={"first_monday": week, "weeks": 4}),
             }
         )
+        if plan is None and context["plans"]:
+            latest = context["plans"][0]
+            context["plan_elsewhere"] = latest
+            context["plan_week"] = _monday(latest.forecast.first_day)
         if plan is not None:
             work, gaps = data.work_and_gaps()
             forecast = plan.forecast
@@ -351,13 +355,24 @@ def _visible_teams(user: User) -> list[Team]:
     return list(teams)
 
 
+def _scheduled_team(teams: list[Team], week: date) -> int | None:
+    """The first of the teams with published shifts in the week (else the first team): the page opens on one."""
+    start = datetime.combine(week, time(0), tzinfo=timezone.get_current_timezone())
+    scheduled = set(
+        Shift.objects.filter(published_at__isnull=False, start__gte=start, start__lt=start + timedelta(days=7))
+        .values_list("agent__team_set", flat=True)
+        .distinct()
+    )
+    return next((t.pk for t in teams if t.pk in scheduled), teams[0].pk if teams else None)
+
+
 @view_reports
 @require_GET
 def adherence_page(request: AuthedRequest) -> HttpResponse:
     """Who is out of adherence now (refreshed every 30 s), and the week's adherence and conformance per day."""
     teams = _visible_teams(request.user)
     raw = request.GET.get("team", "")
-    team_id = parse_int(raw, field="team", label=_("Team")) if raw else (teams[0].pk if teams else None)
+    team_id = parse_int(raw, field="team", label=_("Team")) if raw else _scheduled_team(teams, _week(request))
     team = next((t for t in teams if t.pk == team_id), None)
     if raw and team is None:
         raise Http404
