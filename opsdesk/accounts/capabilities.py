@@ -62,6 +62,7 @@ class Capability(StrEnum):
     MANAGE_QUALITY = "manage_quality"  # surveys (CSAT, NPS, CES): questions, timing, sampling and fatigue rules
     REVIEW_QUALITY = "review_quality"  # QA: scorecards, reviews of the teams' tickets, samples, resolving disputes
     PLAN_WORKFORCE = "plan_workforce"  # planning queues, forecasts, staffing plans and the staffing what-if
+    MANAGE_BUDGET = "manage_budget"  # cost centres, budget versions and their approval, actuals
 
 
 C = Capability
@@ -75,7 +76,7 @@ _MANAGER = (
     | {C.SEE_ALL_TICKETS, C.MANAGE_SHARED_VIEWS, C.EDIT_CUSTOMER_ADDRESSES, C.INVITE_CUSTOMERS, C.MERGE_CUSTOMERS}
     | {C.IMPORT_CUSTOMERS, C.MANAGE_ORGANIZATIONS, C.VIEW_AUDIT, C.MANAGE_SCHEDULES, C.MANAGE_SLA}
     | {C.MANAGE_ROUTING, C.MANAGE_AUTOMATION, C.MANAGE_INTEGRATIONS, C.MANAGE_REPORTS, C.MANAGE_QUALITY}
-    | {C.PLAN_WORKFORCE}
+    | {C.PLAN_WORKFORCE, C.MANAGE_BUDGET}
 )
 
 # Changing a customer's addresses, inviting them to the portal and merging customers (which moves every ticket of

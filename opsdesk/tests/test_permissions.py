@@ -100,6 +100,13 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "workforce:time_off_list": ("GET", holders(Capability.MANAGE_SCHEDULES)),
     "workforce:time_off_decide": ("POST", holders(Capability.MANAGE_SCHEDULES)),
     "workforce:adherence": ("GET", holders(Capability.VIEW_REPORTS)),
+    "workforce:budget_list": ("GET", holders(Capability.MANAGE_BUDGET)),
+    "workforce:actuals_import": ("POST", holders(Capability.MANAGE_BUDGET)),
+    "workforce:budget_detail": ("GET", holders(Capability.MANAGE_BUDGET)),
+    "workforce:budget_line_add": ("POST", holders(Capability.MANAGE_BUDGET)),
+    "workforce:budget_advance": ("POST", holders(Capability.MANAGE_BUDGET)),
+    "workforce:budget_xlsx": ("GET", holders(Capability.MANAGE_BUDGET)),
+    "workforce:budget_summary": ("GET", holders(Capability.MANAGE_BUDGET)),
     "workforce:my_schedule": ("GET", holders(Capability.BE_ASSIGNED)),
     "workforce:my_schedule_ics": ("GET", holders(Capability.BE_ASSIGNED)),
     # a calibration's pages: its calibrator and participants only (the admin started it, with the manager)
@@ -503,6 +510,7 @@ def _fresh_fixtures(world: Any) -> dict[str, Any]:
                 ("shift_id", "request_id", "free_day", "rotation_id", "rotation_team_id", "template_id"),
                 lambda: _schedules(world, n),
             ),
+            (("budget_id", "cost_centre_id"), lambda: _budget(world, n)),
         ]
     )
     fixtures.update(
@@ -755,6 +763,30 @@ def _schedules(world: Any, n: int) -> dict[str, Any]:
     }
 
 
+def _budget(world: Any, n: int) -> dict[str, Any]:
+    """A draft budget version made from the workforce fixture's staffing plan."""
+    from opsdesk.workforce.actions import budgets
+    from opsdesk.workforce.models import StaffingPlan
+
+    plan = StaffingPlan.objects.get(pk=_workforce(world, n)["plan_id"])
+    centre = budgets.create_cost_centre(name=f"Centre {n}", code="", actor=world.admin)
+    budget = budgets.create_budget(
+        cost_centre=centre,
+        year=2027,
+        name="Budget",
+        plan=plan,
+        salary=Decimal(40000),
+        loading=Decimal(25),
+        seat_cost=Decimal(3000),
+        paid_hours=Decimal(1960),
+        attrition=Decimal(1),
+        ramp_weeks=4,
+        starting_fte=Decimal(1),
+        actor=world.admin,
+    )
+    return {"budget_id": budget.pk, "cost_centre_id": centre.pk}
+
+
 def _webform(world: Any) -> Any:
     from opsdesk.messaging import actions as messaging_actions
 
@@ -902,6 +934,12 @@ BODIES: dict[str, Any] = {
         "weeks": "1",
     },
     "workforce:time_off_decide": lambda f: {"decision": "approve"},
+    "workforce:actuals_import": lambda f: {
+        "actuals-cost_centre": f["cost_centre_id"],
+        "actuals-file": SimpleUploadedFile("a.csv", b"month,category,amount\n2027-01,labour,1000\n", "text/csv"),
+    },
+    "workforce:budget_line_add": lambda f: {"category": "tools", "name": "Licences", "basis": "fte", "rate": "50"},
+    "workforce:budget_advance": lambda f: {},
     "workforce:queue_create": lambda f: {
         "name": f"Queue of {f['planning_team_id']}",
         "team": f["planning_team_id"],

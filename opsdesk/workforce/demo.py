@@ -26,9 +26,9 @@ from opsdesk.sla import actions as calendar_actions
 from opsdesk.sla import demo as sla_demo
 from opsdesk.sla.models import BusinessCalendar
 from opsdesk.workforce import series
-from opsdesk.workforce.actions import forecasts, schedules
+from opsdesk.workforce.actions import budgets, forecasts, schedules
 from opsdesk.workforce.actions import states as state_actions
-from opsdesk.workforce.models import Rotation, Shift
+from opsdesk.workforce.models import CostCentre, Rotation, Shift
 
 WEEKS = 12
 # calls per local hour on a Monday; the other days scale it
@@ -162,9 +162,12 @@ def seed_workforce(*, actor: User, rng: random.Random, now: datetime | None = No
             )
         )
     made["shifts"] = seed_schedules(actor=actor, rng=rng, now=now)
+    if not CostCentre.objects.filter(name=COST_CENTRE).exists():  # budgets are made on it (docs/samples: actuals)
+        budgets.create_cost_centre(name=COST_CENTRE, code="CS-100", actor=actor)
     return made
 
 
+COST_CENTRE = "Customer service"
 TEMPLATES = [
     ("Morning 08–16", 480, 480),
     ("Day 10–18", 600, 480),

@@ -302,31 +302,26 @@ def required_abandonment(
         return Result(0, 0.0, 0.0, 1.0, 0.0, None, 0.0, 0.0)
     limit = 10 * (load + 1)
     agents = max(1, math.floor(load * 0.5))
-    while True:
-        found = evaluate_abandonment(
-            agents,
+
+    def figures(n: int) -> Result:
+        return evaluate_abandonment(
+            n,
             volume=volume,
             interval_seconds=interval_seconds,
             aht=aht,
             patience=patience,
             target_seconds=target.seconds,
         )
-        if found.service_level >= target.service_level and (target.asa is None or found.asa <= target.asa):
-            break
+
+    found = figures(agents)
+    while found.service_level < target.service_level or (target.asa is not None and found.asa > target.asa):
         agents += 1
         if agents > limit:
             raise _refuse("service_level", _("No number of agents meets this target; lower it."))
-    if target.max_occupancy is not None and found.occupancy is not None and found.occupancy > target.max_occupancy:
-        while found.occupancy is not None and found.occupancy > target.max_occupancy:
-            agents += 1
-            found = evaluate_abandonment(
-                agents,
-                volume=volume,
-                interval_seconds=interval_seconds,
-                aht=aht,
-                patience=patience,
-                target_seconds=target.seconds,
-            )
+        found = figures(agents)
+    while target.max_occupancy is not None and found.occupancy is not None and found.occupancy > target.max_occupancy:
+        agents += 1
+        found = figures(agents)
     return found
 
 

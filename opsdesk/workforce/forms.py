@@ -3,6 +3,7 @@ staffing arithmetic, whose refusals land on the field they name (core.forms.Acti
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,7 +13,7 @@ from opsdesk.core.forms import ActionForm, DayInput, MomentField
 from opsdesk.people.models import Team
 from opsdesk.sla.models import BusinessCalendar
 from opsdesk.tickets.channels import ChannelGroup
-from opsdesk.workforce.models import INTERVALS, Rotation, ShiftTemplate, StaffingPlan
+from opsdesk.workforce.models import INTERVALS, BudgetLine, CostCentre, Rotation, ShiftTemplate, StaffingPlan
 
 
 def _number(label: Any, *, required: bool = True, help_text: Any = "", decimals: int = 0) -> forms.Field:
@@ -73,7 +74,10 @@ class StaffingFields(forms.Form):
     asa_seconds = _number(_("Average speed of answer at most (s)"), required=False)
     max_occupancy = _number(_("Occupancy at most (%)"), required=False, decimals=2)
     patience_seconds = _number(_("Mean patience (s)"), required=False, help_text=_("Erlang A only."))
-    concurrency = forms.IntegerField(label=_("Chats at once"), min_value=0, max_value=100, initial=1)
+    concurrency = forms.IntegerField(label=_("Chats at once"), min_value=0, max_value=100, initial=1, required=False)
+
+    def clean_concurrency(self) -> int:
+        return self.cleaned_data.get("concurrency") or 1  # left empty: one at a time
 
 
 class PlanForm(StaffingFields, ActionForm):
@@ -169,3 +173,56 @@ class TimeOffForm(forms.Form):
     start = MomentField(label=_("From"))
     end = MomentField(label=_("Until"))
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class CostCentreForm(ActionForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    code = forms.CharField(label=_("Code"), max_length=20, required=False)
+
+
+class BudgetForm(forms.Form):
+    cost_centre = forms.ModelChoiceField(label=_("Cost centre"), queryset=CostCentre.objects.all(), empty_label=None)
+    year = forms.IntegerField(label=_("Year"), min_value=0, max_value=10**4)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    plan = forms.ModelChoiceField(
+        label=_("Staffing plan"), queryset=StaffingPlan.objects.select_related("forecast__queue"), empty_label=None
+    )
+    salary = forms.DecimalField(label=_("Salary per FTE-year"), max_digits=12, decimal_places=2, initial=42000)
+    loading = forms.DecimalField(label=_("Benefits and taxes (%)"), max_digits=5, decimal_places=2, initial=25)
+    seat_cost = forms.DecimalField(label=_("Per-seat cost per FTE-year"), max_digits=12, decimal_places=2, initial=4000)
+    paid_hours = forms.DecimalField(label=_("Paid hours per FTE-year"), max_digits=6, decimal_places=1, initial=1960)
+    attrition = forms.DecimalField(label=_("Attrition per month (%)"), max_digits=5, decimal_places=2, initial=1.5)
+    ramp_weeks = forms.IntegerField(label=_("New-hire ramp (weeks)"), min_value=0, max_value=10**3, initial=6)
+    starting_fte = forms.DecimalField(label=_("FTE at the start"), max_digits=8, decimal_places=2, initial=10)
+    gap_threshold = forms.DecimalField(label=_("Flag a gap above (%)"), max_digits=5, decimal_places=2, initial=5)
+    volume_index = forms.CharField(
+        label=_("Volume per month"),
+        required=False,
+        help_text=_("Twelve factors, January first, separated by spaces: 1 is the plan's workload, 1.2 is 20 % more."),
+    )
+
+    def clean_volume_index(self) -> list[Decimal] | None:
+        raw = self.cleaned_data.get("volume_index", "").split()
+        if not raw:
+            return None
+        try:
+            return [Decimal(part.replace(",", ".")) for part in raw]
+        except ArithmeticError:
+            raise forms.ValidationError(_("Write twelve numbers such as 1 or 1.15.")) from None
+
+
+class BudgetLineForm(ActionForm):
+    category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    basis = forms.ChoiceField(label=_("Counted"), choices=BudgetLine.Basis.choices)
+    rate = forms.DecimalField(label=_("Amount"), max_digits=12, decimal_places=2)
+
+
+class ActualsForm(forms.Form):
+    cost_centre = forms.ModelChoiceField(label=_("Cost centre"), queryset=CostCentre.objects.all(), empty_label=None)
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_(
+            "Columns: month, category, amount, and for labour contacts, aht_seconds, occupancy, shrinkage, rate."
+        ),
+    )

@@ -327,3 +327,121 @@ class AgentState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_id} {self.state} from {self.start:%Y-%m-%d %H:%M}"
+
+
+# --- Budget (METRICS §7) -------------------------------------------------------------------------------------------
+
+
+class CostCentre(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(_("code"), max_length=20, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+
+class Budget(models.Model):
+    """A budget version of a cost centre for a year: labour from a staffing plan (workload-based) and non-labour lines.
+    Draft versions are edited; approving freezes a version (no more changes), and a frozen one is the year's
+    baseline for variance."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", pgettext_lazy("budget", "Approved")
+        FROZEN = "frozen", pgettext_lazy("budget", "Frozen")
+
+    cost_centre = models.ForeignKey(CostCentre, on_delete=models.PROTECT, related_name="budgets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(_("name"), max_length=100)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    plan = models.ForeignKey(
+        StaffingPlan, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("staffing plan")
+    )
+    salary = models.DecimalField(_("salary per FTE-year"), max_digits=12, decimal_places=2)
+    loading = models.DecimalField(_("benefits and taxes (%)"), max_digits=5, decimal_places=2)
+    seat_cost = models.DecimalField(_("per-seat cost per FTE-year"), max_digits=12, decimal_places=2)
+    paid_hours = models.DecimalField(_("paid hours per FTE-year"), max_digits=6, decimal_places=1)
+    attrition = models.DecimalField(_("attrition per month (%)"), max_digits=5, decimal_places=2)
+    ramp_weeks = models.PositiveSmallIntegerField(_("new-hire ramp (weeks)"))
+    starting_fte = models.DecimalField(_("FTE at the start"), max_digits=8, decimal_places=2)
+    gap_threshold = models.DecimalField(_("flag a gap above (%)"), max_digits=5, decimal_places=2, default=5)
+    volume_index = models.JSONField(default=list)  # 12 monthly factors of the plan's workload ("1.2" for +20 %)
+    months = models.JSONField(default=list)  # the computed months (budgeting.Month as text), kept with the version
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-year", "cost_centre_id", "-number"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["cost_centre", "year", "number"], name="budget_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cost_centre} {self.year} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("workforce:budget_detail", args=[self.pk])
+
+
+class BudgetLine(models.Model):
+    """A non-labour line: a fixed amount a month, or a rate per FTE, per contact or per productive hour."""
+
+    class Category(models.TextChoices):
+        TOOLS = "tools", _("Tools and licences")
+        TELEPHONY = "telephony", _("Telephony")
+        QA_WFM = "qa_wfm", _("QA and workforce tools")
+        FACILITIES = "facilities", _("Facilities")
+        OUTSOURCING = "outsourcing", _("Outsourcing")
+        RECRUITING = "recruiting", _("Recruiting")
+        TRAINING = "training", _("Training")
+        INCENTIVES = "incentives", _("Incentives")
+        OVERTIME = "overtime", _("Overtime")
+
+    class Basis(models.TextChoices):
+        MONTH = "month", _("per month")
+        FTE = "fte", _("per FTE a month")
+        CONTACT = "contact", _("per contact")
+        HOUR = "hour", _("per productive hour")
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="lines")
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    name = models.CharField(_("name"), max_length=100)
+    basis = models.CharField(_("basis"), max_length=8, choices=Basis.choices)
+    rate = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering: ClassVar = ["category", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BudgetActual(models.Model):
+    """A month's actual figures of a cost centre, entered or imported: costs by category (labour or a non-labour
+    category) and, for labour, the drivers of the variance split (contacts, AHT, occupancy, shrinkage, rate)."""
+
+    cost_centre = models.ForeignKey(CostCentre, on_delete=models.CASCADE, related_name="actuals")
+    month = models.DateField()  # the first day of the month
+    category = models.CharField(max_length=12)  # "labour" or BudgetLine.Category
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    contacts = models.PositiveIntegerField(null=True, blank=True)
+    aht_seconds = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+    occupancy = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)  # percent
+    shrinkage = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)  # percent
+    rate = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)  # per paid hour
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["month", "category"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["cost_centre", "month", "category"], name="budget_actual_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cost_centre_id} {self.month:%Y-%m} {self.category}"

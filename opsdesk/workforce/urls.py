@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opsdesk.workforce import schedule_views, views
+from opsdesk.workforce import budget_views, schedule_views, views
 
 app_name = "workforce"
 urlpatterns = [
@@ -23,6 +23,13 @@ urlpatterns = [
     path("time-off/", schedule_views.time_off_list, name="time_off_list"),
     path("time-off/<int:request_id>/", schedule_views.time_off_decide, name="time_off_decide"),
     path("adherence/", schedule_views.adherence_page, name="adherence"),
+    path("budgets/", budget_views.budget_list, name="budget_list"),
+    path("budgets/actuals/", budget_views.actuals_import, name="actuals_import"),
+    path("budgets/<int:budget_id>/", budget_views.budget_detail, name="budget_detail"),
+    path("budgets/<int:budget_id>/lines/", budget_views.budget_line_add, name="budget_line_add"),
+    path("budgets/<int:budget_id>/advance/", budget_views.budget_advance, name="budget_advance"),
+    path("budgets/<int:budget_id>/budget.xlsx", budget_views.budget_xlsx, name="budget_xlsx"),
+    path("budgets/<int:budget_id>/summary/", budget_views.budget_summary, name="budget_summary"),
     path("my-schedule/", schedule_views.my_schedule, name="my_schedule"),
     path("my-schedule.ics", schedule_views.my_schedule_ics, name="my_schedule_ics"),
 ]

@@ -175,14 +175,9 @@ def forecast_detail(request: AuthedRequest, forecast_id: int) -> HttpResponse:
 def forecast_adjust(request: AuthedRequest, forecast_id: int) -> HttpResponse:
     forecast = _forecast(forecast_id)
     form = AdjustmentForm(request.POST)
-    if form.is_valid():
-        try:
-            forecasts.adjust(forecast, actor=request.user, **form.cleaned_data)
-        except ActionError as error:
-            add_action_error(form, error)
-        else:
-            messages.success(request, _("Adjustment saved."))
-            return redirect(forecast.get_absolute_url())
+    if form.is_valid() and form.apply(forecasts.adjust, forecast, actor=request.user) is not None:
+        messages.success(request, _("Adjustment saved."))
+        return redirect(forecast.get_absolute_url())
     return _forecast_page(request, forecast, adjustment_form=form, status=422)
 
 
@@ -191,16 +186,10 @@ def forecast_adjust(request: AuthedRequest, forecast_id: int) -> HttpResponse:
 def plan_create(request: AuthedRequest, forecast_id: int) -> HttpResponse:
     forecast = _forecast(forecast_id)
     form = PlanForm(request.POST)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        data["concurrency"] = data.get("concurrency") or 1
-        try:
-            plan = plans.create(forecast, actor=request.user, **data)
-        except ActionError as error:
-            add_action_error(form, error)
-        else:
-            messages.success(request, _("Staffing plan made."))
-            return redirect(plan.get_absolute_url())
+    plan = form.apply(plans.create, forecast, actor=request.user) if form.is_valid() else None
+    if plan is not None:
+        messages.success(request, _("Staffing plan made."))
+        return redirect(plan.get_absolute_url())
     return _forecast_page(request, forecast, plan_form=form, status=422)
 
 
@@ -282,7 +271,7 @@ def what_if(request: AuthedRequest) -> HttpResponse:
                     asa_seconds=clean.get("asa_seconds"),
                     max_occupancy=clean.get("max_occupancy"),
                     patience_seconds=clean.get("patience_seconds"),
-                    concurrency=clean.get("concurrency") or 1,
+                    concurrency=clean["concurrency"],
                 ),
                 volume=float(clean["volume"]),
                 interval_minutes=clean["interval_minutes"],

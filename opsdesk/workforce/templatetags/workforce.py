@@ -19,3 +19,25 @@ def activity_label(key: str | None) -> str:
 @register.filter
 def agent_state_label(key: str | None) -> str:
     return str(_STATES.get(key or "", key or ""))
+
+
+@register.filter
+def driver_label(key: str) -> str:
+    """A labour-cost driver of the variance split (budgeting.DRIVERS)."""
+    from django.utils.translation import gettext as _
+
+    return str(
+        {
+            "volume": _("Volume"),
+            "aht": _("Handle time"),
+            "occupancy": _("Occupancy"),
+            "shrinkage": _("Shrinkage"),
+            "rate": _("Rate"),
+            "total": _("Labour variance"),
+        }.get(key, key)
+    )
+
+
+@register.filter
+def lookup_key(mapping: dict, key: str) -> object:
+    return mapping.get(key) if isinstance(mapping, dict) else None
