@@ -130,7 +130,7 @@ def team_week(
             over += max(0.0, gap) * hours
             if 0 <= day < 7:
                 days[day] += abs(gap) * hours
-        if not need and not have:
+        if need is None or (not need and not have):  # outside the plan, or nothing needed nor scheduled
             tone = ""
         elif gap is not None and gap < 0:
             tone = "under"
