@@ -18,6 +18,7 @@ VERBS: dict[str, Any] = {
     "automation_rule.deactivated": _("Automation rule switched off"),
     "automation_rule.deleted": _("Automation rule deleted"),
     "automation_rule.moved": _("Automation rule reordered"),
+    "budget.actual_saved": _("Budget actual entered"),
     "budget.actuals_imported": _("Budget actuals imported"),
     "budget.approved": _("Budget approved"),
     "budget.created": _("Budget version made"),

@@ -83,6 +83,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "qa:calibration_history": ("GET", holders(Capability.REVIEW_QUALITY)),
     "workforce:home": ("GET", holders(Capability.PLAN_WORKFORCE)),
     "workforce:what_if": ("GET", holders(Capability.PLAN_WORKFORCE)),
+    "workforce:what_if_deferred": ("GET", holders(Capability.PLAN_WORKFORCE)),
     "workforce:queue_create": ("POST", holders(Capability.PLAN_WORKFORCE)),
     "workforce:queue_detail": ("GET", holders(Capability.PLAN_WORKFORCE)),
     "workforce:forecast_create": ("POST", holders(Capability.PLAN_WORKFORCE)),
@@ -102,6 +103,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "workforce:adherence": ("GET", holders(Capability.VIEW_REPORTS)),
     "workforce:budget_list": ("GET", holders(Capability.MANAGE_BUDGET)),
     "workforce:actuals_import": ("POST", holders(Capability.MANAGE_BUDGET)),
+    "workforce:actual_save": ("POST", holders(Capability.MANAGE_BUDGET)),
     "workforce:budget_detail": ("GET", holders(Capability.MANAGE_BUDGET)),
     "workforce:budget_line_add": ("POST", holders(Capability.MANAGE_BUDGET)),
     "workforce:budget_advance": ("POST", holders(Capability.MANAGE_BUDGET)),
@@ -940,6 +942,12 @@ BODIES: dict[str, Any] = {
     },
     "workforce:budget_line_add": lambda f: {"category": "tools", "name": "Licences", "basis": "fte", "rate": "50"},
     "workforce:budget_advance": lambda f: {},
+    "workforce:actual_save": lambda f: {
+        "actual-cost_centre": f["cost_centre_id"],
+        "actual-month": "2027-02",
+        "actual-category": "tools",
+        "actual-amount": "1250",
+    },
     "workforce:queue_create": lambda f: {
         "name": f"Queue of {f['planning_team_id']}",
         "team": f["planning_team_id"],

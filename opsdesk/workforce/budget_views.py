@@ -20,7 +20,7 @@ from opsdesk.core.forms import add_action_error
 from opsdesk.core.http import AuthedRequest
 from opsdesk.workforce import budget_report, budgeting
 from opsdesk.workforce.actions import budgets
-from opsdesk.workforce.forms import ActualsForm, BudgetForm, BudgetLineForm, CostCentreForm
+from opsdesk.workforce.forms import ActualForm, ActualsForm, BudgetForm, BudgetLineForm, CostCentreForm
 from opsdesk.workforce.models import Budget, CostCentre
 
 manage_budget = capability_required(Capability.MANAGE_BUDGET)
@@ -34,9 +34,11 @@ def _list_page(request: AuthedRequest, **forms: Any) -> HttpResponse:
         "centre_form": forms.get("centre_form") or CostCentreForm(prefix="centre"),
         "budget_form": forms.get("budget_form") or BudgetForm(prefix="budget"),
         "actuals_form": forms.get("actuals_form") or ActualsForm(prefix="actuals"),
+        "actual_form": forms.get("actual_form") or ActualForm(prefix="actual"),
         "problems": forms.get("problems", []),
     }
-    failed = any(f.errors for f in (context["centre_form"], context["budget_form"], context["actuals_form"]))
+    forms_shown = ("centre_form", "budget_form", "actuals_form", "actual_form")
+    failed = any(context[name].errors for name in forms_shown)
     return render(request, "workforce/budgets.html", context, status=422 if failed or context["problems"] else 200)
 
 
@@ -59,6 +61,21 @@ def budget_list(request: AuthedRequest) -> HttpResponse:
         else:
             return redirect(budget.get_absolute_url())
     return _list_page(request, budget_form=budget_form)
+
+
+@manage_budget
+@require_POST
+def actual_save(request: AuthedRequest) -> HttpResponse:
+    form = ActualForm(request.POST, prefix="actual")
+    if form.is_valid():
+        try:
+            budgets.save_actual(form.cleaned_data["cost_centre"], row=form.row(), actor=request.user)
+        except ActionError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("workforce:budget_list")
+    return _list_page(request, actual_form=form)
 
 
 @manage_budget

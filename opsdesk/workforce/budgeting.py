@@ -175,17 +175,3 @@ def driver_split(budget: Drivers, actual: Drivers) -> dict[str, Decimal]:
 
 def per_contact(cost: Decimal, contacts: int) -> Decimal | None:
     return money(cost / contacts) if contacts > 0 else None
-
-
-def allocate(total: Decimal, weights: dict[str, Decimal]) -> dict[str, Decimal]:
-    """A cost split by weights (each channel's handle time); the cents left by rounding go to the largest share, so
-    the parts add up to the total."""
-    whole = sum(weights.values(), Decimal(0))
-    if whole <= 0:
-        return {key: Decimal(0) for key in weights}
-    parts = {key: money(total * weight / whole) for key, weight in weights.items()}
-    left = money(total) - sum(parts.values(), Decimal(0))
-    if left and parts:
-        largest = max(weights, key=lambda key: weights[key])
-        parts[largest] += left
-    return parts

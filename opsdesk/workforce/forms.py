@@ -24,6 +24,19 @@ def _number(label: Any, *, required: bool = True, help_text: Any = "", decimals:
     return forms.IntegerField(label=label, required=required, help_text=help_text, min_value=0, max_value=10**7)
 
 
+class DeferredForm(forms.Form):
+    """Deferred work (METRICS §6.4): email and tickets answered within days, not seconds."""
+
+    backlog = _number(_("Open tickets now"), decimals=1)
+    target_days = _number(_("Answered within (days)"), decimals=2)
+    daily_inflow = _number(_("New tickets a day"), decimals=1)
+    on_task_hours = _number(
+        _("Hours on tickets per agent-day"), decimals=2, help_text=_("Breaks and meetings already taken out.")
+    )
+    aht_seconds = _number(_("Average handle time (s)"))
+    absence = _number(_("Absence (%)"), decimals=2, help_text=_("Leave and sickness only."))
+
+
 class QueueForm(ActionForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     team = forms.ModelChoiceField(
@@ -216,6 +229,27 @@ class BudgetLineForm(ActionForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     basis = forms.ChoiceField(label=_("Counted"), choices=BudgetLine.Basis.choices)
     rate = forms.DecimalField(label=_("Amount"), max_digits=12, decimal_places=2)
+
+
+def _categories() -> list[tuple[str, Any]]:
+    return [("labour", _("Labour")), *BudgetLine.Category.choices]
+
+
+class ActualForm(forms.Form):
+    """A month's actual entered by hand; the values are checked as a file's row is (actions.budgets.check_row)."""
+
+    cost_centre = forms.ModelChoiceField(label=_("Cost centre"), queryset=CostCentre.objects.all(), empty_label=None)
+    month = forms.CharField(label=_("Month"), max_length=7, help_text=_("For example 2027-01."))
+    category = forms.ChoiceField(label=_("Category"), choices=_categories)
+    amount = forms.CharField(label=_("Amount"), max_length=20)
+    contacts = forms.CharField(label=_("Contacts"), max_length=20, required=False)
+    aht_seconds = forms.CharField(label=_("Average handle time (s)"), max_length=20, required=False)
+    occupancy = forms.CharField(label=_("Occupancy (%)"), max_length=20, required=False)
+    shrinkage = forms.CharField(label=_("Shrinkage (%)"), max_length=20, required=False)
+    rate = forms.CharField(label=_("Cost per paid hour"), max_length=20, required=False)
+
+    def row(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.cleaned_data.items() if k != "cost_centre"}
 
 
 class ActualsForm(forms.Form):

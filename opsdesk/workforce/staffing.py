@@ -81,6 +81,27 @@ def required_series(volumes: list[float], interval_minutes: int, checked: Checke
     )
 
 
+def deferred(
+    *,
+    backlog: Decimal,
+    target_days: Decimal,
+    daily_inflow: Decimal,
+    on_task_hours: Decimal,
+    aht_seconds: Decimal,
+    absence: Decimal,
+) -> erlang.Deferred:
+    """The deferred-work what-if: agents a day for a backlog, its target and the inflow (absence in percent)."""
+    erlang.check_share(float(absence) / 100, "absence", allow_zero=True)
+    return erlang.deferred(
+        backlog=float(backlog),
+        target_days=float(target_days),
+        daily_inflow=float(daily_inflow),
+        on_task_hours=float(on_task_hours),
+        aht=float(aht_seconds),
+        absence=float(absence) / 100,
+    )
+
+
 @dataclass(frozen=True)
 class WhatIf:
     needed: erlang.Result

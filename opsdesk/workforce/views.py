@@ -3,6 +3,7 @@ staffing plans with their week heatmap, and the staffing what-if."""
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import timedelta
 from typing import Any
 
@@ -19,9 +20,10 @@ from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import add_action_error
 from opsdesk.core.http import AuthedRequest, is_htmx
 from opsdesk.core.params import parse_day
-from opsdesk.workforce import coverage, forecasting, staffing
+from opsdesk.workforce import coverage, forecasting, series, staffing
+from opsdesk.workforce.accuracy import daily, measure
 from opsdesk.workforce.actions import forecasts, plans
-from opsdesk.workforce.forms import AdjustmentForm, ForecastForm, PlanForm, QueueForm, WhatIfForm
+from opsdesk.workforce.forms import AdjustmentForm, DeferredForm, ForecastForm, PlanForm, QueueForm, WhatIfForm
 from opsdesk.workforce.models import Forecast, PlanningQueue, StaffingPlan
 
 plan_workforce = capability_required(Capability.PLAN_WORKFORCE)
@@ -113,6 +115,26 @@ def _day_rows(forecast: Forecast, values: list[float], adjusted: list[float]) ->
     ]
 
 
+def _actuals(
+    request: AuthedRequest, forecast: Forecast, adjusted: list[float], days: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The forecast against what came, over its days that have passed (to yesterday, in the queue's zone): the
+    contacts per day beside the forecast, and WAPE, MAPE and bias per interval and per day (METRICS §6.1)."""
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(forecast.time_zone))
+    elapsed = max(0, min(forecast.days, (today - forecast.first_day).days))
+    if not elapsed:
+        return {}
+    actual = series.contacts(forecast.queue, request.user, forecast.first_day, elapsed)
+    forecast_part = adjusted[: len(actual)]
+    for number, row in enumerate(days[:elapsed]):
+        row["actual"] = sum(actual[number * forecast.per_day : (number + 1) * forecast.per_day])
+    return {
+        "actual_interval": measure(actual, forecast_part),
+        "actual_day": measure(daily(actual, forecast.per_day), daily(forecast_part, forecast.per_day)),
+        "actual_days": elapsed,
+    }
+
+
 def _forecast_page(
     request: AuthedRequest,
     forecast: Forecast,
@@ -131,6 +153,7 @@ def _forecast_page(
     if forecast.state == Forecast.State.READY:
         adjusted = forecasts.adjusted(forecast, adjustments)
         context["days"] = _day_rows(forecast, forecast.values, adjusted)
+        context.update(_actuals(request, forecast, adjusted, context["days"]))
         context["total_model"] = sum(forecast.values)
         context["total_adjusted"] = sum(adjusted)
         context["backtest"] = [
@@ -236,6 +259,23 @@ def plan_detail(request: AuthedRequest, plan_id: int) -> HttpResponse:
 
 
 @plan_workforce
+@require_GET
+def what_if_deferred(request: AuthedRequest) -> HttpResponse:
+    """Agents for deferred work (email, tickets): recomputed as any input changes."""
+    form = DeferredForm(request.GET)
+    result = None
+    if form.is_valid():
+        try:
+            result = staffing.deferred(**form.cleaned_data)
+        except ActionError as error:
+            add_action_error(form, error)
+    status = 200 if is_htmx(request) or result is not None else 422
+    return render(
+        request, "workforce/partials/deferred_result.html", {"deferred_form": form, "deferred": result}, status=status
+    )
+
+
+@plan_workforce
 @require_http_methods(["GET"])
 def what_if(request: AuthedRequest) -> HttpResponse:
     """Agents needed for one interval; recomputed as any input changes (htmx swaps the result)."""
@@ -280,5 +320,16 @@ def what_if(request: AuthedRequest) -> HttpResponse:
             add_action_error(form, error)
     if is_htmx(request):  # the result panel, errors included (htmx swaps only successful answers)
         return render(request, "workforce/partials/what_if_result.html", {"form": form, "result": result})
+    deferred_defaults = {
+        "backlog": 300,
+        "target_days": 2,
+        "daily_inflow": 450,
+        "on_task_hours": 6,
+        "aht_seconds": 360,
+        "absence": 10,
+    }
+    deferred_form = DeferredForm({k: str(v) for k, v in deferred_defaults.items()})
+    deferred = staffing.deferred(**deferred_form.cleaned_data) if deferred_form.is_valid() else None
     failed = bool(request.GET) and not form.is_valid()
-    return render(request, "workforce/what_if.html", {"form": form, "result": result}, status=422 if failed else 200)
+    context = {"form": form, "result": result, "deferred_form": deferred_form, "deferred": deferred}
+    return render(request, "workforce/what_if.html", context, status=422 if failed else 200)

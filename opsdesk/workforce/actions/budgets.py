@@ -322,6 +322,19 @@ def check_row(row: dict[str, str]) -> tuple[dict[str, Any] | None, str]:
     return fields, ""
 
 
+def save_actual(cost_centre: CostCentre, *, row: dict[str, str], actor: User) -> BudgetActual:
+    """One month's actual of one category entered by hand: the same checks as a file's row."""
+    require(actor, Capability.MANAGE_BUDGET)
+    fields, problem = check_row(row)
+    if fields is None:
+        raise _refuse(problem.split(":", 1)[0].strip() if ":" in problem else "month", problem)
+    with transaction.atomic():
+        key = {"cost_centre": cost_centre, "month": fields.pop("month"), "category": fields.pop("category")}
+        actual, _created = BudgetActual.objects.update_or_create(**key, defaults=fields)
+        audit.record(actor=actor, verb="budget.actual_saved", target=cost_centre, data={"month": str(key["month"])})
+    return actual
+
+
 def import_actuals(cost_centre: CostCentre, *, content: bytes, filename: str, actor: User) -> list[tuple[int, str]]:
     """Store a file's actuals (one row per month and category, a later import replacing the same month and category)
     when every row is good; else store nothing. Returns (row number, problem) for each broken row."""

@@ -58,9 +58,7 @@ def test_the_driver_split_sums_exactly_to_the_labour_variance() -> None:
     assert abs(split["volume"] - expected) < D("1e-18")
 
 
-def test_a_cost_is_allocated_to_channels_by_handle_time_to_the_cent() -> None:
-    parts = budgeting.allocate(D("1000.00"), {"phone": D(3), "chat": D(3), "email": D(3)})
-    assert sum(parts.values()) == D("1000.00")
+def test_cost_per_contact_needs_contacts() -> None:
     assert budgeting.per_contact(D("1000"), 0) is None and budgeting.per_contact(D("1000"), 3) == D("333.33")
 
 
@@ -202,3 +200,15 @@ def test_the_budget_pages_and_the_xlsx_with_formulas(world: Any, plan: Any) -> N
     agent = Client()
     agent.force_login(world.lead)
     assert agent.get(budget.get_absolute_url()).status_code == 403
+
+
+def test_a_month_is_entered_by_hand_with_the_same_checks(world: Any, plan: Any) -> None:
+    budget = make_budget(world, plan)
+    client = Client()
+    client.force_login(world.manager)
+    data = {"actual-cost_centre": budget.cost_centre.pk, "actual-month": "2027-1x", "actual-category": "labour"}
+    bad = client.post(reverse("workforce:actual_save"), {**data, "actual-amount": "100"})
+    assert bad.status_code == 422 and bad.context["actual_form"].errors["month"]
+    good = client.post(reverse("workforce:actual_save"), {**data, "actual-month": "2027-01", "actual-amount": "100,5"})
+    assert good.status_code == 302
+    assert BudgetActual.objects.get().amount == D("100.50")

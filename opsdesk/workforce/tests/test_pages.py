@@ -271,3 +271,33 @@ def test_adjustments_outside_the_forecast_or_without_a_reason_are_refused(planne
         assert response.status_code == 422, data
         assert response.context["adjustment_form"].errors[field], data
     assert ForecastAdjustment.objects.count() == 0
+
+
+def test_the_forecast_is_shown_against_the_contacts_that_came(planned: Any, world: Any) -> None:
+    client, queue, forecast = planned
+    for hour, minute in ((10, 5), (10, 40), (15, 0)):  # 1 Dec: three tickets where two were forecast (10 and 14)
+        with time_machine.travel(datetime(2026, 12, 1, hour, minute, tzinfo=HELSINKI), tick=False):
+            world.ticket()
+    with time_machine.travel(datetime(2026, 12, 2, 9, 0, tzinfo=HELSINKI), tick=False):
+        page = client.get(forecast.get_absolute_url())
+    assert page.status_code == 200
+    interval, day = page.context["actual_interval"], page.context["actual_day"]
+    # per hour: 10:00 forecast 1, came 2; 14:00 forecast 1, came 0; 15:00 forecast 0, came 1
+    assert (interval.actual, interval.forecast, interval.wape) == (3.0, 2.0, pytest.approx(300 / 3 * 1))
+    assert interval.skipped == 22 and interval.mape == pytest.approx((0.5 + 1.0) / 2 * 100)
+    assert day.wape == pytest.approx(100 / 3)
+    assert page.context["days"][0]["actual"] == 3 and "actual" not in page.context["days"][1]
+    assert "Against what came" in page.content.decode()
+
+
+def test_the_deferred_work_what_if_divides_by_absence_only(world: Any) -> None:
+    client = signed_in(world.manager)
+    page = client.get(reverse("workforce:what_if")).content.decode()
+    assert 'data-testid="deferred-attended">10<' in page and 'data-testid="deferred-scheduled">12<' in page
+    data = {"backlog": "0", "target_days": "1", "daily_inflow": "120", "on_task_hours": "6", "aht_seconds": "360"}
+    found = client.get(reverse("workforce:what_if_deferred"), {**data, "absence": "0"}, headers={"HX-Request": "true"})
+    assert 'data-testid="deferred-attended">2<' in found.content.decode()
+    bad = client.get(reverse("workforce:what_if_deferred"), {**data, "absence": "100"})
+    assert bad.status_code == 422 and "Enter a percentage below 100." in bad.content.decode()
+    hours = client.get(reverse("workforce:what_if_deferred"), {**data, "on_task_hours": "30", "absence": "5"})
+    assert hours.status_code == 422 and "Enter hours between 0 and 24." in hours.content.decode()
