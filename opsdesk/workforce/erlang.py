@@ -26,6 +26,7 @@ TRUNCATE = 1e-12  # Erlang A: stop the chain where a term is below this share of
 RESCALE = 1e200
 # ⌈x⌉ of a quotient computed in floating point: 21 / 0.7 is 30.000000000000004, which is 30 agents, not 31.
 CEIL_SLACK = 1e-9
+MAX_TRAFFIC = 10_000  # Erlangs in one interval of one queue: beyond any desk's queue, and a bound on the work asked
 
 
 def _refuse(field: str, message: str) -> ActionError:
@@ -77,7 +78,13 @@ def traffic(volume: float, interval_seconds: float, aht: float) -> float:
         raise _refuse("volume", _("Enter zero or more contacts."))
     check_positive(interval_seconds, "interval")
     check_positive(aht, "aht_seconds")
-    return volume / interval_seconds * aht
+    load = volume / interval_seconds * aht
+    if load > MAX_TRAFFIC:
+        raise _refuse(
+            "volume",
+            _("More than %(n)d Erlangs in one interval: split the queue or check the volume.") % {"n": MAX_TRAFFIC},
+        )
+    return load
 
 
 def erlang_b(agents: int, load: float) -> float:
@@ -293,15 +300,15 @@ def evaluate_abandonment(
 def required_abandonment(
     *, volume: float, interval_seconds: float, aht: float, patience: float, target: Target
 ) -> Result:
-    """The smallest N meeting the target under Erlang A (stable at any load, so the search starts at 1), raised to
-    the occupancy cap as in Erlang C."""
+    """The smallest N meeting the target under Erlang A, with the occupancy cap as in Erlang C. Every condition only
+    improves with more agents, so the search doubles from ⌈A⌉ until one meets it, then halves the interval: a few
+    dozen chains, whatever the load (the chain is stable at any load, so N may be below A)."""
     target.check()
     load = traffic(volume, interval_seconds, aht)
     check_positive(patience, "patience_seconds")
     if load <= 0:
         return Result(0, 0.0, 0.0, 1.0, 0.0, None, 0.0, 0.0)
-    limit = 10 * (load + 1)
-    agents = max(1, math.floor(load * 0.5))
+    limit = math.floor(10 * (load + 1))
 
     def figures(n: int) -> Result:
         return evaluate_abandonment(
@@ -313,16 +320,25 @@ def required_abandonment(
             target_seconds=target.seconds,
         )
 
-    found = figures(agents)
-    while found.service_level < target.service_level or (target.asa is not None and found.asa > target.asa):
-        agents += 1
-        if agents > limit:
+    def meets(found: Result) -> bool:
+        return (
+            found.service_level >= target.service_level
+            and (target.asa is None or found.asa <= target.asa)
+            and (target.max_occupancy is None or found.occupancy is None or found.occupancy <= target.max_occupancy)
+        )
+
+    low, high = 0, max(1, math.ceil(load))  # low never meets (0 agents answer nobody), high is tried
+    while not meets(figures(high)):
+        if high >= limit:
             raise _refuse("service_level", _("No number of agents meets this target; lower it."))
-        found = figures(agents)
-    while target.max_occupancy is not None and found.occupancy is not None and found.occupancy > target.max_occupancy:
-        agents += 1
-        found = figures(agents)
-    return found
+        low, high = high, min(limit, high * 2)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if meets(figures(middle)):
+            high = middle
+        else:
+            low = middle
+    return figures(high)
 
 
 # --- Shrinkage, chat concurrency, deferred work (§6.4) -------------------------------------------------------------

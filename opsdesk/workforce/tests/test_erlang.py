@@ -214,3 +214,29 @@ def test_a_series_is_checked_once_and_each_interval_searched() -> None:
     with pytest.raises(ActionError) as refused:
         erlang.required_series([1, -2], interval_seconds=HALF_HOUR, aht=280, target=target)
     assert refused.value.field == "volume"
+
+
+@pytest.mark.parametrize(
+    ("volume", "patience", "target"), [(135, 120, 0.85), (40, 30, 0.8), (900, 300, 0.9), (5, 600, 0.8)]
+)
+def test_erlang_a_search_finds_the_smallest_n_that_meets_the_target(
+    volume: float, patience: float, target: float
+) -> None:
+    goal = erlang.Target(target, 20, max_occupancy=0.9)
+    found = erlang.required_abandonment(
+        volume=volume, interval_seconds=HALF_HOUR, aht=280, patience=patience, target=goal
+    )
+
+    def meets(n: int) -> bool:
+        r = erlang.evaluate_abandonment(
+            n, volume=volume, interval_seconds=HALF_HOUR, aht=280, patience=patience, target_seconds=20
+        )
+        return r.service_level >= target and (r.occupancy or 0) <= 0.9
+
+    assert meets(found.agents) and not meets(found.agents - 1)
+
+
+def test_traffic_beyond_any_queue_is_refused() -> None:
+    with pytest.raises(ActionError) as refused:
+        erlang.required(volume=10**6, interval_seconds=HALF_HOUR, aht=280, target=erlang.Target(0.8, 20))
+    assert refused.value.field == "volume" and "Erlangs" in refused.value.message
