@@ -110,6 +110,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "workforce:budget_xlsx": ("GET", holders(Capability.MANAGE_BUDGET)),
     "workforce:budget_summary": ("GET", holders(Capability.MANAGE_BUDGET)),
     "workforce:my_schedule": ("GET", holders(Capability.BE_ASSIGNED)),
+    "workforce:my_state": ("POST", holders(Capability.BE_ASSIGNED)),
     "workforce:my_schedule_ics": ("GET", holders(Capability.BE_ASSIGNED)),
     # a calibration's pages: its calibrator and participants only (the admin started it, with the manager)
     "qa:calibration_detail": ("GET", {"admin", "manager"}),
@@ -942,6 +943,7 @@ BODIES: dict[str, Any] = {
     },
     "workforce:budget_line_add": lambda f: {"category": "tools", "name": "Licences", "basis": "fte", "rate": "50"},
     "workforce:budget_advance": lambda f: {},
+    "workforce:my_state": lambda f: {"state": "lunch"},
     "workforce:actual_save": lambda f: {
         "actual-cost_centre": f["cost_centre_id"],
         "actual-month": "2027-02",

@@ -26,8 +26,9 @@ from opsdesk.core.params import InvalidParameter, parse_choice, parse_day, parse
 from opsdesk.people.models import Team
 from opsdesk.workforce import adherence, coverage, ical, roster, schedule, series
 from opsdesk.workforce.actions import schedules
+from opsdesk.workforce.actions import states as state_actions
 from opsdesk.workforce.forms import RotationApplyForm, RotationForm, TemplateForm, TimeOffForm
-from opsdesk.workforce.models import Rotation, Shift, ShiftTemplate, StaffingPlan, TimeOff
+from opsdesk.workforce.models import AgentState, Rotation, Shift, ShiftTemplate, StaffingPlan, TimeOff
 
 manage_schedules = capability_required(Capability.MANAGE_SCHEDULES)
 be_assigned = capability_required(Capability.BE_ASSIGNED)
@@ -295,10 +296,18 @@ def my_schedule(request: AuthedRequest) -> HttpResponse:
     requests = list(TimeOff.objects.filter(agent=agent, end__gte=timezone.now()).order_by("start"))
     for item in requests:
         item.local_start, item.local_end = item.start.astimezone(zone), item.end.astimezone(zone)  # type: ignore[attr-defined]
+    current = AgentState.objects.filter(agent=agent, end__isnull=True).values_list("state", flat=True).first()
     return render(
         request,
         "workforce/my_schedule.html",
-        {"shifts": shifts, "zone": agent.time_zone, "form": form, "requests": requests},
+        {
+            "shifts": shifts,
+            "zone": agent.time_zone,
+            "form": form,
+            "requests": requests,
+            "states": state_actions.CHOSEN_LABELS(),
+            "current_state": current,
+        },
         status=422 if request.method == "POST" else 200,
     )
 

@@ -33,5 +33,6 @@ urlpatterns = [
     path("budgets/<int:budget_id>/budget.xlsx", budget_views.budget_xlsx, name="budget_xlsx"),
     path("budgets/<int:budget_id>/summary/", budget_views.budget_summary, name="budget_summary"),
     path("my-schedule/", schedule_views.my_schedule, name="my_schedule"),
+    path("my-schedule/state/", views.my_state, name="my_state"),
     path("my-schedule.ics", schedule_views.my_schedule_ics, name="my_schedule_ics"),
 ]

@@ -19,10 +19,12 @@ from opsdesk.accounts.capabilities import Capability
 from opsdesk.core.errors import ActionError
 from opsdesk.core.forms import add_action_error
 from opsdesk.core.http import AuthedRequest, is_htmx
-from opsdesk.core.params import parse_day
+from opsdesk.core.params import parse_choice, parse_day
+from opsdesk.routing.actions import presence
 from opsdesk.workforce import coverage, forecasting, series, staffing
 from opsdesk.workforce.accuracy import daily, measure
 from opsdesk.workforce.actions import forecasts, plans
+from opsdesk.workforce.actions import states as state_actions
 from opsdesk.workforce.forms import AdjustmentForm, DeferredForm, ForecastForm, PlanForm, QueueForm, WhatIfForm
 from opsdesk.workforce.models import Forecast, PlanningQueue, StaffingPlan
 
@@ -333,3 +335,20 @@ def what_if(request: AuthedRequest) -> HttpResponse:
     failed = bool(request.GET) and not form.is_valid()
     context = {"form": form, "result": result, "deferred_form": deferred_form, "deferred": deferred}
     return render(request, "workforce/what_if.html", context, status=422 if failed else 200)
+
+
+@capability_required(Capability.BE_ASSIGNED)
+@require_POST
+def my_state(request: AuthedRequest) -> HttpResponse:
+    """The agent's own state: available, or a break, lunch, meeting or training. Routing follows: available is
+    online, the others are away (routing/actions/presence.py), so no work is offered during them."""
+
+    state = parse_choice(
+        request.POST.get("state"), dict(state_actions.CHOSEN_LABELS()), field="state", label=_("State")
+    )
+    try:
+        presence.set_presence(request.user, presence="online" if state == "available" else "away", actor=request.user)
+        state_actions.choose(request.user, state=state, actor=request.user)
+    except ActionError as error:
+        messages.error(request, error.message)
+    return redirect("workforce:my_schedule")

@@ -25,6 +25,11 @@ AUX = (State.BREAK, State.LUNCH, State.MEETING, State.TRAINING)
 PRESENCE = {"online": State.AVAILABLE, "away": State.BREAK, "offline": State.OFFLINE}
 
 
+def CHOSEN_LABELS() -> list[tuple[str, str]]:  # noqa: N802 - a constant read in the request's language
+    labels = dict(State.choices)
+    return [(state.value, str(labels[state.value])) for state in CHOSEN]
+
+
 def record(user_id: int, state: str, *, at: datetime | None = None) -> AgentState | None:
     """Close the open span and open `state` from `at`; nothing when the agent is in it already."""
     at = at or timezone.now()

@@ -143,3 +143,19 @@ def test_the_lead_sees_their_teams_adherence_page(world: Any, shift: Any) -> Non
     agent = Client()
     agent.force_login(world.agent)
     assert agent.get(reverse("workforce:adherence")).status_code == 403
+
+
+def test_the_agent_chooses_lunch_and_routing_stops_offering_work(world: Any) -> None:
+    from opsdesk.routing.models import AgentProfile
+
+    client = Client()
+    client.force_login(world.agent)
+    page = client.get(reverse("workforce:my_schedule")).content.decode()
+    assert 'name="state" value="lunch"' in page
+    assert client.post(reverse("workforce:my_state"), {"state": "lunch"}).status_code == 302
+    assert AgentState.objects.get(agent=world.agent, end__isnull=True).state == "lunch"
+    assert AgentProfile.objects.get(user=world.agent).presence == "away"
+    assert client.post(reverse("workforce:my_state"), {"state": "available"}).status_code == 302
+    assert AgentState.objects.get(agent=world.agent, end__isnull=True).state == "available"
+    assert AgentProfile.objects.get(user=world.agent).presence == "online"
+    assert client.post(reverse("workforce:my_state"), {"state": "on_contact"}).status_code == 400
