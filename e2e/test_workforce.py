@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from .conftest import sign_in
+from .test_translated_settings import set_language
 
 SAMPLE = Path(__file__).resolve().parent.parent / "docs" / "samples" / "budget-actuals-2027.csv"
 
@@ -24,6 +25,7 @@ def test_a_manager_forecasts_staffs_schedules_and_budgets(
 ) -> None:
     page = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
     sign_in(page, server, "manager@opsdesk.example")
+    set_language(page, server, "fi")  # other tests of the run may have changed it
     page.goto(server + "/workforce/")
     page.locator("a", has_text="Greek phone").click()
     page.locator("form[action$='/forecast/'] button[type=submit]").click()
@@ -88,6 +90,7 @@ def test_a_manager_forecasts_staffs_schedules_and_budgets(
 def test_the_greek_agent_reads_their_week_at_phone_width(browser: Any, server: str) -> None:
     page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     sign_in(page, server, "agent.el@opsdesk.example")
+    set_language(page, server, "el")  # other tests of the run may have changed it
     page.goto(server + "/workforce/my-schedule/")
     expect(page.locator("h1")).to_have_text("Το πρόγραμμα βαρδιών μου")
     expect(page.locator("main")).to_contain_text("Europe/Athens")
