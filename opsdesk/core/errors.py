@@ -14,3 +14,8 @@ class ActionError(Exception):
         self.message = str(message)
         self.field = field
         self.status = status
+
+
+def invalid_input(field: str, message: str | Promise) -> ActionError:
+    """A value an action cannot take, named by its field (a 422: the form shows it on that field)."""
+    return ActionError("invalid_input", message, field=field, status=422)

@@ -121,7 +121,7 @@ def _detail(request: AuthedRequest, budget: Budget, line_form: BudgetLineForm | 
         "labour": labour,
         "line_form": line_form or BudgetLineForm(),
         "total": sum((r.budget_total for r in found), Decimal(0)),
-        "flagged": sum(1 for r in found if r.figures["flagged"] == "True"),
+        "flagged": sum(1 for r in found if r.figures["flagged"]),
     }
     return render(request, "workforce/budget_detail.html", context, status=422 if line_form is not None else 200)
 
@@ -187,8 +187,8 @@ def budget_summary(request: AuthedRequest, budget_id: int) -> HttpResponse:
             "total": sum((r.budget_total for r in found), Decimal(0)),
             "labour_total": sum((r.budget_labour for r in found), Decimal(0)),
             "peak_fte": max((Decimal(r.figures["funded_fte"]) for r in found), default=Decimal(0)),
-            "hires": sum(int(r.figures["hires"]) for r in found),
-            "flagged": [r for r in found if r.figures["flagged"] == "True"],
+            "hires": sum(r.figures["hires"] for r in found),
+            "flagged": [r for r in found if r.figures["flagged"]],
             "actual_to_date": sum((r.actual_total or Decimal(0) for r in actual_months), Decimal(0)),
             "budget_to_date": sum((r.budget_total for r in actual_months), Decimal(0)),
             "effects": effects if any(r.split for r in found) else None,

@@ -12,17 +12,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from opsdesk.core.errors import ActionError
+from opsdesk.core.errors import invalid_input
 
 CENT = Decimal("0.01")
 ONE = Decimal(1)
 MONTHS = 12
 WEEKS_PER_MONTH = Decimal(52) / 12
 DRIVERS = ("volume", "aht", "occupancy", "shrinkage", "rate")
-
-
-def _refuse(field: str, message: str) -> ActionError:
-    return ActionError("invalid_input", message, field=field, status=422)
 
 
 def money(value: Decimal) -> Decimal:
@@ -32,7 +28,7 @@ def money(value: Decimal) -> Decimal:
 def share(value: Decimal, field: str, *, allow_zero: bool = True) -> Decimal:
     """A fraction in [0, 1) (or (0, 1) without zero)."""
     if not value.is_finite() or value < 0 or value >= 1 or (value == 0 and not allow_zero):
-        raise _refuse(field, _("Enter a percentage from 0 to below 100."))
+        raise invalid_input(field, _("Enter a percentage from 0 to below 100."))
     return value
 
 
@@ -49,9 +45,9 @@ class Labour:
     def check(self) -> None:
         for value, field in ((self.salary, "salary"), (self.seat, "seat_cost"), (self.loading, "loading")):
             if not value.is_finite() or value < 0:
-                raise _refuse(field, _("Enter zero or more."))
+                raise invalid_input(field, _("Enter zero or more."))
         if not self.paid_hours.is_finite() or not 0 < self.paid_hours <= 8784:
-            raise _refuse("paid_hours", _("Enter the paid hours of a full-time year, at most 8,784."))
+            raise invalid_input("paid_hours", _("Enter the paid hours of a full-time year, at most 8,784."))
         share(self.shrinkage, "shrinkage")
 
     @property
@@ -98,7 +94,7 @@ def workload(
     labour.check()
     share(attrition, "attrition")
     if ramp_weeks < 0 or ramp_weeks > 52:
-        raise _refuse("ramp_weeks", _("Enter from 0 to 52 weeks."))
+        raise invalid_input("ramp_weeks", _("Enter from 0 to 52 weeks."))
     monthly_paid = labour.paid_hours / MONTHS
     ramp_months = math.ceil(Decimal(ramp_weeks) / WEEKS_PER_MONTH) if ramp_weeks else 0
     need = [hours / (ONE - labour.shrinkage) / monthly_paid for hours in required_hours]
@@ -154,7 +150,7 @@ class Drivers:
 
     def cost(self) -> Decimal:
         if self.occupancy <= 0 or self.shrinkage >= 1:
-            raise _refuse("occupancy", _("Occupancy must be above zero and shrinkage below 100 %."))
+            raise invalid_input("occupancy", _("Occupancy must be above zero and shrinkage below 100 %."))
         return self.volume * self.aht / 3600 / (self.occupancy * (ONE - self.shrinkage)) * self.rate
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from opsdesk.core.errors import ActionError
+from opsdesk.core.errors import invalid_input
 
 # Default chat concurrency table of §6.4: f(c) for c concurrent chats.
 CONCURRENCY: dict[int, float] = {1: 1.0, 2: 1.7, 3: 2.5, 4: 2.9, 5: 3.5}
@@ -27,10 +27,6 @@ RESCALE = 1e200
 # ⌈x⌉ of a quotient computed in floating point: 21 / 0.7 is 30.000000000000004, which is 30 agents, not 31.
 CEIL_SLACK = 1e-9
 MAX_TRAFFIC = 10_000  # Erlangs in one interval of one queue: beyond any desk's queue, and a bound on the work asked
-
-
-def _refuse(field: str, message: str) -> ActionError:
-    return ActionError("invalid_input", message, field=field, status=422)
 
 
 def ceil(x: float) -> int:
@@ -59,7 +55,7 @@ class Result:
 
 def check_positive(value: float, field: str) -> None:
     if not math.isfinite(value) or value <= 0:
-        raise _refuse(field, _("Enter a number above zero."))
+        raise invalid_input(field, _("Enter a number above zero."))
 
 
 def check_share(value: float, field: str, *, allow_zero: bool = False, allow_one: bool = False) -> None:
@@ -68,19 +64,19 @@ def check_share(value: float, field: str, *, allow_zero: bool = False, allow_one
     high_ok = value < 1 or (allow_one and value == 1)
     if not math.isfinite(value) or not (low_ok and high_ok):
         if value < 0 or (value == 0 and not allow_zero):
-            raise _refuse(field, _("Enter a percentage above zero."))
-        raise _refuse(field, _("Enter a percentage below 100."))
+            raise invalid_input(field, _("Enter a percentage above zero."))
+        raise invalid_input(field, _("Enter a percentage below 100."))
 
 
 def traffic(volume: float, interval_seconds: float, aht: float) -> float:
     """A = λ · AHT with λ = volume ÷ interval length (per second)."""
     if not math.isfinite(volume) or volume < 0:
-        raise _refuse("volume", _("Enter zero or more contacts."))
+        raise invalid_input("volume", _("Enter zero or more contacts."))
     check_positive(interval_seconds, "interval")
     check_positive(aht, "aht_seconds")
     load = volume / interval_seconds * aht
     if load > MAX_TRAFFIC:
-        raise _refuse(
+        raise invalid_input(
             "volume",
             _("More than %(n)d Erlangs in one interval: split the queue or check the volume.") % {"n": MAX_TRAFFIC},
         )
@@ -132,9 +128,9 @@ def evaluate(agents: int, *, volume: float, interval_seconds: float, aht: float,
     """Erlang C figures for N agents (§6.2)."""
     load = traffic(volume, interval_seconds, aht)
     if agents < 0:
-        raise _refuse("agents", _("Enter zero or more agents."))
+        raise invalid_input("agents", _("Enter zero or more agents."))
     if not math.isfinite(target_seconds) or target_seconds < 0:
-        raise _refuse("target_seconds", _("Enter zero or more seconds."))
+        raise invalid_input("target_seconds", _("Enter zero or more seconds."))
     return _result(agents, load, erlang_b(agents, load), aht, target_seconds)
 
 
@@ -151,7 +147,7 @@ class Target:
     def check(self) -> None:
         check_share(self.service_level, "service_level")  # 100 % is never reached: Pw > 0 for any N
         if not math.isfinite(self.seconds) or self.seconds < 0:
-            raise _refuse("target_seconds", _("Enter zero or more seconds."))
+            raise invalid_input("target_seconds", _("Enter zero or more seconds."))
         if self.asa is not None:
             check_positive(self.asa, "asa_seconds")
         if self.max_occupancy is not None:
@@ -180,7 +176,7 @@ def _search(load: float, aht: float, target: Target) -> int:
     while True:
         agents += 1
         if agents > limit:
-            raise _refuse("service_level", _("No number of agents meets this target; lower it."))
+            raise invalid_input("service_level", _("No number of agents meets this target; lower it."))
         b = load * b / (agents + load * b)
         spare = agents - load
         pw = agents * b / (agents - load * (1.0 - b))
@@ -272,7 +268,7 @@ def evaluate_abandonment(
     load = traffic(volume, interval_seconds, aht)
     check_positive(patience, "patience_seconds")
     if agents < 0:
-        raise _refuse("agents", _("Enter zero or more agents."))
+        raise invalid_input("agents", _("Enter zero or more agents."))
     if load <= 0:
         return Result(agents, 0.0, 0.0, 1.0, 0.0, None, 0.0, 0.0)
     arrival = volume / interval_seconds
@@ -330,7 +326,7 @@ def required_abandonment(
     low, high = 0, max(1, math.ceil(load))  # low never meets (0 agents answer nobody), high is tried
     while not meets(figures(high)):
         if high >= limit:
-            raise _refuse("service_level", _("No number of agents meets this target; lower it."))
+            raise invalid_input("service_level", _("No number of agents meets this target; lower it."))
         low, high = high, min(limit, high * 2)
     while high - low > 1:
         middle = (low + high) // 2
@@ -374,7 +370,7 @@ def effective_aht(aht: float, concurrency: int, table: dict[int, float] | None =
     check_positive(aht, "aht_seconds")
     factors = table or CONCURRENCY
     if concurrency not in factors:
-        raise _refuse("concurrency", _("Choose between 1 and %(n)d concurrent chats.") % {"n": max(factors)})
+        raise invalid_input("concurrency", _("Choose between 1 and %(n)d concurrent chats.") % {"n": max(factors)})
     return aht / factors[concurrency]
 
 
@@ -392,13 +388,13 @@ def deferred(
     """Agents for deferred work (email, tickets): Q = backlog / target_days + inflow; c = h·3600 / AHT; ⌈Q / c⌉, then
     ÷ (1 − absence shrinkage) only (in-day shrinkage is already out of h)."""
     if not math.isfinite(backlog) or backlog < 0:
-        raise _refuse("backlog", _("Enter zero or more tickets."))
+        raise invalid_input("backlog", _("Enter zero or more tickets."))
     if not math.isfinite(daily_inflow) or daily_inflow < 0:
-        raise _refuse("daily_inflow", _("Enter zero or more tickets."))
+        raise invalid_input("daily_inflow", _("Enter zero or more tickets."))
     check_positive(target_days, "target_days")
     check_positive(aht, "aht_seconds")
     if not math.isfinite(on_task_hours) or not 0 < on_task_hours <= 24:
-        raise _refuse("on_task_hours", _("Enter hours between 0 and 24."))
+        raise invalid_input("on_task_hours", _("Enter hours between 0 and 24."))
     throughput = backlog / target_days + daily_inflow
     per_agent = on_task_hours * 3600 / aht
     attended = ceil(throughput / per_agent)
@@ -422,6 +418,6 @@ def required_series(
     found = []
     for volume in volumes:
         if not math.isfinite(volume) or volume < 0:
-            raise _refuse("volume", _("Enter zero or more contacts."))
+            raise invalid_input("volume", _("Enter zero or more contacts."))
         found.append(_search(volume / interval_seconds * aht, aht, target))
     return found

@@ -81,6 +81,8 @@ def load(agent_ids: Iterable[int], start: datetime, end: datetime, *, published_
         shift = ShiftRow(*values)
         roster.shifts[shift.agent_id].append(shift)
         kept.add(shift.pk)
+    if not kept:  # nobody is scheduled then (routing asks this for every ticket): activities and time off are moot
+        return roster
     activities = ShiftActivity.objects.filter(shift__agent_id__in=ids, shift__start__lt=end, shift__end__gt=start)
     for inside in activities.order_by("start").values_list("shift_id", "activity", "start", "end"):
         if inside[0] in kept:  # not a draft's, when only published shifts are read

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from opsdesk.core.errors import ActionError
+from opsdesk.core.errors import invalid_input
 
 WORK = "work"
 INSIDE = ("break", "lunch", "meeting", "training")  # activities a template places inside a shift
@@ -26,10 +26,6 @@ EXPECTED: dict[str, frozenset[str]] = {
     "off": frozenset({"offline"}),
 }
 PRODUCTIVE_STATES = EXPECTED["work"]
-
-
-def _refuse(field: str, message: str) -> ActionError:
-    return ActionError("invalid_input", message, field=field, status=422)
 
 
 @dataclass(frozen=True)
@@ -50,16 +46,16 @@ def check_activities(minutes: int, activities: Sequence[dict[str, Any]], *, fiel
         activity = item.get("activity")
         offset, length = item.get("offset"), item.get("minutes")
         if activity not in INSIDE:
-            raise _refuse(field, _("Choose break, lunch, meeting or training."))
+            raise invalid_input(field, _("Choose break, lunch, meeting or training."))
         if not isinstance(offset, int) or not isinstance(length, int) or offset < 0 or length <= 0:
-            raise _refuse(field, _("Give each activity a start and a length in whole minutes."))
+            raise invalid_input(field, _("Give each activity a start and a length in whole minutes."))
         if offset + length > minutes:
-            raise _refuse(field, _("Each activity must end by the end of the shift."))
+            raise invalid_input(field, _("Each activity must end by the end of the shift."))
         found.append({"activity": activity, "offset": offset, "minutes": length})
     found.sort(key=lambda a: a["offset"])
     for before, after in zip(found, found[1:], strict=False):
         if before["offset"] + before["minutes"] > after["offset"]:
-            raise _refuse(field, _("Activities may not overlap."))
+            raise invalid_input(field, _("Activities may not overlap."))
     return found
 
 
@@ -91,9 +87,9 @@ def typed_local(value: datetime, zone: str, *, field: str) -> datetime:
     first = naive.replace(tzinfo=tz, fold=0)
     second = naive.replace(tzinfo=tz, fold=1)
     if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        raise _refuse(field, _("This time does not exist here: the clocks skip it when summer time starts."))
+        raise invalid_input(field, _("This time does not exist here: the clocks skip it when summer time starts."))
     if first.utcoffset() != second.utcoffset():
-        raise _refuse(field, _("This time happens twice here when summer time ends; choose another."))
+        raise invalid_input(field, _("This time happens twice here when summer time ends; choose another."))
     return first.astimezone(UTC)
 
 

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from opsdesk.accounts.capabilities import Capability, require
 from opsdesk.audit import actions as audit
-from opsdesk.core.errors import ActionError
+from opsdesk.core.errors import ActionError, invalid_input
 from opsdesk.workforce import budgeting
+from opsdesk.workforce.actions import text
 from opsdesk.workforce.models import Budget, BudgetActual, BudgetLine, CostCentre, StaffingPlan
 
 if TYPE_CHECKING:
@@ -31,19 +32,11 @@ MAX_IMPORT_ROWS = 5000
 LABOUR = "labour"
 
 
-def _refuse(field: str, message: str) -> ActionError:
-    return ActionError("invalid_input", message, field=field, status=422)
-
-
 def create_cost_centre(*, name: str, code: str, actor: User) -> CostCentre:
     require(actor, Capability.MANAGE_BUDGET)
-    name, code = (name or "").strip(), (code or "").strip()
-    if not name or len(name) > 100:
-        raise _refuse("name", _("Enter a name of at most 100 characters."))
-    if len(code) > 20:
-        raise _refuse("code", _("Use at most %(n)d characters.") % {"n": 20})
+    name, code = text.clean(name), text.clean(code, field="code", limit=20, required=False)
     if CostCentre.objects.filter(name=name).exists():
-        raise _refuse("name", _("Another cost centre has this name."))
+        raise invalid_input("name", _("Another cost centre has this name."))
     with transaction.atomic():
         centre = CostCentre.objects.create(name=name, code=code)
         audit.record(actor=actor, verb="cost_centre.created", target=centre, data={"name": name})
@@ -115,7 +108,8 @@ def compute(budget: Budget) -> list[dict[str, Any]]:
         non_labour = sum((Decimal(v) for v in amounts.values()), Decimal(0))
         found.append(
             {
-                **{key: str(value) for key, value in asdict(month).items()},
+                # booleans and whole numbers as they are, Decimals as text (exact in JSON)
+                **{key: value if isinstance(value, bool | int) else str(value) for key, value in asdict(month).items()},
                 "contacts": str(contacts[number].quantize(Decimal(1))),
                 "lines": amounts,
                 "non_labour": str(non_labour),
@@ -127,7 +121,9 @@ def compute(budget: Budget) -> list[dict[str, Any]]:
 
 def _check_index(values: list[Decimal]) -> list[str]:
     if len(values) != 12 or any(not v.is_finite() or v < 0 or v > 10 for v in values):
-        raise _refuse("volume_index", _("Give twelve factors from 0 to 10, one a month (1 is the plan as it is)."))
+        raise invalid_input(
+            "volume_index", _("Give twelve factors from 0 to 10, one a month (1 is the plan as it is).")
+        )
     return [str(v) for v in values]
 
 
@@ -149,15 +145,13 @@ def create_budget(
     actor: User,
 ) -> Budget:
     require(actor, Capability.MANAGE_BUDGET)
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise _refuse("name", _("Enter a name of at most 100 characters."))
+    name = text.clean(name)
     if not 2000 <= year <= 2100:
-        raise _refuse("year", _("Enter a year from 2000 to 2100."))
+        raise invalid_input("year", _("Enter a year from 2000 to 2100."))
     if not starting_fte.is_finite() or starting_fte < 0:
-        raise _refuse("starting_fte", _("Enter zero or more."))
+        raise invalid_input("starting_fte", _("Enter zero or more."))
     if not gap_threshold.is_finite() or not 0 <= gap_threshold <= 100:
-        raise _refuse("gap_threshold", _("Enter a percentage from 0 to 100."))
+        raise invalid_input("gap_threshold", _("Enter a percentage from 0 to 100."))
     budget = Budget(
         cost_centre=cost_centre,
         year=year,
@@ -198,14 +192,12 @@ def add_line(budget: Budget, *, category: str, name: str, basis: str, rate: Deci
     require(actor, Capability.MANAGE_BUDGET)
     _editable(budget)
     if category not in BudgetLine.Category.values:
-        raise _refuse("category", _("Choose a category."))
+        raise invalid_input("category", _("Choose a category."))
     if basis not in BudgetLine.Basis.values:
-        raise _refuse("basis", _("Choose how the amount is counted."))
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise _refuse("name", _("Enter a name of at most 100 characters."))
+        raise invalid_input("basis", _("Choose how the amount is counted."))
+    name = text.clean(name)
     if not rate.is_finite() or rate < 0:
-        raise _refuse("rate", _("Enter zero or more."))
+        raise invalid_input("rate", _("Enter zero or more."))
     with transaction.atomic():
         line = BudgetLine.objects.create(budget=budget, category=category, name=name, basis=basis, rate=rate)
         budget.months = compute(budget)
@@ -245,26 +237,26 @@ def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
         except Exception as error:  # openpyxl raises many kinds on a broken file
-            raise _refuse("file", _("This is not an XLSX file that can be read.")) from error
+            raise invalid_input("file", _("This is not an XLSX file that can be read.")) from error
         rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     else:
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise _refuse("file", _("Save the CSV file as UTF-8.")) from error
+            raise invalid_input("file", _("Save the CSV file as UTF-8.")) from error
         dialect = csv.excel if text.count(",") >= text.count(";") else csv.excel
         delimiter = "," if text.count(",") >= text.count(";") else ";"
         rows = list(csv.reader(io.StringIO(text), dialect=dialect, delimiter=delimiter))
     if not rows:
-        raise _refuse("file", _("The file is empty."))
+        raise invalid_input("file", _("The file is empty."))
     header = [cell.strip().lower() for cell in rows[0]]
     missing = [c for c in ("month", "category", "amount") if c not in header]
     if missing:
-        raise _refuse(
+        raise invalid_input(
             "file", _("The first row must name the columns; missing: %(names)s.") % {"names": ", ".join(missing)}
         )
     if len(rows) - 1 > MAX_IMPORT_ROWS:
-        raise _refuse("file", _("Import at most %(n)d rows at a time.") % {"n": MAX_IMPORT_ROWS})
+        raise invalid_input("file", _("Import at most %(n)d rows at a time.") % {"n": MAX_IMPORT_ROWS})
     return [
         {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header) if name in COLUMNS}
         for row in rows[1:]
@@ -327,7 +319,7 @@ def save_actual(cost_centre: CostCentre, *, row: dict[str, str], actor: User) ->
     require(actor, Capability.MANAGE_BUDGET)
     fields, problem = check_row(row)
     if fields is None:
-        raise _refuse(problem.split(":", 1)[0].strip() if ":" in problem else "month", problem)
+        raise invalid_input(problem.split(":", 1)[0].strip() if ":" in problem else "month", problem)
     with transaction.atomic():
         key = {"cost_centre": cost_centre, "month": fields.pop("month"), "category": fields.pop("category")}
         actual, _created = BudgetActual.objects.update_or_create(**key, defaults=fields)

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from opsdesk.accounts.capabilities import Capability, require
 from opsdesk.audit import actions as audit
-from opsdesk.core.errors import ActionError
+from opsdesk.core.errors import ActionError, invalid_input
 from opsdesk.core.jobs import enqueue_on_commit
 from opsdesk.tickets.channels import ChannelGroup
 from opsdesk.workforce import forecasting, series
+from opsdesk.workforce.actions import text
 from opsdesk.workforce.models import Forecast, ForecastAdjustment, PlanningQueue
 
 if TYPE_CHECKING:
@@ -38,10 +39,6 @@ MAX_AHEAD_DAYS = 400
 MAX_REASON = 200
 
 
-def _refuse(field: str, message: str) -> ActionError:
-    return ActionError("invalid_input", message, field=field, status=422)
-
-
 def create_queue(
     *,
     name: str,
@@ -52,19 +49,15 @@ def create_queue(
     actor: User,
 ) -> PlanningQueue:
     require(actor, Capability.PLAN_WORKFORCE)
-    name = (name or "").replace("\x00", "").strip()
-    if not name:
-        raise _refuse("name", _("Enter a name."))
-    if len(name) > 100:
-        raise _refuse("name", _("Use at most %(n)d characters.") % {"n": 100})
+    name = text.clean(name)
     if channel_group not in ChannelGroup.values:
-        raise _refuse("channel_group", _("Choose channels."))
+        raise invalid_input("channel_group", _("Choose channels."))
     if interval_minutes not in (15, 30, 60):
-        raise _refuse("interval_minutes", _("Choose 15, 30 or 60 minutes."))
+        raise invalid_input("interval_minutes", _("Choose 15, 30 or 60 minutes."))
     if PlanningQueue.objects.filter(name=name).exists():
-        raise _refuse("name", _("Another queue has this name."))
+        raise invalid_input("name", _("Another queue has this name."))
     if PlanningQueue.objects.filter(team=team, channel_group=channel_group).exists():
-        raise _refuse("channel_group", _("This team already has a queue for these channels."))
+        raise invalid_input("channel_group", _("This team already has a queue for these channels."))
     try:
         with transaction.atomic():
             queue = PlanningQueue.objects.create(
@@ -76,7 +69,7 @@ def create_queue(
             )
             audit.record(actor=actor, verb="planning_queue.created", target=queue, data={"name": name})
     except IntegrityError as error:  # a concurrent twin of the same request
-        raise _refuse("name", _("Another queue has this name.")) from error
+        raise invalid_input("name", _("Another queue has this name.")) from error
     return queue
 
 
@@ -95,13 +88,13 @@ def request_forecast(
     zone = series.time_zone_of(queue)
     today = timezone.localdate(now, timezone=zoneinfo.ZoneInfo(zone))
     if first_day < today:
-        raise _refuse("first_day", _("Choose today or a later day."))
+        raise invalid_input("first_day", _("Choose today or a later day."))
     if first_day > today + timedelta(days=MAX_AHEAD_DAYS):
-        raise _refuse("first_day", _("Choose a day within %(n)d days from today.") % {"n": MAX_AHEAD_DAYS})
+        raise invalid_input("first_day", _("Choose a day within %(n)d days from today.") % {"n": MAX_AHEAD_DAYS})
     if not 1 <= days <= MAX_DAYS:
-        raise _refuse("days", _("Choose from 1 to %(n)d days.") % {"n": MAX_DAYS})
+        raise invalid_input("days", _("Choose from 1 to %(n)d days.") % {"n": MAX_DAYS})
     if not MIN_WEEKS <= history_weeks <= MAX_WEEKS:
-        raise _refuse(
+        raise invalid_input(
             "history_weeks", _("Choose from %(min)d to %(max)d weeks.") % {"min": MIN_WEEKS, "max": MAX_WEEKS}
         )
     with transaction.atomic():
@@ -216,9 +209,9 @@ def parse_percent(raw: str | Decimal, *, field: str) -> Decimal:
     try:
         value = Decimal(str(raw).strip().replace(",", "."))
     except InvalidOperation as error:
-        raise _refuse(field, _("Enter a number such as 20 or -12.5.")) from error
+        raise invalid_input(field, _("Enter a number such as 20 or -12.5.")) from error
     if not value.is_finite():
-        raise _refuse(field, _("Enter a number such as 20 or -12.5."))
+        raise invalid_input(field, _("Enter a number such as 20 or -12.5."))
     return value
 
 
@@ -230,18 +223,18 @@ def adjust(
     if forecast.state != Forecast.State.READY:
         raise ActionError("not_ready", _("The forecast is not ready yet."))
     if first_day < forecast.first_day or first_day > forecast.last_day:
-        raise _refuse("first_day", _("Choose a day inside the forecast."))
+        raise invalid_input("first_day", _("Choose a day inside the forecast."))
     if last_day < first_day or last_day > forecast.last_day:
-        raise _refuse("last_day", _("Choose a day from the first day to the forecast's last day."))
+        raise invalid_input("last_day", _("Choose a day from the first day to the forecast's last day."))
     if not Decimal(-100) < percent <= Decimal(1000) or percent == 0:
-        raise _refuse("percent", _("Enter a change above -100 % and at most 1000 %, not zero."))
+        raise invalid_input("percent", _("Enter a change above -100 % and at most 1000 %, not zero."))
     if percent != percent.quantize(Decimal("0.1")):
-        raise _refuse("percent", _("Use at most one decimal."))
+        raise invalid_input("percent", _("Use at most one decimal."))
     reason = (reason or "").replace("\x00", "").strip()
     if not reason:
-        raise _refuse("reason", _("Say why, for those who read the forecast later."))
+        raise invalid_input("reason", _("Say why, for those who read the forecast later."))
     if len(reason) > MAX_REASON:
-        raise _refuse("reason", _("Use at most %(n)d characters.") % {"n": MAX_REASON})
+        raise invalid_input("reason", _("Use at most %(n)d characters.") % {"n": MAX_REASON})
     with transaction.atomic():
         locked = Forecast.objects.select_for_update().get(pk=forecast.pk)
         if locked.plans.exists():

@@ -12,18 +12,15 @@ from django.utils.translation import gettext as _
 
 from opsdesk.accounts.capabilities import Capability, require
 from opsdesk.audit import actions as audit
-from opsdesk.core.errors import ActionError
+from opsdesk.core.errors import ActionError, invalid_input
 from opsdesk.tickets.channels import ChannelGroup
 from opsdesk.workforce import erlang, staffing
+from opsdesk.workforce.actions import text
 from opsdesk.workforce.actions.forecasts import adjusted
 from opsdesk.workforce.models import Forecast, StaffingPlan
 
 if TYPE_CHECKING:
     from opsdesk.accounts.models import User
-
-
-def _refuse(field: str, message: str) -> ActionError:
-    return ActionError("invalid_input", message, field=field, status=422)
 
 
 def create(
@@ -44,13 +41,9 @@ def create(
     require(actor, Capability.PLAN_WORKFORCE)
     if forecast.state != Forecast.State.READY:
         raise ActionError("not_ready", _("The forecast is not ready yet."))
-    name = (name or "").replace("\x00", "").strip()
-    if not name:
-        raise _refuse("name", _("Enter a name."))
-    if len(name) > 100:
-        raise _refuse("name", _("Use at most %(n)d characters.") % {"n": 100})
+    name = text.clean(name)
     if method not in StaffingPlan.Method.values:
-        raise _refuse("method", _("Choose a model."))
+        raise invalid_input("method", _("Choose a model."))
     plan = StaffingPlan(
         name=name,
         forecast=forecast,

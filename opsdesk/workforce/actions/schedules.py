@@ -17,8 +17,9 @@ from django.utils.translation import override
 from opsdesk.accounts.capabilities import Capability, can, require
 from opsdesk.audit import actions as audit
 from opsdesk.core import outbox
-from opsdesk.core.errors import ActionError
+from opsdesk.core.errors import ActionError, invalid_input
 from opsdesk.workforce import schedule
+from opsdesk.workforce.actions import text
 from opsdesk.workforce.models import Rotation, Shift, ShiftActivity, ShiftTemplate, TimeOff
 
 if TYPE_CHECKING:
@@ -27,19 +28,6 @@ if TYPE_CHECKING:
 MAX_ROTATION_WEEKS = 12
 MAX_APPLY_WEEKS = 26
 MAX_TIME_OFF = timedelta(days=60)
-
-
-def _refuse(field: str, message: str) -> ActionError:
-    return ActionError("invalid_input", message, field=field, status=422)
-
-
-def _name(raw: str) -> str:
-    name = (raw or "").replace("\x00", "").strip()
-    if not name:
-        raise _refuse("name", _("Enter a name."))
-    if len(name) > 100:
-        raise _refuse("name", _("Use at most %(n)d characters.") % {"n": 100})
-    return name
 
 
 def save_template(
@@ -52,15 +40,15 @@ def save_template(
     actor: User,
 ) -> ShiftTemplate:
     require(actor, Capability.MANAGE_SCHEDULES)
-    name = _name(name)
+    name = text.clean(name)
     if not 0 <= start_minute < 1440:
-        raise _refuse("start_minute", _("Enter a time of day."))
+        raise invalid_input("start_minute", _("Enter a time of day."))
     if not 15 <= minutes <= 960:
-        raise _refuse("minutes", _("A shift lasts from 15 minutes to 16 hours."))
+        raise invalid_input("minutes", _("A shift lasts from 15 minutes to 16 hours."))
     checked = schedule.check_activities(minutes, activities)
     same = ShiftTemplate.objects.filter(name=name)
     if (same.exclude(pk=template.pk) if template is not None else same).exists():
-        raise _refuse("name", _("Another template has this name."))
+        raise invalid_input("name", _("Another template has this name."))
     with transaction.atomic():
         template = template or ShiftTemplate()
         template.name, template.start_minute, template.minutes, template.activities = (
@@ -76,14 +64,14 @@ def save_template(
 
 def save_rotation(*, name: str, weeks: Sequence[Sequence[int | None]], actor: User) -> Rotation:
     require(actor, Capability.MANAGE_SCHEDULES)
-    name = _name(name)
+    name = text.clean(name)
     if not 1 <= len(weeks) <= MAX_ROTATION_WEEKS or any(len(week) != 7 for week in weeks):
-        raise _refuse("weeks", _("Give 1 to %(n)d weeks of seven days.") % {"n": MAX_ROTATION_WEEKS})
+        raise invalid_input("weeks", _("Give 1 to %(n)d weeks of seven days.") % {"n": MAX_ROTATION_WEEKS})
     used = {t for week in weeks for t in week if t is not None}
     if used - set(ShiftTemplate.objects.filter(pk__in=used).values_list("pk", flat=True)):
-        raise _refuse("weeks", _("Choose templates that exist."))
+        raise invalid_input("weeks", _("Choose templates that exist."))
     if Rotation.objects.filter(name=name).exists():
-        raise _refuse("name", _("Another rotation has this name."))
+        raise invalid_input("name", _("Another rotation has this name."))
     with transaction.atomic():
         rotation = Rotation.objects.create(name=name, weeks=[list(week) for week in weeks])
         audit.record(actor=actor, verb="rotation.saved", target=rotation, data={"name": name, "weeks": len(weeks)})
@@ -95,7 +83,7 @@ def _check_free(agent: User, start: datetime, end: datetime, *, ignore: int | No
     clash = (clashes.exclude(pk=ignore) if ignore is not None else clashes).first()
     if clash is not None:
         local = timezone.localtime(clash.start, timezone=_zone(agent))
-        raise _refuse(
+        raise invalid_input(
             "start",
             _("%(name)s already has a shift then (%(when)s).")
             % {"name": agent.name, "when": local.strftime("%Y-%m-%d %H:%M")},
@@ -110,7 +98,7 @@ def _zone(agent: User) -> Any:
 
 def _check_agent(agent: User) -> None:
     if not agent.is_active or not can(agent, Capability.BE_ASSIGNED):
-        raise _refuse("agent", _("Choose an agent."))
+        raise invalid_input("agent", _("Choose an agent."))
 
 
 def _place(agent: User, day: date, template: ShiftTemplate, actor: User) -> Shift:
@@ -152,7 +140,7 @@ def move_shift(shift: Shift, *, start: datetime, actor: User) -> Shift:
     require(actor, Capability.MANAGE_SCHEDULES)
     delta = start - shift.start
     if abs(delta) > timedelta(days=14):
-        raise _refuse("start", _("Move a shift by at most two weeks."))
+        raise invalid_input("start", _("Move a shift by at most two weeks."))
     with transaction.atomic():
         locked = Shift.objects.select_for_update().select_related("agent").get(pk=shift.pk)
         _check_free(locked.agent, locked.start + delta, locked.end + delta, ignore=locked.pk)
@@ -188,11 +176,11 @@ def apply_rotation(
     nothing: one clash refuses the whole, naming the agent and the time."""
     require(actor, Capability.MANAGE_SCHEDULES)
     if first_monday.weekday() != 0:
-        raise _refuse("first_monday", _("Choose a Monday."))
+        raise invalid_input("first_monday", _("Choose a Monday."))
     if not 1 <= weeks <= MAX_APPLY_WEEKS:
-        raise _refuse("weeks", _("Choose from 1 to %(n)d weeks.") % {"n": MAX_APPLY_WEEKS})
+        raise invalid_input("weeks", _("Choose from 1 to %(n)d weeks.") % {"n": MAX_APPLY_WEEKS})
     if not agents:
-        raise _refuse("agents", _("Choose at least one agent."))
+        raise invalid_input("agents", _("Choose at least one agent."))
     for agent in agents:
         _check_agent(agent)
     templates = {t.pk: t for t in ShiftTemplate.objects.all()}
@@ -265,18 +253,16 @@ def request_time_off(agent: User, *, start: datetime, end: datetime, reason: str
     begins = schedule.typed_local(start, agent.time_zone, field="start")
     ends = schedule.typed_local(end, agent.time_zone, field="end")
     if ends <= begins:
-        raise _refuse("end", _("End after the start."))
+        raise invalid_input("end", _("End after the start."))
     if ends - begins > MAX_TIME_OFF:
-        raise _refuse("end", _("Ask for at most 60 days at a time."))
-    reason = (reason or "").replace("\x00", "").strip()
-    if len(reason) > 200:
-        raise _refuse("reason", _("Use at most %(n)d characters.") % {"n": 200})
+        raise invalid_input("end", _("Ask for at most 60 days at a time."))
+    reason = text.clean(reason, field="reason", limit=200, required=False)
     if (
         TimeOff.objects.filter(agent=agent, start__lt=ends, end__gt=begins)
         .exclude(state=TimeOff.State.DECLINED)
         .exists()
     ):
-        raise _refuse("start", _("You have already asked for time off then."))
+        raise invalid_input("start", _("You have already asked for time off then."))
     with transaction.atomic():
         request = TimeOff.objects.create(agent=agent, start=begins, end=ends, reason=reason)
         audit.record(
